@@ -1,0 +1,1 @@
+#include "backlint/decode/json_page_decoder.h"

@@ -1,0 +1,1 @@
+#include "backlint/extract/link_extractor.h"

@@ -1,0 +1,1 @@
+#include "backlint/extract/registrable_domains.h"

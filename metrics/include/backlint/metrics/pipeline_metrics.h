@@ -1,0 +1,36 @@
+#pragma once
+// The pipeline's Prometheus series. Label values come from closed sets (verdicts, categories, stages,
+// rule ids of the loaded rule set), never from URLs or domains, so cardinality stays bounded.
+#include <string_view>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include "backlint/score/rule_set.h"
+
+namespace backlint {
+
+class PipelineMetrics {
+ public:
+  explicit PipelineMetrics(prometheus::Registry& registry);
+
+  void PageScored();
+  void DeadLetter(std::string_view stage);
+  void LinkSeen(bool is_backlink);
+  void BacklinkScored(const Score& score);
+  void RuleSetLoaded(const RuleSet& rules);
+
+ private:
+  prometheus::Family<prometheus::Counter>& pages_;
+  prometheus::Family<prometheus::Counter>& links_;
+  prometheus::Family<prometheus::Counter>& backlinks_;
+  prometheus::Family<prometheus::Counter>& flags_;
+  prometheus::Family<prometheus::Counter>& flags_by_rule_;
+  prometheus::Family<prometheus::Counter>& dead_letters_;
+  prometheus::Family<prometheus::Gauge>& ruleset_info_;
+  prometheus::Gauge* current_ruleset_ = nullptr;
+};
+
+}  // namespace backlint

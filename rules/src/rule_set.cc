@@ -1,0 +1,1 @@
+#include "backlint/score/rule_set.h"

@@ -1,0 +1,1 @@
+#include "backlint/encode/event_encoder.h"
