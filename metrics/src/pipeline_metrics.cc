@@ -19,6 +19,9 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
       flags_(CounterFamily(registry, "backlint_flags_total", "Rule flags raised on backlinks, by category.")),
       flags_by_rule_(CounterFamily(registry, "backlint_rule_flags_total", "Rule flags raised on backlinks, by rule id.")),
       dead_letters_(CounterFamily(registry, "backlint_dead_letters_total", "Messages sent to the dead-letter topic, by stage.")),
+      delivery_failures_(CounterFamily(registry, "backlint_delivery_failures_total",
+                                       "Output or dead-letter messages the brokers did not acknowledge.")
+                             .Add({})),
       ruleset_info_(prometheus::BuildGauge()
                         .Name("backlint_ruleset_info")
                         .Help("The loaded rule set (value 1), named and hashed in labels.")
@@ -45,6 +48,10 @@ void PipelineMetrics::LinkSeen(bool is_backlink) {
   links_.Add({{"kind", is_backlink ? "backlink" : "internal"}}).Increment();
 }
 
+uint64_t PipelineMetrics::links_seen(bool is_backlink) {
+  return static_cast<uint64_t>(links_.Add({{"kind", is_backlink ? "backlink" : "internal"}}).Value());
+}
+
 void PipelineMetrics::BacklinkScored(const Score& score) {
   backlinks_.Add({{"verdict", std::string(ToString(score.verdict))}}).Increment();
   for (const Flag& flag : score.flags) {
@@ -52,6 +59,8 @@ void PipelineMetrics::BacklinkScored(const Score& score) {
     flags_by_rule_.Add({{"rule", flag.rule_id}}).Increment();
   }
 }
+
+void PipelineMetrics::DeliveryFailed() { delivery_failures_.Increment(); }
 
 void PipelineMetrics::RuleSetLoaded(const RuleSet& rules) {
   // One series at a time: the replaced rule set's series goes, so the info join stays unambiguous.

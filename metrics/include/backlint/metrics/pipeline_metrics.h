@@ -1,6 +1,7 @@
 #pragma once
 // The pipeline's Prometheus series. Label values come from closed sets (verdicts, categories, stages,
 // rule ids of the loaded rule set), never from URLs or domains, so cardinality stays bounded.
+#include <cstdint>
 #include <string_view>
 
 #include <prometheus/counter.h>
@@ -21,6 +22,10 @@ class PipelineMetrics {
   void LinkSeen(bool is_backlink);
   void BacklinkScored(const Score& score);
   void RuleSetLoaded(const RuleSet& rules);
+  void DeliveryFailed();
+
+  // Totals for end-of-run summaries.
+  uint64_t links_seen(bool is_backlink);
 
  private:
   prometheus::Family<prometheus::Counter>& pages_;
@@ -29,6 +34,7 @@ class PipelineMetrics {
   prometheus::Family<prometheus::Counter>& flags_;
   prometheus::Family<prometheus::Counter>& flags_by_rule_;
   prometheus::Family<prometheus::Counter>& dead_letters_;
+  prometheus::Counter& delivery_failures_;
   prometheus::Family<prometheus::Gauge>& ruleset_info_;
   prometheus::Gauge* current_ruleset_ = nullptr;
 };

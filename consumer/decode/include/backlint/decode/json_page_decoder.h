@@ -16,6 +16,9 @@ class JsonPageDecoder {
   Result<CrawledPage> Decode(std::string_view message);
 
  private:
+  // Copies `message` into the padded buffer simdjson needs; false when it cannot be allocated.
+  bool LoadMessage(std::string_view message);
+
   simdjson::ondemand::parser parser_;
   simdjson::padded_string buffer_;
 };

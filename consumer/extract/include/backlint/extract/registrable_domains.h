@@ -23,7 +23,7 @@ class RegistrableDomains {
 
  private:
   struct Deleter { void operator()(const psl_ctx_st* ctx) const; };
-  explicit RegistrableDomains(const psl_ctx_st* ctx, bool owned);
+  explicit RegistrableDomains(const psl_ctx_st* ctx);  // takes ownership
   std::shared_ptr<const psl_ctx_st> ctx_;
 };
 

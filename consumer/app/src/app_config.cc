@@ -1,0 +1,147 @@
+#include "backlint/app/app_config.h"
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+namespace backlint {
+namespace {
+
+std::string Where(const std::string& path, const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  return path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
+}
+
+Failure ConfigError(const std::string& path, const YAML::Node& node, const std::string& message) {
+  return Failure{"config", Where(path, node) + message};
+}
+
+Result<std::string> Scalar(const std::string& path, const std::string& key, const YAML::Node& node) {
+  if (!node.IsScalar()) return ConfigError(path, node, "'" + key + "' must be a single value");
+  return node.Scalar();
+}
+
+Result<int> Milliseconds(const std::string& path, const std::string& key, const YAML::Node& node) {
+  int value = 0;
+  if (!node.IsScalar() || !YAML::convert<int>::decode(node, value) || value <= 0) {
+    return ConfigError(path, node, "'" + key + "' must be a positive number of milliseconds");
+  }
+  return value;
+}
+
+Result<bool> LoadKafkaSection(const std::string& path, const YAML::Node& kafka, AppConfig& config) {
+  if (!kafka.IsMap()) return ConfigError(path, kafka, "'kafka' must be a map of librdkafka properties");
+  for (const auto& entry : kafka) {
+    const std::string name = entry.first.Scalar();
+    // librdkafka has no property called consumer or producer: those keys hold client-specific maps.
+    if (name == "consumer" || name == "producer") {
+      if (!entry.second.IsMap()) return ConfigError(path, entry.second, "'kafka." + name + "' must be a map");
+      KafkaProperties& target =
+          name == "consumer" ? config.publish.consumer_properties : config.publish.producer_properties;
+      for (const auto& property : entry.second) {
+        auto value = Scalar(path, "kafka." + name + "." + property.first.Scalar(), property.second);
+        if (!value) return value.failure();
+        target[property.first.Scalar()] = value.value();
+      }
+      continue;
+    }
+    auto value = Scalar(path, "kafka." + name, entry.second);
+    if (!value) return value.failure();
+    config.publish.consumer_properties[name] = value.value();
+    config.publish.producer_properties[name] = value.value();
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<AppConfig> LoadAppConfig(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return Failure{"config", path + ": cannot read the configuration file"};
+  std::stringstream text;
+  text << file.rdbuf();
+
+  YAML::Node root;
+  try {
+    root = YAML::Load(text.str());
+  } catch (const YAML::ParserException& error) {
+    return Failure{"config", path + ":" + std::to_string(error.mark.line + 1) + ":" +
+                                 std::to_string(error.mark.column + 1) + ": " + error.msg};
+  }
+  AppConfig config;
+  if (root.IsNull()) return config;
+  if (!root.IsMap()) return ConfigError(path, root, "the configuration must be a map of settings");
+
+  using Setter = std::function<Result<bool>(const std::string& key, const YAML::Node&)>;
+  auto text_setting = [&](std::string& target) -> Setter {
+    return [&, target_ptr = &target](const std::string& key, const YAML::Node& node) -> Result<bool> {
+      auto value = Scalar(path, key, node);
+      if (!value) return value.failure();
+      *target_ptr = value.value();
+      return true;
+    };
+  };
+  auto duration_setting = [&](std::chrono::milliseconds& target) -> Setter {
+    return [&, target_ptr = &target](const std::string& key, const YAML::Node& node) -> Result<bool> {
+      auto value = Milliseconds(path, key, node);
+      if (!value) return value.failure();
+      *target_ptr = std::chrono::milliseconds(value.value());
+      return true;
+    };
+  };
+  const std::map<std::string, Setter> settings = {
+      {"input_topic", text_setting(config.publish.input_topic)},
+      {"output_topic", text_setting(config.publish.output_topic)},
+      {"dead_letter_topic", text_setting(config.publish.dead_letter_topic)},
+      {"rules", text_setting(config.rules_path)},
+      {"metrics_listen", text_setting(config.metrics_listen)},
+      {"commit_interval_ms", duration_setting(config.publish.commit_interval)},
+      {"shutdown_timeout_ms", duration_setting(config.publish.shutdown_timeout)},
+      {"output_format",
+       [&](const std::string& key, const YAML::Node& node) -> Result<bool> {
+         auto value = Scalar(path, key, node);
+         if (!value) return value.failure();
+         auto format = ParseEventFormat(value.value());
+         if (!format) return ConfigError(path, node, format.failure().reason);
+         config.output_format = format.value();
+         return true;
+       }},
+      {"kafka", [&](const std::string&, const YAML::Node& node) { return LoadKafkaSection(path, node, config); }},
+  };
+  for (const auto& entry : root) {
+    const std::string key = entry.first.Scalar();
+    auto setting = settings.find(key);
+    if (setting == settings.end()) {
+      std::string known;
+      for (const auto& [name, unused] : settings) known += (known.empty() ? "" : ", ") + name;
+      return ConfigError(path, entry.first, "unknown setting '" + key + "' (known: " + known + ")");
+    }
+    auto applied = setting->second(key, entry.second);
+    if (!applied) return applied.failure();
+  }
+  return config;
+}
+
+Result<bool> ApplyKafkaProperty(AppConfig& config, std::string_view assignment) {
+  const auto equals = assignment.find('=');
+  if (equals == std::string_view::npos || equals == 0) {
+    return Failure{"config", "kafka property '" + std::string(assignment) + "': expected name=value"};
+  }
+  std::string name(assignment.substr(0, equals));
+  std::string value(assignment.substr(equals + 1));
+  for (auto [prefix, target] : {std::pair{std::string_view("consumer."), &config.publish.consumer_properties},
+                                std::pair{std::string_view("producer."), &config.publish.producer_properties}}) {
+    if (name.starts_with(prefix)) {
+      (*target)[name.substr(prefix.size())] = value;
+      return true;
+    }
+  }
+  config.publish.consumer_properties[name] = value;
+  config.publish.producer_properties[name] = value;
+  return true;
+}
+
+}  // namespace backlint

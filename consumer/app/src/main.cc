@@ -1,0 +1,105 @@
+// backlint: finds the backlinks on crawled pages and scores them for paid, forced-keyword and spammy
+// link schemes. The process shell: command line, signals, and the choice of mode.
+#include <atomic>
+#include <csignal>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "backlint/app/app_config.h"
+#include "backlint/app/demo_mode.h"
+#include "backlint/pipeline/processor_setup.h"
+#include "backlint/app/run_mode.h"
+#include "backlint/app/score_mode.h"
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+void RequestStop(int) { stop_requested.store(true); }
+
+int CheckRules(const std::string& path) {
+  auto rules = backlint::LoadRules(path);
+  if (!rules) {
+    std::cerr << rules.failure().reason << "\n";
+    return 1;
+  }
+  std::cout << path << ": ok (rule set '" << rules.value()->name() << "', hash " << rules.value()->hash() << ")\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGINT, RequestStop);
+  std::signal(SIGTERM, RequestStop);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+
+  CLI::App app{"backlint: finds the backlinks on crawled pages and scores them for paid, forced-keyword and "
+               "spammy link schemes"};
+  app.require_subcommand(1);
+
+  std::string config_path;
+  std::string rules_path;
+  std::string metrics_listen;
+  std::vector<std::string> kafka_properties;
+  CLI::App* run = app.add_subcommand("run", "Consume crawled pages from Kafka, publish scored backlink events");
+  run->add_option("-c,--config", config_path, "YAML configuration file (see README)")->check(CLI::ExistingFile);
+  std::string brokers;
+  run->add_option("-b,--brokers", brokers, "Kafka bootstrap servers (shorthand for -X bootstrap.servers=...)");
+  run->add_option("-X,--kafka", kafka_properties,
+                  "librdkafka property name=value for both clients (consumer.name=... or producer.name=... "
+                  "for one); overrides the file");
+  run->add_option("--rules", rules_path, "Rule file (default: the configuration's, else the built-in set)");
+  run->add_option("--metrics-listen", metrics_listen, "host:port for /metrics (default 0.0.0.0:9464)");
+
+  backlint::ScoreOptions score_options;
+  CLI::App* score = app.add_subcommand("score", "Score CrawledPage JSON lines from files or stdin; "
+                                                "BacklinkEvent JSON lines on stdout");
+  score->add_option("inputs", score_options.inputs, "Input files of CrawledPage JSON lines ('-' or none: stdin)");
+  score->add_option("--rules", score_options.rules_path, "Rule file (default: the built-in set)");
+  score->add_option("--dead-letters", score_options.dead_letter_path,
+                    "Write rejected inputs with their reasons as JSON lines to this file");
+
+  backlint::DemoOptions demo_options;
+  CLI::App* demo = app.add_subcommand("demo", "Run the real pipeline on an in-process Kafka cluster with "
+                                              "bundled sample pages and print a summary");
+  demo->add_option("--rules", demo_options.rules_path, "Rule file (default: the built-in set)");
+  demo->add_option("--metrics-listen", demo_options.metrics_listen, "host:port for /metrics (port 0: any free)")
+      ->capture_default_str();
+  demo->add_flag("--hold", demo_options.hold, "Keep serving /metrics after the summary until Ctrl-C");
+
+  CLI::App* rules = app.add_subcommand("rules", "Work with rule files");
+  rules->require_subcommand(1);
+  std::string check_path;
+  CLI::App* rules_check = rules->add_subcommand("check", "Validate a rule file");
+  rules_check->add_option("file", check_path, "Rule file")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*run) {
+    auto config = config_path.empty() ? backlint::Result<backlint::AppConfig>(backlint::AppConfig{})
+                                      : backlint::LoadAppConfig(config_path);
+    if (!config) {
+      std::cerr << config.failure().reason << "\n";
+      return 2;
+    }
+    config.value().publish.consumer_properties.try_emplace("group.id", "backlint");
+    if (!brokers.empty()) kafka_properties.insert(kafka_properties.begin(), "bootstrap.servers=" + brokers);
+    for (const std::string& property : kafka_properties) {
+      auto applied = backlint::ApplyKafkaProperty(config.value(), property);
+      if (!applied) {
+        std::cerr << applied.failure().reason << "\n";
+        return 2;
+      }
+    }
+    if (!rules_path.empty()) config.value().rules_path = rules_path;
+    if (!metrics_listen.empty()) config.value().metrics_listen = metrics_listen;
+    return backlint::RunKafka(config.value(), stop_requested);
+  }
+  if (*score) return backlint::RunScore(score_options, std::cin, std::cout, std::cerr);
+  if (*demo) return backlint::RunDemo(demo_options, stop_requested, std::cout);
+  if (*rules_check) return CheckRules(check_path);
+  return 2;
+}

@@ -1,0 +1,36 @@
+#include "backlint/pipeline/page_processor.h"
+
+#include <utility>
+
+namespace backlint {
+
+PageProcessor::PageProcessor(LinkExtractor extractor, std::shared_ptr<const RuleSet> rules, EventFormat format,
+                             PipelineMetrics& metrics)
+    : extractor_(std::move(extractor)), rules_(std::move(rules)), format_(format), metrics_(metrics) {
+  metrics_.RuleSetLoaded(*rules_);
+}
+
+Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view message) {
+  auto page = decoder_.Decode(message);
+  if (!page) return page.failure();
+  auto extracted = extractor_.Extract(page.value());
+  if (!extracted) return extracted.failure();
+
+  // Encode everything before reporting anything: a page either yields all its events or is a dead letter.
+  std::vector<EncodedEvent> events;
+  std::vector<Score> scores;
+  for (const Link& link : extracted.value().links) {
+    if (!link.is_backlink) continue;
+    Score score = rules_->Evaluate(link, extracted.value().page);
+    auto encoded = Encode(BuildEvent(extracted.value().page, link, score, *rules_), format_);
+    if (!encoded) return encoded.failure();
+    events.push_back(std::move(encoded).value());
+    scores.push_back(std::move(score));
+  }
+  metrics_.PageScored();
+  for (const Link& link : extracted.value().links) metrics_.LinkSeen(link.is_backlink);
+  for (const Score& score : scores) metrics_.BacklinkScored(score);
+  return events;
+}
+
+}  // namespace backlint

@@ -1,0 +1,70 @@
+#pragma once
+// publish stage and Kafka I/O: consume crawled pages, run them through the PageProcessor, produce one
+// event per backlink (keyed by target registrable domain) or a dead letter, and commit an input offset
+// only after everything it produced is acknowledged (at-least-once).
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "backlint/metrics/pipeline_metrics.h"
+#include "backlint/pipeline/page_processor.h"
+#include "backlint/publish/kafka_client.h"
+#include "backlint/publish/offset_tracker.h"
+#include "backlint/result.h"
+
+namespace backlint {
+
+struct PublishConfig {
+  std::string input_topic = "crawled-pages";
+  std::string output_topic = "backlinks";
+  std::string dead_letter_topic = "backlinks-dead-letters";
+  KafkaProperties consumer_properties;  // bootstrap.servers, group.id, security, tuning...
+  KafkaProperties producer_properties;
+  std::chrono::milliseconds commit_interval{1000};
+  std::chrono::milliseconds shutdown_timeout{10000};
+};
+
+struct PublishStats {
+  uint64_t consumed = 0;
+  uint64_t events_produced = 0;
+  uint64_t dead_letters = 0;
+  uint64_t delivered = 0;
+  uint64_t delivery_failures = 0;
+  uint64_t commits = 0;
+  std::size_t in_flight = 0;
+};
+
+class KafkaPipeline {
+ public:
+  static Result<std::unique_ptr<KafkaPipeline>> Create(const PublishConfig& config, PageProcessor& processor,
+                                                       PipelineMetrics& metrics);
+  ~KafkaPipeline();
+
+  // Consumes until `should_stop` says so, then stops consuming, flushes the producer, commits what is
+  // acknowledged and leaves the group. A Failure means the shutdown was not clean.
+  Result<PublishStats> Run(const std::function<bool(const PublishStats&)>& should_stop);
+
+ private:
+  struct DeliveryTag;
+  KafkaPipeline(const PublishConfig& config, PageProcessor& processor, PipelineMetrics& metrics)
+      : config_(config), processor_(processor), metrics_(metrics) {}
+
+  void Handle(const rd_kafka_message_t& message);
+  void Produce(const std::string& topic, const std::string& key, const std::string& value, int32_t partition,
+               int64_t offset, rd_kafka_headers_t* headers);
+  void DeadLetter(const rd_kafka_message_t& message, const Failure& failure);
+  bool Commit();
+  static void OnDelivery(rd_kafka_t* producer, const rd_kafka_message_t* message, void* opaque);
+
+  PublishConfig config_;
+  PageProcessor& processor_;
+  PipelineMetrics& metrics_;
+  KafkaHandle consumer_;
+  KafkaHandle producer_;
+  OffsetTracker offsets_;
+  PublishStats stats_;
+};
+
+}  // namespace backlint

@@ -1,0 +1,198 @@
+#include "backlint/publish/kafka_pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+namespace backlint {
+
+// Which input message a produced message belongs to; travels as the message's opaque.
+struct KafkaPipeline::DeliveryTag {
+  int32_t partition;
+  int64_t offset;
+};
+
+namespace {
+
+constexpr int kPollTimeoutMs = 100;
+
+// Settings the delivery guarantee depends on are forced; others only default.
+KafkaProperties ConsumerProperties(KafkaProperties properties) {
+  properties.try_emplace("auto.offset.reset", "earliest");
+  properties["enable.auto.commit"] = "false";
+  properties["enable.auto.offset.store"] = "false";
+  return properties;
+}
+
+KafkaProperties ProducerProperties(KafkaProperties properties) {
+  properties.try_emplace("enable.idempotence", "true");
+  return properties;
+}
+
+std::string OffsetsText(const std::map<int32_t, int64_t>& offsets) {
+  std::string text;
+  for (const auto& [partition, offset] : offsets) {
+    text += (text.empty() ? "" : ", ") + std::to_string(partition) + "@" + std::to_string(offset);
+  }
+  return text;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<KafkaPipeline>> KafkaPipeline::Create(const PublishConfig& config, PageProcessor& processor,
+                                                             PipelineMetrics& metrics) {
+  std::unique_ptr<KafkaPipeline> pipeline(new KafkaPipeline(config, processor, metrics));
+
+  auto producer_conf = MakeKafkaConf(ProducerProperties(config.producer_properties));
+  if (!producer_conf) return producer_conf.failure();
+  rd_kafka_conf_set_dr_msg_cb(producer_conf.value().get(), &KafkaPipeline::OnDelivery);
+  rd_kafka_conf_set_opaque(producer_conf.value().get(), pipeline.get());
+  auto producer = MakeKafkaClient(RD_KAFKA_PRODUCER, std::move(producer_conf).value());
+  if (!producer) return producer.failure();
+  pipeline->producer_ = std::move(producer).value();
+
+  auto consumer_conf = MakeKafkaConf(ConsumerProperties(config.consumer_properties));
+  if (!consumer_conf) return consumer_conf.failure();
+  auto consumer = MakeKafkaClient(RD_KAFKA_CONSUMER, std::move(consumer_conf).value());
+  if (!consumer) return consumer.failure();
+  pipeline->consumer_ = std::move(consumer).value();
+  rd_kafka_poll_set_consumer(pipeline->consumer_.get());
+
+  KafkaPartitionList topics(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(topics.get(), config.input_topic.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_resp_err_t error = rd_kafka_subscribe(pipeline->consumer_.get(), topics.get());
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Failure{"kafka", "cannot subscribe to '" + config.input_topic + "': " + rd_kafka_err2str(error)};
+  }
+  return pipeline;
+}
+
+KafkaPipeline::~KafkaPipeline() = default;
+
+Result<PublishStats> KafkaPipeline::Run(const std::function<bool(const PublishStats&)>& should_stop) {
+  auto last_commit = std::chrono::steady_clock::now();
+  while (!should_stop(stats_)) {
+    if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), kPollTimeoutMs)) {
+      Handle(*message);
+      rd_kafka_message_destroy(message);
+    }
+    rd_kafka_poll(producer_.get(), 0);  // serves delivery reports
+    stats_.in_flight = offsets_.in_flight();
+    if (std::chrono::steady_clock::now() - last_commit >= config_.commit_interval) {
+      Commit();
+      last_commit = std::chrono::steady_clock::now();
+    }
+  }
+
+  // Ordered shutdown: no more input, outputs flushed, what is acknowledged committed, group left.
+  std::string problems;
+  rd_kafka_resp_err_t error = rd_kafka_flush(producer_.get(), static_cast<int>(config_.shutdown_timeout.count()));
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    problems += std::string("flush: ") + rd_kafka_err2str(error) + " (" +
+                std::to_string(rd_kafka_outq_len(producer_.get())) + " messages undelivered); ";
+  }
+  stats_.in_flight = offsets_.in_flight();
+  if (!Commit()) problems += "final offset commit failed; ";
+  error = rd_kafka_consumer_close(consumer_.get());
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) problems += std::string("close: ") + rd_kafka_err2str(error) + "; ";
+  if (!problems.empty()) return Failure{"publish", "unclean shutdown: " + problems};
+  return stats_;
+}
+
+void KafkaPipeline::Handle(const rd_kafka_message_t& message) {
+  if (message.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      spdlog::warn("consumer: {}", rd_kafka_message_errstr(&message));
+    }
+    return;
+  }
+  ++stats_.consumed;
+  std::string_view value(static_cast<const char*>(message.payload), message.len);
+  auto events = processor_.Process(value);
+  if (!events) {
+    DeadLetter(message, events.failure());
+    return;
+  }
+  offsets_.Consumed(message.partition, message.offset, static_cast<int>(events.value().size()));
+  for (const EncodedEvent& event : events.value()) {
+    Produce(config_.output_topic, event.key, event.value, message.partition, message.offset, nullptr);
+    ++stats_.events_produced;
+  }
+}
+
+void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure& failure) {
+  metrics_.DeadLetter(failure.stage);
+  ++stats_.dead_letters;
+  offsets_.Consumed(message.partition, message.offset, 1);
+
+  const std::string source_topic = rd_kafka_topic_name(message.rkt);
+  const std::string source_partition = std::to_string(message.partition);
+  const std::string source_offset = std::to_string(message.offset);
+  rd_kafka_headers_t* headers = rd_kafka_headers_new(5);
+  rd_kafka_header_add(headers, "backlint.error", -1, failure.reason.data(), failure.reason.size());
+  rd_kafka_header_add(headers, "backlint.stage", -1, failure.stage.data(), failure.stage.size());
+  rd_kafka_header_add(headers, "backlint.source.topic", -1, source_topic.data(), source_topic.size());
+  rd_kafka_header_add(headers, "backlint.source.partition", -1, source_partition.data(), source_partition.size());
+  rd_kafka_header_add(headers, "backlint.source.offset", -1, source_offset.data(), source_offset.size());
+
+  // The original bytes and key, unchanged, so the message can be replayed once the cause is fixed.
+  std::string key = message.key ? std::string(static_cast<const char*>(message.key), message.key_len) : "";
+  std::string value(static_cast<const char*>(message.payload), message.len);
+  spdlog::warn("dead letter {}[{}]@{}: {}: {}", source_topic, message.partition, message.offset, failure.stage,
+               failure.reason);
+  Produce(config_.dead_letter_topic, key, value, message.partition, message.offset, headers);
+}
+
+void KafkaPipeline::Produce(const std::string& topic, const std::string& key, const std::string& value,
+                            int32_t partition, int64_t offset, rd_kafka_headers_t* headers) {
+  auto* tag = new DeliveryTag{partition, offset};
+  rd_kafka_resp_err_t error;
+  // A full local queue is backpressure, not failure: serve delivery reports until there is room.
+  while ((error = rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+                                    RD_KAFKA_V_KEY(key.data(), key.size()),
+                                    RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(tag),
+                                    RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END)) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+    rd_kafka_poll(producer_.get(), kPollTimeoutMs);
+  }
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::error("produce to '{}' failed: {}", topic, rd_kafka_err2str(error));
+    if (headers != nullptr) rd_kafka_headers_destroy(headers);  // ownership passes only on success
+    delete tag;
+    offsets_.Failed(partition, offset);
+    ++stats_.delivery_failures;
+    metrics_.DeliveryFailed();
+  }
+}
+
+void KafkaPipeline::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+  auto* pipeline = static_cast<KafkaPipeline*>(opaque);
+  std::unique_ptr<DeliveryTag> tag(static_cast<DeliveryTag*>(message->_private));
+  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    pipeline->offsets_.Acknowledged(tag->partition, tag->offset);
+    ++pipeline->stats_.delivered;
+    return;
+  }
+  spdlog::error("delivery to '{}' failed: {}; input offset {}@{} will not be committed",
+                rd_kafka_topic_name(message->rkt), rd_kafka_err2str(message->err), tag->partition, tag->offset);
+  pipeline->offsets_.Failed(tag->partition, tag->offset);
+  ++pipeline->stats_.delivery_failures;
+  pipeline->metrics_.DeliveryFailed();
+}
+
+bool KafkaPipeline::Commit() {
+  auto committable = offsets_.Committable();
+  if (committable.empty()) return true;
+  KafkaPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(committable.size())));
+  for (const auto& [partition, offset] : committable) {
+    rd_kafka_topic_partition_list_add(list.get(), config_.input_topic.c_str(), partition)->offset = offset;
+  }
+  rd_kafka_resp_err_t error = rd_kafka_commit(consumer_.get(), list.get(), 0);
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::warn("offset commit {} failed: {}; will retry", OffsetsText(committable), rd_kafka_err2str(error));
+    return false;
+  }
+  offsets_.MarkCommitted(committable);
+  ++stats_.commits;
+  return true;
+}
+
+}  // namespace backlint

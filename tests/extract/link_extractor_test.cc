@@ -1,0 +1,319 @@
+#include "backlint/extract/link_extractor.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace backlint {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+class LinkExtractorTest : public ::testing::Test {
+ protected:
+  static LinkExtractor MakeExtractor() {
+    Result<RegistrableDomains> domains = RegistrableDomains::LoadSystem();
+    EXPECT_TRUE(domains.ok()) << (domains.ok() ? "" : domains.failure().reason);
+    return LinkExtractor(std::move(domains).value());
+  }
+
+  ExtractedPage Extract(const std::string& html,
+                        const std::string& url = "https://www.example.com/blog/post.html") {
+    CrawledPage page;
+    page.url = url;
+    page.html = html;
+    Result<ExtractedPage> result = extractor_.Extract(page);
+    EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.failure().reason);
+    return result.ok() ? std::move(result).value() : ExtractedPage{};
+  }
+
+  // The links of a body fragment, parsed as a whole document.
+  std::vector<Link> LinksOf(const std::string& body) { return Extract("<!doctype html><body>" + body).links; }
+
+  LinkExtractor extractor_ = MakeExtractor();
+};
+
+std::vector<std::string> UrlsOf(const std::vector<Link>& links) {
+  std::vector<std::string> urls;
+  for (const Link& link : links) urls.push_back(link.url);
+  return urls;
+}
+
+TEST_F(LinkExtractorTest, OtherSitesAreBacklinksAndSubdomainsOfThePageSiteAreNot) {
+  const ExtractedPage page = Extract(
+      "<p><a href='https://other.org/x'>other</a> <a href='https://blog.example.com/y'>blog</a>"
+      " <a href='/about'>about</a> <a href='https://example.com.evil.net/'>lookalike</a></p>");
+  ASSERT_THAT(page.links, SizeIs(4));
+  EXPECT_TRUE(page.links[0].is_backlink);
+  EXPECT_EQ(page.links[0].registrable_domain, "other.org");
+  EXPECT_FALSE(page.links[1].is_backlink);
+  EXPECT_EQ(page.links[1].registrable_domain, "example.com");
+  EXPECT_FALSE(page.links[2].is_backlink);
+  EXPECT_TRUE(page.links[3].is_backlink);
+  EXPECT_EQ(page.page.outbound_links, 2);
+  EXPECT_EQ(page.page.registrable_domain, "example.com");
+}
+
+TEST_F(LinkExtractorTest, RelativeHrefsResolveAgainstThePageUrl) {
+  const std::vector<Link> links = LinksOf(
+      "<a href='../up.html'>a</a><a href='sub/x?q=1'>b</a><a href='//cdn.other.net/a'>c</a>"
+      "<a href=' /trimmed '>d</a>");
+  EXPECT_THAT(UrlsOf(links),
+              ElementsAre("https://www.example.com/up.html", "https://www.example.com/blog/sub/x?q=1",
+                          "https://cdn.other.net/a", "https://www.example.com/trimmed"));
+}
+
+TEST_F(LinkExtractorTest, FirstBaseHrefIsTheBaseEvenForLinksBeforeIt) {
+  const ExtractedPage page = Extract(
+      "<html><head><base href='/static/'><base href='https://ignored.net/'></head>"
+      "<body><a href='a.html'>a</a></body></html>");
+  EXPECT_THAT(UrlsOf(page.links), ElementsAre("https://www.example.com/static/a.html"));
+
+  const ExtractedPage absolute_base =
+      Extract("<body><a href='b.html'>b</a><base href='http://mirror.example.net/root/'></body>");
+  ASSERT_THAT(absolute_base.links, SizeIs(1));
+  EXPECT_EQ(absolute_base.links[0].url, "http://mirror.example.net/root/b.html");
+  EXPECT_TRUE(absolute_base.links[0].is_backlink);
+}
+
+TEST_F(LinkExtractorTest, NonHttpSchemesAreSkippedAndPositionsCountKeptLinksOnly) {
+  const std::vector<Link> links = LinksOf(
+      "<a href='mailto:me@example.com'>m</a><a href='http://one.org/'>1</a>"
+      "<a href='javascript:void(0)'>j</a><a href='tel:+123'>t</a><a href='ftp://files.org/'>f</a>"
+      "<a href='data:text/html,x'>d</a><a href='https://two.org/'>2</a><a href='http://[bad'>bad</a>"
+      "<a name='no-href'>n</a>");
+  EXPECT_THAT(UrlsOf(links), ElementsAre("http://one.org/", "https://two.org/"));
+  EXPECT_EQ(links[0].position, 0);
+  EXPECT_EQ(links[1].position, 1);
+}
+
+TEST_F(LinkExtractorTest, FragmentIsDropped) {
+  const ExtractedPage page = Extract("<a href='https://x.org/p?q=1#section'>x</a><a href='#top'>top</a>");
+  EXPECT_THAT(UrlsOf(page.links),
+              ElementsAre("https://x.org/p?q=1", "https://www.example.com/blog/post.html"));
+  EXPECT_FALSE(page.links[1].is_backlink);
+}
+
+TEST_F(LinkExtractorTest, HostIsLowerCasedAndPunycoded) {
+  const std::vector<Link> links = LinksOf("<a href='HTTPS://WWW.Bücher.DE/Path'>b</a>");
+  ASSERT_THAT(links, SizeIs(1));
+  EXPECT_EQ(links[0].url, "https://www.xn--bcher-kva.de/Path");
+  EXPECT_EQ(links[0].host, "www.xn--bcher-kva.de");
+  EXPECT_EQ(links[0].registrable_domain, "xn--bcher-kva.de");
+}
+
+TEST_F(LinkExtractorTest, AnchorTextIsCollapsedTextOrImageAlt) {
+  const std::vector<Link> links = LinksOf(
+      "<a href='https://a.org/'>  Hello \n <b>big</b>\tworld&nbsp;</a>"
+      "<a href='https://b.org/'> <img src='logo.png' alt=' Logo  Inc '> </a>"
+      "<a href='https://c.org/'><img src='spacer.gif'></a>"
+      "<a href='https://d.org/'>Read <img alt='ignored'> more</a>"
+      "<map><area href='https://e.org/' alt='Region'></map>");
+  ASSERT_THAT(links, SizeIs(5));
+  EXPECT_EQ(links[0].anchor_text, "Hello big world");
+  EXPECT_EQ(links[0].anchor_kind, AnchorKind::kText);
+  EXPECT_EQ(links[1].anchor_text, "Logo Inc");
+  EXPECT_EQ(links[1].anchor_kind, AnchorKind::kImage);
+  EXPECT_EQ(links[2].anchor_text, "");
+  EXPECT_EQ(links[2].anchor_kind, AnchorKind::kEmpty);
+  EXPECT_EQ(links[3].anchor_text, "Read more");
+  EXPECT_EQ(links[3].anchor_kind, AnchorKind::kText);
+  EXPECT_EQ(links[4].anchor_text, "Region");
+  EXPECT_EQ(links[4].anchor_kind, AnchorKind::kImage);
+}
+
+TEST_F(LinkExtractorTest, RelIsSplitIntoLowerCaseTokens) {
+  const std::vector<Link> links = LinksOf(
+      "<a href='https://a.org/' rel=' NoFollow\tUGC\n sponsored '>a</a><a href='https://b.org/'>b</a>");
+  ASSERT_THAT(links, SizeIs(2));
+  EXPECT_THAT(links[0].rel, ElementsAre("nofollow", "ugc", "sponsored"));
+  EXPECT_THAT(links[1].rel, IsEmpty());
+}
+
+TEST_F(LinkExtractorTest, RegionComesFromTheNearestMarkedAncestor) {
+  const std::vector<Link> links = LinksOf(
+      "<nav><a href='https://r.org/0'>0</a></nav>"
+      "<div role='navigation'><a href='https://r.org/1'>1</a></div>"
+      "<header><a href='https://r.org/2'>2</a></header>"
+      "<div role='banner'><a href='https://r.org/3'>3</a></div>"
+      "<footer><a href='https://r.org/4'>4</a></footer>"
+      "<div role='contentinfo'><a href='https://r.org/5'>5</a></div>"
+      "<aside><a href='https://r.org/6'>6</a></aside>"
+      "<div role='complementary'><a href='https://r.org/7'>7</a></div>"
+      "<ol><li class='comment'><div class='comment-content'><p><a href='https://r.org/8'>8</a></div></ol>"
+      "<div id='disqus_thread'><a href='https://r.org/9'>9</a></div>"
+      "<div class='left Sidebar'><a href='https://r.org/10'>10</a></div>"
+      "<div class='widget_text'><a href='https://r.org/11'>11</a></div>"
+      "<nav><div class='widget'><a href='https://r.org/12'>12</a></div></nav>"
+      "<div class='sidebar'><nav><a href='https://r.org/13'>13</a></nav></div>"
+      "<footer></footer><main><article><p><a href='https://r.org/14'>14</a></article></main>");
+  ASSERT_THAT(links, SizeIs(15));
+  const std::vector<Region> expected = {
+      Region::kNavigation, Region::kNavigation, Region::kHeader,  Region::kHeader,     Region::kFooter,
+      Region::kFooter,     Region::kSidebar,    Region::kSidebar, Region::kComments,   Region::kComments,
+      Region::kSidebar,    Region::kSidebar,    Region::kSidebar, Region::kNavigation, Region::kContent};
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    EXPECT_EQ(links[i].region, expected[i]) << "link " << i << " got " << ToString(links[i].region);
+  }
+}
+
+TEST_F(LinkExtractorTest, HiddenByAttributeAriaOrInlineStyleOnTheLinkOrAnAncestor) {
+  const std::vector<Link> links = LinksOf(
+      "<a href='https://h.org/0' hidden>0</a>"
+      "<a href='https://h.org/1' aria-hidden=' TRUE '>1</a>"
+      "<a href='https://h.org/2' style='display:none'>2</a>"
+      "<a href='https://h.org/3' style='color: red ; DISPLAY :\n None !important'>3</a>"
+      "<a href='https://h.org/4' style='visibility: hidden'>4</a>"
+      "<div style='font-size:1px;display:none'><p><span><a href='https://h.org/5'>5</a></span></p></div>"
+      "<section hidden><a href='https://h.org/6'>6</a></section>"
+      "<a href='https://v.org/0' style='display:block'>visible</a>"
+      "<a href='https://v.org/1' aria-hidden='false'>visible</a>"
+      "<a href='https://v.org/2' style='display:none; display:inline'>visible</a>"
+      "<a href='https://v.org/3' style='{{broken'>visible</a>"
+      "<div style='display:none'></div><a href='https://v.org/4'>after a hidden sibling</a>");
+  ASSERT_THAT(links, SizeIs(12));
+  for (const Link& link : links) {
+    EXPECT_EQ(link.hidden, link.host == "h.org") << link.url;
+  }
+}
+
+TEST_F(LinkExtractorTest, SnippetIsTheEnclosingBlockBoundedAroundTheAnchor) {
+  std::string filler;
+  for (int i = 0; i < 100; ++i) filler += "word" + std::to_string(i) + " ";
+  const std::string long_paragraph =
+      "<p>" + filler + "<a href='https://s.org/c'>MIDDLE</a> " + filler + "</p>";
+  const std::string multibyte_paragraph =
+      "<p>" + filler + "<a href='https://s.org/d'>ÜBER ÜBER ÜBER</a> é" + filler + "</p>";
+  const std::vector<Link> links = LinksOf(
+      "<div><p>Before text. See <a href='https://s.org/a'>the <em>source</em></a> for details.</p>"
+      "<p>Unrelated paragraph.</p></div>"
+      "<ul><li>Item one <a href='https://s.org/b'>b</a></li><li>Item two</li></ul>" +
+      long_paragraph + multibyte_paragraph);
+  ASSERT_THAT(links, SizeIs(4));
+  EXPECT_EQ(links[0].snippet, "Before text. See the source for details.");
+  EXPECT_EQ(links[1].snippet, "Item one b");
+  EXPECT_THAT(links[2].snippet, HasSubstr("word99 MIDDLE word0"));
+  EXPECT_LE(links[2].snippet.size(), 300u);
+  EXPECT_GE(links[2].snippet.size(), 250u);
+  EXPECT_THAT(links[2].snippet, Not(HasSubstr("word50 ")));
+  EXPECT_THAT(links[3].snippet, HasSubstr("ÜBER ÜBER ÜBER"));
+}
+
+TEST_F(LinkExtractorTest, PageFacts) {
+  CrawledPage page;
+  page.url = "HTTPS://WWW.Example.COM:443/a/../post?x=1#frag";
+  page.fetched_at = "2024-05-01T12:00:00Z";
+  page.html =
+      "<!doctype html><html lang=' en-GB '><head><title>\n  A   Title\t</title>"
+      "<meta name='ROBOTS' content='NoIndex, NoFollow'><meta name='robots' content='all'></head>"
+      "<body><a href='https://out.org/'>out</a></body></html>";
+  Result<ExtractedPage> result = extractor_.Extract(page);
+  ASSERT_TRUE(result.ok()) << result.failure().reason;
+  const PageFacts& facts = result.value().page;
+  EXPECT_EQ(facts.url, "https://www.example.com/post?x=1");
+  EXPECT_EQ(facts.host, "www.example.com");
+  EXPECT_EQ(facts.registrable_domain, "example.com");
+  EXPECT_EQ(facts.title, "A Title");
+  EXPECT_EQ(facts.lang, "en-GB");
+  EXPECT_EQ(facts.meta_robots, "noindex, nofollow");
+  EXPECT_EQ(facts.fetched_at, "2024-05-01T12:00:00Z");
+  EXPECT_EQ(facts.outbound_links, 1);
+}
+
+TEST_F(LinkExtractorTest, PagesWithoutHtmlUseThePreExtractedLinks) {
+  CrawledPage page;
+  page.url = "https://news.example.co.uk/story/1";
+  page.links = {{"/story/2", "  Next\n story ", "NEXT"},
+                {"https://partner.org/offer#buy", "Great offer", "sponsored nofollow"},
+                {"mailto:desk@example.co.uk", "mail", ""},
+                {"https://other.example.co.uk/", "", ""}};
+  Result<ExtractedPage> result = extractor_.Extract(page);
+  ASSERT_TRUE(result.ok()) << result.failure().reason;
+  const ExtractedPage& extracted = result.value();
+  EXPECT_EQ(extracted.page.registrable_domain, "example.co.uk");
+  EXPECT_EQ(extracted.page.outbound_links, 1);
+  ASSERT_THAT(extracted.links, SizeIs(3));
+
+  EXPECT_EQ(extracted.links[0].url, "https://news.example.co.uk/story/2");
+  EXPECT_FALSE(extracted.links[0].is_backlink);
+  EXPECT_EQ(extracted.links[0].anchor_text, "Next story");
+  EXPECT_EQ(extracted.links[0].anchor_kind, AnchorKind::kText);
+  EXPECT_THAT(extracted.links[0].rel, ElementsAre("next"));
+
+  EXPECT_EQ(extracted.links[1].url, "https://partner.org/offer");
+  EXPECT_TRUE(extracted.links[1].is_backlink);
+  EXPECT_THAT(extracted.links[1].rel, ElementsAre("sponsored", "nofollow"));
+  EXPECT_EQ(extracted.links[1].position, 1);
+
+  EXPECT_EQ(extracted.links[2].anchor_kind, AnchorKind::kEmpty);
+  EXPECT_FALSE(extracted.links[2].is_backlink);
+  for (const Link& link : extracted.links) {
+    EXPECT_EQ(link.region, Region::kContent);
+    EXPECT_FALSE(link.hidden);
+    EXPECT_EQ(link.snippet, "");
+  }
+}
+
+TEST_F(LinkExtractorTest, UnparseablePageUrlIsAnExtractFailureNamingIt) {
+  CrawledPage page;
+  page.url = "http://exa mple.com/";
+  page.html = "<a href='https://x.org/'>x</a>";
+  Result<ExtractedPage> result = extractor_.Extract(page);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.failure().stage, "extract");
+  EXPECT_THAT(result.failure().reason, HasSubstr("http://exa mple.com/"));
+}
+
+TEST_F(LinkExtractorTest, HostileMarkupNeitherCrashesNorLosesLinks) {
+  // Deep enough to overflow the stack of a recursive walk (<span> keeps lexbor's own parse linear).
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "<span>";
+  deep += "<a href='https://deep.org/'>deep</a>";
+  EXPECT_THAT(UrlsOf(LinksOf(deep)), ElementsAre("https://deep.org/"));
+
+  const std::vector<Link> broken = LinksOf(
+      "<a href='https://one.org/'>one<a href='https://two.org/'>two</a><table><a href=https://three.org/>3"
+      "<td><p><a href=\"https://four.org/\x01\xff\">four");
+  EXPECT_THAT(broken, SizeIs(4));
+  EXPECT_EQ(broken[0].anchor_text, "one");
+  using std::string_literals::operator""s;
+  EXPECT_THAT(Extract("\0\0<a href='https://nul.org/'>\0</a>"s).links, SizeIs(1));
+}
+
+TEST_F(LinkExtractorTest, EveryCorpusPageExtracts) {
+  const std::filesystem::path pages = BACKLINT_CORPUS_DIR "/pages";
+  if (!std::filesystem::is_directory(pages)) GTEST_SKIP() << "corpus pages not found at " << pages;
+  int files = 0;
+  std::size_t links = 0, backlinks = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(pages)) {
+    if (entry.path().extension() != ".html") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream html;
+    html << in.rdbuf();
+    CrawledPage page;
+    page.url = "http://fakehost/test/page.html";
+    page.html = html.str();
+    Result<ExtractedPage> result = extractor_.Extract(page);
+    ASSERT_TRUE(result.ok()) << entry.path() << ": " << result.failure().reason;
+    ++files;
+    links += result.value().links.size();
+    backlinks += result.value().page.outbound_links;
+  }
+  EXPECT_EQ(files, 130);
+  // 21,888 <a href> tags in all; the rest are mailto:, javascript: and the like.
+  EXPECT_GT(links, 10000u);
+  EXPECT_LE(links, 21888u);
+  EXPECT_GT(backlinks, 5000u);
+}
+
+}  // namespace
+}  // namespace backlint

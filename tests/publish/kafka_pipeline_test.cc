@@ -1,0 +1,116 @@
+#include "backlint/publish/kafka_pipeline.h"
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "backlink_event.pb.h"
+#include "backlint/publish/topic_reader.h"
+#include "kafka_test_support.h"
+
+namespace backlint {
+namespace {
+
+using testing::CommittedOffsets;
+using testing::KafkaTestBed;
+using testing::RunUntilSettled;
+
+const std::vector<std::string> kPages = {
+    R"({"url":"https://blog.example.com/a","html":"<p><a href='https://www.rhs.org.uk/x'>RHS</a> and <a href='https://en.wikipedia.org/wiki/Compost'>compost</a></p>"})",
+    R"({"url":"https://blog.example.com/b","html":"<p><a href='/internal'>home</a></p>"})",
+    R"({"url":"https://blog.example.com/c","html":"<p>unterminated)",
+};
+
+class KafkaPipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    bed_ = KafkaTestBed::Start();
+    auto processor = MakePageProcessor("", EventFormat::kProtobuf, metrics_);
+    ASSERT_TRUE(processor.ok()) << processor.failure().reason;
+    processor_ = std::move(processor).value();
+  }
+
+  uint64_t TotalCommitted() {
+    uint64_t total = 0;
+    for (auto [partition, offset] : CommittedOffsets(bed_.brokers, "backlint-test", bed_.config.input_topic)) {
+      if (offset >= 0) total += offset;
+    }
+    return total;
+  }
+
+  KafkaTestBed bed_;
+  prometheus::Registry registry_;
+  PipelineMetrics metrics_{registry_};
+  std::unique_ptr<PageProcessor> processor_;
+};
+
+TEST_F(KafkaPipelineTest, PublishesOneEventPerBacklinkAndDeadLettersTheMalformedPage) {
+  ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, kPages, 10000).ok());
+  auto pipeline = KafkaPipeline::Create(bed_.config, *processor_, metrics_);
+  ASSERT_TRUE(pipeline.ok()) << pipeline.failure().reason;
+  auto stats = RunUntilSettled(*pipeline.value(), kPages.size());
+  ASSERT_TRUE(stats.ok()) << stats.failure().reason;
+  EXPECT_EQ(stats.value().consumed, 3u);
+  EXPECT_EQ(stats.value().events_produced, 2u);
+  EXPECT_EQ(stats.value().dead_letters, 1u);
+  EXPECT_EQ(stats.value().delivery_failures, 0u);
+
+  auto events = ReadWholeTopic(bed_.brokers, bed_.config.output_topic, testing::kTestPartitions, 10000);
+  ASSERT_TRUE(events.ok());
+  std::set<std::pair<std::string, std::string>> keyed_targets;
+  for (const ConsumedRecord& record : events.value()) {
+    v1::BacklinkEvent event;
+    ASSERT_TRUE(event.ParseFromString(record.value));
+    keyed_targets.emplace(record.key, event.target().url());
+  }
+  EXPECT_EQ(keyed_targets, (std::set<std::pair<std::string, std::string>>{
+                               {"rhs.org.uk", "https://www.rhs.org.uk/x"},
+                               {"wikipedia.org", "https://en.wikipedia.org/wiki/Compost"}}));
+
+  auto dead_letters = ReadWholeTopic(bed_.brokers, bed_.config.dead_letter_topic, testing::kTestPartitions, 10000);
+  ASSERT_TRUE(dead_letters.ok());
+  ASSERT_EQ(dead_letters.value().size(), 1u);
+  const ConsumedRecord& letter = dead_letters.value()[0];
+  EXPECT_EQ(letter.value, kPages[2]);  // original bytes, unchanged
+  EXPECT_EQ(letter.headers.at("backlint.stage"), "decode");
+  EXPECT_FALSE(letter.headers.at("backlint.error").empty());
+  EXPECT_EQ(letter.headers.at("backlint.source.topic"), bed_.config.input_topic);
+  EXPECT_TRUE(letter.headers.count("backlint.source.partition"));
+  EXPECT_TRUE(letter.headers.count("backlint.source.offset"));
+
+  EXPECT_EQ(TotalCommitted(), kPages.size());  // every input offset committed after its outputs
+  EXPECT_EQ(metrics_.links_seen(true), 2u);
+  EXPECT_EQ(metrics_.links_seen(false), 1u);
+}
+
+TEST_F(KafkaPipelineTest, DoesNotCommitOffsetsWhoseOutputWasNotAcknowledged) {
+  // Both pages produce output (events, a dead letter), and every produce request is refused with a
+  // non-retriable error: nothing is acknowledged, so nothing may be committed.
+  const std::vector<std::string> pages = {kPages[0], kPages[2]};
+  ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, pages, 10000).ok());
+  std::vector<rd_kafka_resp_err_t> refusals(50, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+  rd_kafka_mock_push_request_errors_array(bed_.cluster->get(), /*Produce*/ 0, refusals.size(), refusals.data());
+  {
+    auto pipeline = KafkaPipeline::Create(bed_.config, *processor_, metrics_);
+    ASSERT_TRUE(pipeline.ok()) << pipeline.failure().reason;
+    auto stats = RunUntilSettled(*pipeline.value(), pages.size());
+    ASSERT_TRUE(stats.ok()) << stats.failure().reason;
+    EXPECT_EQ(stats.value().consumed, 2u);
+    EXPECT_EQ(stats.value().delivered, 0u);
+    EXPECT_EQ(stats.value().delivery_failures, 3u);  // two events and one dead letter
+  }
+  EXPECT_EQ(TotalCommitted(), 0u);
+
+  // At-least-once: once the brokers accept writes again, the next instance of the group gets the same pages again, and this time commits them.
+  rd_kafka_mock_clear_request_errors(bed_.cluster->get(), /*Produce*/ 0);
+  auto retry = KafkaPipeline::Create(bed_.config, *processor_, metrics_);
+  ASSERT_TRUE(retry.ok()) << retry.failure().reason;
+  auto stats = RunUntilSettled(*retry.value(), pages.size());
+  ASSERT_TRUE(stats.ok()) << stats.failure().reason;
+  EXPECT_EQ(stats.value().consumed, 2u);
+  EXPECT_EQ(stats.value().delivery_failures, 0u);
+  EXPECT_EQ(TotalCommitted(), 2u);
+}
+
+}  // namespace
+}  // namespace backlint
