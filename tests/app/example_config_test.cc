@@ -1,0 +1,23 @@
+// The example configuration shipped in deploy/ must stay loadable and mean what its comments say.
+#include <gtest/gtest.h>
+
+#include "backlint/app/app_config.h"
+
+namespace backlint {
+namespace {
+
+TEST(ExampleConfigTest, ShippedExampleLoadsWithTheValuesItDocuments) {
+  auto config = LoadAppConfig(BACKLINT_SOURCE_DIR "/deploy/backlint.example.yaml");
+  ASSERT_TRUE(config.ok()) << config.failure().reason;
+  EXPECT_EQ(config.value().publish.input_topic, "crawled-pages");
+  EXPECT_EQ(config.value().publish.dead_letter_topic, "backlinks-dead-letters");
+  EXPECT_EQ(config.value().output_format, EventFormat::kProtobuf);
+  EXPECT_EQ(config.value().publish.consumer_properties.at("bootstrap.servers"), "localhost:9092");
+  EXPECT_EQ(config.value().publish.producer_properties.at("bootstrap.servers"), "localhost:9092");
+  EXPECT_EQ(config.value().publish.consumer_properties.at("group.id"), "backlint");
+  EXPECT_EQ(config.value().publish.producer_properties.at("compression.type"), "zstd");
+  EXPECT_EQ(config.value().publish.consumer_properties.count("compression.type"), 0u);
+}
+
+}  // namespace
+}  // namespace backlint

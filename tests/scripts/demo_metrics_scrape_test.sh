@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `backlint demo --hold` serves /metrics after its summary: a real scrape with curl must show the
+# pipeline's counters, pass `promtool check metrics`, and SIGINT must stop the demo cleanly.
+set -euo pipefail
+backlint=$1
+promtool=$2
+work=$(mktemp -d)
+"$backlint" demo --hold --metrics-listen 127.0.0.1:0 >"$work/demo.log" 2>&1 &
+demo=$!
+trap 'kill "$demo" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+fail() { echo "FAIL: $*"; echo "--- demo output:"; cat "$work/demo.log"; exit 1; }
+for _ in $(seq 600); do
+  grep -q '^holding:' "$work/demo.log" && break
+  kill -0 "$demo" 2>/dev/null || fail "demo exited before holding"
+  sleep 0.1
+done
+url=$(sed -n 's/^holding: metrics at \(http[^;]*\);.*/\1/p' "$work/demo.log")
+[ -n "$url" ] || fail "demo never printed its metrics address"
+
+curl -fsS "$url" >"$work/metrics.txt" || fail "scrape of $url failed"
+expect() { grep -qxF "$1" "$work/metrics.txt" || fail "scrape lacks: $1"; }
+expect 'backlint_pages_total{result="scored"} 8'
+expect 'backlint_pages_total{result="dead_letter"} 2'
+expect 'backlint_dead_letters_total{stage="decode"} 2'
+expect 'backlint_links_total{kind="backlink"} 23'
+expect 'backlint_backlinks_total{verdict="clean"} 17'
+expect 'backlint_backlinks_total{verdict="suspicious"} 2'
+expect 'backlint_backlinks_total{verdict="toxic"} 4'
+expect 'backlint_flags_total{category="paid"} 1'
+expect 'backlint_flags_total{category="forced_keyword"} 6'
+expect 'backlint_flags_total{category="spammy"} 4'
+
+problems=$("$promtool" check metrics <"$work/metrics.txt" 2>&1) || fail "promtool check metrics: $problems"
+[ -z "$problems" ] || fail "promtool check metrics reported: $problems"
+
+kill -INT "$demo"
+wait "$demo" || fail "demo exited with $? after SIGINT"
+grep -q 'backlint demo summary' "$work/demo.log" || fail "no summary printed"
+echo "scrape of $url: counters present, promtool check metrics clean, clean exit on SIGINT"
