@@ -3,6 +3,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -111,8 +112,10 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
        }},
       {"kafka", [&](const std::string&, const YAML::Node& node) { return LoadKafkaSection(path, node, config); }},
   };
+  std::set<std::string> seen;
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
+    if (!seen.insert(key).second) return ConfigError(path, entry.first, "setting '" + key + "' appears twice");
     auto setting = settings.find(key);
     if (setting == settings.end()) {
       std::string known;
@@ -135,6 +138,9 @@ Result<bool> ApplyKafkaProperty(AppConfig& config, std::string_view assignment) 
   for (auto [prefix, target] : {std::pair{std::string_view("consumer."), &config.publish.consumer_properties},
                                 std::pair{std::string_view("producer."), &config.publish.producer_properties}}) {
     if (name.starts_with(prefix)) {
+      if (name.size() == prefix.size()) {
+        return Failure{"config", "kafka property '" + std::string(assignment) + "': expected name=value"};
+      }
       (*target)[name.substr(prefix.size())] = value;
       return true;
     }

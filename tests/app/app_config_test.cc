@@ -1,0 +1,243 @@
+#include "backlint/app/app_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace backlint {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+using ::testing::StartsWith;
+
+class AppConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ =
+        (std::filesystem::path(::testing::TempDir()) / (std::string("app_config_") + info->name() + ".yaml"))
+            .string();
+  }
+  void TearDown() override { std::filesystem::remove(path_); }
+
+  // Writes `yaml` to this test's own config file and returns its path.
+  const std::string& Write(const std::string& yaml) {
+    std::ofstream(path_, std::ios::binary | std::ios::trunc) << yaml;
+    return path_;
+  }
+
+  AppConfig LoadOk(const std::string& yaml) {
+    Result<AppConfig> config = LoadAppConfig(Write(yaml));
+    EXPECT_TRUE(config.ok()) << config.failure().reason;
+    return config.ok() ? std::move(config).value() : AppConfig{};
+  }
+
+  // The failure reason for loading `yaml`; the stage must be "config".
+  std::string LoadError(const std::string& yaml) {
+    Result<AppConfig> config = LoadAppConfig(Write(yaml));
+    if (config.ok()) return "<loaded>";
+    EXPECT_EQ(config.failure().stage, "config");
+    return config.failure().reason;
+  }
+
+  // "path:line:col: " for this test's file.
+  std::string At(int line, int column) const {
+    return path_ + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
+  }
+
+  std::string path_;
+};
+
+TEST_F(AppConfigTest, FullFileMapsEverySetting) {
+  const AppConfig config = LoadOk(R"(
+input_topic: pages-in
+output_topic: links-out
+dead_letter_topic: links-dlq
+rules: /etc/backlint/rules.yaml
+metrics_listen: 127.0.0.1:9999
+output_format: json
+commit_interval_ms: 250
+shutdown_timeout_ms: 3000
+kafka:
+  bootstrap.servers: broker:9092
+  enable.idempotence: true
+  consumer:
+    group.id: backlint-prod
+  producer:
+    linger.ms: 5
+)");
+  EXPECT_EQ(config.publish.input_topic, "pages-in");
+  EXPECT_EQ(config.publish.output_topic, "links-out");
+  EXPECT_EQ(config.publish.dead_letter_topic, "links-dlq");
+  EXPECT_EQ(config.rules_path, "/etc/backlint/rules.yaml");
+  EXPECT_EQ(config.metrics_listen, "127.0.0.1:9999");
+  EXPECT_EQ(config.output_format, EventFormat::kJson);
+  EXPECT_EQ(config.publish.commit_interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(config.publish.shutdown_timeout, std::chrono::milliseconds(3000));
+  EXPECT_THAT(config.publish.consumer_properties,
+              ElementsAre(Pair("bootstrap.servers", "broker:9092"), Pair("enable.idempotence", "true"),
+                          Pair("group.id", "backlint-prod")));
+  EXPECT_THAT(config.publish.producer_properties,
+              ElementsAre(Pair("bootstrap.servers", "broker:9092"), Pair("enable.idempotence", "true"),
+                          Pair("linger.ms", "5")));
+}
+
+TEST_F(AppConfigTest, OutputFormatProtobufIsAccepted) {
+  EXPECT_EQ(LoadOk("output_format: protobuf\n").output_format, EventFormat::kProtobuf);
+}
+
+TEST_F(AppConfigTest, EmptyFileGivesDefaults) {
+  const AppConfig config = LoadOk("");
+  const AppConfig defaults;
+  EXPECT_EQ(config.publish.input_topic, "crawled-pages");
+  EXPECT_EQ(config.publish.output_topic, "backlinks");
+  EXPECT_EQ(config.publish.dead_letter_topic, "backlinks-dead-letters");
+  EXPECT_EQ(config.rules_path, "");
+  EXPECT_EQ(config.output_format, EventFormat::kProtobuf);
+  EXPECT_EQ(config.metrics_listen, "0.0.0.0:9464");
+  EXPECT_EQ(config.publish.commit_interval, defaults.publish.commit_interval);
+  EXPECT_EQ(config.publish.shutdown_timeout, defaults.publish.shutdown_timeout);
+  EXPECT_THAT(config.publish.consumer_properties, IsEmpty());
+  EXPECT_THAT(config.publish.producer_properties, IsEmpty());
+}
+
+TEST_F(AppConfigTest, CommentOnlyFileGivesDefaults) {
+  EXPECT_EQ(LoadOk("# nothing configured yet\n").publish.input_topic, "crawled-pages");
+}
+
+TEST_F(AppConfigTest, SettingsNotInTheFileKeepTheirDefaults) {
+  const AppConfig config = LoadOk("output_topic: only-this\n");
+  EXPECT_EQ(config.publish.output_topic, "only-this");
+  EXPECT_EQ(config.publish.input_topic, "crawled-pages");
+  EXPECT_EQ(config.metrics_listen, "0.0.0.0:9464");
+}
+
+TEST_F(AppConfigTest, UnknownSettingIsReportedAtItsKeyWithTheKnownNames) {
+  const std::string reason = LoadError("input_topic: a\noutput_topic: b\n  \n  # c\nimput_topic: typo\n");
+  EXPECT_EQ(reason, At(5, 1) +
+                        "unknown setting 'imput_topic' (known: commit_interval_ms, dead_letter_topic, "
+                        "input_topic, kafka, metrics_listen, output_format, output_topic, rules, "
+                        "shutdown_timeout_ms)");
+}
+
+TEST_F(AppConfigTest, SettingWrittenTwiceIsRejectedAtItsSecondKey) {
+  EXPECT_EQ(LoadError("output_topic: a\ninput_topic: b\noutput_topic: c\n"),
+            At(3, 1) + "setting 'output_topic' appears twice");
+}
+
+TEST_F(AppConfigTest, UnknownSettingColumnFollowsIndentationOfAFlowMap) {
+  EXPECT_THAT(LoadError("{rules: r.yaml, colour: blue}\n"),
+              StartsWith(At(1, 17) + "unknown setting 'colour'"));
+}
+
+TEST_F(AppConfigTest, MapWhereAScalarIsExpectedNamesTheKey) {
+  EXPECT_THAT(LoadError("output_topic:\n  name: x\n"),
+              AllOf(StartsWith(path_ + ":2:"), HasSubstr("'output_topic' must be a single value")));
+}
+
+TEST_F(AppConfigTest, ListWhereAKafkaPropertyIsExpectedNamesTheFullKey) {
+  EXPECT_THAT(LoadError("kafka:\n  consumer:\n    group.id: [a, b]\n"),
+              AllOf(StartsWith(At(3, 15)), HasSubstr("'kafka.consumer.group.id' must be a single value")));
+  EXPECT_THAT(LoadError("kafka:\n  bootstrap.servers: {a: b}\n"),
+              HasSubstr("'kafka.bootstrap.servers' must be a single value"));
+}
+
+TEST_F(AppConfigTest, KafkaSectionMustBeAMap) {
+  EXPECT_THAT(LoadError("kafka: broker:9092\n"),
+              AllOf(StartsWith(At(1, 8)), HasSubstr("'kafka' must be a map")));
+  EXPECT_THAT(LoadError("kafka:\n  producer: fast\n"), HasSubstr("'kafka.producer' must be a map"));
+}
+
+TEST_F(AppConfigTest, NonPositiveOrNonNumericMillisecondsAreRejected) {
+  for (const std::string value : {"0", "-5", "1.5", "soon", "99999999999"}) {
+    EXPECT_EQ(LoadError("commit_interval_ms: " + value + "\n"),
+              At(1, 21) + "'commit_interval_ms' must be a positive number of milliseconds")
+        << value;
+  }
+  EXPECT_THAT(LoadError("shutdown_timeout_ms: -1\n"),
+              HasSubstr("'shutdown_timeout_ms' must be a positive number of milliseconds"));
+  EXPECT_THAT(LoadError("shutdown_timeout_ms: [1]\n"),
+              HasSubstr("'shutdown_timeout_ms' must be a positive number of milliseconds"));
+}
+
+TEST_F(AppConfigTest, UnknownOutputFormatNamesTheValue) {
+  EXPECT_THAT(LoadError("\noutput_format: avro\n"), AllOf(StartsWith(At(2, 16)), HasSubstr("'avro'")));
+}
+
+TEST_F(AppConfigTest, TopLevelMustBeAMap) {
+  EXPECT_THAT(LoadError("- input_topic\n"), StartsWith(path_ + ":1:1: "));
+}
+
+TEST_F(AppConfigTest, YamlSyntaxErrorGivesPathLineAndColumn) {
+  const std::string reason = LoadError("input_topic: a\nkafka: {bootstrap.servers: b\n");
+  EXPECT_THAT(reason, StartsWith(path_ + ":"));
+  // The unclosed flow map is reported on a line of its own, past the file name.
+  EXPECT_THAT(reason.substr(path_.size()), ::testing::MatchesRegex(":[23]:[0-9]+: .+"));
+}
+
+TEST(AppConfigFileTest, MissingFileNamesThePath) {
+  const std::string path = ::testing::TempDir() + "/backlint-no-such-config.yaml";
+  Result<AppConfig> config = LoadAppConfig(path);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.failure().stage, "config");
+  EXPECT_THAT(config.failure().reason, StartsWith(path + ": "));
+}
+
+TEST(ApplyKafkaPropertyTest, PlainNameGoesToBothClients) {
+  AppConfig config;
+  ASSERT_TRUE(ApplyKafkaProperty(config, "bootstrap.servers=a:1,b:2").ok());
+  EXPECT_THAT(config.publish.consumer_properties, ElementsAre(Pair("bootstrap.servers", "a:1,b:2")));
+  EXPECT_THAT(config.publish.producer_properties, ElementsAre(Pair("bootstrap.servers", "a:1,b:2")));
+}
+
+TEST(ApplyKafkaPropertyTest, ValueMayContainEqualsSignsAndBeEmpty) {
+  AppConfig config;
+  ASSERT_TRUE(ApplyKafkaProperty(config, "sasl.jaas.config=user=x").ok());
+  ASSERT_TRUE(ApplyKafkaProperty(config, "client.id=").ok());
+  EXPECT_THAT(config.publish.consumer_properties,
+              ElementsAre(Pair("client.id", ""), Pair("sasl.jaas.config", "user=x")));
+}
+
+TEST(ApplyKafkaPropertyTest, ConsumerPrefixGoesToTheConsumerOnly) {
+  AppConfig config;
+  ASSERT_TRUE(ApplyKafkaProperty(config, "consumer.group.id=g").ok());
+  EXPECT_THAT(config.publish.consumer_properties, ElementsAre(Pair("group.id", "g")));
+  EXPECT_THAT(config.publish.producer_properties, IsEmpty());
+}
+
+TEST(ApplyKafkaPropertyTest, ProducerPrefixGoesToTheProducerOnly) {
+  AppConfig config;
+  ASSERT_TRUE(ApplyKafkaProperty(config, "producer.linger.ms=10").ok());
+  EXPECT_THAT(config.publish.producer_properties, ElementsAre(Pair("linger.ms", "10")));
+  EXPECT_THAT(config.publish.consumer_properties, IsEmpty());
+}
+
+TEST(ApplyKafkaPropertyTest, OverridesAValueFromTheFile) {
+  AppConfig config;
+  config.publish.consumer_properties["group.id"] = "from-file";
+  ASSERT_TRUE(ApplyKafkaProperty(config, "consumer.group.id=from-flag").ok());
+  EXPECT_THAT(config.publish.consumer_properties, ElementsAre(Pair("group.id", "from-flag")));
+}
+
+TEST(ApplyKafkaPropertyTest, AssignmentWithoutNameOrValueIsRejected) {
+  for (const std::string assignment : {"novalue", "=x", "", "consumer.=x", "producer.=x"}) {
+    AppConfig config;
+    Result<bool> applied = ApplyKafkaProperty(config, assignment);
+    ASSERT_FALSE(applied.ok()) << assignment;
+    EXPECT_EQ(applied.failure().stage, "config");
+    EXPECT_THAT(applied.failure().reason, HasSubstr("'" + assignment + "'"));
+    EXPECT_THAT(config.publish.consumer_properties, IsEmpty());
+    EXPECT_THAT(config.publish.producer_properties, IsEmpty());
+  }
+}
+
+}  // namespace
+}  // namespace backlint
