@@ -22,6 +22,8 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
       delivery_failures_(CounterFamily(registry, "backlint_delivery_failures_total",
                                        "Output or dead-letter messages the brokers did not acknowledge.")
                              .Add({})),
+      limits_hit_(CounterFamily(registry, "backlint_extract_limits_hit_total",
+                                "Pages that reached an extraction limit (and were extracted up to it), by limit.")),
       ruleset_info_(prometheus::BuildGauge()
                         .Name("backlint_ruleset_info")
                         .Help("The loaded rule set (value 1), named and hashed in labels.")
@@ -35,6 +37,7 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
   for (Category category : {Category::kPaid, Category::kForcedKeyword, Category::kSpammy}) {
     flags_.Add({{"category", std::string(ToString(category))}});
   }
+  for (std::string_view limit : kLimitNames) limits_hit_.Add({{"limit", std::string(limit)}});
 }
 
 void PipelineMetrics::PageScored() { pages_.Add({{"result", "scored"}}).Increment(); }
@@ -61,6 +64,10 @@ void PipelineMetrics::BacklinkScored(const Score& score) {
 }
 
 void PipelineMetrics::DeliveryFailed() { delivery_failures_.Increment(); }
+
+void PipelineMetrics::LimitHit(std::string_view limit) {
+  limits_hit_.Add({{"limit", std::string(limit)}}).Increment();
+}
 
 void PipelineMetrics::RuleSetLoaded(const RuleSet& rules) {
   // One series at a time: the replaced rule set's series goes, so the info join stays unambiguous.

@@ -78,7 +78,8 @@ std::string_view PageText(const Link&, const PageFacts& page) {
 }
 
 constexpr std::string_view kAnchorKinds[] = {"text", "image", "empty"};
-constexpr std::string_view kRegions[] = {"content", "nav", "header", "footer", "sidebar", "comments"};
+constexpr std::string_view kRegions[] = {"content", "nav",      "header",  "footer",
+                                          "sidebar", "comments", "related", "sponsored"};
 
 struct FieldSpec {
   std::string_view name;
@@ -109,6 +110,26 @@ const FieldSpec kFields[] = {
     {"page.meta_robots", &PageText<&PageFacts::meta_robots>},
     {"page.outbound_links",
      IntGetter{[](const Link&, const PageFacts& page) { return page.outbound_links; }}},
+    {"page.canonical_url", &PageText<&PageFacts::canonical_url>},
+    {"page.nofollow", BoolGetter{[](const Link&, const PageFacts& page) { return page.nofollow; }}},
+    {"page.external_domains",
+     IntGetter{[](const Link&, const PageFacts& page) { return page.external_domains; }}},
+    {"page.body_words", IntGetter{[](const Link&, const PageFacts& page) { return page.body_words; }}},
+    // A percentage, since rules compare integers.
+    {"page.link_text_percent", IntGetter{[](const Link&, const PageFacts& page) {
+       return static_cast<int>(std::lround(page.link_text_ratio * 100));
+     }}},
+    {"page.main_terms",
+     TokensGetter{[](const Link&, const PageFacts& page) -> const std::vector<std::string>& {
+       return page.main_terms;
+     }}},
+    {"page.https", BoolGetter{[](const Link&, const PageFacts& page) { return page.site.https; }}},
+    {"page.has_canonical", BoolGetter{[](const Link&, const PageFacts& page) { return page.site.has_canonical; }}},
+    {"page.has_contact", BoolGetter{[](const Link&, const PageFacts& page) { return page.site.has_contact; }}},
+    {"page.tracking_ids",
+     TokensGetter{[](const Link&, const PageFacts& page) -> const std::vector<std::string>& {
+       return page.site.tracking_ids;
+     }}},
 };
 
 template <typename... Visitors>

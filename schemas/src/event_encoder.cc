@@ -29,6 +29,8 @@ v1::Region ToProto(Region region) {
     case Region::kFooter: return v1::REGION_FOOTER;
     case Region::kSidebar: return v1::REGION_SIDEBAR;
     case Region::kComments: return v1::REGION_COMMENTS;
+    case Region::kRelated: return v1::REGION_RELATED;
+    case Region::kSponsored: return v1::REGION_SPONSORED;
   }
   return v1::REGION_UNSPECIFIED;
 }
@@ -63,6 +65,22 @@ void FillRel(const std::vector<std::string>& tokens, v1::Rel& rel) {
       rel.add_other(token);
     }
   }
+}
+
+void FillFacts(const PageFacts& page, v1::PageFacts& facts) {
+  facts.set_canonical_url(page.canonical_url);
+  facts.set_nofollow(page.nofollow);
+  facts.set_meta_robots(page.meta_robots);
+  facts.set_external_domains(page.external_domains);
+  for (const auto& [scheme, count] : page.other_schemes) (*facts.mutable_other_schemes())[scheme] = count;
+  facts.set_body_words(page.body_words);
+  facts.set_link_text_ratio(page.link_text_ratio);
+  for (const std::string& term : page.main_terms) facts.add_main_terms(term);
+  v1::SiteMarkers& site = *facts.mutable_site();
+  site.set_https(page.site.https);
+  site.set_has_canonical(page.site.has_canonical);
+  site.set_has_contact(page.site.has_contact);
+  for (const std::string& id : page.site.tracking_ids) site.add_tracking_ids(id);
 }
 
 }  // namespace
@@ -105,6 +123,7 @@ v1::BacklinkEvent BuildEvent(const PageFacts& page, const Link& link, const Scor
   source.set_title(page.title);
   source.set_lang(page.lang);
   source.set_fetched_at(page.fetched_at);
+  FillFacts(page, *source.mutable_facts());
 
   v1::Target& target = *event.mutable_target();
   target.set_url(link.url);

@@ -124,7 +124,7 @@ TEST_F(AppConfigTest, UnknownSettingIsReportedAtItsKeyWithTheKnownNames) {
   const std::string reason = LoadError("input_topic: a\noutput_topic: b\n  \n  # c\nimput_topic: typo\n");
   EXPECT_EQ(reason, At(5, 1) +
                         "unknown setting 'imput_topic' (known: commit_interval_ms, dead_letter_topic, "
-                        "input_topic, kafka, metrics_listen, output_format, output_topic, rules, "
+                        "input_format, input_topic, kafka, metrics_listen, output_format, output_topic, rules, "
                         "shutdown_timeout_ms)");
 }
 
@@ -166,6 +166,17 @@ TEST_F(AppConfigTest, NonPositiveOrNonNumericMillisecondsAreRejected) {
               HasSubstr("'shutdown_timeout_ms' must be a positive number of milliseconds"));
   EXPECT_THAT(LoadError("shutdown_timeout_ms: [1]\n"),
               HasSubstr("'shutdown_timeout_ms' must be a positive number of milliseconds"));
+}
+
+TEST_F(AppConfigTest, InputFormatIsJsonUnlessSet) {
+  EXPECT_EQ(LoadOk("").input_format, InputFormat::kJson);
+  EXPECT_EQ(LoadOk("input_format: protobuf\n").input_format, InputFormat::kProtobuf);
+  EXPECT_EQ(LoadOk("input_format: wat\n").input_format, InputFormat::kWat);
+}
+
+TEST_F(AppConfigTest, UnknownInputFormatNamesTheValue) {
+  EXPECT_EQ(LoadError("\ninput_format: xml\n"),
+            At(2, 15) + "unknown input format 'xml' (expected json, protobuf or wat)");
 }
 
 TEST_F(AppConfigTest, UnknownOutputFormatNamesTheValue) {

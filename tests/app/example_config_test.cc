@@ -11,6 +11,7 @@ TEST(ExampleConfigTest, ShippedExampleLoadsWithTheValuesItDocuments) {
   ASSERT_TRUE(config.ok()) << config.failure().reason;
   EXPECT_EQ(config.value().publish.input_topic, "crawled-pages");
   EXPECT_EQ(config.value().publish.dead_letter_topic, "backlinks-dead-letters");
+  EXPECT_EQ(config.value().input_format, InputFormat::kJson);
   EXPECT_EQ(config.value().output_format, EventFormat::kProtobuf);
   EXPECT_EQ(config.value().publish.consumer_properties.at("bootstrap.servers"), "localhost:9092");
   EXPECT_EQ(config.value().publish.producer_properties.at("bootstrap.servers"), "localhost:9092");

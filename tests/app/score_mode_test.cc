@@ -252,5 +252,61 @@ TEST_F(ScoreModeTest, EmptyInputScoresNothing) {
   EXPECT_THAT(output.err, StartsWith("backlint score: 0 pages, 0 backlink events, 0 dead letters in "));
 }
 
+// A WARC response record for `url` whose HTML has one link to `target`.
+std::string WarcResponse(const std::string& url, const std::string& target) {
+  const std::string http =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<a href=\"" + target + "\">t</a>";
+  return "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + url +
+         "\r\nWARC-Date: 2024-05-01T10:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+         "Content-Length: " + std::to_string(http.size()) + "\r\n\r\n" + http + "\r\n\r\n";
+}
+
+TEST_F(ScoreModeTest, WarcFilesAreScoredAndMalformedRecordsAreDeadLettersAtTheirOffset) {
+  const std::string first = WarcResponse("https://source.example.com/", "https://a.org/");
+  const std::string broken = "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: many\r\n\r\n";
+  ScoreOptions options;
+  options.dead_letter_path = TempPath("dead.jsonl");
+  options.inputs = {WriteFile("crawl.warc", first + broken + WarcResponse("https://source.example.com/2",
+                                                                          "https://b.org/"))};
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 0) << output.err;
+  EXPECT_THAT(TargetUrls(output.out), ElementsAre("https://a.org/", "https://b.org/"));
+  const std::string position = std::to_string(first.size());
+  EXPECT_THAT(output.err,
+              HasSubstr(options.inputs[0] + ":" + position + ": dead letter (decode): bad Content-Length"));
+  EXPECT_THAT(output.err, HasSubstr("backlint score: 2 pages, 2 backlink events, 1 dead letters in "));
+  EXPECT_THAT(output.err, HasSubstr("backlint score: 2 WARC records: response=2\n"));
+
+  std::ifstream file(options.dead_letter_path);
+  std::string line;
+  ASSERT_TRUE(std::getline(file, line));
+  v1::DeadLetter letter;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &letter).ok()) << line;
+  EXPECT_EQ(letter.stage(), "decode");
+  EXPECT_EQ(letter.source(), options.inputs[0]);
+  EXPECT_EQ(letter.position(), static_cast<int64_t>(first.size()));
+}
+
+TEST_F(ScoreModeTest, InputFormatWarcReadsAFileWithAnyNameAndReportsProgress) {
+  ScoreOptions options;
+  options.input_format = ScoreInputFormat::kWarc;
+  options.progress_interval = std::chrono::seconds(0);
+  options.inputs = {WriteFile("crawl.dat", WarcResponse("https://source.example.com/", "https://a.org/"))};
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 0) << output.err;
+  EXPECT_THAT(TargetUrls(output.out), ElementsAre("https://a.org/"));
+  EXPECT_THAT(output.err,
+              HasSubstr("backlint score: progress: 1 WARC records, 1 pages, 1 backlink events, "
+                        "0 dead letters\n"));
+}
+
+TEST_F(ScoreModeTest, WarcFromStandardInputIsRefused) {
+  ScoreOptions options;
+  options.input_format = ScoreInputFormat::kWarc;
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("WARC input must be a file"));
+}
+
 }  // namespace
 }  // namespace backlint

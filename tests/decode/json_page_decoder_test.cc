@@ -119,11 +119,11 @@ TEST(JsonPageDecoderTest, HtmlBase64DecodesAllPaddingVariants) {
   }
 }
 
-TEST(JsonPageDecoderTest, HtmlBase64KeepsBinaryBytes) {
+TEST(JsonPageDecoderTest, HtmlBase64BytesThatAreNotUtf8BecomeReplacementCharacters) {
   JsonPageDecoder decoder;
-  // A NUL, 'a' (0x61) and bytes that are not UTF-8.
+  // A NUL, 'a' (0x61) and bytes that are not UTF-8, with no charset declared.
   const CrawledPage page = DecodeOk(decoder, R"({"url": "http://e.com/", "html_base64": "AP/+YYA="})");
-  EXPECT_EQ(page.html, std::string("\x00\xFF\xFE\x61\x80", 5));
+  EXPECT_EQ(page.html, std::string("\x00\xEF\xBF\xBD\xEF\xBF\xBD\x61\xEF\xBF\xBD", 11));
 }
 
 TEST(JsonPageDecoderTest, InvalidBase64NamesTheField) {

@@ -11,6 +11,7 @@
 namespace backlint {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 using ::testing::Not;
@@ -28,8 +29,19 @@ PageFacts SamplePage() {
                    .title = "A post",
                    .lang = "en",
                    .fetched_at = "2024-05-01T12:00:00Z",
-                   .meta_robots = "",
-                   .outbound_links = 7};
+                   .meta_robots = "noindex, nofollow",
+                   .canonical_url = "https://blog.example.com/post",
+                   .nofollow = true,
+                   .outbound_links = 7,
+                   .external_domains = 2,
+                   .other_schemes = {{"mailto", 1}, {"javascript", 3}},
+                   .body_words = 250,
+                   .link_text_ratio = 0.125,
+                   .main_terms = {"watches", "cheap"},
+                   .site = {.https = true,
+                            .has_canonical = true,
+                            .has_contact = true,
+                            .tracking_ids = {"UA-1234-1", "ca-pub-1234567890123456"}}};
 }
 
 Link SampleLink() {
@@ -176,6 +188,25 @@ TEST_F(EventEncoderTest, BuildEventFillsEveryField) {
   EXPECT_EQ(event.ruleset().hash(), rules_->hash());
 }
 
+TEST_F(EventEncoderTest, BuildEventFillsPageFactsAndSiteMarkers) {
+  const v1::BacklinkEvent event = SampleEvent();
+  const v1::PageFacts& facts = event.source().facts();
+  EXPECT_EQ(facts.canonical_url(), "https://blog.example.com/post");
+  EXPECT_TRUE(facts.nofollow());
+  EXPECT_EQ(facts.meta_robots(), "noindex, nofollow");
+  EXPECT_EQ(facts.external_domains(), 2);
+  EXPECT_EQ(facts.other_schemes().size(), 2u);
+  EXPECT_EQ(facts.other_schemes().at("javascript"), 3);
+  EXPECT_EQ(facts.other_schemes().at("mailto"), 1);
+  EXPECT_EQ(facts.body_words(), 250);
+  EXPECT_DOUBLE_EQ(facts.link_text_ratio(), 0.125);
+  EXPECT_THAT(facts.main_terms(), ElementsAre("watches", "cheap"));
+  EXPECT_TRUE(facts.site().https());
+  EXPECT_TRUE(facts.site().has_canonical());
+  EXPECT_TRUE(facts.site().has_contact());
+  EXPECT_THAT(facts.site().tracking_ids(), ElementsAre("UA-1234-1", "ca-pub-1234567890123456"));
+}
+
 TEST_F(EventEncoderTest, BuildEventMapsEveryEnumValue) {
   Link link = SampleLink();
   Score score = SampleScore();
@@ -203,7 +234,9 @@ TEST_F(EventEncoderTest, BuildEventMapsEveryEnumValue) {
   const std::pair<Region, v1::Region> regions[] = {{Region::kContent, v1::REGION_CONTENT},
                                                    {Region::kHeader, v1::REGION_HEADER},
                                                    {Region::kSidebar, v1::REGION_SIDEBAR},
-                                                   {Region::kComments, v1::REGION_COMMENTS}};
+                                                   {Region::kComments, v1::REGION_COMMENTS},
+                                                   {Region::kRelated, v1::REGION_RELATED},
+                                                   {Region::kSponsored, v1::REGION_SPONSORED}};
   for (const auto& [region, expected] : regions) {
     link.region = region;
     EXPECT_EQ(BuildEvent(SamplePage(), link, score, *rules_).context().region(), expected);

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -287,6 +288,161 @@ TEST_F(LinkExtractorTest, HostileMarkupNeitherCrashesNorLosesLinks) {
   EXPECT_EQ(broken[0].anchor_text, "one");
   using std::string_literals::operator""s;
   EXPECT_THAT(Extract("\0\0<a href='https://nul.org/'>\0</a>"s).links, SizeIs(1));
+}
+
+TEST_F(LinkExtractorTest, OtherSchemesAreCountedNotListed) {
+  const ExtractedPage page = Extract(
+      "<body><a href='mailto:a@example.com'>mail</a><a href='javascript:void(0)'>js</a>"
+      "<a href='JavaScript:go()'>js</a><a href='tel:+123'>call</a><a href='ftp://f.example.net/'>ftp</a>"
+      "<a href='https://other.org/'>web</a></body>");
+  EXPECT_THAT(UrlsOf(page.links), ElementsAre("https://other.org/"));
+  EXPECT_EQ(page.page.other_schemes,
+            (std::map<std::string, int>{{"ftp", 1}, {"javascript", 2}, {"mailto", 1}, {"tel", 1}}));
+  EXPECT_TRUE(page.page.site.has_contact);
+}
+
+TEST_F(LinkExtractorTest, SubdomainsCanCountAsOtherSites) {
+  Result<RegistrableDomains> domains = RegistrableDomains::LoadSystem();
+  ASSERT_TRUE(domains.ok());
+  LinkExtractor::Options options;
+  options.subdomains_are_internal = false;
+  const LinkExtractor by_host(std::move(domains).value(), options);
+  CrawledPage page;
+  page.url = "https://www.example.com/";
+  page.html = "<a href='https://blog.example.com/'>blog</a><a href='/x'>x</a><a href='https://other.org/'>o</a>";
+  const ExtractedPage extracted = by_host.Extract(page).value();
+  ASSERT_THAT(extracted.links, SizeIs(3));
+  EXPECT_TRUE(extracted.links[0].is_backlink);
+  EXPECT_FALSE(extracted.links[1].is_backlink);
+  EXPECT_TRUE(extracted.links[2].is_backlink);
+  EXPECT_EQ(extracted.page.outbound_links, 2);
+  EXPECT_EQ(extracted.page.external_domains, 2);
+}
+
+TEST_F(LinkExtractorTest, CommentSignatureRelatedAndSponsoredRegions) {
+  const std::vector<Link> links = LinksOf(
+      "<ol class='commentlist'><li><a href='https://a.net/'>a</a></li></ol>"
+      "<div class='postsig'><a href='https://b.net/'>b</a></div>"
+      "<div class='related-posts'><a href='https://c.net/'>c</a></div>"
+      "<div id='header-ad'><a href='https://d.net/'>d</a></div>"
+      "<div class='shadow'><a href='https://e.net/'>e</a></div>"
+      "<div class='widget'><a href='https://f.net/'>f</a></div>");
+  ASSERT_THAT(links, SizeIs(6));
+  EXPECT_EQ(links[0].region, Region::kComments);
+  EXPECT_EQ(links[1].region, Region::kComments);
+  EXPECT_EQ(links[2].region, Region::kRelated);
+  EXPECT_EQ(links[3].region, Region::kSponsored);
+  EXPECT_EQ(links[4].region, Region::kContent);
+  EXPECT_EQ(links[5].region, Region::kSidebar);
+}
+
+TEST_F(LinkExtractorTest, CssHidingOnTheLinkOrAnAncestor) {
+  const std::vector<Link> links = LinksOf(
+      "<div style='font-size:0'><p><a href='https://a.net/'>a</a></p></div>"
+      "<a style='text-indent:-9999px' href='https://b.net/'>b</a>"
+      "<span style='position:absolute;left:-3000px'><a href='https://c.net/'>c</a></span>"
+      "<div style='opacity:0'><a href='https://d.net/'>d</a></div>"
+      "<div style='height:0;overflow:hidden'><a href='https://e.net/'>e</a></div>"
+      "<a href='https://f.net/' style='position:absolute;left:10px'>f</a>");
+  ASSERT_THAT(links, SizeIs(6));
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(links[i].hidden) << links[i].url;
+  EXPECT_FALSE(links[5].hidden);
+}
+
+TEST_F(LinkExtractorTest, PageFactsFromHeadAndHeaders) {
+  CrawledPage page;
+  page.url = "https://www.example.com/post?utm=1";
+  page.headers = {{"Content-Type", "text/html"}, {"x-robots-tag", "googlebot: noindex, nofollow"}};
+  page.html =
+      "<html><head><title>Hiking the Alps</title><link rel='Canonical' href='/post#top'>"
+      "<script>ga('create','UA-1234567-1');</script>"
+      "<script async src='https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ'></script></head>"
+      "<body><h1>Alps hiking guide</h1><p>Hiking in the alps is hiking at its best. "
+      "<a href='https://maps.other.org/'>maps</a> and <a href='/contact-us'>write</a>.</p>"
+      "<ins class='adsbygoogle' data-ad-client='ca-pub-1234567890123456'></ins></body></html>";
+  const ExtractedPage extracted = extractor_.Extract(page).value();
+  const PageFacts& facts = extracted.page;
+  EXPECT_EQ(facts.canonical_url, "https://www.example.com/post");
+  EXPECT_TRUE(facts.site.has_canonical);
+  EXPECT_TRUE(facts.site.https);
+  EXPECT_TRUE(facts.site.has_contact);
+  EXPECT_TRUE(facts.nofollow);
+  EXPECT_THAT(facts.site.tracking_ids, ElementsAre("UA-1234567-1", "G-ABC123XYZ", "ca-pub-1234567890123456"));
+  EXPECT_EQ(facts.body_words, 15);
+  EXPECT_NEAR(facts.link_text_ratio, 9.0 / 75.0, 1e-9);  // "maps" + "write" of the body text
+  ASSERT_THAT(facts.main_terms, SizeIs(::testing::Ge(2u)));
+  EXPECT_EQ(facts.main_terms[0], "hiking");
+  EXPECT_EQ(facts.main_terms[1], "alps");
+  EXPECT_EQ(facts.external_domains, 1);
+}
+
+TEST_F(LinkExtractorTest, MetaRobotsNoneMeansNofollow) {
+  EXPECT_TRUE(Extract("<meta name=robots content='NONE'>").page.nofollow);
+  EXPECT_FALSE(Extract("<meta name=robots content='noindex'>").page.nofollow);
+  EXPECT_FALSE(Extract("<p>plain</p>").page.site.has_canonical);
+}
+
+TEST_F(LinkExtractorTest, PreExtractedLinksUseTheCrawlerBaseAndTitle) {
+  CrawledPage page;
+  page.url = "https://www.example.com/a/page";
+  page.base_url = "/static/";
+  page.title = "  Crawler   title ";
+  page.links = {{.href = "x.html", .text = "x", .rel = ""}, {.href = "mailto:a@b.c", .text = "", .rel = ""}};
+  const ExtractedPage extracted = extractor_.Extract(page).value();
+  EXPECT_THAT(UrlsOf(extracted.links), ElementsAre("https://www.example.com/static/x.html"));
+  EXPECT_EQ(extracted.page.title, "Crawler title");
+  EXPECT_EQ(extracted.page.other_schemes.at("mailto"), 1);
+}
+
+TEST_F(LinkExtractorTest, UnlinkedMentionsOfWatchedNamesAndOnlyWatchedBacklinks) {
+  Result<RegistrableDomains> domains = RegistrableDomains::LoadSystem();
+  ASSERT_TRUE(domains.ok());
+  const LinkExtractor watching(std::move(domains).value(), {.watch_domains = {"watched.org"},
+                                                           .watch_brands = {"Acme"},
+                                                           .only_watched = true});
+  CrawledPage page;
+  page.url = "https://www.example.com/";
+  page.html =
+      "<p>We like watched.org and ACME gadgets. <a href='https://watched.org/'>watched.org</a> "
+      "<a href='https://other.net/'>Acme</a> <a href='/home'>home</a> <a href='https://acme.com/'>shop</a></p>";
+  const ExtractedPage extracted = watching.Extract(page).value();
+  ASSERT_THAT(extracted.mentions, SizeIs(2));
+  EXPECT_EQ(extracted.mentions[0].term, "watched.org");
+  EXPECT_EQ(extracted.mentions[0].position, 8);
+  EXPECT_EQ(extracted.mentions[1].term, "Acme");
+  EXPECT_THAT(extracted.mentions[1].snippet, HasSubstr("ACME gadgets"));
+  EXPECT_THAT(UrlsOf(extracted.links),
+              ElementsAre("https://watched.org/", "https://www.example.com/home", "https://acme.com/"));
+  EXPECT_EQ(extracted.page.outbound_links, 3);
+  EXPECT_THAT(Extract(page.html).mentions, IsEmpty());  // no watch list, no mentions
+}
+
+TEST_F(LinkExtractorTest, LimitsCutWorkAndAreReported) {
+  Result<RegistrableDomains> domains = RegistrableDomains::LoadSystem();
+  ASSERT_TRUE(domains.ok());
+  LinkExtractor::Options options;
+  options.max_page_bytes = 300;
+  options.max_links = 2;
+  options.max_depth = 4;
+  options.max_anchor_chars = 5;
+  const LinkExtractor limited(std::move(domains).value(), options);
+  CrawledPage page;
+  page.url = "https://www.example.com/";
+  page.html = "<div class=comment><div><div><div><div style='display:none'><a href='https://a.net/'>"
+              "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9</a></div></div></div></div></div>"
+              "<a href='https://b.net/'>b</a><a href='https://c.net/'>c</a>";
+  page.html += std::string(300, ' ') + "<a href='https://beyond.net/'>beyond</a>";
+  const ExtractedPage extracted = limited.Extract(page).value();
+  ASSERT_THAT(extracted.links, SizeIs(2));
+  EXPECT_EQ(extracted.links[0].anchor_text, "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9");
+  EXPECT_EQ(extracted.links[0].region, Region::kComments);  // from the ancestor within the limit
+  EXPECT_FALSE(extracted.links[0].hidden);                  // beyond the depth limit
+  EXPECT_TRUE(extracted.limits_hit.page_bytes);
+  EXPECT_TRUE(extracted.limits_hit.links);
+  EXPECT_TRUE(extracted.limits_hit.depth);
+  EXPECT_TRUE(extracted.limits_hit.anchor_text);
+  EXPECT_THAT(extracted.limits_hit.names(), ElementsAre("page_bytes", "links", "depth", "anchor_text"));
+  EXPECT_FALSE(Extract("<a href='https://a.net/'>a</a>").limits_hit.any());
 }
 
 TEST_F(LinkExtractorTest, EveryCorpusPageExtracts) {

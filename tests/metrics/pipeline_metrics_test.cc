@@ -162,6 +162,18 @@ TEST_F(PipelineMetricsTest, DeliveryFailuresCount) {
   EXPECT_THAT(Series("backlint_delivery_failures_total"), UnorderedElementsAre(Pair(Labels{}, 2)));
 }
 
+TEST_F(PipelineMetricsTest, ExtractLimitsHitCountByLimitFromZero) {
+  EXPECT_THAT(Series("backlint_extract_limits_hit_total"),
+              UnorderedElementsAre(Pair(Labels{{"limit", "page_bytes"}}, 0), Pair(Labels{{"limit", "links"}}, 0),
+                                   Pair(Labels{{"limit", "depth"}}, 0), Pair(Labels{{"limit", "anchor_text"}}, 0)));
+  metrics_.LimitHit("links");
+  metrics_.LimitHit("links");
+  metrics_.LimitHit("depth");
+  EXPECT_EQ(Value("backlint_extract_limits_hit_total", "limit", "links"), 2);
+  EXPECT_EQ(Value("backlint_extract_limits_hit_total", "limit", "depth"), 1);
+  EXPECT_EQ(Value("backlint_extract_limits_hit_total", "limit", "page_bytes"), 0);
+}
+
 TEST_F(PipelineMetricsTest, RuleSetLoadedPublishesNameAndHash) {
   auto rules = ParseRules("first");
   ASSERT_NE(rules, nullptr);

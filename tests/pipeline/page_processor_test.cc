@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backlink_event.pb.h"
+#include "crawled_page.pb.h"
 #include "backlint/pipeline/processor_setup.h"
 
 namespace backlint {
@@ -176,6 +177,15 @@ TEST_P(PageProcessorTest, CountsPagesLinksVerdictsCategoriesAndRules) {
   EXPECT_EQ(Counter("backlint_rule_flags_total", "rule", "spammy.hidden-link"), 1);
 }
 
+TEST_P(PageProcessorTest, CountsPagesThatHitAnExtractionLimit) {
+  const std::string long_anchor(1500, 'x');  // over the default 1,000-character anchor text limit
+  ProcessOk(PageWithBody("<a href='https://clean.org/'>" + long_anchor + "</a>"));
+  EXPECT_EQ(Counter("backlint_extract_limits_hit_total", "limit", "anchor_text"), 1);
+  EXPECT_EQ(Counter("backlint_extract_limits_hit_total", "limit", "links"), 0);
+  ProcessOk(PageWithBody("<a href='https://clean.org/'>short</a>"));
+  EXPECT_EQ(Counter("backlint_extract_limits_hit_total", "limit", "anchor_text"), 1);
+}
+
 TEST_P(PageProcessorTest, FailedPageChangesNoCounters) {
   ProcessOk(PageWithBody("<a href='/in'>in</a> <a href='https://clean.org/'>clean</a>"));
   ASSERT_FALSE(processor_->Process(R"({"url": "https://www.example.com/", "status": "oops"})").ok());
@@ -217,6 +227,83 @@ TEST(ProcessorSetupTest, JsonFormatIsProtobufJsonMappingWithProtoFieldNames) {
   ASSERT_TRUE(events.ok());
   ASSERT_THAT(events.value(), SizeIs(1));
   EXPECT_THAT(events.value()[0].value, HasSubstr("\"registrable_domain\""));
+}
+
+// A WAT record for https://blog.example.com/post whose anchors are absolute, so they need no base URL.
+const std::string kWatRecord =
+    R"({"Envelope":{"WARC-Header-Metadata":{"WARC-Type":"response","WARC-Date":"2024-05-18T01:58:10Z",)"
+    R"("WARC-Target-URI":"https://blog.example.com/post"},"Payload-Metadata":{"HTTP-Response-Metadata":{)"
+    R"("Response-Message":{"Status":"200"},"HTML-Metadata":{"Head":{"Title":"Post"},"Links":[)"
+    R"({"path":"A@/href","url":"https://news.bbc.co.uk/story","text":"the BBC story"},)"
+    R"({"path":"IMG@/src","url":"https://cdn.other.net/photo.jpg"},)"
+    R"({"path":"A@/href","url":"https://blog.example.com/about","text":"about"},)"
+    R"({"path":"LINK@/href","url":"https://fonts.example.net/css","rel":"stylesheet"}]}}}}})";
+
+// The JSON event for the one backlink `processor` finds in `message`.
+v1::BacklinkEvent SingleJsonEvent(PageProcessor& processor, const std::string& message,
+                                  std::optional<InputFormat> format = std::nullopt) {
+  auto events = processor.Process(message, format);
+  EXPECT_TRUE(events.ok()) << events.failure().reason;
+  if (!events.ok()) return {};
+  EXPECT_THAT(events.value(), SizeIs(1));
+  v1::BacklinkEvent event;
+  if (!events.value().empty()) {
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(events.value()[0].value, &event).ok());
+  }
+  return event;
+}
+
+TEST(ProcessorSetupTest, WatRecordsYieldEventsForTheirAnchorBacklinks) {
+  prometheus::Registry registry;
+  PipelineMetrics metrics(registry);
+  auto processor = MakePageProcessor("", EventFormat::kJson, metrics, InputFormat::kWat);
+  ASSERT_TRUE(processor.ok()) << processor.failure().reason;
+  const v1::BacklinkEvent event = SingleJsonEvent(*processor.value(), kWatRecord);
+  EXPECT_EQ(event.source().url(), "https://blog.example.com/post");
+  EXPECT_EQ(event.source().fetched_at(), "2024-05-18T01:58:10Z");
+  EXPECT_EQ(event.target().url(), "https://news.bbc.co.uk/story");
+  EXPECT_EQ(event.anchor().text(), "the BBC story");
+  EXPECT_EQ(metrics.links_seen(true), 1u);   // the image and the stylesheet are no links
+  EXPECT_EQ(metrics.links_seen(false), 1u);
+}
+
+TEST(ProcessorSetupTest, ProtobufPagesYieldEventsWithHtmlInTheDeclaredCharset) {
+  prometheus::Registry registry;
+  PipelineMetrics metrics(registry);
+  auto processor = MakePageProcessor("", EventFormat::kJson, metrics, InputFormat::kProtobuf);
+  ASSERT_TRUE(processor.ok()) << processor.failure().reason;
+  v1::CrawledPage page;
+  page.set_url("https://www.example.com/post");
+  page.set_html("<meta charset=windows-1252><p>Lisez <a href='https://other.org/'>le caf\xE9</a></p>");
+  const v1::BacklinkEvent event = SingleJsonEvent(*processor.value(), page.SerializeAsString());
+  EXPECT_EQ(event.target().url(), "https://other.org/");
+  EXPECT_EQ(event.anchor().text(), "le caf\xC3\xA9");
+}
+
+TEST(ProcessorSetupTest, PreExtractedJsonLinksYieldEvents) {
+  prometheus::Registry registry;
+  PipelineMetrics metrics(registry);
+  auto processor = MakePageProcessor("", EventFormat::kJson, metrics);
+  ASSERT_TRUE(processor.ok()) << processor.failure().reason;
+  const v1::BacklinkEvent event = SingleJsonEvent(
+      *processor.value(), R"({"url": "https://www.example.com/post", "links": [{"href": "/about", "text": "us"},)"
+                          R"( {"href": "https://other.org/a", "text": "other", "rel": "sponsored"}]})");
+  EXPECT_EQ(event.target().url(), "https://other.org/a");
+  EXPECT_EQ(event.anchor().text(), "other");
+  EXPECT_TRUE(event.rel().sponsored());
+}
+
+TEST(ProcessorSetupTest, PerMessageFormatOverridesTheDefault) {
+  prometheus::Registry registry;
+  PipelineMetrics metrics(registry);
+  auto processor = MakePageProcessor("", EventFormat::kJson, metrics);  // JSON by default
+  ASSERT_TRUE(processor.ok()) << processor.failure().reason;
+  EXPECT_EQ(SingleJsonEvent(*processor.value(), kWatRecord, InputFormat::kWat).target().url(),
+            "https://news.bbc.co.uk/story");
+  auto as_json = processor.value()->Process(kWatRecord);
+  ASSERT_FALSE(as_json.ok());
+  EXPECT_EQ(as_json.failure().stage, "decode");
+  EXPECT_EQ(as_json.failure().reason, "field 'url': missing");
 }
 
 TEST(ProcessorSetupTest, BuiltInRulesAreTheDefaultRuleFile) {

@@ -21,6 +21,19 @@ const std::vector<std::string> kPages = {
     R"({"url":"https://blog.example.com/c","html":"<p>unterminated)",
 };
 
+// Produces `value` with a `backlint.format` header of `format`, and waits until it is acknowledged.
+void ProduceWithFormatHeader(const KafkaProperties& brokers, const std::string& topic, const std::string& value,
+                             const std::string& format) {
+  auto producer = MakeKafkaClient(RD_KAFKA_PRODUCER, MakeKafkaConf(brokers).value());
+  ASSERT_TRUE(producer.ok()) << producer.failure().reason;
+  ASSERT_EQ(rd_kafka_producev(producer.value().get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+                              RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                              RD_KAFKA_V_HEADER("backlint.format", format.data(), format.size()),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(rd_kafka_flush(producer.value().get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
 class KafkaPipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -81,6 +94,46 @@ TEST_F(KafkaPipelineTest, PublishesOneEventPerBacklinkAndDeadLettersTheMalformed
   EXPECT_EQ(TotalCommitted(), kPages.size());  // every input offset committed after its outputs
   EXPECT_EQ(metrics_.links_seen(true), 2u);
   EXPECT_EQ(metrics_.links_seen(false), 1u);
+}
+
+TEST_F(KafkaPipelineTest, FormatHeaderOverridesTheConfiguredFormatPerMessage) {
+  const std::string wat_record =
+      R"({"Envelope":{"WARC-Header-Metadata":{"WARC-Target-URI":"https://blog.example.com/d",)"
+      R"("WARC-Date":"2024-05-18T01:58:10Z"},"Payload-Metadata":{"HTTP-Response-Metadata":{)"
+      R"("Response-Message":{"Status":"200"},"HTML-Metadata":{"Links":[)"
+      R"({"path":"A@/href","url":"https://www.rhs.org.uk/wat","text":"RHS"},)"
+      R"({"path":"IMG@/src","url":"https://cdn.example.net/i.png"}]}}}}})";
+  ProduceWithFormatHeader(bed_.brokers, bed_.config.input_topic, wat_record, "wat");
+  ProduceWithFormatHeader(bed_.brokers, bed_.config.input_topic, kPages[0], "xml");
+  ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, {kPages[0]}, 10000).ok());  // default: json
+
+  auto pipeline = KafkaPipeline::Create(bed_.config, *processor_, metrics_);
+  ASSERT_TRUE(pipeline.ok()) << pipeline.failure().reason;
+  auto stats = RunUntilSettled(*pipeline.value(), 3);
+  ASSERT_TRUE(stats.ok()) << stats.failure().reason;
+  EXPECT_EQ(stats.value().consumed, 3u);
+  EXPECT_EQ(stats.value().events_produced, 3u);  // one from the WAT record, two from the JSON page
+  EXPECT_EQ(stats.value().dead_letters, 1u);
+
+  auto events = ReadWholeTopic(bed_.brokers, bed_.config.output_topic, testing::kTestPartitions, 10000);
+  ASSERT_TRUE(events.ok());
+  std::set<std::string> targets;
+  for (const ConsumedRecord& record : events.value()) {
+    v1::BacklinkEvent event;
+    ASSERT_TRUE(event.ParseFromString(record.value));
+    targets.insert(event.target().url());
+  }
+  EXPECT_TRUE(targets.count("https://www.rhs.org.uk/wat"));
+
+  auto dead_letters = ReadWholeTopic(bed_.brokers, bed_.config.dead_letter_topic, testing::kTestPartitions, 10000);
+  ASSERT_TRUE(dead_letters.ok());
+  ASSERT_EQ(dead_letters.value().size(), 1u);
+  const ConsumedRecord& letter = dead_letters.value()[0];
+  EXPECT_EQ(letter.value, kPages[0]);
+  EXPECT_EQ(letter.headers.at("backlint.stage"), "decode");
+  EXPECT_EQ(letter.headers.at("backlint.error"),
+            "header 'backlint.format': unknown input format 'xml' (expected json, protobuf or wat)");
+  EXPECT_EQ(TotalCommitted(), 3u);
 }
 
 TEST_F(KafkaPipelineTest, DoesNotCommitOffsetsWhoseOutputWasNotAcknowledged) {

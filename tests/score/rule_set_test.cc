@@ -296,6 +296,30 @@ TEST(PredicateTest, EqualsComparesTextCaseInsensitively) {
   EXPECT_FALSE(Fires("{field: region, equals: footer}", link));
 }
 
+TEST(PredicateTest, PageFactsFieldsFromExtraction) {
+  Link link = EditorialLink();
+  link.region = Region::kSponsored;
+  PageFacts page = BlogPage();
+  page.nofollow = true;
+  page.external_domains = 3;
+  page.body_words = 420;
+  page.link_text_ratio = 0.256;
+  page.canonical_url = "https://blog.example.com/hiking";
+  page.main_terms = {"alps", "hiking"};
+  page.site = {.https = true, .has_canonical = true, .has_contact = false, .tracking_ids = {"UA-1234-1"}};
+  EXPECT_TRUE(Fires("{field: region, equals: sponsored}", link, page));
+  EXPECT_TRUE(Fires("{field: page.nofollow, equals: true}", link, page));
+  EXPECT_TRUE(Fires("{field: page.external_domains, greater_than: 2}", link, page));
+  EXPECT_TRUE(Fires("{field: page.body_words, less_than: 500}", link, page));
+  EXPECT_TRUE(Fires("{field: page.link_text_percent, equals: 26}", link, page));
+  EXPECT_TRUE(Fires("{field: page.canonical_url, contains: /hiking}", link, page));
+  EXPECT_TRUE(Fires("{field: page.main_terms, contains: alps}", link, page));
+  EXPECT_TRUE(Fires("{field: page.https, equals: true}", link, page));
+  EXPECT_TRUE(Fires("{field: page.has_canonical, equals: true}", link, page));
+  EXPECT_FALSE(Fires("{field: page.has_contact, equals: true}", link, page));
+  EXPECT_TRUE(Fires("{field: page.tracking_ids, contains: UA-1234-1}", link, page));
+}
+
 TEST(PredicateTest, EqualsOnBooleanAndIntegerFields) {
   const Link link = EditorialLink();
   EXPECT_TRUE(Fires("{field: hidden, equals: false}", link));
@@ -498,7 +522,7 @@ TEST(ValidationTest, OperatorNotValidForField) {
   EXPECT_EQ(
       ErrorOf(OneRuleFile("{field: region, equals: comment}")),
       "test.yaml:11:35: 'region' is never 'comment'; its values are: content, nav, header, footer, sidebar, "
-      "comments");
+      "comments, related, sponsored");
 }
 
 TEST(ValidationTest, MalformedPredicates) {

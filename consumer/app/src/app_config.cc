@@ -93,6 +93,17 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
       return true;
     };
   };
+  // A setting whose text `parse` turns into a value (ParseInputFormat, ParseEventFormat).
+  auto parsed_setting = [&](auto parse, auto& target) -> Setter {
+    return [&, parse, target_ptr = &target](const std::string& key, const YAML::Node& node) -> Result<bool> {
+      auto value = Scalar(path, key, node);
+      if (!value) return value.failure();
+      auto parsed = parse(value.value());
+      if (!parsed) return ConfigError(path, node, parsed.failure().reason);
+      *target_ptr = parsed.value();
+      return true;
+    };
+  };
   const std::map<std::string, Setter> settings = {
       {"input_topic", text_setting(config.publish.input_topic)},
       {"output_topic", text_setting(config.publish.output_topic)},
@@ -101,15 +112,8 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
       {"metrics_listen", text_setting(config.metrics_listen)},
       {"commit_interval_ms", duration_setting(config.publish.commit_interval)},
       {"shutdown_timeout_ms", duration_setting(config.publish.shutdown_timeout)},
-      {"output_format",
-       [&](const std::string& key, const YAML::Node& node) -> Result<bool> {
-         auto value = Scalar(path, key, node);
-         if (!value) return value.failure();
-         auto format = ParseEventFormat(value.value());
-         if (!format) return ConfigError(path, node, format.failure().reason);
-         config.output_format = format.value();
-         return true;
-       }},
+      {"input_format", parsed_setting(ParseInputFormat, config.input_format)},
+      {"output_format", parsed_setting(ParseEventFormat, config.output_format)},
       {"kafka", [&](const std::string&, const YAML::Node& node) { return LoadKafkaSection(path, node, config); }},
   };
   std::set<std::string> seen;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <map>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -55,9 +56,20 @@ int main(int argc, char** argv) {
   run->add_option("--metrics-listen", metrics_listen, "host:port for /metrics (default 0.0.0.0:9464)");
 
   backlint::ScoreOptions score_options;
-  CLI::App* score = app.add_subcommand("score", "Score CrawledPage JSON lines from files or stdin; "
+  CLI::App* score = app.add_subcommand("score", "Score CrawledPage JSON lines (files or stdin) or WARC files; "
                                                 "BacklinkEvent JSON lines on stdout");
-  score->add_option("inputs", score_options.inputs, "Input files of CrawledPage JSON lines ('-' or none: stdin)");
+  score->add_option("inputs", score_options.inputs,
+                    "Input files of CrawledPage JSON lines or WARC ('-' or none: stdin, JSON lines)");
+  score->add_option("--input-format", score_options.input_format,
+                    "auto (by name: .warc and .warc.gz are WARC), jsonl or warc")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, backlint::ScoreInputFormat>{
+          {"auto", backlint::ScoreInputFormat::kAuto},
+          {"jsonl", backlint::ScoreInputFormat::kJsonLines},
+          {"warc", backlint::ScoreInputFormat::kWarc}}))
+      ->capture_default_str();
+  score->add_option("--progress-interval", score_options.progress_interval,
+                    "Seconds between progress lines on stderr")
+      ->capture_default_str();
   score->add_option("--rules", score_options.rules_path, "Rule file (default: the built-in set)");
   score->add_option("--dead-letters", score_options.dead_letter_path,
                     "Write rejected inputs with their reasons as JSON lines to this file");

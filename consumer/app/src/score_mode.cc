@@ -1,63 +1,145 @@
 #include "backlint/app/score_mode.h"
 
+#include <google/protobuf/util/json_util.h>
+#include <prometheus/registry.h>
+#include <simdjson.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <map>
 
-#include <google/protobuf/util/json_util.h>
-#include <prometheus/registry.h>
-
+#include "backlint/decode/warc_reader.h"
 #include "backlint/pipeline/processor_setup.h"
+#include "crawled_page.pb.h"
 #include "dead_letter.pb.h"
 
 namespace backlint {
 namespace {
 
 struct Totals {
+  uint64_t records = 0;  // WARC records read
   uint64_t pages = 0;
   uint64_t events = 0;
   uint64_t dead_letters = 0;
+  std::map<std::string, uint64_t> records_by_type;
 };
+
+bool IsWarcPath(const std::string& path) { return path.ends_with(".warc") || path.ends_with(".warc.gz"); }
+
+// Protobuf string fields must be UTF-8; header bytes that are not are taken as ISO-8859-1, as HTTP's
+// obs-text historically was.
+std::string AsUtf8(const std::string& text) {
+  if (simdjson::validate_utf8(text.data(), text.size())) return text;
+  std::string utf8;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x80) {
+      utf8 += c;
+    } else {
+      utf8 += static_cast<char>(0xC0 | (byte >> 6));
+      utf8 += static_cast<char>(0x80 | (byte & 0x3F));
+    }
+  }
+  return utf8;
+}
+
+// The pipeline takes message bytes, so a WARC page is handed over as the Protobuf CrawledPage it would
+// arrive as from Kafka: its html is bytes (WARC payloads need not be UTF-8) and the decoder converts
+// the page's charset exactly as for Kafka input.
+std::string ToProtobufMessage(const CrawledPage& page) {
+  v1::CrawledPage message;
+  message.set_url(AsUtf8(page.url));
+  message.set_fetched_at(AsUtf8(page.fetched_at));
+  message.set_status(page.status);
+  message.set_content_type(AsUtf8(page.content_type));
+  message.set_html(page.html);
+  for (const auto& [name, value] : page.headers) {
+    v1::HttpHeader* header = message.add_headers();
+    header->set_name(AsUtf8(name));
+    header->set_value(AsUtf8(value));
+  }
+  return message.SerializeAsString();
+}
 
 class ScoreRun {
  public:
-  ScoreRun(PageProcessor& processor, std::ostream& out, std::ostream& err, std::ostream* dead_letters)
-      : processor_(processor), out_(out), err_(err), dead_letters_(dead_letters) {}
+  ScoreRun(PageProcessor& processor, std::ostream& out, std::ostream& err, std::ostream* dead_letters,
+           std::chrono::seconds progress_interval)
+      : processor_(processor),
+        out_(out),
+        err_(err),
+        dead_letters_(dead_letters),
+        progress_interval_(progress_interval) {}
 
   void ScoreStream(std::istream& input, const std::string& source) {
     std::string line;
     for (int64_t line_number = 1; std::getline(input, line); ++line_number) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      ++totals_.pages;
-      auto events = processor_.Process(line);
-      if (!events) {
-        ReportDeadLetter(source, line_number, line, events.failure());
+      ScorePage(line, std::nullopt, source, line_number, line);
+    }
+  }
+
+  // Each HTML response is a page; each unreadable record a decode dead letter at its byte offset.
+  void ScoreWarc(WarcReader& reader, const std::string& source) {
+    while (std::optional<WarcItem> item = reader.Next()) {
+      totals_.records = records_before_file_ + reader.records();
+      if (const auto* problem = std::get_if<WarcProblem>(&*item)) {
+        ReportDeadLetter(source, static_cast<int64_t>(problem->offset), "",
+                         Failure{"decode", problem->reason});
         continue;
       }
-      for (const EncodedEvent& event : events.value()) out_ << event.value << '\n';
-      totals_.events += events.value().size();
+      const WarcPage& page = std::get<WarcPage>(*item);
+      // The original of a WARC dead letter is left empty: source and byte offset locate the record.
+      ScorePage(ToProtobufMessage(page.page), InputFormat::kProtobuf, source,
+                static_cast<int64_t>(page.offset), "");
     }
+    records_before_file_ += reader.records();
+    totals_.records = records_before_file_;
+    for (const auto& [type, count] : reader.records_by_type()) totals_.records_by_type[type] += count;
   }
 
   const Totals& totals() const { return totals_; }
 
  private:
-  void ReportDeadLetter(const std::string& source, int64_t line_number, const std::string& line,
+  void ScorePage(std::string_view message, std::optional<InputFormat> format, const std::string& source,
+                 int64_t position, std::string_view original) {
+    ++totals_.pages;
+    auto events = processor_.Process(message, format);
+    if (!events) {
+      ReportDeadLetter(source, position, original, events.failure());
+    } else {
+      for (const EncodedEvent& event : events.value()) out_ << event.value << '\n';
+      totals_.events += events.value().size();
+    }
+    ReportProgress();
+  }
+
+  void ReportProgress() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_progress_ < progress_interval_) return;
+    last_progress_ = now;
+    err_ << "backlint score: progress: " << totals_.records << " WARC records, " << totals_.pages
+         << " pages, " << totals_.events << " backlink events, " << totals_.dead_letters << " dead letters\n";
+  }
+
+  void ReportDeadLetter(const std::string& source, int64_t position, std::string_view original,
                         const Failure& failure) {
     ++totals_.dead_letters;
-    err_ << source << ":" << line_number << ": dead letter (" << failure.stage << "): " << failure.reason << "\n";
+    err_ << source << ":" << position << ": dead letter (" << failure.stage << "): " << failure.reason
+         << "\n";
     if (dead_letters_ == nullptr) return;
     v1::DeadLetter letter;
     letter.set_stage(failure.stage);
     letter.set_error(failure.reason);
     letter.set_source(source);
-    letter.set_position(line_number);
-    letter.set_original(line);
+    letter.set_position(position);
+    letter.set_original(std::string(original));
     google::protobuf::util::JsonPrintOptions options;
     options.preserve_proto_field_names = true;
     std::string json;
     if (!google::protobuf::util::MessageToJsonString(letter, &json, options).ok()) {
-      err_ << source << ":" << line_number << ": cannot write the dead letter as JSON\n";
+      err_ << source << ":" << position << ": cannot write the dead letter as JSON\n";
       return;
     }
     *dead_letters_ << json << '\n';
@@ -67,12 +149,20 @@ class ScoreRun {
   std::ostream& out_;
   std::ostream& err_;
   std::ostream* dead_letters_;
+  std::chrono::seconds progress_interval_;
+  std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
+  uint64_t records_before_file_ = 0;
   Totals totals_;
 };
 
+bool ReadsAsWarc(const std::string& input, ScoreInputFormat format) {
+  return format == ScoreInputFormat::kWarc || (format == ScoreInputFormat::kAuto && IsWarcPath(input));
+}
+
 }  // namespace
 
-int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ostream& out, std::ostream& err) {
+int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ostream& out,
+             std::ostream& err) {
   prometheus::Registry registry;  // counted but not served: score is a batch tool
   PipelineMetrics metrics(registry);
   auto processor = MakePageProcessor(options.rules_path, EventFormat::kJson, metrics);
@@ -88,10 +178,24 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
       return 1;
     }
   }
-  ScoreRun run(*processor.value(), out, err, dead_letter_file.is_open() ? &dead_letter_file : nullptr);
+  ScoreRun run(*processor.value(), out, err, dead_letter_file.is_open() ? &dead_letter_file : nullptr,
+               options.progress_interval);
   const auto started = std::chrono::steady_clock::now();
-  const std::vector<std::string> inputs = options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs;
+  const std::vector<std::string> inputs =
+      options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs;
   for (const std::string& input : inputs) {
+    if (ReadsAsWarc(input, options.input_format)) {
+      // Recovering from a damaged gzip member seeks, so WARC input must be a file.
+      auto reader = input == "-"
+                        ? Result<WarcReader>(Failure{"decode", "WARC input must be a file, not stdin"})
+                        : WarcReader::Open(input);
+      if (!reader) {
+        err << "backlint score: " << reader.failure().reason << "\n";
+        return 1;
+      }
+      run.ScoreWarc(reader.value(), input);
+      continue;
+    }
     if (input == "-") {
       run.ScoreStream(standard_input, "<stdin>");
       continue;
@@ -105,8 +209,14 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
   }
   out.flush();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  err << "backlint score: " << run.totals().pages << " pages, " << run.totals().events << " backlink events, "
-      << run.totals().dead_letters << " dead letters in " << seconds << " s\n";
+  const Totals& totals = run.totals();
+  err << "backlint score: " << totals.pages << " pages, " << totals.events << " backlink events, "
+      << totals.dead_letters << " dead letters in " << seconds << " s\n";
+  if (totals.records > 0) {
+    err << "backlint score: " << totals.records << " WARC records:";
+    for (const auto& [type, count] : totals.records_by_type) err << " " << type << "=" << count;
+    err << "\n";
+  }
   return out.good() ? 0 : 1;
 }
 

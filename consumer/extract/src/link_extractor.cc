@@ -1,7 +1,6 @@
 #include "backlint/extract/link_extractor.h"
 
 #include <ada.h>
-#include <lexbor/css/css.h>
 #include <lexbor/dom/interfaces/character_data.h>
 #include <lexbor/html/html.h>
 
@@ -9,181 +8,47 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "backlint/extract/ascii.h"
+#include "backlint/extract/collapsed_text.h"
+#include "backlint/extract/css_visibility.h"
+#include "backlint/extract/page_terms.h"
+#include "backlint/extract/region_markers.h"
+#include "backlint/extract/tracking_ids.h"
 
 namespace backlint {
 namespace {
 
 constexpr std::size_t kSnippetBytes = 300;
-
-bool IsAsciiWhitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string AsciiLower(std::string_view text) {
-  std::string lowered(text);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](char c) { return AsciiLower(c); });
-  return lowered;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return AsciiLower(x) == AsciiLower(y); });
-}
-
-bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                     [](char x, char y) { return AsciiLower(x) == AsciiLower(y); }) != haystack.end();
-}
-
-std::string_view TrimAsciiWhitespace(std::string_view text) {
-  while (!text.empty() && IsAsciiWhitespace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && IsAsciiWhitespace(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-// Splits on ASCII whitespace, calling `consume` with each token in order.
-template <typename Consume>
-void ForEachToken(std::string_view text, Consume consume) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && IsAsciiWhitespace(text[i])) ++i;
-    std::size_t end = i;
-    while (end < text.size() && !IsAsciiWhitespace(text[end])) ++end;
-    if (end > i) consume(text.substr(i, end - i));
-    i = end;
-  }
-}
+constexpr std::size_t kMainTerms = 10;
+constexpr std::size_t kMaxOtherSchemes = 16;  // distinct non-http(s) schemes counted per page
+constexpr int kTitleWeight = 3, kHeadingWeight = 2, kBodyWeight = 1;
 
 std::vector<std::string> RelTokens(std::string_view rel) {
   std::vector<std::string> tokens;
-  ForEachToken(rel, [&](std::string_view token) { tokens.push_back(AsciiLower(token)); });
+  ascii::ForEachToken(rel, [&](std::string_view token) { tokens.push_back(ascii::Lower(token)); });
   return tokens;
 }
 
-// Text with every whitespace run (ASCII whitespace and U+00A0, which pages use as padding) collapsed to
-// one space and none at either end. Offsets into it mark where anchors and blocks begin and end.
-class CollapsedText {
- public:
-  void Append(std::string_view text) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (IsAsciiWhitespace(text[i])) {
-        pending_space_ = true;
-      } else if (text[i] == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0') {
-        pending_space_ = true;
-        ++i;
-      } else {
-        if (pending_space_ && !text_.empty()) text_.push_back(' ');
-        pending_space_ = false;
-        text_.push_back(text[i]);
-      }
-    }
-  }
-  // A word boundary that is not in the source text, e.g. between two paragraphs.
-  void Break() { pending_space_ = true; }
-
-  std::size_t size() const { return text_.size(); }
-  std::string Slice(std::size_t begin, std::size_t end) const {
-    return std::string(TrimAsciiWhitespace(std::string_view(text_).substr(begin, end - begin)));
-  }
-  const std::string& str() const { return text_; }
-
- private:
-  std::string text_;
-  bool pending_space_ = false;
-};
-
-std::string Collapse(std::string_view text) {
-  CollapsedText collapsed;
-  collapsed.Append(text);
-  return collapsed.str();
-}
-
-bool IsUtf8Continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-// About kSnippetBytes of `text`'s [block_begin, block_end) centred on [anchor_begin, anchor_end), cut
-// on UTF-8 character boundaries.
-std::string Snippet(const CollapsedText& text, std::size_t block_begin, std::size_t block_end,
-                    std::size_t anchor_begin, std::size_t anchor_end) {
-  if (block_end - block_begin <= kSnippetBytes) return text.Slice(block_begin, block_end);
-  const std::size_t centre = anchor_begin + (anchor_end - anchor_begin) / 2;
-  std::size_t begin = centre > block_begin + kSnippetBytes / 2 ? centre - kSnippetBytes / 2 : block_begin;
-  begin = std::min(begin, block_end - kSnippetBytes);
-  std::size_t end = begin + kSnippetBytes;
-  const std::string& all = text.str();
-  while (begin < end && IsUtf8Continuation(all[begin])) ++begin;
-  while (end > begin && end < all.size() && IsUtf8Continuation(all[end])) --end;
-  return text.Slice(begin, end);
+// Robots directives ("noindex, nofollow", "googlebot: none") forbid following the page's links.
+bool ForbidsFollowing(std::string_view directives) {
+  bool forbids = false;
+  ascii::ForEachToken(directives, [](char c) { return ascii::IsWhitespace(c) || c == ','; },
+                      [&](std::string_view token) {
+                        forbids = forbids || ascii::EqualsIgnoreCase(token, "nofollow") ||
+                                  ascii::EqualsIgnoreCase(token, "none");
+                      });
+  return forbids;
 }
 
 struct DocumentDeleter {
   void operator()(lxb_html_document_t* document) const { lxb_html_document_destroy(document); }
 };
 using Document = std::unique_ptr<lxb_html_document_t, DocumentDeleter>;
-
-// Reads inline `style` attributes with lexbor's CSS declaration parser, created on the first one a page
-// has (most elements have none).
-class InlineStyleReader {
- public:
-  InlineStyleReader() = default;
-  InlineStyleReader(const InlineStyleReader&) = delete;
-  InlineStyleReader& operator=(const InlineStyleReader&) = delete;
-  ~InlineStyleReader() {
-    if (parser_ != nullptr) lxb_css_parser_destroy(parser_, true);
-    if (memory_ != nullptr) lxb_css_memory_destroy(memory_, true);
-  }
-
-  // display:none or visibility:hidden|collapse, the winning declaration of each property deciding
-  // (later beats earlier unless the earlier is !important). Unparseable styles hide nothing.
-  bool Hides(std::string_view style) {
-    if (!Ready()) return false;
-    const auto* data = reinterpret_cast<const lxb_char_t*>(style.data());
-    const lxb_css_rule_declaration_list_t* list = lxb_css_declaration_list_parse(parser_, data, style.size());
-    bool display_none = false, visibility_hidden = false;
-    bool display_important = false, visibility_important = false;
-    for (const lxb_css_rule_t* rule = list != nullptr ? list->first : nullptr; rule != nullptr;
-         rule = rule->next) {
-      if (rule->type != LXB_CSS_RULE_DECLARATION) continue;
-      const auto* declaration = reinterpret_cast<const lxb_css_rule_declaration_t*>(rule);
-      if (declaration->type == LXB_CSS_PROPERTY_DISPLAY && (declaration->important || !display_important)) {
-        display_none = declaration->u.display->a == LXB_CSS_DISPLAY_NONE;
-        display_important = declaration->important;
-      } else if (declaration->type == LXB_CSS_PROPERTY_VISIBILITY &&
-                 (declaration->important || !visibility_important)) {
-        const lxb_css_visibility_type_t visibility = declaration->u.visibility->type;
-        visibility_hidden =
-            visibility == LXB_CSS_VISIBILITY_HIDDEN || visibility == LXB_CSS_VISIBILITY_COLLAPSE;
-        visibility_important = declaration->important;
-      }
-    }
-    // The declarations live in memory_; drop them before the next style attribute.
-    lxb_css_memory_clean(memory_);
-    return display_none || visibility_hidden;
-  }
-
- private:
-  bool Ready() {
-    if (parser_ != nullptr) return true;
-    if (failed_) return false;
-    memory_ = lxb_css_memory_create();
-    parser_ = lxb_css_parser_create();
-    failed_ = memory_ == nullptr || parser_ == nullptr || lxb_css_memory_init(memory_, 64) != LXB_STATUS_OK ||
-              lxb_css_parser_init(parser_, nullptr) != LXB_STATUS_OK;
-    if (failed_) {
-      if (parser_ != nullptr) parser_ = lxb_css_parser_destroy(parser_, true);
-      if (memory_ != nullptr) memory_ = lxb_css_memory_destroy(memory_, true);
-      return false;
-    }
-    lxb_css_parser_memory_set(parser_, memory_);
-    return true;
-  }
-
-  lxb_css_parser_t* parser_ = nullptr;
-  lxb_css_memory_t* memory_ = nullptr;
-  bool failed_ = false;
-};
 
 std::string_view ViewOf(const lxb_char_t* data, std::size_t length) {
   return data == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(data), length);
@@ -198,7 +63,7 @@ std::string_view AttributeValue(lxb_dom_attr_t* attribute) {
 // The attributes extraction looks at, gathered in one pass over an element's attribute list.
 struct Attributes {
   std::optional<std::string_view> href;
-  std::string_view rel, role, class_name, id, style, alt, name, content, aria_hidden;
+  std::string_view rel, role, class_name, id, style, alt, name, content, aria_hidden, src, ad_client;
   bool hidden = false;
 
   explicit Attributes(lxb_dom_element_t* element) {
@@ -230,6 +95,10 @@ struct Attributes {
         aria_hidden = value;
       } else if (attribute_name == "hidden") {
         hidden = true;
+      } else if (attribute_name == "src") {
+        src = value;
+      } else if (attribute_name == "data-ad-client") {
+        ad_client = value;
       }
     }
   }
@@ -238,18 +107,17 @@ struct Attributes {
 std::optional<Region> RegionOfRole(std::string_view roles) {
   std::optional<Region> region;
   // ARIA takes the first role token it recognises.
-  ForEachToken(roles, [&](std::string_view role) {
+  ascii::ForEachToken(roles, [&](std::string_view role) {
     if (region) return;
-    if (EqualsIgnoreCase(role, "navigation")) region = Region::kNavigation;
-    if (EqualsIgnoreCase(role, "banner")) region = Region::kHeader;
-    if (EqualsIgnoreCase(role, "contentinfo")) region = Region::kFooter;
-    if (EqualsIgnoreCase(role, "complementary")) region = Region::kSidebar;
+    if (ascii::EqualsIgnoreCase(role, "navigation")) region = Region::kNavigation;
+    if (ascii::EqualsIgnoreCase(role, "banner")) region = Region::kHeader;
+    if (ascii::EqualsIgnoreCase(role, "contentinfo")) region = Region::kFooter;
+    if (ascii::EqualsIgnoreCase(role, "complementary")) region = Region::kSidebar;
   });
   return region;
 }
 
-// The region an element itself marks: its tag or ARIA role first, then class/id conventions of
-// blog engines and comment widgets (WordPress "comment-content", Disqus, "sidebar", "widget").
+// The region an element itself marks: its tag or ARIA role first, then class/id conventions.
 std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
   switch (tag) {
     case LXB_TAG_NAV: return Region::kNavigation;
@@ -259,12 +127,7 @@ std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
     default: break;
   }
   if (std::optional<Region> region = RegionOfRole(attributes.role)) return region;
-  const auto marked = [&](std::string_view word) {
-    return ContainsIgnoreCase(attributes.class_name, word) || ContainsIgnoreCase(attributes.id, word);
-  };
-  if (marked("comment") || marked("disqus")) return Region::kComments;
-  if (marked("sidebar") || marked("widget")) return Region::kSidebar;
-  return std::nullopt;
+  return RegionOfClassAndId(attributes.class_name, attributes.id);
 }
 
 // Elements whose text is the context a link is read in, and whose edges separate words.
@@ -287,6 +150,8 @@ bool IsBlock(lxb_tag_id_t tag) {
   return tag < kIsBlock.size() && kIsBlock[tag];
 }
 
+bool IsHeading(lxb_tag_id_t tag) { return tag >= LXB_TAG_H1 && tag <= LXB_TAG_H6; }
+
 // Inherited state of the element being visited, carried down the walk so no link looks at its ancestors.
 struct Scope {
   Region region = Region::kContent;
@@ -303,18 +168,16 @@ struct Anchor {
   Region region = Region::kContent;
   bool hidden = false;
   int block = -1;
-  std::size_t text_begin = 0, text_end = 0;
-};
-
-struct TextRange {
-  std::size_t begin = 0, end = 0;
+  TextRange text;
 };
 
 // One depth-first walk over the DOM (iterative, so deep nesting cannot exhaust the stack), collecting
-// anchors with their context, the document text they index into, <base href> and <meta name=robots>.
-// The string_views point into the document and live as long as it does.
+// anchors with their context, the document text they index into, headings, tracking ids, <base href>,
+// <link rel=canonical> and <meta name=robots>. The string_views point into the document.
 class Walker {
  public:
+  explicit Walker(std::size_t max_depth) : max_depth_(max_depth) {}
+
   void Walk(lxb_dom_node_t* root) {
     lxb_dom_node_t* node = root->first_child;
     while (node != nullptr) {
@@ -337,16 +200,20 @@ class Walker {
 
   const std::vector<Anchor>& anchors() const { return anchors_; }
   const std::vector<TextRange>& blocks() const { return blocks_; }
+  const std::vector<TextRange>& headings() const { return headings_; }
   const CollapsedText& text() const { return text_; }
+  std::size_t body_begin() const { return body_begin_.value_or(text_.size()); }
   std::optional<std::string_view> base_href() const { return base_href_; }
+  std::optional<std::string_view> canonical_href() const { return canonical_href_; }
   std::optional<std::string_view> meta_robots() const { return meta_robots_; }
+  bool too_deep() const { return too_deep_; }
+  TrackingIds& tracking_ids() { return tracking_ids_; }
 
  private:
   // Returns whether to walk the node's children.
   bool Enter(lxb_dom_node_t* node) {
     if (node->type == LXB_DOM_NODE_TYPE_TEXT) {
-      const lexbor_str_t& data = lxb_dom_interface_character_data(node)->data;
-      text_.Append(std::string_view(reinterpret_cast<const char*>(data.data), data.length));
+      text_.Append(TextOf(node));
       return false;
     }
     if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) return false;
@@ -356,14 +223,20 @@ class Walker {
     const Attributes attributes(element);
     Scope scope = scopes_.empty() ? Scope{} : scopes_.back();
     scope.opened_block = scope.opened_anchor = -1;
-    if (std::optional<Region> region = RegionOf(tag, attributes)) scope.region = *region;
-    scope.hidden = scope.hidden || IsHidden(attributes);
+    if (scopes_.size() < max_depth_) {
+      if (std::optional<Region> region = RegionOf(tag, attributes)) scope.region = *region;
+      scope.hidden = scope.hidden || IsHidden(attributes);
+    } else {
+      too_deep_ = true;
+    }
 
     if (IsBlock(tag) || tag == LXB_TAG_BR) text_.Break();
     if (IsBlock(tag)) {
       scope.block = scope.opened_block = static_cast<int>(blocks_.size());
       blocks_.push_back({text_.size(), text_.size()});
     }
+    if (!attributes.src.empty()) tracking_ids_.Scan(attributes.src);
+    if (!attributes.ad_client.empty()) tracking_ids_.Scan(attributes.ad_client);
     switch (tag) {
       case LXB_TAG_A:
       case LXB_TAG_AREA:
@@ -375,25 +248,38 @@ class Walker {
                               .region = scope.region,
                               .hidden = scope.hidden,
                               .block = scope.block,
-                              .text_begin = text_.size(),
-                              .text_end = text_.size()});
+                              .text = {text_.size(), text_.size()}});
         }
         break;
       case LXB_TAG_IMG:
         if (scope.anchor >= 0 && anchors_[scope.anchor].image_alt.empty()) {
-          anchors_[scope.anchor].image_alt = TrimAsciiWhitespace(attributes.alt);
+          anchors_[scope.anchor].image_alt = ascii::Trim(attributes.alt);
         }
         break;
       case LXB_TAG_BASE:
         if (!base_href_ && attributes.href) base_href_ = attributes.href;
         break;
+      case LXB_TAG_LINK:
+        if (!canonical_href_ && attributes.href && HasToken(attributes.rel, "canonical")) {
+          canonical_href_ = attributes.href;
+        }
+        break;
       case LXB_TAG_META:
-        if (!meta_robots_ && EqualsIgnoreCase(TrimAsciiWhitespace(attributes.name), "robots")) {
+        if (!meta_robots_ && ascii::EqualsIgnoreCase(ascii::Trim(attributes.name), "robots")) {
           meta_robots_ = attributes.content;
+        }
+        break;
+      case LXB_TAG_BODY:
+        if (!body_begin_) body_begin_ = text_.size();
+        break;
+      case LXB_TAG_SCRIPT:
+        for (lxb_dom_node_t* child = node->first_child; child != nullptr; child = child->next) {
+          if (child->type == LXB_DOM_NODE_TYPE_TEXT) tracking_ids_.Scan(TextOf(child));
         }
         break;
       default: break;
     }
+    if (IsHeading(tag)) heading_depth_.push_back(scopes_.size());
     scopes_.push_back(scope);
     // Script and style text is not prose; <template> content lives in a separate fragment anyway.
     return tag != LXB_TAG_SCRIPT && tag != LXB_TAG_STYLE;
@@ -402,92 +288,208 @@ class Walker {
   void Leave(lxb_dom_node_t* node) {
     if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) return;
     const Scope& scope = scopes_.back();
-    if (scope.opened_anchor >= 0) anchors_[scope.opened_anchor].text_end = text_.size();
+    if (scope.opened_anchor >= 0) anchors_[scope.opened_anchor].text.end = text_.size();
     if (scope.opened_block >= 0) {
-      blocks_[scope.opened_block].end = text_.size();
+      TextRange& block = blocks_[scope.opened_block];
+      block.end = text_.size();
+      if (!heading_depth_.empty() && heading_depth_.back() == scopes_.size() - 1) {
+        headings_.push_back(block);
+        heading_depth_.pop_back();
+      }
       text_.Break();
     }
     scopes_.pop_back();
   }
 
+  static std::string_view TextOf(lxb_dom_node_t* text_node) {
+    const lexbor_str_t& data = lxb_dom_interface_character_data(text_node)->data;
+    return ViewOf(data.data, data.length);
+  }
+
+  static bool HasToken(std::string_view tokens, std::string_view wanted) {
+    bool found = false;
+    ascii::ForEachToken(tokens, [&](std::string_view token) {
+      found = found || ascii::EqualsIgnoreCase(token, wanted);
+    });
+    return found;
+  }
+
   bool IsHidden(const Attributes& attributes) {
-    return attributes.hidden || EqualsIgnoreCase(TrimAsciiWhitespace(attributes.aria_hidden), "true") ||
+    return attributes.hidden || ascii::EqualsIgnoreCase(ascii::Trim(attributes.aria_hidden), "true") ||
            (!attributes.style.empty() && styles_.Hides(attributes.style));
   }
 
+  std::size_t max_depth_;
+  bool too_deep_ = false;
   std::vector<Scope> scopes_;
+  std::vector<std::size_t> heading_depth_;  // scope depth of each open heading
   std::vector<Anchor> anchors_;
-  std::vector<TextRange> blocks_;
+  std::vector<TextRange> blocks_, headings_;
   CollapsedText text_;
-  std::optional<std::string_view> base_href_, meta_robots_;
-  InlineStyleReader styles_;
+  std::optional<std::size_t> body_begin_;
+  std::optional<std::string_view> base_href_, canonical_href_, meta_robots_;
+  CssVisibility styles_;
+  TrackingIds tracking_ids_;
 };
 
-// Resolves hrefs against a base URL and classifies them against the page's site.
+// Resolves hrefs against a base URL, classifies them against the page's site, and counts the links to
+// other schemes.
 class LinkResolver {
  public:
-  LinkResolver(const ada::url_aggregator& base, std::string page_domain, const RegistrableDomains& domains)
-      : base_(base), page_domain_(std::move(page_domain)), domains_(domains) {}
+  LinkResolver(const ada::url_aggregator& base, const PageFacts& page, const RegistrableDomains& domains,
+               bool subdomains_are_internal, std::map<std::string, int>& other_schemes)
+      : base_(base),
+        page_(page),
+        domains_(domains),
+        subdomains_are_internal_(subdomains_are_internal),
+        other_schemes_(other_schemes) {}
 
   // The http(s) link `href` points to, fragment dropped; nullopt for other schemes and unparseable hrefs.
   std::optional<Link> Resolve(std::string_view href) const {
     auto url = ada::parse<ada::url_aggregator>(href, &base_);
-    if (!url || (url->type != ada::scheme::HTTP && url->type != ada::scheme::HTTPS)) return std::nullopt;
+    if (!url) return std::nullopt;
+    if (url->type != ada::scheme::HTTP && url->type != ada::scheme::HTTPS) {
+      CountOtherScheme(url->get_protocol());
+      return std::nullopt;
+    }
     url->clear_hash();
     Link link;
     link.url = url->get_href();
     link.host = url->get_hostname();
     link.registrable_domain = domains_.Of(link.host);
-    link.is_backlink = link.registrable_domain != page_domain_;
+    link.is_backlink = subdomains_are_internal_ ? link.registrable_domain != page_.registrable_domain
+                                                : link.host != page_.host;
     return link;
   }
 
  private:
+  void CountOtherScheme(std::string_view protocol) const {
+    std::string scheme(protocol.substr(0, protocol.size() - 1));  // without the ':'
+    if (auto counted = other_schemes_.find(scheme); counted != other_schemes_.end()) {
+      ++counted->second;
+    } else if (other_schemes_.size() < kMaxOtherSchemes) {
+      other_schemes_.emplace(std::move(scheme), 1);
+    }
+  }
+
   const ada::url_aggregator& base_;
-  std::string page_domain_;
+  const PageFacts& page_;
   const RegistrableDomains& domains_;
+  bool subdomains_are_internal_;
+  std::map<std::string, int>& other_schemes_;
 };
 
-void FillAnchorText(std::string text, Link& link) {
+// Sets the anchor text, cut to the limit.
+void FillAnchorText(std::string text, AnchorKind kind, std::size_t max_chars, Link& link, LimitsHit& limits) {
   link.anchor_text = std::move(text);
-  link.anchor_kind = link.anchor_text.empty() ? AnchorKind::kEmpty : AnchorKind::kText;
+  link.anchor_kind = link.anchor_text.empty() ? AnchorKind::kEmpty : kind;
+  if (TruncateUtf8(link.anchor_text, max_chars)) limits.anchor_text = true;
 }
 
-std::vector<Link> LinksFromHtml(const Walker& walker, const LinkResolver& resolver) {
+// Adds `link` at the next position unless the page already has the maximum.
+bool AddLink(Link link, std::size_t max_links, std::vector<Link>& links, LimitsHit& limits) {
+  if (links.size() >= max_links) {
+    limits.links = true;
+    return false;
+  }
+  link.position = static_cast<int>(links.size());
+  links.push_back(std::move(link));
+  return true;
+}
+
+std::vector<Link> LinksFromHtml(const Walker& walker, const LinkResolver& resolver,
+                                const LinkExtractorOptions& options, LimitsHit& limits) {
   std::vector<Link> links;
   for (const Anchor& anchor : walker.anchors()) {
     std::optional<Link> link = resolver.Resolve(anchor.href);
     if (!link) continue;
-    FillAnchorText(walker.text().Slice(anchor.text_begin, anchor.text_end), *link);
-    if (link->anchor_text.empty() && !anchor.image_alt.empty()) {
-      link->anchor_text = Collapse(anchor.image_alt);
-      link->anchor_kind = AnchorKind::kImage;
+    std::string text = walker.text().Slice(anchor.text.begin, anchor.text.end);
+    if (text.empty() && !anchor.image_alt.empty()) {
+      FillAnchorText(Collapse(anchor.image_alt), AnchorKind::kImage, options.max_anchor_chars, *link, limits);
+    } else {
+      FillAnchorText(std::move(text), AnchorKind::kText, options.max_anchor_chars, *link, limits);
     }
     link->rel = RelTokens(anchor.rel);
     if (anchor.block >= 0) {
       const TextRange& block = walker.blocks()[anchor.block];
-      link->snippet = Snippet(walker.text(), block.begin, block.end, anchor.text_begin, anchor.text_end);
+      link->snippet =
+          Excerpt(walker.text(), block.begin, block.end, anchor.text.begin, anchor.text.end, kSnippetBytes);
     }
     link->region = anchor.region;
     link->hidden = anchor.hidden;
-    link->position = static_cast<int>(links.size());
-    links.push_back(std::move(*link));
+    if (!AddLink(std::move(*link), options.max_links, links, limits)) break;
   }
   return links;
 }
 
 std::vector<Link> LinksFromCrawler(const std::vector<PreExtractedLink>& pre_extracted,
-                                   const LinkResolver& resolver) {
+                                   const LinkResolver& resolver, const LinkExtractorOptions& options,
+                                   LimitsHit& limits) {
   std::vector<Link> links;
   for (const PreExtractedLink& pre : pre_extracted) {
     std::optional<Link> link = resolver.Resolve(pre.href);
     if (!link) continue;
-    FillAnchorText(Collapse(pre.text), *link);
+    FillAnchorText(Collapse(pre.text), AnchorKind::kText, options.max_anchor_chars, *link, limits);
     link->rel = RelTokens(pre.rel);
-    link->position = static_cast<int>(links.size());
-    links.push_back(std::move(*link));
+    if (!AddLink(std::move(*link), options.max_links, links, limits)) break;
   }
   return links;
+}
+
+// "contact", "contact-us", "Contact us": the page's way to reach its owner.
+bool IsContactLink(const Link& link) {
+  const std::size_t path = link.url.find('/', link.url.find("//") + 2);
+  return ascii::ContainsIgnoreCase(link.anchor_text, "contact") ||
+         (path != std::string::npos && ascii::ContainsIgnoreCase(std::string_view(link.url).substr(path), "contact"));
+}
+
+// Facts every page has, from its links whether found in HTML or by the crawler.
+void FillLinkFacts(const std::vector<Link>& links, PageFacts& facts) {
+  std::set<std::string_view> external_domains;
+  for (const Link& link : links) {
+    if (link.is_backlink) {
+      ++facts.outbound_links;
+      external_domains.insert(link.registrable_domain);
+    }
+  }
+  facts.external_domains = static_cast<int>(external_domains.size());
+  facts.site.has_contact = facts.other_schemes.contains("mailto") || facts.other_schemes.contains("tel") ||
+                           std::any_of(links.begin(), links.end(), IsContactLink);
+}
+
+// Word count, link-text ratio and main terms of the document text.
+void FillTextFacts(const Walker& walker, PageFacts& facts) {
+  const std::string_view all = walker.text().str();
+  const std::string_view body = ascii::Trim(all.substr(std::min(walker.body_begin(), all.size())));
+  ascii::ForEachToken(body, [&](std::string_view) { ++facts.body_words; });
+  std::size_t link_chars = 0;
+  for (const Anchor& anchor : walker.anchors()) {
+    // A range may start at the space before its first word.
+    link_chars += Utf8Length(ascii::Trim(all.substr(anchor.text.begin, anchor.text.end - anchor.text.begin)));
+  }
+  const std::size_t body_chars = Utf8Length(body);
+  facts.link_text_ratio = body_chars == 0 ? 0 : static_cast<double>(link_chars) / static_cast<double>(body_chars);
+
+  PageTerms terms;
+  terms.Add(facts.title, kTitleWeight);
+  for (const TextRange& heading : walker.headings()) {
+    terms.Add(all.substr(heading.begin, heading.end - heading.begin), kHeadingWeight);
+  }
+  terms.Add(body, kBodyWeight);
+  facts.main_terms = terms.Top(kMainTerms);
+}
+
+std::vector<TextRange> AnchorTextRanges(const Walker& walker) {
+  std::vector<TextRange> ranges;
+  ranges.reserve(walker.anchors().size());
+  for (const Anchor& anchor : walker.anchors()) ranges.push_back(anchor.text);
+  return ranges;
+}
+
+std::optional<ada::url_aggregator> ParseAgainst(std::string_view href, const ada::url_aggregator& base) {
+  auto parsed = ada::parse<ada::url_aggregator>(href, &base);
+  if (!parsed) return std::nullopt;
+  return *parsed;
 }
 
 }  // namespace
@@ -499,23 +501,43 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
 
   ExtractedPage extracted;
   PageFacts& facts = extracted.page;
+  LimitsHit& limits = extracted.limits_hit;
   facts.url = page_url->get_href();
   facts.host = page_url->get_hostname();
   facts.registrable_domain = domains_.Of(facts.host);
   facts.fetched_at = page.fetched_at;
+  facts.site.https = page_url->type == ada::scheme::HTTPS;
+  for (const auto& [name, value] : page.headers) {
+    if (ascii::EqualsIgnoreCase(name, "x-robots-tag") && ForbidsFollowing(value)) facts.nofollow = true;
+  }
 
   if (page.html.empty()) {
-    extracted.links =
-        LinksFromCrawler(page.links, LinkResolver(*page_url, facts.registrable_domain, domains_));
+    // The crawler's base, itself relative to the page URL; one that does not parse leaves the page URL.
+    std::optional<ada::url_aggregator> base;
+    if (!page.base_url.empty()) base = ParseAgainst(page.base_url, *page_url);
+    facts.title = Collapse(page.title);
+    extracted.links = LinksFromCrawler(
+        page.links,
+        LinkResolver(base ? *base : *page_url, facts, domains_, options_.subdomains_are_internal,
+                     facts.other_schemes),
+        options_, limits);
+    if (!facts.title.empty()) {
+      PageTerms terms;
+      terms.Add(facts.title, kTitleWeight);
+      facts.main_terms = terms.Top(kMainTerms);
+    }
   } else {
     Document document(lxb_html_document_create());
     if (document == nullptr) return Failure{"extract", "cannot allocate an HTML document for " + page.url};
+    const std::size_t parsed_bytes = std::min(page.html.size(), options_.max_page_bytes);
+    limits.page_bytes = parsed_bytes < page.html.size();
     const auto* html = reinterpret_cast<const lxb_char_t*>(page.html.data());
-    if (lxb_html_document_parse(document.get(), html, page.html.size()) != LXB_STATUS_OK) {
+    if (lxb_html_document_parse(document.get(), html, parsed_bytes) != LXB_STATUS_OK) {
       return Failure{"extract", "lexbor could not parse the HTML of " + page.url};
     }
-    Walker walker;
+    Walker walker(options_.max_depth);
     walker.Walk(lxb_dom_interface_node(document.get()));
+    limits.depth = walker.too_deep();
 
     std::size_t title_length = 0;
     const lxb_char_t* title = lxb_html_document_title(document.get(), &title_length);
@@ -524,20 +546,38 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
       std::size_t lang_length = 0;
       const lxb_char_t* lang =
           lxb_dom_element_get_attribute(root, reinterpret_cast<const lxb_char_t*>("lang"), 4, &lang_length);
-      facts.lang = TrimAsciiWhitespace(ViewOf(lang, lang_length));
+      facts.lang = ascii::Trim(ViewOf(lang, lang_length));
     }
-    if (walker.meta_robots()) facts.meta_robots = AsciiLower(TrimAsciiWhitespace(*walker.meta_robots()));
+    if (walker.meta_robots()) {
+      facts.meta_robots = ascii::Lower(ascii::Trim(*walker.meta_robots()));
+      facts.nofollow = facts.nofollow || ForbidsFollowing(facts.meta_robots);
+    }
 
     // A <base href> that does not parse leaves the page URL as the base, as browsers do.
     std::optional<ada::url_aggregator> base;
-    if (walker.base_href()) {
-      if (auto parsed = ada::parse<ada::url_aggregator>(*walker.base_href(), &*page_url)) base = *parsed;
+    if (walker.base_href()) base = ParseAgainst(*walker.base_href(), *page_url);
+    const ada::url_aggregator& document_base = base ? *base : *page_url;
+    if (walker.canonical_href()) {
+      if (auto canonical = ParseAgainst(ascii::Trim(*walker.canonical_href()), document_base);
+          canonical && (canonical->type == ada::scheme::HTTP || canonical->type == ada::scheme::HTTPS)) {
+        canonical->clear_hash();
+        facts.canonical_url = canonical->get_href();
+        facts.site.has_canonical = true;
+      }
     }
-    extracted.links =
-        LinksFromHtml(walker, LinkResolver(base ? *base : *page_url, facts.registrable_domain, domains_));
+    facts.site.tracking_ids = walker.tracking_ids().Take();
+    extracted.links = LinksFromHtml(
+        walker,
+        LinkResolver(document_base, facts, domains_, options_.subdomains_are_internal, facts.other_schemes),
+        options_, limits);
+    FillTextFacts(walker, facts);
+    extracted.mentions = watched_.Find(walker.text(), AnchorTextRanges(walker));
   }
-  facts.outbound_links = static_cast<int>(std::count_if(extracted.links.begin(), extracted.links.end(),
-                                                        [](const Link& l) { return l.is_backlink; }));
+  FillLinkFacts(extracted.links, facts);
+  if (options_.only_watched && !watched_.empty()) {
+    std::erase_if(extracted.links,
+                  [&](const Link& link) { return link.is_backlink && !watched_.Watches(link.host, link.registrable_domain); });
+  }
   return extracted;
 }
 

@@ -5,13 +5,18 @@
 namespace backlint {
 
 PageProcessor::PageProcessor(LinkExtractor extractor, std::shared_ptr<const RuleSet> rules, EventFormat format,
-                             PipelineMetrics& metrics)
-    : extractor_(std::move(extractor)), rules_(std::move(rules)), format_(format), metrics_(metrics) {
+                             PipelineMetrics& metrics, InputFormat input_format)
+    : input_format_(input_format),
+      extractor_(std::move(extractor)),
+      rules_(std::move(rules)),
+      format_(format),
+      metrics_(metrics) {
   metrics_.RuleSetLoaded(*rules_);
 }
 
-Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view message) {
-  auto page = decoder_.Decode(message);
+Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view message,
+                                                        std::optional<InputFormat> format) {
+  auto page = decoder_.Decode(message, format.value_or(input_format_));
   if (!page) return page.failure();
   auto extracted = extractor_.Extract(page.value());
   if (!extracted) return extracted.failure();
@@ -30,6 +35,7 @@ Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view messag
   metrics_.PageScored();
   for (const Link& link : extracted.value().links) metrics_.LinkSeen(link.is_backlink);
   for (const Score& score : scores) metrics_.BacklinkScored(score);
+  for (std::string_view limit : extracted.value().limits_hit.names()) metrics_.LimitHit(limit);
   return events;
 }
 

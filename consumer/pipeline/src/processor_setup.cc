@@ -8,13 +8,13 @@ Result<std::shared_ptr<const RuleSet>> LoadRules(const std::string& path) {
 }
 
 Result<std::unique_ptr<PageProcessor>> MakePageProcessor(const std::string& rules_path, EventFormat format,
-                                                         PipelineMetrics& metrics) {
+                                                         PipelineMetrics& metrics, InputFormat input_format) {
   auto rules = LoadRules(rules_path);
   if (!rules) return rules.failure();
   auto domains = RegistrableDomains::LoadSystem();
   if (!domains) return domains.failure();
   return std::make_unique<PageProcessor>(LinkExtractor(std::move(domains).value()), std::move(rules).value(),
-                                         format, metrics);
+                                         format, metrics, input_format);
 }
 
 }  // namespace backlint

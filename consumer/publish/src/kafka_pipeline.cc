@@ -13,6 +13,25 @@ struct KafkaPipeline::DeliveryTag {
 namespace {
 
 constexpr int kPollTimeoutMs = 100;
+constexpr const char* kFormatHeader = "backlint.format";
+
+// The input format the message's `backlint.format` header names; nullopt (the configured default)
+// without the header. An unknown name is a decode failure that names the header.
+Result<std::optional<InputFormat>> FormatOverride(const rd_kafka_message_t& message) {
+  rd_kafka_headers_t* headers = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  // rd_kafka_message_headers does not modify the message; it only parses the headers lazily.
+  if (rd_kafka_message_headers(&message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      rd_kafka_header_get_last(headers, kFormatHeader, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return std::optional<InputFormat>();
+  }
+  const std::string_view name =
+      value == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(value), size);
+  auto format = ParseInputFormat(name);
+  if (!format) return Failure{"decode", "header '" + std::string(kFormatHeader) + "': " + format.failure().reason};
+  return std::optional<InputFormat>(format.value());
+}
 
 // Settings the delivery guarantee depends on are forced; others only default.
 KafkaProperties ConsumerProperties(KafkaProperties properties) {
@@ -105,8 +124,13 @@ void KafkaPipeline::Handle(const rd_kafka_message_t& message) {
     return;
   }
   ++stats_.consumed;
+  auto format = FormatOverride(message);
+  if (!format) {
+    DeadLetter(message, format.failure());
+    return;
+  }
   std::string_view value(static_cast<const char*>(message.payload), message.len);
-  auto events = processor_.Process(value);
+  auto events = processor_.Process(value, format.value());
   if (!events) {
     DeadLetter(message, events.failure());
     return;

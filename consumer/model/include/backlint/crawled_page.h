@@ -20,6 +20,8 @@ struct CrawledPage {
   std::string content_type;  // HTTP Content-Type, empty when absent
   std::string html;          // raw HTML bytes (html_base64 already decoded), empty when absent
   std::vector<PreExtractedLink> links;
+  std::string base_url;  // the crawler's <base href> for pre-extracted links (WAT Head.Base), or empty
+  std::string title;     // the crawler's page title for pre-extracted links (WAT Head.Title), or empty
   std::vector<std::pair<std::string, std::string>> headers;  // HTTP response headers, in order
   std::string metadata_json;  // the `metadata` object passed through verbatim (raw JSON), or empty
 };

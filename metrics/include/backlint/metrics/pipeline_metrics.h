@@ -23,6 +23,8 @@ class PipelineMetrics {
   void BacklinkScored(const Score& score);
   void RuleSetLoaded(const RuleSet& rules);
   void DeliveryFailed();
+  // An extraction limit a page reached (one of kLimitNames: page_bytes, links, depth, anchor_text).
+  void LimitHit(std::string_view limit);
 
   // Totals for end-of-run summaries.
   uint64_t links_seen(bool is_backlink);
@@ -35,6 +37,7 @@ class PipelineMetrics {
   prometheus::Family<prometheus::Counter>& flags_by_rule_;
   prometheus::Family<prometheus::Counter>& dead_letters_;
   prometheus::Counter& delivery_failures_;
+  prometheus::Family<prometheus::Counter>& limits_hit_;
   prometheus::Family<prometheus::Gauge>& ruleset_info_;
   prometheus::Gauge* current_ruleset_ = nullptr;
 };

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "backlint/decode/page_decoder.h"
 #include "backlint/encode/event_encoder.h"
 #include "backlint/publish/kafka_pipeline.h"
 #include "backlint/result.h"
@@ -12,6 +13,7 @@ namespace backlint {
 struct AppConfig {
   PublishConfig publish;
   std::string rules_path;  // empty: the built-in default rule set
+  InputFormat input_format = InputFormat::kJson;  // messages without a `backlint.format` header
   EventFormat output_format = EventFormat::kProtobuf;
   std::string metrics_listen = "0.0.0.0:9464";
 };

@@ -2,9 +2,8 @@
 // decode stage: one Kafka message value (CrawledPage JSON) -> CrawledPage.
 #include <string_view>
 
-#include <simdjson.h>
-
 #include "backlint/crawled_page.h"
+#include "backlint/decode/json_object_reader.h"
 #include "backlint/result.h"
 
 namespace backlint {
@@ -13,14 +12,12 @@ namespace backlint {
 class JsonPageDecoder {
  public:
   // Failure.stage is "decode"; the reason names the offending field (e.g. "field 'url': ...").
+  // `html` is JSON text and stays as it is; `html_base64` bytes are converted to UTF-8 from the
+  // charset the page declares (see charset.h).
   Result<CrawledPage> Decode(std::string_view message);
 
  private:
-  // Copies `message` into the padded buffer simdjson needs; false when it cannot be allocated.
-  bool LoadMessage(std::string_view message);
-
-  simdjson::ondemand::parser parser_;
-  simdjson::padded_string buffer_;
+  JsonObjectReader reader_;
 };
 
 }  // namespace backlint

@@ -2,10 +2,11 @@
 // The one place that wires the stages: message bytes -> decode -> extract -> score -> encode.
 // Every mode (run, demo, score) goes through it, so a link's journey is the same everywhere.
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
-#include "backlint/decode/json_page_decoder.h"
+#include "backlint/decode/page_decoder.h"
 #include "backlint/encode/event_encoder.h"
 #include "backlint/extract/link_extractor.h"
 #include "backlint/metrics/pipeline_metrics.h"
@@ -16,15 +17,19 @@ namespace backlint {
 
 class PageProcessor {
  public:
+  // `input_format` is how messages are decoded unless Process is told otherwise.
   PageProcessor(LinkExtractor extractor, std::shared_ptr<const RuleSet> rules, EventFormat format,
-                PipelineMetrics& metrics);
+                PipelineMetrics& metrics, InputFormat input_format = InputFormat::kJson);
 
   // One event per backlink on the page (none for a page with only internal links). A Failure names
-  // the stage that rejected the message; the caller dead-letters it and counts it.
-  Result<std::vector<EncodedEvent>> Process(std::string_view message);
+  // the stage that rejected the message; the caller dead-letters it and counts it. `format` overrides
+  // the default input format for this one message (a Kafka header says which).
+  Result<std::vector<EncodedEvent>> Process(std::string_view message,
+                                            std::optional<InputFormat> format = std::nullopt);
 
  private:
-  JsonPageDecoder decoder_;
+  PageDecoder decoder_;
+  InputFormat input_format_;
   LinkExtractor extractor_;
   std::shared_ptr<const RuleSet> rules_;
   EventFormat format_;

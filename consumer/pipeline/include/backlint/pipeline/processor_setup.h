@@ -14,7 +14,9 @@ extern const std::string_view kDefaultRules;  // rules/default.yaml, embedded at
 // An empty path means the built-in default rule set.
 Result<std::shared_ptr<const RuleSet>> LoadRules(const std::string& path);
 
+// `input_format` is the format of messages that do not say which they are in.
 Result<std::unique_ptr<PageProcessor>> MakePageProcessor(const std::string& rules_path, EventFormat format,
-                                                         PipelineMetrics& metrics);
+                                                         PipelineMetrics& metrics,
+                                                         InputFormat input_format = InputFormat::kJson);
 
 }  // namespace backlint

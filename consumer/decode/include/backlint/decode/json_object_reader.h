@@ -1,0 +1,31 @@
+#pragma once
+// One Kafka message as a single top-level JSON object, member by member (simdjson On Demand).
+#include <simdjson.h>
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "backlint/result.h"
+
+namespace backlint {
+
+// Reuses simdjson's buffers across messages; one reader per thread.
+class JsonObjectReader {
+ public:
+  // nullopt to go on, or the Failure that rejects the message.
+  using Visit = std::function<std::optional<Failure>(std::string_view key, simdjson::ondemand::value& value)>;
+
+  // Calls `visit` for each top-level member in order. Failure.stage is "decode": invalid JSON, a
+  // top-level value that is no object, trailing content, or the first Failure `visit` returns.
+  std::optional<Failure> Read(std::string_view message, const Visit& visit);
+
+ private:
+  // Copies `message` into the padded buffer simdjson needs; false when it cannot be allocated.
+  bool LoadMessage(std::string_view message);
+
+  simdjson::ondemand::parser parser_;
+  simdjson::padded_string buffer_;
+};
+
+}  // namespace backlint

@@ -1,0 +1,33 @@
+#pragma once
+// decode stage: one Kafka message value in any input format -> CrawledPage.
+#include <string_view>
+
+#include "backlint/crawled_page.h"
+#include "backlint/decode/json_page_decoder.h"
+#include "backlint/decode/protobuf_page_decoder.h"
+#include "backlint/decode/wat_record_decoder.h"
+#include "backlint/result.h"
+
+namespace backlint {
+
+enum class InputFormat {
+  kJson,      // CrawledPage JSON
+  kProtobuf,  // backlint.v1.CrawledPage
+  kWat,       // a Common Crawl WAT metadata record's JSON
+};
+
+// "json" | "protobuf" | "wat". Failure.stage is "decode"; the reason quotes the unknown name.
+Result<InputFormat> ParseInputFormat(std::string_view name);
+
+// Holds one decoder per format, so their buffers are reused across messages; one per thread.
+class PageDecoder {
+ public:
+  Result<CrawledPage> Decode(std::string_view message, InputFormat format);
+
+ private:
+  JsonPageDecoder json_;
+  ProtobufPageDecoder protobuf_;
+  WatRecordDecoder wat_;
+};
+
+}  // namespace backlint

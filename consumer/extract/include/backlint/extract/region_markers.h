@@ -1,0 +1,16 @@
+#pragma once
+// The page region an element marks by its class and id, after the conventions of blog engines, comment
+// widgets, forums and ad slots.
+#include <optional>
+#include <string_view>
+
+#include "backlint/link.h"
+
+namespace backlint {
+
+// Matches whole words of `class_name` and `id` (split on anything but ASCII letters and digits, ignoring
+// case), so "header-ad" marks an ad but "shadow" and "download" do not. When several match, the most
+// telling wins: comments, then sponsored, then related, then sidebar.
+std::optional<Region> RegionOfClassAndId(std::string_view class_name, std::string_view id);
+
+}  // namespace backlint

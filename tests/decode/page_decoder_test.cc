@@ -1,0 +1,47 @@
+#include "backlint/decode/page_decoder.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "crawled_page.pb.h"
+
+namespace backlint {
+namespace {
+
+TEST(PageDecoderTest, ParsesTheThreeFormatNames) {
+  EXPECT_EQ(ParseInputFormat("json").value(), InputFormat::kJson);
+  EXPECT_EQ(ParseInputFormat("protobuf").value(), InputFormat::kProtobuf);
+  EXPECT_EQ(ParseInputFormat("wat").value(), InputFormat::kWat);
+  for (const char* name : {"xml", "JSON", "", "wat "}) {
+    Result<InputFormat> format = ParseInputFormat(name);
+    ASSERT_FALSE(format.ok()) << name;
+    EXPECT_EQ(format.failure().stage, "decode");
+    EXPECT_EQ(format.failure().reason,
+              "unknown input format '" + std::string(name) + "' (expected json, protobuf or wat)");
+  }
+}
+
+TEST(PageDecoderTest, DispatchesOnTheFormat) {
+  PageDecoder decoder;
+  const std::string json = R"({"url": "https://json.example/"})";
+  v1::CrawledPage proto;
+  proto.set_url("https://protobuf.example/");
+  const std::string wat = R"({"Envelope":{"WARC-Header-Metadata":{"WARC-Target-URI":"https://wat.example/"},)"
+                          R"("Payload-Metadata":{"HTTP-Response-Metadata":{}}}})";
+
+  EXPECT_EQ(decoder.Decode(json, InputFormat::kJson).value().url, "https://json.example/");
+  EXPECT_EQ(decoder.Decode(proto.SerializeAsString(), InputFormat::kProtobuf).value().url,
+            "https://protobuf.example/");
+  EXPECT_EQ(decoder.Decode(wat, InputFormat::kWat).value().url, "https://wat.example/");
+
+  // The same bytes in another format are a decode failure, not a misread page.
+  EXPECT_FALSE(decoder.Decode(wat, InputFormat::kJson).ok() &&
+               decoder.Decode(wat, InputFormat::kJson).value().url == "https://wat.example/");
+  EXPECT_EQ(decoder.Decode(json, InputFormat::kWat).failure().reason, "field 'Envelope': missing");
+  EXPECT_EQ(decoder.Decode(proto.SerializeAsString(), InputFormat::kJson).failure().stage, "decode");
+}
+
+}  // namespace
+}  // namespace backlint
