@@ -2,12 +2,19 @@
 
 #include <lexbor/css/css.h>
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
+#include <string_view>
 
 #include "backlint/extract/ascii.h"
 
 namespace backlint {
 namespace {
+
+// Names (or the common part of the names) of every property Hides looks at.
+constexpr std::string_view kHidingProperties[] = {"display", "visibility", "opacity", "font-size",
+                                                  "text-indent", "position", "overflow"};
 
 // Text pushed this far left is off-screen on any display; "-9999px" and "-100em" are the usual idioms.
 constexpr double kOffScreenPx = -999;
@@ -74,6 +81,13 @@ CssVisibility::~CssVisibility() {
 }
 
 bool CssVisibility::Hides(std::string_view style) {
+  // Only these properties can hide; a style naming none of them (and with no escape that could spell one)
+  // hides nothing, so most styles skip the CSS parser.
+  if (style.find('\\') == std::string_view::npos &&
+      !std::any_of(std::begin(kHidingProperties), std::end(kHidingProperties),
+                   [&](std::string_view property) { return ascii::ContainsIgnoreCase(style, property); })) {
+    return false;
+  }
   if (!Ready()) return false;
   const auto* data = reinterpret_cast<const lxb_char_t*>(style.data());
   const lxb_css_rule_declaration_list_t* list = lxb_css_declaration_list_parse(parser_, data, style.size());

@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "backlint/extract/ascii.h"
@@ -73,32 +76,49 @@ struct Attributes {
       const lxb_char_t* raw_name = lxb_dom_attr_local_name(attribute, &length);
       const std::string_view attribute_name = ViewOf(raw_name, length);
       const std::string_view value = AttributeValue(attribute);
-      if (attribute_name == "href") {
-        href = value;
-      } else if (attribute_name == "rel") {
-        rel = value;
-      } else if (attribute_name == "role") {
-        role = value;
-      } else if (attribute_name == "class") {
-        class_name = value;
-      } else if (attribute_name == "id") {
-        id = value;
-      } else if (attribute_name == "style") {
-        style = value;
-      } else if (attribute_name == "alt") {
-        alt = value;
-      } else if (attribute_name == "name") {
-        name = value;
-      } else if (attribute_name == "content") {
-        content = value;
-      } else if (attribute_name == "aria-hidden") {
-        aria_hidden = value;
-      } else if (attribute_name == "hidden") {
-        hidden = true;
-      } else if (attribute_name == "src") {
-        src = value;
-      } else if (attribute_name == "data-ad-client") {
-        ad_client = value;
+      // Dispatch on the length first: most attributes are none of these, and are rejected in one compare.
+      switch (attribute_name.size()) {
+        case 2:
+          if (attribute_name == "id") id = value;
+          break;
+        case 3:
+          if (attribute_name == "rel") {
+            rel = value;
+          } else if (attribute_name == "alt") {
+            alt = value;
+          } else if (attribute_name == "src") {
+            src = value;
+          }
+          break;
+        case 4:
+          if (attribute_name == "href") {
+            href = value;
+          } else if (attribute_name == "role") {
+            role = value;
+          } else if (attribute_name == "name") {
+            name = value;
+          }
+          break;
+        case 5:
+          if (attribute_name == "class") {
+            class_name = value;
+          } else if (attribute_name == "style") {
+            style = value;
+          }
+          break;
+        case 6:
+          if (attribute_name == "hidden") hidden = true;
+          break;
+        case 7:
+          if (attribute_name == "content") content = value;
+          break;
+        case 11:
+          if (attribute_name == "aria-hidden") aria_hidden = value;
+          break;
+        case 14:
+          if (attribute_name == "data-ad-client") ad_client = value;
+          break;
+        default: break;
       }
     }
   }
@@ -346,23 +366,49 @@ class LinkResolver {
 
   // The http(s) link `href` points to, fragment dropped; nullopt for other schemes and unparseable hrefs.
   std::optional<Link> Resolve(std::string_view href) const {
-    auto url = ada::parse<ada::url_aggregator>(href, &base_);
-    if (!url) return std::nullopt;
-    if (url->type != ada::scheme::HTTP && url->type != ada::scheme::HTTPS) {
-      CountOtherScheme(url->get_protocol());
+    // Pages repeat hrefs (navigation, pagination, share buttons): each distinct one is parsed once.
+    auto [cached, inserted] = resolved_.try_emplace(href);
+    if (inserted) cached->second = ResolveUncached(href);
+    const Resolved& resolved = cached->second;
+    if (!resolved.link) {
+      if (resolved.other_protocol) CountOtherScheme(*resolved.other_protocol);
       return std::nullopt;
+    }
+    return resolved.link;
+  }
+
+ private:
+  struct Resolved {
+    std::optional<Link> link;
+    std::optional<std::string> other_protocol;  // set when the href parsed to a non-http(s) URL
+  };
+
+  Resolved ResolveUncached(std::string_view href) const {
+    Resolved resolved;
+    auto url = ada::parse<ada::url_aggregator>(href, &base_);
+    if (!url) return resolved;
+    if (url->type != ada::scheme::HTTP && url->type != ada::scheme::HTTPS) {
+      resolved.other_protocol = std::string(url->get_protocol());
+      return resolved;
     }
     url->clear_hash();
     Link link;
     link.url = url->get_href();
     link.host = url->get_hostname();
-    link.registrable_domain = domains_.Of(link.host);
+    link.registrable_domain = DomainOf(link.host);
     link.is_backlink = subdomains_are_internal_ ? link.registrable_domain != page_.registrable_domain
                                                 : link.host != page_.host;
-    return link;
+    resolved.link = std::move(link);
+    return resolved;
   }
 
- private:
+  // Many links share a host: each distinct one goes to the suffix list once.
+  const std::string& DomainOf(const std::string& host) const {
+    auto [cached, inserted] = domains_of_hosts_.try_emplace(host);
+    if (inserted) cached->second = domains_.Of(host);
+    return cached->second;
+  }
+
   void CountOtherScheme(std::string_view protocol) const {
     std::string scheme(protocol.substr(0, protocol.size() - 1));  // without the ':'
     if (auto counted = other_schemes_.find(scheme); counted != other_schemes_.end()) {
@@ -377,6 +423,8 @@ class LinkResolver {
   const RegistrableDomains& domains_;
   bool subdomains_are_internal_;
   std::map<std::string, int>& other_schemes_;
+  mutable std::unordered_map<std::string_view, Resolved> resolved_;  // keys point into the page
+  mutable std::unordered_map<std::string, std::string> domains_of_hosts_;
 };
 
 // Sets the anchor text, cut to the limit.
@@ -457,11 +505,28 @@ void FillLinkFacts(const std::vector<Link>& links, PageFacts& facts) {
                            std::any_of(links.begin(), links.end(), IsContactLink);
 }
 
+// Number of ' ' bytes in `text`, eight bytes at a time.
+std::size_t CountSpaces(std::string_view text) {
+  constexpr uint64_t kLowBits = 0x7F7F7F7F7F7F7F7FULL, kOnes = 0x0101010101010101ULL;
+  std::size_t spaces = 0, i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    word ^= kOnes * ' ';  // spaces become zero bytes
+    const uint64_t zeros = ~(((word & kLowBits) + kLowBits) | word | kLowBits);  // 0x80 per zero byte
+    spaces += static_cast<std::size_t>(((zeros >> 7) * kOnes) >> 56);
+  }
+  for (; i < text.size(); ++i) spaces += text[i] == ' ' ? 1 : 0;
+  return spaces;
+}
+
 // Word count, link-text ratio and main terms of the document text.
 void FillTextFacts(const Walker& walker, PageFacts& facts) {
   const std::string_view all = walker.text().str();
   const std::string_view body = ascii::Trim(all.substr(std::min(walker.body_begin(), all.size())));
-  ascii::ForEachToken(body, [&](std::string_view) { ++facts.body_words; });
+  // Collapsed text separates words by single spaces and `body` is trimmed, so its words are its spaces
+  // plus one.
+  facts.body_words += body.empty() ? 0 : static_cast<int>(CountSpaces(body)) + 1;
   std::size_t link_chars = 0;
   for (const Anchor& anchor : walker.anchors()) {
     // A range may start at the space before its first word.

@@ -39,7 +39,12 @@ int Precedence(Region region) {
 constexpr std::size_t kLongestMarker = 13;  // "advertisement"
 
 std::optional<Region> RegionOfWord(std::string_view word) {
-  if (word.size() > kLongestMarker) return std::nullopt;
+  if (word.size() < 2 || word.size() > kLongestMarker) return std::nullopt;
+  // Every marker starts with one of these letters; most class and id words are rejected here.
+  switch (ascii::Lower(word.front())) {
+    case 'a': case 'c': case 'd': case 'p': case 'r': case 's': case 'w': break;
+    default: return std::nullopt;
+  }
   std::array<char, kLongestMarker> lowered{};
   std::transform(word.begin(), word.end(), lowered.begin(), [](char c) { return ascii::Lower(c); });
   const std::string_view lower(lowered.data(), word.size());
@@ -49,11 +54,27 @@ std::optional<Region> RegionOfWord(std::string_view word) {
   return std::nullopt;
 }
 
+constexpr std::array<bool, 256> kIsAlnum = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  return table;
+}();
+
 void Consider(std::string_view attribute, std::optional<Region>& best) {
-  ascii::ForEachToken(attribute, [](char c) { return !ascii::IsAlnum(c); }, [&](std::string_view word) {
-    const std::optional<Region> region = RegionOfWord(word);
-    if (region && (!best || Precedence(*region) < Precedence(*best))) best = region;
-  });
+  // Words are maximal runs of ASCII letters and digits.
+  const char* const data = attribute.data();
+  const std::size_t size = attribute.size();
+  std::size_t i = 0;
+  while (i < size) {
+    while (i < size && !kIsAlnum[static_cast<unsigned char>(data[i])]) ++i;
+    std::size_t end = i;
+    while (end < size && kIsAlnum[static_cast<unsigned char>(data[end])]) ++end;
+    if (end > i) {
+      const std::optional<Region> region = RegionOfWord(std::string_view(data + i, end - i));
+      if (region && (!best || Precedence(*region) < Precedence(*best))) best = region;
+    }
+    i = end;
+  }
 }
 
 }  // namespace

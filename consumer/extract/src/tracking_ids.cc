@@ -20,13 +20,52 @@ bool HasDigit(std::string_view text) {
 
 }  // namespace
 
+namespace {
+
+bool IsUpperOrDigit(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether `count` characters satisfying `is` follow position `at`.
+template <typename Is>
+bool Followed(std::string_view text, std::size_t at, std::size_t count, Is is) {
+  if (text.size() < at + count) return false;
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (!is(text[i])) return false;
+  }
+  return true;
+}
+
+// Whether an id could start with the '-' at `dash`: the shortest form of some id is there. A necessary
+// condition for the pattern (and, for "G-", for an id with a digit) to match at that dash.
+bool CandidateAt(std::string_view text, std::size_t dash) {
+  const std::string_view before = text.substr(0, dash);
+  const std::size_t after = dash + 1;
+  if (before.ends_with("UA")) return Followed(text, after, 4, IsDigit);
+  if (before.ends_with("GTM")) return Followed(text, after, 4, IsUpperOrDigit);
+  if (before.ends_with("ca-pub")) return Followed(text, after, 10, IsDigit);
+  if (before.ends_with('G')) {
+    if (!Followed(text, after, 6, IsUpperOrDigit)) return false;
+    for (std::size_t i = after; i < text.size() && i < after + 12 && IsUpperOrDigit(text[i]); ++i) {
+      if (IsDigit(text[i])) return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool TrackingIds::MayContain(std::string_view text) {
-  // Every id has a '-' right after an upper-case 'A', 'G' or 'M', or after "pub".
+  // Every id has a '-' right after an upper-case 'A', 'G' or 'M', or after "pub", followed by the id's
+  // shortest body; a GA4 id also carries a digit.
   for (const char* dash = static_cast<const char*>(std::memchr(text.data(), '-', text.size()));
        dash != nullptr && dash != text.data();
        dash = static_cast<const char*>(std::memchr(dash + 1, '-', text.size() - (dash + 1 - text.data())))) {
     const char before = dash[-1];
-    if (before == 'A' || before == 'G' || before == 'M' || before == 'b') return true;
+    if ((before == 'A' || before == 'G' || before == 'M' || before == 'b') &&
+        CandidateAt(text, static_cast<std::size_t>(dash - text.data()))) {
+      return true;
+    }
   }
   return false;
 }

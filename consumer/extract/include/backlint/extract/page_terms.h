@@ -1,9 +1,9 @@
 #pragma once
 // A page's main terms: the most frequent words of its title, headings and body, stop-words removed.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace backlint {
@@ -19,7 +19,19 @@ class PageTerms {
   std::vector<std::string> Top(std::size_t count) const;
 
  private:
-  std::unordered_map<std::string, int> weights_;
+  // Open-addressing table of terms; a slot with length 0 is empty (terms have at least three bytes).
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t offset = 0, length = 0;  // the term, in keys_
+    int weight = 0;
+  };
+  void AddWord(std::string_view lowered, uint64_t hash, int weight);
+  void Grow();
+  std::string_view KeyOf(const Slot& slot) const;
+
+  std::vector<Slot> slots_;
+  std::string keys_;  // every term's bytes, back to back
+  std::size_t count_ = 0;
   std::size_t budget_bytes_ = 512 * 1024;
 };
 
