@@ -24,6 +24,9 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
                              .Add({})),
       limits_hit_(CounterFamily(registry, "backlint_extract_limits_hit_total",
                                 "Pages that reached an extraction limit (and were extracted up to it), by limit.")),
+      mentions_(CounterFamily(registry, "backlint_mentions_total",
+                              "Unlinked mentions of watched domains and brands emitted as mention events.")
+                    .Add({})),
       ruleset_info_(prometheus::BuildGauge()
                         .Name("backlint_ruleset_info")
                         .Help("The loaded rule set (value 1), named and hashed in labels.")
@@ -68,6 +71,8 @@ void PipelineMetrics::DeliveryFailed() { delivery_failures_.Increment(); }
 void PipelineMetrics::LimitHit(std::string_view limit) {
   limits_hit_.Add({{"limit", std::string(limit)}}).Increment();
 }
+
+void PipelineMetrics::MentionFound() { mentions_.Increment(); }
 
 void PipelineMetrics::RuleSetLoaded(const RuleSet& rules) {
   // One series at a time: the replaced rule set's series goes, so the info join stays unambiguous.

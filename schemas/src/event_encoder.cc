@@ -1,16 +1,13 @@
 #include "backlint/encode/event_encoder.h"
 
-#include <google/protobuf/util/json_util.h>
-#include <xxhash.h>
-
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "event_serialization.h"
+
 namespace backlint {
 namespace {
-
-Failure EncodeFailure(std::string reason) { return Failure{"encode", std::move(reason)}; }
 
 v1::AnchorKind ToProto(AnchorKind kind) {
   switch (kind) {
@@ -67,48 +64,16 @@ void FillRel(const std::vector<std::string>& tokens, v1::Rel& rel) {
   }
 }
 
-void FillFacts(const PageFacts& page, v1::PageFacts& facts) {
-  facts.set_canonical_url(page.canonical_url);
-  facts.set_nofollow(page.nofollow);
-  facts.set_meta_robots(page.meta_robots);
-  facts.set_external_domains(page.external_domains);
-  for (const auto& [scheme, count] : page.other_schemes) (*facts.mutable_other_schemes())[scheme] = count;
-  facts.set_body_words(page.body_words);
-  facts.set_link_text_ratio(page.link_text_ratio);
-  for (const std::string& term : page.main_terms) facts.add_main_terms(term);
-  v1::SiteMarkers& site = *facts.mutable_site();
-  site.set_https(page.site.https);
-  site.set_has_canonical(page.site.has_canonical);
-  site.set_has_contact(page.site.has_contact);
-  for (const std::string& id : page.site.tracking_ids) site.add_tracking_ids(id);
-}
-
 }  // namespace
 
 Result<EventFormat> ParseEventFormat(std::string_view name) {
   if (name == "protobuf") return EventFormat::kProtobuf;
   if (name == "json") return EventFormat::kJson;
-  return EncodeFailure("unknown output format '" + std::string(name) + "' (expected protobuf or json)");
+  return Failure{"encode", "unknown output format '" + std::string(name) + "' (expected protobuf or json)"};
 }
 
 std::string EventId(const PageFacts& page, const Link& link) {
-  // '\0' separators keep field boundaries unambiguous ("ab"+"c" differs from "a"+"bc").
-  const std::string position = std::to_string(link.position);
-  std::string identity;
-  for (std::string_view part : {std::string_view(page.url), std::string_view(page.fetched_at),
-                                std::string_view(position), std::string_view(link.url)}) {
-    identity.append(part).push_back('\0');
-  }
-  XXH128_canonical_t canonical;  // big-endian bytes, so the id is the same on every platform
-  XXH128_canonicalFromHash(&canonical, XXH3_128bits(identity.data(), identity.size()));
-  constexpr char kHexDigits[] = "0123456789abcdef";
-  std::string id;
-  id.reserve(2 * sizeof(canonical.digest));
-  for (const unsigned char byte : canonical.digest) {
-    id.push_back(kHexDigits[byte >> 4]);
-    id.push_back(kHexDigits[byte & 0x0f]);
-  }
-  return id;
+  return StableId({page.url, page.fetched_at, std::to_string(link.position), link.url});
 }
 
 v1::BacklinkEvent BuildEvent(const PageFacts& page, const Link& link, const Score& score,
@@ -116,14 +81,7 @@ v1::BacklinkEvent BuildEvent(const PageFacts& page, const Link& link, const Scor
   v1::BacklinkEvent event;
   event.set_event_id(EventId(page, link));
 
-  v1::Source& source = *event.mutable_source();
-  source.set_url(page.url);
-  source.set_host(page.host);
-  source.set_registrable_domain(page.registrable_domain);
-  source.set_title(page.title);
-  source.set_lang(page.lang);
-  source.set_fetched_at(page.fetched_at);
-  FillFacts(page, *source.mutable_facts());
+  FillSource(page, *event.mutable_source());
 
   v1::Target& target = *event.mutable_target();
   target.set_url(link.url);
@@ -160,27 +118,8 @@ v1::BacklinkEvent BuildEvent(const PageFacts& page, const Link& link, const Scor
 }
 
 Result<EncodedEvent> Encode(const v1::BacklinkEvent& event, EventFormat format) {
-  EncodedEvent encoded{.key = event.target().registrable_domain(), .value = {}};
-  switch (format) {
-    case EventFormat::kProtobuf:
-      if (!event.SerializeToString(&encoded.value)) {
-        return EncodeFailure("protobuf serialisation failed for event " + event.event_id());
-      }
-      return encoded;
-    case EventFormat::kJson: {
-      google::protobuf::util::JsonPrintOptions options;
-      options.preserve_proto_field_names = true;
-      options.always_print_primitive_fields = true;  // a clean link still says "hidden": false
-      const google::protobuf::util::Status status =
-          google::protobuf::util::MessageToJsonString(event, &encoded.value, options);
-      if (!status.ok()) {
-        return EncodeFailure("JSON serialisation failed for event " + event.event_id() + ": " +
-                             std::string(status.message()));
-      }
-      return encoded;
-    }
-  }
-  return EncodeFailure("unknown output format");
+  EncodedEvent encoded{.key = event.target().registrable_domain(), .value = {}, .kind = EventKind::kBacklink};
+  return Serialize(event, event.event_id(), std::move(encoded), format);
 }
 
 }  // namespace backlint

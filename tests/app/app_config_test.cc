@@ -60,6 +60,7 @@ TEST_F(AppConfigTest, FullFileMapsEverySetting) {
   const AppConfig config = LoadOk(R"(
 input_topic: pages-in
 output_topic: links-out
+mention_topic: mentions-out
 dead_letter_topic: links-dlq
 rules: /etc/backlint/rules.yaml
 metrics_listen: 127.0.0.1:9999
@@ -76,6 +77,7 @@ kafka:
 )");
   EXPECT_EQ(config.publish.input_topic, "pages-in");
   EXPECT_EQ(config.publish.output_topic, "links-out");
+  EXPECT_EQ(config.publish.mention_topic, "mentions-out");
   EXPECT_EQ(config.publish.dead_letter_topic, "links-dlq");
   EXPECT_EQ(config.rules_path, "/etc/backlint/rules.yaml");
   EXPECT_EQ(config.metrics_listen, "127.0.0.1:9999");
@@ -124,8 +126,8 @@ TEST_F(AppConfigTest, UnknownSettingIsReportedAtItsKeyWithTheKnownNames) {
   const std::string reason = LoadError("input_topic: a\noutput_topic: b\n  \n  # c\nimput_topic: typo\n");
   EXPECT_EQ(reason, At(5, 1) +
                         "unknown setting 'imput_topic' (known: commit_interval_ms, dead_letter_topic, "
-                        "input_format, input_topic, kafka, metrics_listen, output_format, output_topic, rules, "
-                        "shutdown_timeout_ms)");
+                        "extract, input_format, input_topic, kafka, mention_topic, metrics_listen, "
+                        "output_format, output_topic, rules, shutdown_timeout_ms)");
 }
 
 TEST_F(AppConfigTest, SettingWrittenTwiceIsRejectedAtItsSecondKey) {
@@ -192,6 +194,69 @@ TEST_F(AppConfigTest, YamlSyntaxErrorGivesPathLineAndColumn) {
   EXPECT_THAT(reason, StartsWith(path_ + ":"));
   // The unclosed flow map is reported on a line of its own, past the file name.
   EXPECT_THAT(reason.substr(path_.size()), ::testing::MatchesRegex(":[23]:[0-9]+: .+"));
+}
+
+TEST_F(AppConfigTest, ExtractSectionMapsEveryOption) {
+  const AppConfig config = LoadOk(R"(
+extract:
+  subdomains_are_internal: false
+  limits: {max_page_bytes: 1024, max_links: 50, max_depth: 64, max_anchor_chars: 80}
+  watch:
+    domains: [example.com, example.org]
+    brands: [Acme]
+    only_watched: true
+)");
+  const LinkExtractor::Options& extract = config.extract;
+  EXPECT_FALSE(extract.subdomains_are_internal);
+  EXPECT_EQ(extract.max_page_bytes, 1024u);
+  EXPECT_EQ(extract.max_links, 50u);
+  EXPECT_EQ(extract.max_depth, 64u);
+  EXPECT_EQ(extract.max_anchor_chars, 80u);
+  EXPECT_THAT(extract.watch_domains, ElementsAre("example.com", "example.org"));
+  EXPECT_THAT(extract.watch_brands, ElementsAre("Acme"));
+  EXPECT_TRUE(extract.only_watched);
+}
+
+TEST_F(AppConfigTest, ExtractOptionsNotInTheFileKeepTheirDefaults) {
+  const AppConfig config = LoadOk("extract:\n  limits: {max_links: 7}\n");
+  const LinkExtractor::Options defaults;
+  EXPECT_EQ(config.extract.max_links, 7u);
+  EXPECT_EQ(config.extract.max_page_bytes, defaults.max_page_bytes);
+  EXPECT_EQ(config.extract.subdomains_are_internal, defaults.subdomains_are_internal);
+  EXPECT_THAT(config.extract.watch_domains, IsEmpty());
+}
+
+TEST_F(AppConfigTest, UnknownExtractKeyIsReportedWithItsFullNameAndTheKnownNames) {
+  EXPECT_EQ(LoadError("extract:\n  limits:\n    max_bytes: 5\n"),
+            At(3, 5) + "unknown setting 'extract.limits.max_bytes' (known: max_anchor_chars, max_depth, "
+                       "max_links, max_page_bytes)");
+  EXPECT_THAT(LoadError("extract:\n  watch_list: []\n"),
+              StartsWith(At(2, 3) + "unknown setting 'extract.watch_list'"));
+}
+
+TEST_F(AppConfigTest, ExtractLimitsMustBePositiveIntegers) {
+  for (const std::string value : {"0", "-1", "1.5", "many", "[1]"}) {
+    EXPECT_EQ(LoadError("extract:\n  limits:\n    max_depth: " + value + "\n"),
+              At(3, 16) + "'extract.limits.max_depth' must be a positive integer")
+        << value;
+  }
+}
+
+TEST_F(AppConfigTest, ExtractFlagsMustBeBooleans) {
+  EXPECT_EQ(LoadError("extract:\n  subdomains_are_internal: sometimes\n"),
+            At(2, 28) + "'extract.subdomains_are_internal' must be true or false");
+}
+
+TEST_F(AppConfigTest, WatchListsMustBeListsOfNonEmptyNames) {
+  EXPECT_EQ(LoadError("extract:\n  watch:\n    domains: example.com\n"),
+            At(3, 14) + "'extract.watch.domains' must be a list of names");
+  EXPECT_EQ(LoadError("extract:\n  watch:\n    brands: [Acme, '']\n"),
+            At(3, 20) + "'extract.watch.brands' entries must be non-empty names");
+}
+
+TEST_F(AppConfigTest, ExtractSectionsMustBeMaps) {
+  EXPECT_EQ(LoadError("extract: true\n"), At(1, 10) + "'extract' must be a map");
+  EXPECT_EQ(LoadError("extract:\n  watch: [example.com]\n"), At(2, 10) + "'extract.watch' must be a map");
 }
 
 TEST(AppConfigFileTest, MissingFileNamesThePath) {

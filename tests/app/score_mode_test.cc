@@ -109,6 +109,22 @@ TEST_F(ScoreModeTest, EmitsOneJsonEventPerBacklinkAndNoneForInternalLinks) {
   EXPECT_EQ(plain.anchor().text(), "the reference");
 }
 
+TEST_F(ScoreModeTest, WatchedDomainMentionsFollowTheBacklinksAsJsonLinesWithATerm) {
+  ScoreOptions options;
+  options.extract.watch_domains = {"example.net"};
+  const std::string page =
+      R"({"url": "https://www.example.com/post", "html": "<p>See example.net and )"
+      R"(<a href=\"https://other.org/ref\">the reference</a>.</p>"})";
+  const ScoreOutput output = Run(options, page + "\n");
+  EXPECT_EQ(output.exit_code, 0) << output.err;
+  const std::vector<std::string> lines = Lines(output.out);
+  ASSERT_THAT(lines, SizeIs(2));
+  EXPECT_EQ(ParseEvent(lines[0]).target().url(), "https://other.org/ref");
+  EXPECT_THAT(lines[1], HasSubstr(R"("term":"example.net")"));
+  EXPECT_THAT(lines[1], HasSubstr(R"("kind":"MENTION_KIND_DOMAIN")"));
+  EXPECT_THAT(output.err, HasSubstr("1 pages, 1 backlink events, 1 mention events, 0 dead letters in "));
+}
+
 TEST_F(ScoreModeTest, SponsoredLinkIsFlaggedByTheBuiltInRules) {
   const ScoreOutput output = RunOnStdin(kPageWithTwoBacklinks);
   const std::vector<std::string> lines = Lines(output.out);

@@ -296,6 +296,7 @@ TEST(EncodeTest, KeyIsTargetRegistrableDomain) {
     Result<EncodedEvent> encoded = Encode(event, format);
     ASSERT_TRUE(encoded.ok()) << encoded.failure().reason;
     EXPECT_EQ(encoded.value().key, "example.org");
+    EXPECT_EQ(encoded.value().kind, EventKind::kBacklink);
   }
 }
 

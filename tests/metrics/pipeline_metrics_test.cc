@@ -107,6 +107,7 @@ TEST_F(PipelineMetricsTest, SeriesThatAlertsDivideByExistAtZeroBeforeAnyEvent) {
                                    Pair(Labels{{"category", "forced_keyword"}}, 0),
                                    Pair(Labels{{"category", "spammy"}}, 0)));
   EXPECT_THAT(Series("backlint_delivery_failures_total"), UnorderedElementsAre(Pair(Labels{}, 0)));
+  EXPECT_THAT(Series("backlint_mentions_total"), UnorderedElementsAre(Pair(Labels{}, 0)));
   EXPECT_THAT(Series("backlint_rule_flags_total"), IsEmpty());
   EXPECT_THAT(Series("backlint_dead_letters_total"), IsEmpty());
   EXPECT_EQ(metrics_.links_seen(true), 0u);
@@ -125,6 +126,12 @@ TEST_F(PipelineMetricsTest, PagesAndLinksCountByResultAndKind) {
   EXPECT_EQ(metrics_.links_seen(true), 3u);
   EXPECT_EQ(metrics_.links_seen(false), 1u);
   EXPECT_EQ(Value("backlint_links_total", "kind", "backlink"), 3);
+}
+
+TEST_F(PipelineMetricsTest, MentionsAreCountedWithoutLabels) {
+  metrics_.MentionFound();
+  metrics_.MentionFound();
+  EXPECT_THAT(Series("backlint_mentions_total"), UnorderedElementsAre(Pair(Labels{}, 2)));
 }
 
 TEST_F(PipelineMetricsTest, BacklinksCountByVerdictAndFlagsByCategoryAndRule) {

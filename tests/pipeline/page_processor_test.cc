@@ -5,12 +5,15 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backlink_event.pb.h"
 #include "crawled_page.pb.h"
+#include "mention_event.pb.h"
 #include "backlint/pipeline/processor_setup.h"
 
 namespace backlint {
@@ -304,6 +307,74 @@ TEST(ProcessorSetupTest, PerMessageFormatOverridesTheDefault) {
   ASSERT_FALSE(as_json.ok());
   EXPECT_EQ(as_json.failure().stage, "decode");
   EXPECT_EQ(as_json.failure().reason, "field 'url': missing");
+}
+
+TEST(ProcessorSetupTest, ExtractOptionsReachTheExtractor) {
+  prometheus::Registry registry;
+  PipelineMetrics metrics(registry);
+  const std::string page = PageWithBody("<a href='https://blog.example.com/x'>our blog</a>");
+  auto by_default = MakePageProcessor("", EventFormat::kJson, metrics);
+  ASSERT_TRUE(by_default.ok()) << by_default.failure().reason;
+  auto events = by_default.value()->Process(page);
+  ASSERT_TRUE(events.ok()) << events.failure().reason;
+  EXPECT_THAT(events.value(), IsEmpty());  // a subdomain is the same site by default
+
+  LinkExtractor::Options options;
+  options.subdomains_are_internal = false;
+  auto per_host = MakePageProcessor("", EventFormat::kJson, metrics, InputFormat::kJson, options);
+  ASSERT_TRUE(per_host.ok()) << per_host.failure().reason;
+  EXPECT_EQ(SingleJsonEvent(*per_host.value(), page).target().host(), "blog.example.com");
+}
+
+// A page with one backlink that names a watched domain and a watched brand in its text.
+const std::string kPageWithMentions = PageWithBody(
+    "<p>Gardeners trust Watched.org and ACME tools. <a href='https://other.org/'>other</a></p>");
+
+TEST(ProcessorSetupTest, WatchedNamesYieldMentionEventsAfterTheBacklinkEvents) {
+  prometheus::Registry registry;
+  PipelineMetrics metrics(registry);
+  LinkExtractor::Options options;
+  options.watch_domains = {"watched.org"};
+  options.watch_brands = {"Acme"};
+  auto processor = MakePageProcessor("", EventFormat::kJson, metrics, InputFormat::kJson, options);
+  ASSERT_TRUE(processor.ok()) << processor.failure().reason;
+  auto events = processor.value()->Process(kPageWithMentions);
+  ASSERT_TRUE(events.ok()) << events.failure().reason;
+  ASSERT_THAT(events.value(), SizeIs(3));
+  EXPECT_EQ(events.value()[0].kind, EventKind::kBacklink);
+  EXPECT_EQ(events.value()[0].key, "other.org");
+
+  std::vector<std::pair<std::string, v1::MentionKind>> mentions;
+  for (std::size_t i = 1; i < events.value().size(); ++i) {
+    const EncodedEvent& encoded = events.value()[i];
+    EXPECT_EQ(encoded.kind, EventKind::kMention);
+    v1::MentionEvent event;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(encoded.value, &event).ok()) << encoded.value;
+    EXPECT_EQ(encoded.key, i == 1 ? "watched.org" : "acme");
+    EXPECT_EQ(event.source().url(), "https://www.example.com/post");
+    EXPECT_THAT(event.snippet(), HasSubstr("Gardeners trust"));
+    EXPECT_THAT(event.event_id(), SizeIs(32));
+    mentions.emplace_back(event.term(), event.kind());
+  }
+  EXPECT_THAT(mentions, ElementsAre(std::pair{std::string("watched.org"), v1::MENTION_KIND_DOMAIN},
+                                    std::pair{std::string("Acme"), v1::MENTION_KIND_BRAND}));
+  EXPECT_EQ(SeriesValue(registry, "backlint_backlinks_total", "verdict", "clean"), 1);
+  double mentions_counted = -1;
+  for (const prometheus::MetricFamily& family : registry.Collect()) {
+    if (family.name == "backlint_mentions_total") mentions_counted = family.metric.at(0).counter.value;
+  }
+  EXPECT_EQ(mentions_counted, 2);
+}
+
+TEST(ProcessorSetupTest, WithoutAWatchListThereAreNoMentionEvents) {
+  prometheus::Registry registry;
+  PipelineMetrics metrics(registry);
+  auto processor = MakePageProcessor("", EventFormat::kProtobuf, metrics);
+  ASSERT_TRUE(processor.ok()) << processor.failure().reason;
+  auto events = processor.value()->Process(kPageWithMentions);
+  ASSERT_TRUE(events.ok()) << events.failure().reason;
+  ASSERT_THAT(events.value(), SizeIs(1));
+  EXPECT_EQ(events.value()[0].kind, EventKind::kBacklink);
 }
 
 TEST(ProcessorSetupTest, BuiltInRulesAreTheDefaultRuleFile) {

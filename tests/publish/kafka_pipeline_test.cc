@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "backlink_event.pb.h"
+#include "mention_event.pb.h"
 #include "backlint/publish/topic_reader.h"
 #include "kafka_test_support.h"
 
@@ -134,6 +135,37 @@ TEST_F(KafkaPipelineTest, FormatHeaderOverridesTheConfiguredFormatPerMessage) {
   EXPECT_EQ(letter.headers.at("backlint.error"),
             "header 'backlint.format': unknown input format 'xml' (expected json, protobuf or wat)");
   EXPECT_EQ(TotalCommitted(), 3u);
+}
+
+TEST_F(KafkaPipelineTest, MentionEventsGoToTheMentionTopicKeyedByTerm) {
+  LinkExtractor::Options options;
+  options.watch_brands = {"Acme"};
+  auto processor = MakePageProcessor("", EventFormat::kProtobuf, metrics_, InputFormat::kJson, options);
+  ASSERT_TRUE(processor.ok()) << processor.failure().reason;
+  const std::vector<std::string> pages = {
+      R"({"url":"https://blog.example.com/m",)"
+      R"("html":"<p>Ask ACME. <a href='https://www.rhs.org.uk/x'>RHS</a></p>"})"};
+  ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, pages, 10000).ok());
+  auto pipeline = KafkaPipeline::Create(bed_.config, *processor.value(), metrics_);
+  ASSERT_TRUE(pipeline.ok()) << pipeline.failure().reason;
+  auto stats = RunUntilSettled(*pipeline.value(), pages.size());
+  ASSERT_TRUE(stats.ok()) << stats.failure().reason;
+  EXPECT_EQ(stats.value().events_produced, 2u);
+
+  auto backlinks = ReadWholeTopic(bed_.brokers, bed_.config.output_topic, testing::kTestPartitions, 10000);
+  ASSERT_TRUE(backlinks.ok());
+  ASSERT_EQ(backlinks.value().size(), 1u);
+  EXPECT_EQ(backlinks.value()[0].key, "rhs.org.uk");
+
+  auto mentions = ReadWholeTopic(bed_.brokers, bed_.config.mention_topic, testing::kTestPartitions, 10000);
+  ASSERT_TRUE(mentions.ok());
+  ASSERT_EQ(mentions.value().size(), 1u);
+  EXPECT_EQ(mentions.value()[0].key, "acme");
+  v1::MentionEvent mention;
+  ASSERT_TRUE(mention.ParseFromString(mentions.value()[0].value));
+  EXPECT_EQ(mention.term(), "Acme");
+  EXPECT_EQ(mention.source().url(), "https://blog.example.com/m");
+  EXPECT_EQ(TotalCommitted(), 1u);
 }
 
 TEST_F(KafkaPipelineTest, DoesNotCommitOffsetsWhoseOutputWasNotAcknowledged) {

@@ -19,7 +19,7 @@ namespace backlint::testing {
 
 inline constexpr int kTestPartitions = 2;
 
-// A mock cluster with the pipeline's three topics, and a pipeline configuration pointing at it.
+// A mock cluster with the pipeline's four topics, and a pipeline configuration pointing at it.
 struct KafkaTestBed {
   std::unique_ptr<MockCluster> cluster;
   PublishConfig config;
@@ -30,7 +30,8 @@ struct KafkaTestBed {
     auto cluster = MockCluster::Start(1);
     EXPECT_TRUE(cluster.ok()) << (cluster.ok() ? "" : cluster.failure().reason);
     bed.cluster = std::move(cluster).value();
-    for (const std::string& topic : {bed.config.input_topic, bed.config.output_topic, bed.config.dead_letter_topic}) {
+    for (const std::string& topic : {bed.config.input_topic, bed.config.output_topic,
+                                     bed.config.mention_topic, bed.config.dead_letter_topic}) {
       EXPECT_TRUE(bed.cluster->CreateTopic(topic, kTestPartitions).ok());
     }
     bed.brokers = {{"bootstrap.servers", bed.cluster->bootstrap_servers()}};

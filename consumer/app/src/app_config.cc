@@ -1,10 +1,13 @@
 #include "backlint/app/app_config.h"
 
+#include <cstddef>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <set>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -57,6 +60,81 @@ Result<bool> LoadKafkaSection(const std::string& path, const YAML::Node& kafka, 
   return true;
 }
 
+// Applies a setter to each key of `section`, whose full names start with `prefix` ("" at the top level).
+using Setter = std::function<Result<bool>(const std::string& key, const YAML::Node&)>;
+Result<bool> ApplySettings(const std::string& path, const YAML::Node& section, const std::string& prefix,
+                           const std::map<std::string, Setter>& settings) {
+  std::set<std::string> seen;
+  for (const auto& entry : section) {
+    const std::string key = prefix + entry.first.Scalar();
+    if (!seen.insert(key).second) {
+      return ConfigError(path, entry.first, "setting '" + key + "' appears twice");
+    }
+    auto setting = settings.find(entry.first.Scalar());
+    if (setting == settings.end()) {
+      std::string known;
+      for (const auto& [name, unused] : settings) known += (known.empty() ? "" : ", ") + name;
+      return ConfigError(path, entry.first, "unknown setting '" + key + "' (known: " + known + ")");
+    }
+    auto applied = setting->second(key, entry.second);
+    if (!applied) return applied.failure();
+  }
+  return true;
+}
+
+// The `extract:` section: LinkExtractor::Options, keyed by their field names.
+Result<bool> LoadExtractSection(const std::string& path, const YAML::Node& extract, AppConfig& config) {
+  LinkExtractor::Options& options = config.extract;
+  auto flag = [&](bool& target) -> Setter {
+    return [&path, target_ptr = &target](const std::string& key, const YAML::Node& node) -> Result<bool> {
+      if (!node.IsScalar() || !YAML::convert<bool>::decode(node, *target_ptr)) {
+        return ConfigError(path, node, "'" + key + "' must be true or false");
+      }
+      return true;
+    };
+  };
+  auto count = [&](std::size_t& target) -> Setter {
+    return [&path, target_ptr = &target](const std::string& key, const YAML::Node& node) -> Result<bool> {
+      // Parsed as signed so that a negative value is reported, not wrapped around.
+      long long value = 0;
+      if (!node.IsScalar() || !YAML::convert<long long>::decode(node, value) || value <= 0) {
+        return ConfigError(path, node, "'" + key + "' must be a positive integer");
+      }
+      *target_ptr = static_cast<std::size_t>(value);
+      return true;
+    };
+  };
+  auto names = [&](std::vector<std::string>& target) -> Setter {
+    return [&path, target_ptr = &target](const std::string& key, const YAML::Node& node) -> Result<bool> {
+      if (!node.IsSequence()) return ConfigError(path, node, "'" + key + "' must be a list of names");
+      target_ptr->clear();
+      for (const YAML::Node& item : node) {
+        if (!item.IsScalar() || item.Scalar().empty()) {
+          return ConfigError(path, item, "'" + key + "' entries must be non-empty names");
+        }
+        target_ptr->push_back(item.Scalar());
+      }
+      return true;
+    };
+  };
+  auto section = [&](std::map<std::string, Setter> settings) -> Setter {
+    return [&path, settings = std::move(settings)](const std::string& key, const YAML::Node& node) {
+      if (!node.IsMap()) return Result<bool>(ConfigError(path, node, "'" + key + "' must be a map"));
+      return ApplySettings(path, node, key + ".", settings);
+    };
+  };
+  return section({
+      {"subdomains_are_internal", flag(options.subdomains_are_internal)},
+      {"limits", section({{"max_page_bytes", count(options.max_page_bytes)},
+                          {"max_links", count(options.max_links)},
+                          {"max_depth", count(options.max_depth)},
+                          {"max_anchor_chars", count(options.max_anchor_chars)}})},
+      {"watch", section({{"domains", names(options.watch_domains)},
+                         {"brands", names(options.watch_brands)},
+                         {"only_watched", flag(options.only_watched)}})},
+  })("extract", extract);
+}
+
 }  // namespace
 
 Result<AppConfig> LoadAppConfig(const std::string& path) {
@@ -76,7 +154,6 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (root.IsNull()) return config;
   if (!root.IsMap()) return ConfigError(path, root, "the configuration must be a map of settings");
 
-  using Setter = std::function<Result<bool>(const std::string& key, const YAML::Node&)>;
   auto text_setting = [&](std::string& target) -> Setter {
     return [&, target_ptr = &target](const std::string& key, const YAML::Node& node) -> Result<bool> {
       auto value = Scalar(path, key, node);
@@ -107,6 +184,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   const std::map<std::string, Setter> settings = {
       {"input_topic", text_setting(config.publish.input_topic)},
       {"output_topic", text_setting(config.publish.output_topic)},
+      {"mention_topic", text_setting(config.publish.mention_topic)},
       {"dead_letter_topic", text_setting(config.publish.dead_letter_topic)},
       {"rules", text_setting(config.rules_path)},
       {"metrics_listen", text_setting(config.metrics_listen)},
@@ -115,20 +193,11 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
       {"input_format", parsed_setting(ParseInputFormat, config.input_format)},
       {"output_format", parsed_setting(ParseEventFormat, config.output_format)},
       {"kafka", [&](const std::string&, const YAML::Node& node) { return LoadKafkaSection(path, node, config); }},
+      {"extract",
+       [&](const std::string&, const YAML::Node& node) { return LoadExtractSection(path, node, config); }},
   };
-  std::set<std::string> seen;
-  for (const auto& entry : root) {
-    const std::string key = entry.first.Scalar();
-    if (!seen.insert(key).second) return ConfigError(path, entry.first, "setting '" + key + "' appears twice");
-    auto setting = settings.find(key);
-    if (setting == settings.end()) {
-      std::string known;
-      for (const auto& [name, unused] : settings) known += (known.empty() ? "" : ", ") + name;
-      return ConfigError(path, entry.first, "unknown setting '" + key + "' (known: " + known + ")");
-    }
-    auto applied = setting->second(key, entry.second);
-    if (!applied) return applied.failure();
-  }
+  auto applied = ApplySettings(path, root, "", settings);
+  if (!applied) return applied.failure();
   return config;
 }
 

@@ -73,6 +73,12 @@ int main(int argc, char** argv) {
   score->add_option("--rules", score_options.rules_path, "Rule file (default: the built-in set)");
   score->add_option("--dead-letters", score_options.dead_letter_path,
                     "Write rejected inputs with their reasons as JSON lines to this file");
+  score->add_option("--watch-domain", score_options.extract.watch_domains,
+                    "Report unlinked mentions of this domain (repeatable)");
+  score->add_option("--watch-brand", score_options.extract.watch_brands,
+                    "Report unlinked mentions of this brand name (repeatable)");
+  score->add_flag("--only-watched", score_options.extract.only_watched,
+                  "With a watch list, score only backlinks to watched sites");
 
   backlint::DemoOptions demo_options;
   CLI::App* demo = app.add_subcommand("demo", "Run the real pipeline on an in-process Kafka cluster with "

@@ -16,7 +16,8 @@ int RunKafka(const AppConfig& config, const std::atomic<bool>& stop) {
     spdlog::error("{}", server.failure().reason);
     return 1;
   }
-  auto processor = MakePageProcessor(config.rules_path, config.output_format, metrics, config.input_format);
+  auto processor = MakePageProcessor(config.rules_path, config.output_format, metrics, config.input_format,
+                                     config.extract);
   if (!processor) {
     spdlog::error("{}", processor.failure().reason);
     return 1;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <string>
 
 #include "backlint/decode/warc_reader.h"
 #include "backlint/pipeline/processor_setup.h"
@@ -20,10 +21,18 @@ namespace {
 struct Totals {
   uint64_t records = 0;  // WARC records read
   uint64_t pages = 0;
-  uint64_t events = 0;
+  uint64_t events = 0;  // backlink events
+  uint64_t mentions = 0;  // mention events
   uint64_t dead_letters = 0;
   std::map<std::string, uint64_t> records_by_type;
 };
+
+// "N backlink events, [M mention events, ]D dead letters": mentions only exist with a watch list.
+std::string EventCounts(const Totals& totals) {
+  std::string counts = std::to_string(totals.events) + " backlink events, ";
+  if (totals.mentions > 0) counts += std::to_string(totals.mentions) + " mention events, ";
+  return counts + std::to_string(totals.dead_letters) + " dead letters";
+}
 
 bool IsWarcPath(const std::string& path) { return path.ends_with(".warc") || path.ends_with(".warc.gz"); }
 
@@ -109,8 +118,10 @@ class ScoreRun {
     if (!events) {
       ReportDeadLetter(source, position, original, events.failure());
     } else {
-      for (const EncodedEvent& event : events.value()) out_ << event.value << '\n';
-      totals_.events += events.value().size();
+      for (const EncodedEvent& event : events.value()) {
+        out_ << event.value << '\n';
+        ++(event.kind == EventKind::kMention ? totals_.mentions : totals_.events);
+      }
     }
     ReportProgress();
   }
@@ -120,7 +131,7 @@ class ScoreRun {
     if (now - last_progress_ < progress_interval_) return;
     last_progress_ = now;
     err_ << "backlint score: progress: " << totals_.records << " WARC records, " << totals_.pages
-         << " pages, " << totals_.events << " backlink events, " << totals_.dead_letters << " dead letters\n";
+         << " pages, " << EventCounts(totals_) << "\n";
   }
 
   void ReportDeadLetter(const std::string& source, int64_t position, std::string_view original,
@@ -165,7 +176,8 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
              std::ostream& err) {
   prometheus::Registry registry;  // counted but not served: score is a batch tool
   PipelineMetrics metrics(registry);
-  auto processor = MakePageProcessor(options.rules_path, EventFormat::kJson, metrics);
+  auto processor =
+      MakePageProcessor(options.rules_path, EventFormat::kJson, metrics, InputFormat::kJson, options.extract);
   if (!processor) {
     err << "backlint score: " << processor.failure().reason << "\n";
     return 1;
@@ -210,8 +222,8 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
   out.flush();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const Totals& totals = run.totals();
-  err << "backlint score: " << totals.pages << " pages, " << totals.events << " backlink events, "
-      << totals.dead_letters << " dead letters in " << seconds << " s\n";
+  err << "backlint score: " << totals.pages << " pages, " << EventCounts(totals) << " in " << seconds
+      << " s\n";
   if (totals.records > 0) {
     err << "backlint score: " << totals.records << " WARC records:";
     for (const auto& [type, count] : totals.records_by_type) err << " " << type << "=" << count;

@@ -1,13 +1,18 @@
 #include "backlint/pipeline/page_processor.h"
 
+#include <cstddef>
 #include <utility>
+
+#include "backlint/encode/mention_encoder.h"
 
 namespace backlint {
 
-PageProcessor::PageProcessor(LinkExtractor extractor, std::shared_ptr<const RuleSet> rules, EventFormat format,
+PageProcessor::PageProcessor(RegistrableDomains domains, LinkExtractor::Options extract,
+                             std::shared_ptr<const RuleSet> rules, EventFormat format,
                              PipelineMetrics& metrics, InputFormat input_format)
     : input_format_(input_format),
-      extractor_(std::move(extractor)),
+      extractor_(std::move(domains), extract),
+      watched_domains_(extract.watch_domains.begin(), extract.watch_domains.end()),
       rules_(std::move(rules)),
       format_(format),
       metrics_(metrics) {
@@ -32,10 +37,18 @@ Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view messag
     events.push_back(std::move(encoded).value());
     scores.push_back(std::move(score));
   }
+  for (const Mention& mention : extracted.value().mentions) {
+    const MentionKind kind =
+        watched_domains_.contains(mention.term) ? MentionKind::kDomain : MentionKind::kBrand;
+    auto encoded = Encode(BuildMentionEvent(extracted.value().page, mention, kind), format_);
+    if (!encoded) return encoded.failure();
+    events.push_back(std::move(encoded).value());
+  }
   metrics_.PageScored();
   for (const Link& link : extracted.value().links) metrics_.LinkSeen(link.is_backlink);
   for (const Score& score : scores) metrics_.BacklinkScored(score);
   for (std::string_view limit : extracted.value().limits_hit.names()) metrics_.LimitHit(limit);
+  for (std::size_t i = 0; i < extracted.value().mentions.size(); ++i) metrics_.MentionFound();
   return events;
 }
 

@@ -137,7 +137,9 @@ void KafkaPipeline::Handle(const rd_kafka_message_t& message) {
   }
   offsets_.Consumed(message.partition, message.offset, static_cast<int>(events.value().size()));
   for (const EncodedEvent& event : events.value()) {
-    Produce(config_.output_topic, event.key, event.value, message.partition, message.offset, nullptr);
+    const std::string& topic =
+        event.kind == EventKind::kMention ? config_.mention_topic : config_.output_topic;
+    Produce(topic, event.key, event.value, message.partition, message.offset, nullptr);
     ++stats_.events_produced;
   }
 }

@@ -25,6 +25,8 @@ class PipelineMetrics {
   void DeliveryFailed();
   // An extraction limit a page reached (one of kLimitNames: page_bytes, links, depth, anchor_text).
   void LimitHit(std::string_view limit);
+  // An unlinked mention of a watched domain or brand. Unlabelled: terms are configuration, not a closed set.
+  void MentionFound();
 
   // Totals for end-of-run summaries.
   uint64_t links_seen(bool is_backlink);
@@ -38,6 +40,7 @@ class PipelineMetrics {
   prometheus::Family<prometheus::Counter>& dead_letters_;
   prometheus::Counter& delivery_failures_;
   prometheus::Family<prometheus::Counter>& limits_hit_;
+  prometheus::Counter& mentions_;
   prometheus::Family<prometheus::Gauge>& ruleset_info_;
   prometheus::Gauge* current_ruleset_ = nullptr;
 };

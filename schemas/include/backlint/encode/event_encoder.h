@@ -15,9 +15,15 @@ enum class EventFormat { kProtobuf, kJson };  // JSON is Protobuf's JSON mapping
 // Parses "protobuf" | "json".
 Result<EventFormat> ParseEventFormat(std::string_view name);
 
+// Which event an EncodedEvent holds; each kind goes to its own topic.
+enum class EventKind { kBacklink, kMention };
+
 struct EncodedEvent {
-  std::string key;    // target registrable domain: per-target aggregation stays partition-local
-  std::string value;  // the serialised BacklinkEvent
+  // Backlinks: the target's registrable domain, so per-target aggregation stays partition-local.
+  // Mentions: the term, lower-cased.
+  std::string key;
+  std::string value;  // the serialised BacklinkEvent or MentionEvent
+  EventKind kind = EventKind::kBacklink;
 };
 
 // Stable across redeliveries of the same crawl: a hash of source url, fetched_at, link position and

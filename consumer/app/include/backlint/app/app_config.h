@@ -5,6 +5,7 @@
 
 #include "backlint/decode/page_decoder.h"
 #include "backlint/encode/event_encoder.h"
+#include "backlint/extract/link_extractor.h"
 #include "backlint/publish/kafka_pipeline.h"
 #include "backlint/result.h"
 
@@ -16,6 +17,7 @@ struct AppConfig {
   InputFormat input_format = InputFormat::kJson;  // messages without a `backlint.format` header
   EventFormat output_format = EventFormat::kProtobuf;
   std::string metrics_listen = "0.0.0.0:9464";
+  LinkExtractor::Options extract;  // the `extract:` section
 };
 
 // Defaults, then the file. Failure.stage is "config"; the reason starts with "path:line:column: ".

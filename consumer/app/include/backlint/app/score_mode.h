@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "backlint/extract/link_extractor.h"
+
 namespace backlint {
 
 enum class ScoreInputFormat {
@@ -20,6 +22,7 @@ struct ScoreOptions {
   std::string dead_letter_path;     // empty: reasons on stderr only
   ScoreInputFormat input_format = ScoreInputFormat::kAuto;
   std::chrono::seconds progress_interval{10};  // a progress line on stderr this often; 0: after every page
+  LinkExtractor::Options extract;  // defaults, except the watch list from the command line
 };
 
 // Exit code: 0 when every input was read (dead letters are reported, not fatal), 1 on setup or I/O errors.

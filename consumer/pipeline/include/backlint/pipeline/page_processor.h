@@ -3,12 +3,15 @@
 // Every mode (run, demo, score) goes through it, so a link's journey is the same everywhere.
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "backlint/decode/page_decoder.h"
 #include "backlint/encode/event_encoder.h"
 #include "backlint/extract/link_extractor.h"
+#include "backlint/extract/registrable_domains.h"
 #include "backlint/metrics/pipeline_metrics.h"
 #include "backlint/result.h"
 #include "backlint/score/rule_set.h"
@@ -18,12 +21,14 @@ namespace backlint {
 class PageProcessor {
  public:
   // `input_format` is how messages are decoded unless Process is told otherwise.
-  PageProcessor(LinkExtractor extractor, std::shared_ptr<const RuleSet> rules, EventFormat format,
-                PipelineMetrics& metrics, InputFormat input_format = InputFormat::kJson);
+  PageProcessor(RegistrableDomains domains, LinkExtractor::Options extract,
+                std::shared_ptr<const RuleSet> rules, EventFormat format, PipelineMetrics& metrics,
+                InputFormat input_format = InputFormat::kJson);
 
-  // One event per backlink on the page (none for a page with only internal links). A Failure names
-  // the stage that rejected the message; the caller dead-letters it and counts it. `format` overrides
-  // the default input format for this one message (a Kafka header says which).
+  // One event per backlink on the page (none for a page with only internal links), then one per unlinked
+  // mention of a watched name (EventKind::kMention). A Failure names the stage that rejected the message;
+  // the caller dead-letters it and counts it. `format` overrides the default input format for this one
+  // message (a Kafka header says which).
   Result<std::vector<EncodedEvent>> Process(std::string_view message,
                                             std::optional<InputFormat> format = std::nullopt);
 
@@ -31,6 +36,7 @@ class PageProcessor {
   PageDecoder decoder_;
   InputFormat input_format_;
   LinkExtractor extractor_;
+  std::set<std::string> watched_domains_;  // as configured: tells a domain mention from a brand one
   std::shared_ptr<const RuleSet> rules_;
   EventFormat format_;
   PipelineMetrics& metrics_;

@@ -17,6 +17,7 @@ Result<std::shared_ptr<const RuleSet>> LoadRules(const std::string& path);
 // `input_format` is the format of messages that do not say which they are in.
 Result<std::unique_ptr<PageProcessor>> MakePageProcessor(const std::string& rules_path, EventFormat format,
                                                          PipelineMetrics& metrics,
-                                                         InputFormat input_format = InputFormat::kJson);
+                                                         InputFormat input_format = InputFormat::kJson,
+                                                         LinkExtractor::Options extract = {});
 
 }  // namespace backlint

@@ -19,6 +19,7 @@ namespace backlint {
 struct PublishConfig {
   std::string input_topic = "crawled-pages";
   std::string output_topic = "backlinks";
+  std::string mention_topic = "backlink-mentions";  // MentionEvents (unlinked mentions of watched names)
   std::string dead_letter_topic = "backlinks-dead-letters";
   KafkaProperties consumer_properties;  // bootstrap.servers, group.id, security, tuning...
   KafkaProperties producer_properties;
