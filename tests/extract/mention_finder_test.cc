@@ -22,9 +22,18 @@ TEST(MentionFinderTest, WholeWordMentionsOutsideLinks) {
   ASSERT_EQ(mentions.size(), 3u);
   EXPECT_EQ(mentions[0].term, "example.com");
   EXPECT_EQ(mentions[0].position, 4);
+  EXPECT_TRUE(mentions[0].is_domain);
   EXPECT_EQ(mentions[1].term, "Acme Corp");
+  EXPECT_FALSE(mentions[1].is_domain);
   EXPECT_EQ(mentions[2].position, static_cast<int>(text.str().find("www.") + 4));
   EXPECT_THAT(mentions[0].snippet, ::testing::HasSubstr("Try Example.com today."));
+}
+
+TEST(MentionFinderTest, TermOnBothListsIsReportedOnceAsEachKind) {
+  const MentionFinder finder({"acme.io"}, {"acme.io"});
+  const std::vector<Mention> mentions = finder.Find(TextOf("We moved to acme.io last year."), {});
+  ASSERT_EQ(mentions.size(), 2u);
+  EXPECT_NE(mentions[0].is_domain, mentions[1].is_domain);
 }
 
 TEST(MentionFinderTest, WatchedTargets) {

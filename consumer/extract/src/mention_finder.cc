@@ -62,6 +62,7 @@ std::vector<Mention> MentionFinder::Find(const CollapsedText& text, const std::v
       if (!StartsWord(lowered, at, term.is_domain) || !EndsWord(lowered, end, term.is_domain)) continue;
       if (InsideLink(links, at, end)) continue;
       mentions.push_back({.term = term.configured,
+                          .is_domain = term.is_domain,
                           .snippet = Excerpt(text, 0, text.size(), at, end, kSnippetBytes),
                           .position = static_cast<int>(at)});
     }

@@ -12,7 +12,6 @@ PageProcessor::PageProcessor(RegistrableDomains domains, LinkExtractor::Options 
                              PipelineMetrics& metrics, InputFormat input_format)
     : input_format_(input_format),
       extractor_(std::move(domains), extract),
-      watched_domains_(extract.watch_domains.begin(), extract.watch_domains.end()),
       rules_(std::move(rules)),
       format_(format),
       metrics_(metrics) {
@@ -38,8 +37,7 @@ Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view messag
     scores.push_back(std::move(score));
   }
   for (const Mention& mention : extracted.value().mentions) {
-    const MentionKind kind =
-        watched_domains_.contains(mention.term) ? MentionKind::kDomain : MentionKind::kBrand;
+    const MentionKind kind = mention.is_domain ? MentionKind::kDomain : MentionKind::kBrand;
     auto encoded = Encode(BuildMentionEvent(extracted.value().page, mention, kind), format_);
     if (!encoded) return encoded.failure();
     events.push_back(std::move(encoded).value());

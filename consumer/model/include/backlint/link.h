@@ -60,6 +60,7 @@ struct Link {
 // A watched domain or brand named in the page's text outside any link.
 struct Mention {
   std::string term;     // the watch-list entry, as configured
+  bool is_domain = false;  // from the watched domains (else the watched brands)
   std::string snippet;  // bounded text around the mention
   int position = 0;     // byte offset of the mention in the page's whitespace-collapsed text
 };

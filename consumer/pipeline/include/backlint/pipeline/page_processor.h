@@ -3,7 +3,6 @@
 // Every mode (run, demo, score) goes through it, so a link's journey is the same everywhere.
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +35,6 @@ class PageProcessor {
   PageDecoder decoder_;
   InputFormat input_format_;
   LinkExtractor extractor_;
-  std::set<std::string> watched_domains_;  // as configured: tells a domain mention from a brand one
   std::shared_ptr<const RuleSet> rules_;
   EventFormat format_;
   PipelineMetrics& metrics_;
