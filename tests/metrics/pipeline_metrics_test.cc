@@ -82,6 +82,25 @@ class PipelineMetricsTest : public ::testing::Test {
     return found == series.end() ? -1 : found->second;
   }
 
+  prometheus::ClientMetric::Histogram Histogram(const std::string& family) {
+    for (const prometheus::MetricFamily& metric_family : registry_->Collect()) {
+      if (metric_family.name == family && metric_family.metric.size() == 1) {
+        return metric_family.metric.front().histogram;
+      }
+    }
+    ADD_FAILURE() << "no single-series histogram " << family;
+    return {};
+  }
+
+  // Observations at or below `upper_bound` (the bucket with that bound must exist).
+  static uint64_t CumulativeCount(const prometheus::ClientMetric::Histogram& histogram, double upper_bound) {
+    for (const auto& bucket : histogram.bucket) {
+      if (bucket.upper_bound == upper_bound) return bucket.cumulative_count;
+    }
+    ADD_FAILURE() << "no bucket le=" << upper_bound;
+    return 0;
+  }
+
   std::string Serialized() const {
     std::ostringstream text;
     prometheus::TextSerializer().Serialize(text, registry_->Collect());
@@ -152,15 +171,24 @@ TEST_F(PipelineMetricsTest, BacklinksCountByVerdictAndFlagsByCategoryAndRule) {
                                    Pair(Labels{{"rule", "spammy.hidden-link"}}, 1)));
 }
 
-TEST_F(PipelineMetricsTest, DeadLettersCountByStageAndAsDeadLetterPages) {
-  metrics_.DeadLetter("decode");
-  metrics_.DeadLetter("decode");
-  metrics_.DeadLetter("extract");
-  EXPECT_THAT(
-      Series("backlint_dead_letters_total"),
-      UnorderedElementsAre(Pair(Labels{{"stage", "decode"}}, 2), Pair(Labels{{"stage", "extract"}}, 1)));
-  EXPECT_EQ(Value("backlint_pages_total", "result", "dead_letter"), 3);
+TEST_F(PipelineMetricsTest, DeadLettersCountByStageAndReasonCodeAndAsDeadLetterPages) {
+  metrics_.DeadLetter(Failure{"decode", "invalid JSON: TAPE_ERROR"});
+  metrics_.DeadLetter(Failure{"decode", "invalid JSON: trailing content after the top-level object"});
+  metrics_.DeadLetter(Failure{"decode", "field 'url': missing"});
+  metrics_.DeadLetter(Failure{"extract", "page URL does not parse: http://[x/"});
+  EXPECT_THAT(Series("backlint_dead_letters_total"),
+              UnorderedElementsAre(Pair(Labels{{"stage", "decode"}, {"reason", "invalid_json"}}, 2),
+                                   Pair(Labels{{"stage", "decode"}, {"reason", "missing_field"}}, 1),
+                                   Pair(Labels{{"stage", "extract"}, {"reason", "invalid_url"}}, 1)));
+  EXPECT_EQ(Value("backlint_pages_total", "result", "dead_letter"), 4);
   EXPECT_EQ(Value("backlint_pages_total", "result", "scored"), 0);
+}
+
+TEST_F(PipelineMetricsTest, DeadLetterWithOnlyAStageCountsReasonOther) {
+  metrics_.DeadLetter("publish");
+  EXPECT_THAT(Series("backlint_dead_letters_total"),
+              UnorderedElementsAre(Pair(Labels{{"stage", "publish"}, {"reason", "other"}}, 1)));
+  EXPECT_EQ(Value("backlint_pages_total", "result", "dead_letter"), 1);
 }
 
 TEST_F(PipelineMetricsTest, DeliveryFailuresCount) {
@@ -205,6 +233,76 @@ TEST_F(PipelineMetricsTest, RuleSetLoadedReplacesThePreviousSeries) {
               UnorderedElementsAre(Pair(Labels{{"name", "first"}, {"hash", first->hash()}}, 1)));
 }
 
+TEST_F(PipelineMetricsTest, QualityScoreOfEveryBacklinkGoesIntoTheHistogram) {
+  Score low = MakeScore(Verdict::kToxic);
+  low.quality_score = 15;
+  Score high = MakeScore(Verdict::kClean);
+  high.quality_score = 100;
+  metrics_.BacklinkScored(low);
+  metrics_.BacklinkScored(high);
+  metrics_.BacklinkScored(high);
+  const prometheus::ClientMetric::Histogram histogram = Histogram("backlint_quality_score");
+  EXPECT_EQ(histogram.sample_count, 3u);
+  EXPECT_EQ(histogram.sample_sum, 215);
+  EXPECT_EQ(CumulativeCount(histogram, 10), 0u);
+  EXPECT_EQ(CumulativeCount(histogram, 20), 1u);
+  EXPECT_EQ(CumulativeCount(histogram, 90), 1u);
+}
+
+TEST_F(PipelineMetricsTest, ProcessingSecondsGoIntoTheHistogram) {
+  metrics_.ObserveProcessingSeconds(0.0007);
+  metrics_.ObserveProcessingSeconds(0.003);
+  metrics_.ObserveProcessingSeconds(7);
+  const prometheus::ClientMetric::Histogram histogram = Histogram("backlint_page_processing_seconds");
+  EXPECT_EQ(histogram.sample_count, 3u);
+  EXPECT_DOUBLE_EQ(histogram.sample_sum, 7.0037);
+  EXPECT_EQ(CumulativeCount(histogram, 0.001), 1u);
+  EXPECT_EQ(CumulativeCount(histogram, 0.005), 2u);
+  EXPECT_EQ(CumulativeCount(histogram, 5), 2u);
+}
+
+TEST_F(PipelineMetricsTest, ConsumerLagIsPerPartitionAndForgottenPartitionsDisappear) {
+  EXPECT_THAT(Series("backlint_consumer_lag_messages"), IsEmpty());
+  metrics_.SetConsumerLag(0, 120);
+  metrics_.SetConsumerLag(3, 7);
+  metrics_.SetConsumerLag(0, 90);
+  EXPECT_THAT(Series("backlint_consumer_lag_messages"),
+              UnorderedElementsAre(Pair(Labels{{"partition", "0"}}, 90), Pair(Labels{{"partition", "3"}}, 7)));
+  metrics_.ForgetPartition(0);
+  metrics_.ForgetPartition(5);  // never assigned: nothing to drop, and no series appears
+  EXPECT_THAT(Series("backlint_consumer_lag_messages"), UnorderedElementsAre(Pair(Labels{{"partition", "3"}}, 7)));
+}
+
+TEST_F(PipelineMetricsTest, InFlightAndProducerQueueGaugesFollowTheirLatestValue) {
+  EXPECT_THAT(Series("backlint_in_flight_pages"), UnorderedElementsAre(Pair(Labels{}, 0)));
+  EXPECT_THAT(Series("backlint_producer_queue_messages"), UnorderedElementsAre(Pair(Labels{}, 0)));
+  metrics_.SetInFlight(42);
+  metrics_.SetProducerQueueDepth(1000);
+  metrics_.SetInFlight(3);
+  EXPECT_THAT(Series("backlint_in_flight_pages"), UnorderedElementsAre(Pair(Labels{}, 3)));
+  EXPECT_THAT(Series("backlint_producer_queue_messages"), UnorderedElementsAre(Pair(Labels{}, 1000)));
+}
+
+TEST_F(PipelineMetricsTest, ReadinessStartsFalseAndIsExportedAsAGauge) {
+  EXPECT_FALSE(metrics_.ready());
+  EXPECT_THAT(Series("backlint_ready"), UnorderedElementsAre(Pair(Labels{}, 0)));
+  metrics_.SetReady(true);
+  EXPECT_TRUE(metrics_.ready());
+  EXPECT_THAT(Series("backlint_ready"), UnorderedElementsAre(Pair(Labels{}, 1)));
+  metrics_.SetReady(false);
+  EXPECT_FALSE(metrics_.ready());
+  EXPECT_THAT(Series("backlint_ready"), UnorderedElementsAre(Pair(Labels{}, 0)));
+}
+
+TEST_F(PipelineMetricsTest, BuildInfoNamesTheProjectVersion) {
+  const std::map<Labels, double> series = Series("backlint_build_info");
+  ASSERT_EQ(series.size(), 1u);
+  const auto& [labels, value] = *series.begin();
+  EXPECT_EQ(value, 1);
+  EXPECT_THAT(labels, ::testing::Contains(Pair("version", BACKLINT_EXPECTED_VERSION)));
+  EXPECT_THAT(labels, ::testing::Contains(Pair("compiler", ::testing::Not(IsEmpty()))));
+}
+
 // Runs `promtool check metrics` on `text` and returns its combined output and exit status.
 std::pair<int, std::string> PromtoolCheck(const std::string& text) {
   const std::string path = (std::filesystem::path(::testing::TempDir()) / "backlint_metrics.prom").string();
@@ -229,8 +327,13 @@ TEST_F(PipelineMetricsTest, ExpositionPassesPromtoolLint) {
   metrics_.PageScored();
   metrics_.LinkSeen(true);
   metrics_.BacklinkScored(MakeScore(Verdict::kToxic, {MakeFlag("spammy.hidden-link", Category::kSpammy)}));
-  metrics_.DeadLetter("decode");
+  metrics_.DeadLetter(Failure{"decode", "invalid JSON: TAPE_ERROR"});
   metrics_.DeliveryFailed();
+  metrics_.SetConsumerLag(2, 10);
+  metrics_.SetInFlight(1);
+  metrics_.SetProducerQueueDepth(1);
+  metrics_.SetReady(true);
+  metrics_.ObserveProcessingSeconds(0.002);
   const std::string text = Serialized();
   ASSERT_THAT(text, HasSubstr("backlint_rule_flags_total{rule=\"spammy.hidden-link\"} 1"));
   const auto [exit_code, output] = PromtoolCheck(text);
@@ -242,6 +345,7 @@ TEST_F(PipelineMetricsTest, ExpositionHasHelpAndTypeForEveryFamily) {
   auto rules = ParseRules("typed");
   ASSERT_NE(rules, nullptr);
   metrics_.RuleSetLoaded(*rules);
+  metrics_.SetConsumerLag(0, 1);  // a family without series prints no TYPE line
   const std::string text = Serialized();
   for (const std::string family : {"backlint_pages_total", "backlint_links_total", "backlint_backlinks_total",
                                    "backlint_flags_total", "backlint_delivery_failures_total"}) {
@@ -249,6 +353,13 @@ TEST_F(PipelineMetricsTest, ExpositionHasHelpAndTypeForEveryFamily) {
     EXPECT_THAT(text, HasSubstr("# TYPE " + family + " counter")) << family;
   }
   EXPECT_THAT(text, HasSubstr("# TYPE backlint_ruleset_info gauge"));
+  for (const std::string family : {"backlint_consumer_lag_messages", "backlint_in_flight_pages",
+                                   "backlint_producer_queue_messages", "backlint_ready", "backlint_build_info"}) {
+    EXPECT_THAT(text, HasSubstr("# TYPE " + family + " gauge")) << family;
+  }
+  for (const std::string family : {"backlint_quality_score", "backlint_page_processing_seconds"}) {
+    EXPECT_THAT(text, HasSubstr("# TYPE " + family + " histogram")) << family;
+  }
 }
 
 // Sends a GET for `path` to 127.0.0.1:`port` over a plain socket; returns the whole response.
