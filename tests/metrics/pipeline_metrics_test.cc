@@ -1,14 +1,10 @@
 #include "backlint/metrics/pipeline_metrics.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -19,8 +15,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "backlint/metrics/metrics_server.h"
 
 namespace backlint {
 namespace {
@@ -360,55 +354,6 @@ TEST_F(PipelineMetricsTest, ExpositionHasHelpAndTypeForEveryFamily) {
   for (const std::string family : {"backlint_quality_score", "backlint_page_processing_seconds"}) {
     EXPECT_THAT(text, HasSubstr("# TYPE " + family + " histogram")) << family;
   }
-}
-
-// Sends a GET for `path` to 127.0.0.1:`port` over a plain socket; returns the whole response.
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string response;
-  if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
-      std::array<char, 4096> buffer{};
-      for (ssize_t n; (n = recv(fd, buffer.data(), buffer.size(), 0)) > 0;) response.append(buffer.data(), n);
-    }
-  }
-  close(fd);
-  return response;
-}
-
-TEST_F(PipelineMetricsTest, ServerOnPortZeroServesMetricsOverHttp) {
-  metrics_.PageScored();
-  auto server = MetricsServer::Start("127.0.0.1:0", registry_);
-  ASSERT_TRUE(server.ok()) << server.failure().reason;
-  const int port = server.value()->port();
-  ASSERT_GT(port, 0);
-  const std::string response = HttpGet(port, "/metrics");
-  EXPECT_THAT(response, ::testing::ContainsRegex("^HTTP/1\\.[01] 200 "));
-  EXPECT_THAT(response, HasSubstr("backlint_pages_total{result=\"scored\"} 1"));
-}
-
-TEST(MetricsServerTest, InvalidListenAddressFailsInMetricsStage) {
-  auto registry = std::make_shared<prometheus::Registry>();
-  auto server = MetricsServer::Start("256.1.1.1:1", registry);
-  ASSERT_FALSE(server.ok());
-  EXPECT_EQ(server.failure().stage, "metrics");
-  EXPECT_THAT(server.failure().reason, HasSubstr("'256.1.1.1:1'"));
-}
-
-TEST(MetricsServerTest, BusyPortFails) {
-  auto registry = std::make_shared<prometheus::Registry>();
-  auto first = MetricsServer::Start("127.0.0.1:0", registry);
-  ASSERT_TRUE(first.ok()) << first.failure().reason;
-  const std::string taken = "127.0.0.1:" + std::to_string(first.value()->port());
-  auto second = MetricsServer::Start(taken, registry);
-  ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.failure().stage, "metrics");
 }
 
 }  // namespace

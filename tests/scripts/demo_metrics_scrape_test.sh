@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `backlint demo --hold` serves /metrics after its summary: a real scrape with curl must show the
-# pipeline's counters, pass `promtool check metrics`, and SIGINT must stop the demo cleanly.
+# pipeline's counters, pass `promtool check metrics`, /healthz and /readyz must answer on the same port,
+# and SIGINT must stop the demo cleanly.
 set -euo pipefail
 backlint=$1
 promtool=$2
@@ -41,7 +42,14 @@ fi
 problems=$("$promtool" check metrics <"$work/metrics.txt" 2>&1) || fail "promtool check metrics: $problems"
 [ -z "$problems" ] || fail "promtool check metrics reported: $problems"
 
+# Health and readiness share the listener: the process is up, but the demo's pipeline has stopped consuming.
+base=${url%/metrics}
+health=$(curl -sS -o /dev/null -w '%{http_code}' "$base/healthz") || fail "GET $base/healthz failed"
+[ "$health" = 200 ] || fail "/healthz answered $health, expected 200"
+readiness=$(curl -sS -o /dev/null -w '%{http_code}' "$base/readyz") || fail "GET $base/readyz failed"
+[ "$readiness" = 503 ] || fail "/readyz answered $readiness after the pipeline stopped, expected 503"
+
 kill -INT "$demo"
 wait "$demo" || fail "demo exited with $? after SIGINT"
 grep -q 'backlint demo summary' "$work/demo.log" || fail "no summary printed"
-echo "scrape of $url: counters present, promtool check metrics clean, clean exit on SIGINT"
+echo "scrape of $url: counters present, promtool check metrics clean, /healthz 200, /readyz 503, clean exit on SIGINT"
