@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "backlint/app/app_config.h"
+#include "backlint/app/config_check.h"
 #include "backlint/score/rule_set.h"
 
 namespace backlint {
@@ -154,6 +156,27 @@ TEST_F(KubernetesTest, ConfigAndRulesAreMountedWhereTheConfigurationLooksForThem
   EXPECT_EQ(VolumeConfigMap("rules"), "backlint-rules");
   EXPECT_EQ(fs::path(config.value().rules_path).parent_path(), fs::path(MountPath("rules")));
   EXPECT_EQ(fs::path(config.value().rules_path).filename(), "rules.yaml");
+}
+
+TEST_F(KubernetesTest, SecretsComeFromASecretAndNeverFromTheConfigMap) {
+  auto config = ShippedConfig();
+  ASSERT_TRUE(config.ok()) << config.failure().reason;
+  for (const KafkaProperties* properties :
+       {&config.value().publish.consumer_properties, &config.value().publish.producer_properties}) {
+    for (const auto& [name, value] : *properties) EXPECT_FALSE(IsSecretProperty(name)) << name << " in the ConfigMap";
+  }
+  int secret_variables = 0;
+  for (const YAML::Node& variable : container_["env"]) {
+    std::string property = variable["name"].as<std::string>();
+    if (!property.starts_with("BACKLINT_KAFKA_")) continue;
+    property = property.substr(std::string("BACKLINT_KAFKA_").size());
+    for (char& c : property) c = c == '_' ? '.' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!IsSecretProperty(property)) continue;
+    ++secret_variables;
+    EXPECT_FALSE(variable["value"]) << property << " has a literal value";
+    EXPECT_TRUE(variable["valueFrom"]["secretKeyRef"]["name"]) << property << " is not from a Secret";
+  }
+  EXPECT_GT(secret_variables, 0);
 }
 
 TEST_F(KubernetesTest, ServiceAndPodMonitorSelectTheDeploymentsPodsAndScrapeAsJobBacklint) {
