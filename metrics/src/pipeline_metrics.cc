@@ -48,7 +48,7 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
       backlinks_(CounterFamily(registry, "backlint_backlinks_total", "Scored backlink events emitted, by verdict.")),
       flags_(CounterFamily(registry, "backlint_flags_total", "Rule flags raised on backlinks, by category.")),
       flags_by_rule_(CounterFamily(registry, "backlint_rule_flags_total", "Rule flags raised on backlinks, by rule id.")),
-      dead_letters_(CounterFamily(registry, "backlint_dead_letters_total", "Messages sent to the dead-letter topic, by stage.")),
+      dead_letters_(CounterFamily(registry, "backlint_dead_letters_total", "Messages sent to the dead-letter topic, by stage and reason code.")),
       delivery_failures_(CounterFamily(registry, "backlint_delivery_failures_total",
                                        "Output or dead-letter messages the brokers did not acknowledge.")
                              .Add({})),

@@ -76,23 +76,23 @@ class PipelineMetricsTest : public ::testing::Test {
     return found == series.end() ? -1 : found->second;
   }
 
-  prometheus::ClientMetric::Histogram Histogram(const std::string& family) {
+  // `family`'s one histogram holds `count` observations summing to `sum`, and `cumulative` maps bucket
+  // bounds (which must exist) to the observations at or below them.
+  void ExpectHistogram(const std::string& family, uint64_t count, double sum,
+                       const std::map<double, uint64_t>& cumulative) {
+    std::vector<prometheus::ClientMetric::Histogram> histograms;
     for (const prometheus::MetricFamily& metric_family : registry_->Collect()) {
-      if (metric_family.name == family && metric_family.metric.size() == 1) {
-        return metric_family.metric.front().histogram;
-      }
+      if (metric_family.name != family) continue;
+      for (const prometheus::ClientMetric& metric : metric_family.metric) histograms.push_back(metric.histogram);
     }
-    ADD_FAILURE() << "no single-series histogram " << family;
-    return {};
-  }
-
-  // Observations at or below `upper_bound` (the bucket with that bound must exist).
-  static uint64_t CumulativeCount(const prometheus::ClientMetric::Histogram& histogram, double upper_bound) {
-    for (const auto& bucket : histogram.bucket) {
-      if (bucket.upper_bound == upper_bound) return bucket.cumulative_count;
+    ASSERT_EQ(histograms.size(), 1u) << family;
+    EXPECT_EQ(histograms.front().sample_count, count) << family;
+    EXPECT_DOUBLE_EQ(histograms.front().sample_sum, sum) << family;
+    std::map<double, uint64_t> found;
+    for (const auto& bucket : histograms.front().bucket) {
+      if (cumulative.count(bucket.upper_bound)) found[bucket.upper_bound] = bucket.cumulative_count;
     }
-    ADD_FAILURE() << "no bucket le=" << upper_bound;
-    return 0;
+    EXPECT_EQ(found, cumulative) << family;
   }
 
   std::string Serialized() const {
@@ -235,24 +235,14 @@ TEST_F(PipelineMetricsTest, QualityScoreOfEveryBacklinkGoesIntoTheHistogram) {
   metrics_.BacklinkScored(low);
   metrics_.BacklinkScored(high);
   metrics_.BacklinkScored(high);
-  const prometheus::ClientMetric::Histogram histogram = Histogram("backlint_quality_score");
-  EXPECT_EQ(histogram.sample_count, 3u);
-  EXPECT_EQ(histogram.sample_sum, 215);
-  EXPECT_EQ(CumulativeCount(histogram, 10), 0u);
-  EXPECT_EQ(CumulativeCount(histogram, 20), 1u);
-  EXPECT_EQ(CumulativeCount(histogram, 90), 1u);
+  ExpectHistogram("backlint_quality_score", 3, 215, {{10, 0}, {20, 1}, {90, 1}});
 }
 
 TEST_F(PipelineMetricsTest, ProcessingSecondsGoIntoTheHistogram) {
   metrics_.ObserveProcessingSeconds(0.0007);
   metrics_.ObserveProcessingSeconds(0.003);
   metrics_.ObserveProcessingSeconds(7);
-  const prometheus::ClientMetric::Histogram histogram = Histogram("backlint_page_processing_seconds");
-  EXPECT_EQ(histogram.sample_count, 3u);
-  EXPECT_DOUBLE_EQ(histogram.sample_sum, 7.0037);
-  EXPECT_EQ(CumulativeCount(histogram, 0.001), 1u);
-  EXPECT_EQ(CumulativeCount(histogram, 0.005), 2u);
-  EXPECT_EQ(CumulativeCount(histogram, 5), 2u);
+  ExpectHistogram("backlint_page_processing_seconds", 3, 7.0037, {{0.001, 1}, {0.005, 2}, {5, 2}});
 }
 
 TEST_F(PipelineMetricsTest, ConsumerLagIsPerPartitionAndForgottenPartitionsDisappear) {
