@@ -187,6 +187,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
       {"mention_topic", text_setting(config.publish.mention_topic)},
       {"dead_letter_topic", text_setting(config.publish.dead_letter_topic)},
       {"rules", text_setting(config.rules_path)},
+      {"rules_reload_interval_ms", duration_setting(config.rules_reload_interval)},
       {"metrics_listen", text_setting(config.metrics_listen)},
       {"commit_interval_ms", duration_setting(config.publish.commit_interval)},
       {"shutdown_timeout_ms", duration_setting(config.publish.shutdown_timeout)},

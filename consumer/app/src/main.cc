@@ -10,6 +10,7 @@
 
 #include "backlint/app/app_config.h"
 #include "backlint/app/demo_mode.h"
+#include "backlint/app/reload_signal.h"
 #include "backlint/pipeline/processor_setup.h"
 #include "backlint/app/run_mode.h"
 #include "backlint/app/score_mode.h"
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
     }
     if (!rules_path.empty()) config.value().rules_path = rules_path;
     if (!metrics_listen.empty()) config.value().metrics_listen = metrics_listen;
+    backlint::InstallReloadSignal();
     return backlint::RunKafka(config.value(), stop_requested);
   }
   if (*score) return backlint::RunScore(score_options, std::cin, std::cout, std::cerr);
