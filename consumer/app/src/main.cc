@@ -12,6 +12,7 @@
 #include "backlint/app/demo_mode.h"
 #include "backlint/app/reload_signal.h"
 #include "backlint/pipeline/processor_setup.h"
+#include "backlint/app/rules_test_mode.h"
 #include "backlint/app/run_mode.h"
 #include "backlint/app/score_mode.h"
 
@@ -94,6 +95,11 @@ int main(int argc, char** argv) {
   std::string check_path;
   CLI::App* rules_check = rules->add_subcommand("check", "Validate a rule file");
   rules_check->add_option("file", check_path, "Rule file")->required();
+  std::vector<std::string> test_paths;
+  CLI::App* rules_test = rules->add_subcommand(
+      "test", "Run rule unit tests: pages with the flags, verdicts and scores their backlinks must get "
+              "(format: rules/README.md). Exit 0: all pass, 1: failures, 2: a bad test or rule file");
+  rules_test->add_option("testfiles", test_paths, "Test files (YAML)")->required();
 
   CLI11_PARSE(app, argc, argv);
 
@@ -121,5 +127,6 @@ int main(int argc, char** argv) {
   if (*score) return backlint::RunScore(score_options, std::cin, std::cout, std::cerr);
   if (*demo) return backlint::RunDemo(demo_options, stop_requested, std::cout);
   if (*rules_check) return CheckRules(check_path);
+  if (*rules_test) return backlint::RunRuleTests(test_paths, std::cout, std::cerr);
   return 2;
 }
