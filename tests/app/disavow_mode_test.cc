@@ -137,7 +137,9 @@ TEST(DisavowModeTest, ThresholdsChooseWhichPagesAndSitesAreListed) {
       EventLine("https://c.example/1", "c.example", v1::VERDICT_CLEAN, 95) + "\n" +
       EventLine("https://d.example/1", "d.example", v1::VERDICT_TOXIC, 20, {"spammy.x"}) + "\n" +
       EventLine("https://d.example/2", "d.example", v1::VERDICT_TOXIC, 25, {"spammy.x"}) + "\n";
-  EXPECT_THAT(Disavow(input).Entries(), ElementsAre("https://d.example/1", "https://d.example/2"));
+  const Output defaults = Disavow(input);
+  EXPECT_THAT(defaults.Entries(), ElementsAre("https://d.example/1", "https://d.example/2"));
+  EXPECT_THAT(defaults.file, HasSubstr("from 5 backlink events."));  // the clean one is counted too
 
   DisavowOptions suspicious;
   suspicious.url_verdict = "suspicious";

@@ -113,6 +113,14 @@ class DisavowList {
       ++mentions_;
       return "";
     }
+    // Most links are clean and a clean link never makes an entry, so it skips the full Protobuf parse
+    // (the bulk of the cost) once it is seen to be a backlink event.
+    std::string_view verdict;
+    if (json["verdict"].get(verdict) == simdjson::SUCCESS && verdict == "VERDICT_CLEAN" &&
+        json.at_pointer("/source/url").is_string()) {
+      ++events_;
+      return "";
+    }
     v1::BacklinkEvent event;
     google::protobuf::util::JsonParseOptions parse_options;
     parse_options.ignore_unknown_fields = true;  // events from a newer backlint may carry more fields
