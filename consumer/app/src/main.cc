@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   std::string rules_path;
   std::string metrics_listen;
   std::vector<std::string> kafka_properties;
-  CLI::App* run = app.add_subcommand("run", "Consume crawled pages from Kafka, publish scored backlink events");
+  CLI::App* run = app.add_subcommand("run", "Consume crawled pages from Kafka, publish scored backlink events; "
+                                            "SIGHUP or an edit of the rule file reloads it");
   run->add_option("-c,--config", config_path, "YAML configuration file (see README)")->check(CLI::ExistingFile);
   std::string brokers;
   run->add_option("-b,--brokers", brokers, "Kafka bootstrap servers (shorthand for -X bootstrap.servers=...)");

@@ -1,6 +1,7 @@
 #include "backlint/app/rules_test_mode.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <memory>
 #include <set>
 #include <utility>
@@ -107,7 +108,7 @@ std::string Mismatches(const LinkExpectation& expectation, const v1::BacklinkEve
 
 class TestFileRun {
  public:
-  TestFileRun(std::ostream& out) : out_(out) {}
+  explicit TestFileRun(std::ostream& out) : out_(out) {}
 
   int Run(const std::string& path) {
     out_ << "Unit Testing:  " << path << "\n";
