@@ -15,6 +15,7 @@
 
 #include "backlink_event.pb.h"
 #include "backlint/pipeline/processor_setup.h"
+#include "reload_test_support.h"
 #include "scratch_dir.h"
 
 namespace backlint {
@@ -23,14 +24,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A valid rule file named `name` whose one rule flags every link whose anchor contains `word`.
-std::string RuleFile(const std::string& name, const std::string& word) {
-  return "name: " + name + "\nrules:\n  - id: spammy.word\n    category: spammy\n    weight: 70\n" +
-         "    when: {field: anchor.text, contains: " + word + "}\n    evidence: \"anchor {anchor.text}\"\n";
-}
-
-constexpr char kPage[] =
-    R"({"url": "https://www.example.com/post", "html": "<p>See <a href=\"https://other.example/\">cheap shop</a>.</p>"})";
+using testing::AnchorWordRules;
+using testing::CheapShopPage;
 
 class RuleReloaderTest : public ::testing::Test {
  protected:
@@ -39,7 +34,7 @@ class RuleReloaderTest : public ::testing::Test {
     default_logger_ = spdlog::default_logger();
     spdlog::set_default_logger(
         std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_)));
-    rules_path_ = scratch_.Write("rules.yaml", RuleFile("first", "nothing-matches"));
+    rules_path_ = scratch_.Write("rules.yaml", AnchorWordRules("first", "nothing-matches"));
   }
   void TearDown() override { spdlog::set_default_logger(default_logger_); }
 
@@ -51,9 +46,9 @@ class RuleReloaderTest : public ::testing::Test {
 
   std::string MetricsText() { return prometheus::TextSerializer().Serialize(registry_.Collect()); }
 
-  // The one backlink event of kPage, scored by whatever rule set `processor` holds now.
+  // The one backlink event of a page, scored by whatever rule set `processor` holds now.
   static v1::BacklinkEvent ScorePage(PageProcessor& processor) {
-    auto events = processor.Process(kPage);
+    auto events = processor.Process(CheapShopPage("post"));
     EXPECT_TRUE(events.ok()) << events.failure().reason;
     v1::BacklinkEvent event;
     if (events.ok() && events.value().size() == 1) {
@@ -76,7 +71,7 @@ TEST_F(RuleReloaderTest, ValidChangeIsSwappedInAndEventsCarryTheNewHash) {
   const std::string old_hash = processor->rules()->hash();
   EXPECT_EQ(ScorePage(*processor).verdict(), v1::VERDICT_CLEAN);
 
-  scratch_.Write("rules.yaml", RuleFile("second", "cheap"));
+  scratch_.Write("rules.yaml", AnchorWordRules("second", "cheap"));
   EXPECT_EQ(reloader.ReloadIfChanged(), RuleReloader::Outcome::kSwapped);
 
   EXPECT_EQ(processor->rules()->name(), "second");
@@ -129,7 +124,7 @@ TEST_F(RuleReloaderTest, UnchangedFileDoesNothing) {
   EXPECT_EQ(reloader.ReloadIfChanged(), RuleReloader::Outcome::kUnchanged);
   EXPECT_EQ(log_.str(), "");  // not even read: the stamp matched
   // Rewritten with the same bytes, then SIGHUP: read, found identical, not swapped, not counted.
-  scratch_.Write("rules.yaml", RuleFile("first", "nothing-matches"));
+  scratch_.Write("rules.yaml", AnchorWordRules("first", "nothing-matches"));
   EXPECT_EQ(reloader.Reload(), RuleReloader::Outcome::kUnchanged);
 
   EXPECT_EQ(processor->rules(), running);
@@ -141,7 +136,7 @@ TEST_F(RuleReloaderTest, UnchangedFileDoesNothing) {
 TEST_F(RuleReloaderTest, TickPollsOnlyEveryIntervalButReloadsAtOnceWhenRequested) {
   auto processor = MakeProcessor(rules_path_);
   RuleReloader reloader(rules_path_, *processor, metrics_, std::chrono::hours(1));
-  scratch_.Write("rules.yaml", RuleFile("second", "cheap"));
+  scratch_.Write("rules.yaml", AnchorWordRules("second", "cheap"));
 
   EXPECT_EQ(reloader.Tick(false), RuleReloader::Outcome::kUnchanged);  // the hour has not passed
   EXPECT_EQ(processor->rules()->name(), "first");

@@ -18,24 +18,16 @@
 #include "backlink_event.pb.h"
 #include "backlint/app/reload_signal.h"
 #include "kafka_test_support.h"
+#include "reload_test_support.h"
 #include "scratch_dir.h"
 
 namespace backlint {
 namespace {
 
+using testing::AnchorWordRules;
+using testing::CheapShopPage;
 using testing::KafkaTestBed;
 using testing::RunCommand;
-
-// A rule set named `name` that flags anchors containing `word`.
-std::string RuleFile(const std::string& name, const std::string& word) {
-  return "name: " + name + "\nrules:\n  - id: spammy.word\n    category: spammy\n    weight: 70\n" +
-         "    when: {field: anchor.text, contains: " + word + "}\n    evidence: \"anchor {anchor.text}\"\n";
-}
-
-std::string Page(const std::string& path) {
-  return R"({"url": "https://www.example.com/)" + path +
-         R"(", "html": "<p>See <a href=\"https://other.example/\">cheap shop</a>.</p>"})";
-}
 
 class RunModeTest : public ::testing::Test {
  protected:
@@ -91,22 +83,22 @@ TEST_F(RunModeTest, SighupSwapsTheEditedRuleFileIntoTheRunningConsumer) {
   config.publish = bed_.config;
   config.output_format = EventFormat::kJson;
   config.metrics_listen = "127.0.0.1:0";
-  config.rules_path = scratch_.Write("rules.yaml", RuleFile("before", "nothing-matches"));
+  config.rules_path = scratch_.Write("rules.yaml", AnchorWordRules("before", "nothing-matches"));
   config.rules_reload_interval = std::chrono::hours(1);  // only the signal can cause a reload
   InstallReloadSignal();
   std::atomic<bool> stop{false};
   int exit_code = -1;
   std::thread run([&] { exit_code = RunKafka(config, stop); });
 
-  Produce(Page("first"));
+  Produce(CheapShopPage("first"));
   const v1::BacklinkEvent first = Consume(1)["https://www.example.com/first"];
   EXPECT_EQ(first.ruleset().name(), "before");
   EXPECT_EQ(first.verdict(), v1::VERDICT_CLEAN);
 
-  scratch_.Write("rules.yaml", RuleFile("after", "cheap"));
+  scratch_.Write("rules.yaml", AnchorWordRules("after", "cheap"));
   ASSERT_EQ(std::raise(SIGHUP), 0);
   EXPECT_TRUE(LogSays("rule set 'after'"));
-  Produce(Page("second"));
+  Produce(CheapShopPage("second"));
   const v1::BacklinkEvent second = Consume(2)["https://www.example.com/second"];
   EXPECT_EQ(second.ruleset().name(), "after");
   EXPECT_NE(second.ruleset().hash(), first.ruleset().hash());
