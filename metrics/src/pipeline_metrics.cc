@@ -30,7 +30,9 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
       ruleset_info_(prometheus::BuildGauge()
                         .Name("backlint_ruleset_info")
                         .Help("The loaded rule set (value 1), named and hashed in labels.")
-                        .Register(registry)) {
+                        .Register(registry)),
+      rule_reloads_(CounterFamily(registry, "backlint_rule_reloads_total",
+                                  "Rule file reloads, by result: success (swapped in) or failure (old set kept).")) {
   // Series that alerts divide by exist from the start, at zero.
   for (const char* result : {"scored", "dead_letter"}) pages_.Add({{"result", result}});
   for (const char* kind : {"backlink", "internal"}) links_.Add({{"kind", kind}});
@@ -41,6 +43,7 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
     flags_.Add({{"category", std::string(ToString(category))}});
   }
   for (std::string_view limit : kLimitNames) limits_hit_.Add({{"limit", std::string(limit)}});
+  for (const char* result : {"success", "failure"}) rule_reloads_.Add({{"result", result}});
 }
 
 void PipelineMetrics::PageScored() { pages_.Add({{"result", "scored"}}).Increment(); }
@@ -79,6 +82,10 @@ void PipelineMetrics::RuleSetLoaded(const RuleSet& rules) {
   if (current_ruleset_ != nullptr) ruleset_info_.Remove(current_ruleset_);
   current_ruleset_ = &ruleset_info_.Add({{"name", rules.name()}, {"hash", rules.hash()}});
   current_ruleset_->Set(1);
+}
+
+void PipelineMetrics::RuleReload(bool success) {
+  rule_reloads_.Add({{"result", success ? "success" : "failure"}}).Increment();
 }
 
 }  // namespace backlint

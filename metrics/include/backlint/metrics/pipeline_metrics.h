@@ -31,6 +31,9 @@ class PipelineMetrics {
   // Totals for end-of-run summaries.
   uint64_t links_seen(bool is_backlink);
 
+  // A rule file reload (SIGHUP or a changed file) that was swapped in, or rejected with the old set kept.
+  void RuleReload(bool success);
+
  private:
   prometheus::Family<prometheus::Counter>& pages_;
   prometheus::Family<prometheus::Counter>& links_;
@@ -43,6 +46,7 @@ class PipelineMetrics {
   prometheus::Counter& mentions_;
   prometheus::Family<prometheus::Gauge>& ruleset_info_;
   prometheus::Gauge* current_ruleset_ = nullptr;
+  prometheus::Family<prometheus::Counter>& rule_reloads_;
 };
 
 }  // namespace backlint
