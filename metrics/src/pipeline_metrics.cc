@@ -73,7 +73,9 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
                                   "Messages in the producer's local queue, awaiting delivery.")
                           .Add({})),
       ready_gauge_(GaugeFamily(registry, "backlint_ready", "1 while partitions are assigned and consumed, else 0.")
-                       .Add({})) {
+                       .Add({})),
+      rule_reloads_(CounterFamily(registry, "backlint_rule_reloads_total",
+                                  "Rule file reloads, by result: success (swapped in) or failure (old set kept).")) {
   GaugeFamily(registry, "backlint_build_info", "The running build (value 1), versioned in labels.")
       .Add({{"version", BACKLINT_VERSION}, {"compiler", CompilerName()}})
       .Set(1);
@@ -87,6 +89,7 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
     flags_.Add({{"category", std::string(ToString(category))}});
   }
   for (std::string_view limit : kLimitNames) limits_hit_.Add({{"limit", std::string(limit)}});
+  for (const char* result : {"success", "failure"}) rule_reloads_.Add({{"result", result}});
 }
 
 void PipelineMetrics::PageScored() { pages_.Add({{"result", "scored"}}).Increment(); }
@@ -150,5 +153,9 @@ void PipelineMetrics::SetReady(bool ready) {
 }
 
 void PipelineMetrics::ObserveProcessingSeconds(double seconds) { processing_seconds_.Observe(seconds); }
+
+void PipelineMetrics::RuleReload(bool success) {
+  rule_reloads_.Add({{"result", success ? "success" : "failure"}}).Increment();
+}
 
 }  // namespace backlint

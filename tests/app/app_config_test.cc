@@ -65,6 +65,7 @@ output_topic: links-out
 mention_topic: mentions-out
 dead_letter_topic: links-dlq
 rules: /etc/backlint/rules.yaml
+rules_reload_interval_ms: 1500
 metrics_listen: 127.0.0.1:9999
 output_format: json
 commit_interval_ms: 250
@@ -82,6 +83,7 @@ kafka:
   EXPECT_EQ(config.publish.mention_topic, "mentions-out");
   EXPECT_EQ(config.publish.dead_letter_topic, "links-dlq");
   EXPECT_EQ(config.rules_path, "/etc/backlint/rules.yaml");
+  EXPECT_EQ(config.rules_reload_interval, std::chrono::milliseconds(1500));
   EXPECT_EQ(config.metrics_listen, "127.0.0.1:9999");
   EXPECT_EQ(config.output_format, EventFormat::kJson);
   EXPECT_EQ(config.publish.commit_interval, std::chrono::milliseconds(250));
@@ -105,6 +107,7 @@ TEST_F(AppConfigTest, EmptyFileGivesDefaults) {
   EXPECT_EQ(config.publish.output_topic, "backlinks");
   EXPECT_EQ(config.publish.dead_letter_topic, "backlinks-dead-letters");
   EXPECT_EQ(config.rules_path, "");
+  EXPECT_EQ(config.rules_reload_interval, std::chrono::milliseconds(5000));
   EXPECT_EQ(config.output_format, EventFormat::kProtobuf);
   EXPECT_EQ(config.metrics_listen, "0.0.0.0:9464");
   EXPECT_EQ(config.publish.commit_interval, defaults.publish.commit_interval);
@@ -129,7 +132,7 @@ TEST_F(AppConfigTest, UnknownSettingIsReportedAtItsKeyWithTheKnownNames) {
   EXPECT_EQ(reason, At(5, 1) +
                         "unknown setting 'imput_topic' (known: commit_interval_ms, dead_letter_topic, "
                         "extract, input_format, input_topic, kafka, mention_topic, metrics_listen, "
-                        "output_format, output_topic, rules, shutdown_timeout_ms)");
+                        "output_format, output_topic, rules, rules_reload_interval_ms, shutdown_timeout_ms)");
 }
 
 TEST_F(AppConfigTest, SettingWrittenTwiceIsRejectedAtItsSecondKey) {

@@ -2,11 +2,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace backlint {
 namespace {
@@ -103,6 +105,20 @@ TEST_F(ConfigCheckTest, EffectiveConfigurationLoadsBackToTheSameSettings) {
   EXPECT_EQ(b.extract.watch_domains, a.extract.watch_domains);
   EXPECT_EQ(b.extract.watch_brands, a.extract.watch_brands);
   EXPECT_EQ(b.extract.only_watched, a.extract.only_watched);
+}
+
+TEST(EffectiveConfigYamlTest, PrintsEverySettingTheExampleConfigurationDocuments) {
+  // The example lists every setting; one missing here would be hidden from `config check` users.
+  const YAML::Node example = YAML::LoadFile(BACKLINT_SOURCE_DIR "/deploy/backlint.example.yaml");
+  AppConfig config;
+  config.rules_path = "/etc/backlint/rules.yaml";  // the example leaves it commented out
+  const YAML::Node effective = YAML::Load(EffectiveConfigYaml(config));
+  std::vector<std::string> missing;
+  for (const auto& setting : example) {
+    if (!effective[setting.first.as<std::string>()]) missing.push_back(setting.first.as<std::string>());
+  }
+  EXPECT_THAT(missing, IsEmpty());
+  EXPECT_TRUE(effective["rules"]);
 }
 
 TEST_F(ConfigCheckTest, InvalidSettingFailsWithFileLineAndPrintsNothing) {

@@ -147,6 +147,16 @@ TEST_F(PipelineMetricsTest, MentionsAreCountedWithoutLabels) {
   EXPECT_THAT(Series("backlint_mentions_total"), UnorderedElementsAre(Pair(Labels{}, 2)));
 }
 
+TEST_F(PipelineMetricsTest, RuleReloadsCountByResultFromZero) {
+  EXPECT_THAT(Series("backlint_rule_reloads_total"), UnorderedElementsAre(Pair(Labels{{"result", "success"}}, 0),
+                                                                          Pair(Labels{{"result", "failure"}}, 0)));
+  metrics_.RuleReload(true);
+  metrics_.RuleReload(false);
+  metrics_.RuleReload(false);
+  EXPECT_EQ(Value("backlint_rule_reloads_total", "result", "success"), 1);
+  EXPECT_EQ(Value("backlint_rule_reloads_total", "result", "failure"), 2);
+}
+
 TEST_F(PipelineMetricsTest, BacklinksCountByVerdictAndFlagsByCategoryAndRule) {
   metrics_.BacklinkScored(MakeScore(Verdict::kClean));
   metrics_.BacklinkScored(MakeScore(Verdict::kToxic, {MakeFlag("spammy.hidden-link", Category::kSpammy),

@@ -3,15 +3,15 @@
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
-#include <sstream>
 #include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
+
+#include "yaml_file.h"
 
 namespace backlint {
 namespace {
@@ -189,18 +189,11 @@ Result<bool> ApplyEnvironment(const Environment& environment, const std::map<std
 void ApplyRunDefaults(AppConfig& config) { config.publish.consumer_properties.try_emplace("group.id", "backlint"); }
 
 Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& environment) {
-  YAML::Node root;
+  YAML::Node root;  // null without a file: only the environment applies
   if (!path.empty()) {
-    std::ifstream file(path);
-    if (!file) return Failure{"config", path + ": cannot read the configuration file"};
-    std::stringstream text;
-    text << file.rdbuf();
-    try {
-      root = YAML::Load(text.str());
-    } catch (const YAML::ParserException& error) {
-      return Failure{"config", path + ":" + std::to_string(error.mark.line + 1) + ":" +
-                                   std::to_string(error.mark.column + 1) + ": " + error.msg};
-    }
+    auto loaded = LoadYamlFile(path, "config", "the configuration file");
+    if (!loaded) return loaded.failure();
+    root = loaded.value();
   }
   AppConfig config;
   if (!root.IsNull() && !root.IsMap()) return ConfigError(path, root, "the configuration must be a map of settings");
@@ -238,6 +231,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& envi
       {"mention_topic", text_setting(config.publish.mention_topic)},
       {"dead_letter_topic", text_setting(config.publish.dead_letter_topic)},
       {"rules", text_setting(config.rules_path)},
+      {"rules_reload_interval_ms", duration_setting(config.rules_reload_interval)},
       {"metrics_listen", text_setting(config.metrics_listen)},
       {"commit_interval_ms", duration_setting(config.publish.commit_interval)},
       {"shutdown_timeout_ms", duration_setting(config.publish.shutdown_timeout)},

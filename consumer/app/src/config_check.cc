@@ -61,6 +61,7 @@ std::string EffectiveConfigYaml(const AppConfig& config) {
   } else {
     out << YAML::Key << "rules" << YAML::Value << config.rules_path;
   }
+  out << YAML::Key << "rules_reload_interval_ms" << YAML::Value << config.rules_reload_interval.count();
   out << YAML::Key << "metrics_listen" << YAML::Value << config.metrics_listen;
   out << YAML::Key << "commit_interval_ms" << YAML::Value << config.publish.commit_interval.count();
   out << YAML::Key << "shutdown_timeout_ms" << YAML::Value << config.publish.shutdown_timeout.count();

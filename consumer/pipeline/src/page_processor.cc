@@ -15,7 +15,12 @@ PageProcessor::PageProcessor(RegistrableDomains domains, LinkExtractor::Options 
       rules_(std::move(rules)),
       format_(format),
       metrics_(metrics) {
-  metrics_.RuleSetLoaded(*rules_);
+  metrics_.RuleSetLoaded(*rules_.load());
+}
+
+void PageProcessor::ReplaceRules(std::shared_ptr<const RuleSet> rules) {
+  metrics_.RuleSetLoaded(*rules);
+  rules_.store(std::move(rules));
 }
 
 Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view message,
@@ -24,14 +29,15 @@ Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view messag
   if (!page) return page.failure();
   auto extracted = extractor_.Extract(page.value());
   if (!extracted) return extracted.failure();
+  const std::shared_ptr<const RuleSet> rules = rules_.load();
 
   // Encode everything before reporting anything: a page either yields all its events or is a dead letter.
   std::vector<EncodedEvent> events;
   std::vector<Score> scores;
   for (const Link& link : extracted.value().links) {
     if (!link.is_backlink) continue;
-    Score score = rules_->Evaluate(link, extracted.value().page);
-    auto encoded = Encode(BuildEvent(extracted.value().page, link, score, *rules_), format_);
+    Score score = rules->Evaluate(link, extracted.value().page);
+    auto encoded = Encode(BuildEvent(extracted.value().page, link, score, *rules), format_);
     if (!encoded) return encoded.failure();
     events.push_back(std::move(encoded).value());
     scores.push_back(std::move(score));

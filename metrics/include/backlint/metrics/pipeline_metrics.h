@@ -50,6 +50,9 @@ class PipelineMetrics {
   // Totals for end-of-run summaries.
   uint64_t links_seen(bool is_backlink);
 
+  // A rule file reload (SIGHUP or a changed file) that was swapped in, or rejected with the old set kept.
+  void RuleReload(bool success);
+
  private:
   prometheus::Family<prometheus::Counter>& pages_;
   prometheus::Family<prometheus::Counter>& links_;
@@ -68,6 +71,7 @@ class PipelineMetrics {
   prometheus::Gauge& in_flight_;
   prometheus::Gauge& producer_queue_;
   prometheus::Gauge& ready_gauge_;
+  prometheus::Family<prometheus::Counter>& rule_reloads_;
   std::atomic<bool> ready_{false};
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 // The `run` mode's configuration: one YAML file, then command-line overrides.
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,7 @@ namespace backlint {
 struct AppConfig {
   PublishConfig publish;
   std::string rules_path;  // empty: the built-in default rule set
+  std::chrono::milliseconds rules_reload_interval{5000};  // how often `run` looks for a changed rule file
   InputFormat input_format = InputFormat::kJson;  // messages without a `backlint.format` header
   EventFormat output_format = EventFormat::kProtobuf;
   std::string metrics_listen = "0.0.0.0:9464";
