@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "backlint/extract/ascii.h"
@@ -448,9 +449,21 @@ bool AddLink(Link link, std::size_t max_links, std::vector<Link>& links, LimitsH
 std::vector<Link> LinksFromHtml(const Walker& walker, const LinkResolver& resolver,
                                 const LinkExtractorOptions& options, LimitsHit& limits) {
   std::vector<Link> links;
+  // Non-link text since the previous http(s) link: the text between anchors, each stretch trimmed (the
+  // space separating two adjacent links is no text), counted in characters. Anchors to other schemes are
+  // links too, so their text never counts.
+  const std::string_view all = walker.text().str();
+  std::size_t text_end = std::min(walker.body_begin(), all.size());  // where the last anchor's text ended
+  int text_chars_before = 0;
   for (const Anchor& anchor : walker.anchors()) {
+    if (anchor.text.begin > text_end) {
+      text_chars_before +=
+          static_cast<int>(Utf8Length(ascii::Trim(all.substr(text_end, anchor.text.begin - text_end))));
+    }
+    text_end = std::max(text_end, anchor.text.end);
     std::optional<Link> link = resolver.Resolve(anchor.href);
     if (!link) continue;
+    link->text_chars_before = std::exchange(text_chars_before, 0);
     std::string text = walker.text().Slice(anchor.text.begin, anchor.text.end);
     if (text.empty() && !anchor.image_alt.empty()) {
       FillAnchorText(Collapse(anchor.image_alt), AnchorKind::kImage, options.max_anchor_chars, *link, limits);
