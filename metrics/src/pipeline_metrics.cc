@@ -74,6 +74,8 @@ void PipelineMetrics::LimitHit(std::string_view limit) {
 
 void PipelineMetrics::MentionFound() { mentions_.Increment(); }
 
+void PipelineMetrics::PageSkipped() { pages_.Add({{"result", "skipped"}}).Increment(); }
+
 void PipelineMetrics::RuleSetLoaded(const RuleSet& rules) {
   // One series at a time: the replaced rule set's series goes, so the info join stays unambiguous.
   if (current_ruleset_ != nullptr) ruleset_info_.Remove(current_ruleset_);

@@ -31,6 +31,9 @@ class PipelineMetrics {
   // Totals for end-of-run summaries.
   uint64_t links_seen(bool is_backlink);
 
+  // A message that holds no page to score (a WAT record of a request, metadata or warcinfo).
+  void PageSkipped();
+
  private:
   prometheus::Family<prometheus::Counter>& pages_;
   prometheus::Family<prometheus::Counter>& links_;
