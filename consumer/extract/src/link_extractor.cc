@@ -20,6 +20,7 @@
 #include "backlint/extract/ascii.h"
 #include "backlint/extract/collapsed_text.h"
 #include "backlint/extract/css_visibility.h"
+#include "backlint/extract/nesting_guard.h"
 #include "backlint/extract/page_terms.h"
 #include "backlint/extract/region_markers.h"
 #include "backlint/extract/tracking_ids.h"
@@ -625,13 +626,14 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
     if (document == nullptr) return Failure{"extract", "cannot allocate an HTML document for " + page.url};
     const std::size_t parsed_bytes = std::min(page.html.size(), options_.max_page_bytes);
     limits.page_bytes = parsed_bytes < page.html.size();
-    const auto* html = reinterpret_cast<const lxb_char_t*>(page.html.data());
-    if (lxb_html_document_parse(document.get(), html, parsed_bytes) != LXB_STATUS_OK) {
+    const NestedParse parse =
+        ParseWithBoundedNesting(document.get(), std::string_view(page.html).substr(0, parsed_bytes), options_.max_depth);
+    if (!parse.parsed) {
       return Failure{"extract", "lexbor could not parse the HTML of " + page.url};
     }
     Walker walker(options_.max_depth);
     walker.Walk(lxb_dom_interface_node(document.get()));
-    limits.depth = walker.too_deep();
+    limits.depth = parse.flattened || walker.too_deep();
 
     std::size_t title_length = 0;
     const lxb_char_t* title = lxb_html_document_title(document.get(), &title_length);
