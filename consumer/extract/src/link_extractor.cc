@@ -139,8 +139,8 @@ std::optional<Region> RegionOfRole(std::string_view roles) {
   return region;
 }
 
-// The region an element itself marks: its tag or ARIA role first, then class/id conventions.
-std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
+// The region an element's tag or ARIA role marks.
+std::optional<Region> RegionOfTagOrRole(lxb_tag_id_t tag, const Attributes& attributes) {
   switch (tag) {
     case LXB_TAG_NAV: return Region::kNavigation;
     case LXB_TAG_HEADER: return Region::kHeader;
@@ -148,8 +148,7 @@ std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
     case LXB_TAG_ASIDE: return Region::kSidebar;
     default: break;
   }
-  if (std::optional<Region> region = RegionOfRole(attributes.role)) return region;
-  return RegionOfClassAndId(attributes.class_name, attributes.id);
+  return RegionOfRole(attributes.role);
 }
 
 // lexbor's CSS parser, set up once per thread rather than once per page (it keeps no state between styles).
@@ -347,6 +346,18 @@ class Walker {
            (!attributes.style.empty() && StyleHides(attributes.style));
   }
 
+  // The region an element itself marks: its tag or ARIA role first, then class/id conventions.
+  std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
+    if (std::optional<Region> region = RegionOfTagOrRole(tag, attributes)) return region;
+    if (attributes.class_name.empty() || !attributes.id.empty()) {
+      return RegionOfClassAndId(attributes.class_name, attributes.id);
+    }
+    // Pages repeat class lists (one per list item, card, menu entry): each distinct one is read once.
+    auto [cached, inserted] = region_of_class_.try_emplace(attributes.class_name);
+    if (inserted) cached->second = RegionOfClassAndId(attributes.class_name, {});
+    return cached->second;
+  }
+
   // Pages repeat inline styles (one per list item, cell, icon): each distinct one is read once.
   bool StyleHides(std::string_view style) {
     auto [cached, inserted] = style_hides_.try_emplace(style);
@@ -364,6 +375,7 @@ class Walker {
   std::optional<std::size_t> body_begin_;
   std::optional<std::string_view> base_href_, canonical_href_, meta_robots_;
   std::unordered_map<std::string_view, bool> style_hides_;  // keys point into the document
+  std::unordered_map<std::string_view, std::optional<Region>> region_of_class_;  // likewise
   TrackingIds tracking_ids_;
 };
 
