@@ -151,12 +151,6 @@ std::optional<Region> RegionOfTagOrRole(lxb_tag_id_t tag, const Attributes& attr
   return RegionOfRole(attributes.role);
 }
 
-// lexbor's CSS parser, set up once per thread rather than once per page (it keeps no state between styles).
-CssVisibility& ThreadStyles() {
-  thread_local CssVisibility styles;
-  return styles;
-}
-
 // Elements whose text is the context a link is read in, and whose edges separate words.
 constexpr lxb_tag_id_t kBlockTags[] = {
     LXB_TAG_ADDRESS,  LXB_TAG_ARTICLE,    LXB_TAG_ASIDE,   LXB_TAG_BLOCKQUOTE, LXB_TAG_BODY, LXB_TAG_CAPTION,
@@ -361,7 +355,7 @@ class Walker {
   // Pages repeat inline styles (one per list item, cell, icon): each distinct one is read once.
   bool StyleHides(std::string_view style) {
     auto [cached, inserted] = style_hides_.try_emplace(style);
-    if (inserted) cached->second = ThreadStyles().Hides(style);
+    if (inserted) cached->second = styles_.Hides(style);
     return cached->second;
   }
 
@@ -374,6 +368,7 @@ class Walker {
   CollapsedText text_;
   std::optional<std::size_t> body_begin_;
   std::optional<std::string_view> base_href_, canonical_href_, meta_robots_;
+  CssVisibility styles_;
   std::unordered_map<std::string_view, bool> style_hides_;  // keys point into the document
   std::unordered_map<std::string_view, std::optional<Region>> region_of_class_;  // likewise
   TrackingIds tracking_ids_;
