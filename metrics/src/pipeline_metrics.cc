@@ -80,7 +80,7 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
       .Add({{"version", BACKLINT_VERSION}, {"compiler", CompilerName()}})
       .Set(1);
   // Series that alerts divide by exist from the start, at zero.
-  for (const char* result : {"scored", "dead_letter"}) pages_.Add({{"result", result}});
+  for (const char* result : {"scored", "dead_letter", "skipped"}) pages_.Add({{"result", result}});
   for (const char* kind : {"backlink", "internal"}) links_.Add({{"kind", kind}});
   for (Verdict verdict : {Verdict::kClean, Verdict::kSuspicious, Verdict::kToxic}) {
     backlinks_.Add({{"verdict", std::string(ToString(verdict))}});
@@ -125,6 +125,8 @@ void PipelineMetrics::LimitHit(std::string_view limit) {
 }
 
 void PipelineMetrics::MentionFound() { mentions_.Increment(); }
+
+void PipelineMetrics::PageSkipped() { pages_.Add({{"result", "skipped"}}).Increment(); }
 
 void PipelineMetrics::RuleSetLoaded(const RuleSet& rules) {
   // One series at a time: the replaced rule set's series goes, so the info join stays unambiguous.

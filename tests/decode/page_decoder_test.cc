@@ -31,14 +31,14 @@ TEST(PageDecoderTest, DispatchesOnTheFormat) {
   const std::string wat = R"({"Envelope":{"WARC-Header-Metadata":{"WARC-Target-URI":"https://wat.example/"},)"
                           R"("Payload-Metadata":{"HTTP-Response-Metadata":{}}}})";
 
-  EXPECT_EQ(decoder.Decode(json, InputFormat::kJson).value().url, "https://json.example/");
-  EXPECT_EQ(decoder.Decode(proto.SerializeAsString(), InputFormat::kProtobuf).value().url,
+  EXPECT_EQ(decoder.Decode(json, InputFormat::kJson).value()->url, "https://json.example/");
+  EXPECT_EQ(decoder.Decode(proto.SerializeAsString(), InputFormat::kProtobuf).value()->url,
             "https://protobuf.example/");
-  EXPECT_EQ(decoder.Decode(wat, InputFormat::kWat).value().url, "https://wat.example/");
+  EXPECT_EQ(decoder.Decode(wat, InputFormat::kWat).value()->url, "https://wat.example/");
 
   // The same bytes in another format are a decode failure, not a misread page.
   EXPECT_FALSE(decoder.Decode(wat, InputFormat::kJson).ok() &&
-               decoder.Decode(wat, InputFormat::kJson).value().url == "https://wat.example/");
+               decoder.Decode(wat, InputFormat::kJson).value()->url == "https://wat.example/");
   EXPECT_EQ(decoder.Decode(json, InputFormat::kWat).failure().reason, "field 'Envelope': missing");
   EXPECT_EQ(decoder.Decode(proto.SerializeAsString(), InputFormat::kJson).failure().stage, "decode");
 }

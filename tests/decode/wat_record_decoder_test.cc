@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 namespace backlint {
@@ -39,16 +40,29 @@ const std::string kResponseRecord =
     R"({"path":"SCRIPT@/src","url":"/w/load.php?modules=startup"}]}},)"
     R"("Trailing-Slop-Length":"0"}}})";
 
+// The page of a record that holds one; a failure, or an empty page for a record that holds none.
 Result<CrawledPage> Decode(const std::string& record) {
   WatRecordDecoder decoder;
-  return decoder.Decode(record);
+  Result<std::optional<CrawledPage>> page = decoder.Decode(record);
+  if (!page) return page.failure();
+  EXPECT_TRUE(page.value().has_value()) << "the record holds no page";
+  return page.value().value_or(CrawledPage{});
 }
 
 std::string FailureReason(const std::string& record) {
-  Result<CrawledPage> page = Decode(record);
+  WatRecordDecoder decoder;
+  Result<std::optional<CrawledPage>> page = decoder.Decode(record);
   if (page.ok()) return "<decoded>";
   EXPECT_EQ(page.failure().stage, "decode");
   return page.failure().reason;
+}
+
+// Whether the record decodes to "no page here" (rather than to a page or a failure).
+bool HoldsNoPage(const std::string& record) {
+  WatRecordDecoder decoder;
+  Result<std::optional<CrawledPage>> page = decoder.Decode(record);
+  EXPECT_TRUE(page.ok()) << page.failure().reason;
+  return page.ok() && !page.value().has_value();
 }
 
 TEST(WatRecordDecoderTest, MapsAResponseRecord) {
@@ -100,16 +114,32 @@ TEST(WatRecordDecoderTest, MissingFieldsAreNamedByTheirPath) {
             "field 'Envelope.Payload-Metadata.HTTP-Response-Metadata': missing");
 }
 
-TEST(WatRecordDecoderTest, RequestRecordFromWhirlwindIsNoResponse) {
+TEST(WatRecordDecoderTest, RequestRecordFromWhirlwindHoldsNoPage) {
   // The WAT record whirlwind.warc.wat holds: the metadata of a request, so there is nothing to score.
-  EXPECT_EQ(
-      FailureReason(
-          R"({"Container":{"Filename":"CC-MAIN-20240517233122-20240518023122-00000.warc.gz"},)"
-          R"("Envelope":{"Payload-Metadata":{"Actual-Content-Type":"application/http; msgtype=request",)"
-          R"("HTTP-Request-Metadata":{"Request-Message":{"Method":"GET","Path":"/wiki/Escopete"}}},)"
-          R"("Format":"WARC/1.0","WARC-Header-Metadata":{"WARC-Type":"request",)"
-          R"("WARC-Date":"2024-05-18T01:58:10Z","WARC-Target-URI":"https://an.wikipedia.org/wiki/Escopete"}}})"),
-      "field 'Envelope.Payload-Metadata.HTTP-Response-Metadata': missing");
+  EXPECT_TRUE(HoldsNoPage(
+      R"({"Container":{"Filename":"CC-MAIN-20240517233122-20240518023122-00000.warc.gz"},)"
+      R"("Envelope":{"Payload-Metadata":{"Actual-Content-Type":"application/http; msgtype=request",)"
+      R"("HTTP-Request-Metadata":{"Request-Message":{"Method":"GET","Path":"/wiki/Escopete"}}},)"
+      R"("Format":"WARC/1.0","WARC-Header-Metadata":{"WARC-Type":"request",)"
+      R"("WARC-Date":"2024-05-18T01:58:10Z","WARC-Target-URI":"https://an.wikipedia.org/wiki/Escopete"}}})"));
+}
+
+TEST(WatRecordDecoderTest, WarcinfoAndMetadataRecordsHoldNoPage) {
+  // A warcinfo record has no target URI at all; a metadata record describes a fetch, not a response.
+  EXPECT_TRUE(HoldsNoPage(
+      R"({"Envelope":{"Format":"WARC","WARC-Header-Metadata":{"WARC-Type":"warcinfo",)"
+      R"("WARC-Filename":"CC-MAIN-20240517233122-20240518023122-00000.warc.gz"},)"
+      R"("Payload-Metadata":{"Actual-Content-Type":"application/warc-fields","WARC-Info-Metadata":{}}}})"));
+  EXPECT_TRUE(HoldsNoPage(
+      R"({"Envelope":{"WARC-Header-Metadata":{"WARC-Type":"metadata",)"
+      R"("WARC-Target-URI":"https://an.wikipedia.org/wiki/Escopete"},)"
+      R"("Payload-Metadata":{"Actual-Content-Type":"application/warc-fields","WARC-Metadata-Metadata":{}}}})"));
+  // A response record keeps failing on what it lacks, and a mistyped type is still named by its path.
+  EXPECT_EQ(FailureReason(R"({"Envelope":{"WARC-Header-Metadata":{"WARC-Type":"response",)"
+                          R"("WARC-Target-URI":"https://e.com/"},"Payload-Metadata":{}}})"),
+            "field 'Envelope.Payload-Metadata.HTTP-Response-Metadata': missing");
+  EXPECT_EQ(FailureReason(R"({"Envelope":{"WARC-Header-Metadata":{"WARC-Type":1}}})"),
+            "field 'Envelope.WARC-Header-Metadata.WARC-Type': expected string, got number");
 }
 
 TEST(WatRecordDecoderTest, BadValuesAreNamedByTheirPath) {

@@ -445,6 +445,42 @@ TEST_F(LinkExtractorTest, LimitsCutWorkAndAreReported) {
   EXPECT_FALSE(Extract("<a href='https://a.net/'>a</a>").limits_hit.any());
 }
 
+std::vector<int> TextCharsBefore(const std::vector<Link>& links) {
+  std::vector<int> counts;
+  for (const Link& link : links) counts.push_back(link.text_chars_before);
+  return counts;
+}
+
+TEST_F(LinkExtractorTest, TextCharsBeforeCountsTheTextSinceThePreviousLink) {
+  const std::vector<Link> links = LinksOf(
+      "<p>Read this: <a href='https://a.net/'>A</a> <a href='https://b.net/'>B</a>"
+      "<a href='https://c.net/'>C</a>, and caf\u00e9 <b>news</b> <a href='https://d.net/'>D</a></p>");
+  // "Read this:", nothing (only the separating space), nothing, ", and café news" (é is one character).
+  EXPECT_THAT(TextCharsBefore(links), ElementsAre(10, 0, 0, 15));
+}
+
+TEST_F(LinkExtractorTest, TextCharsBeforeSkipsTheHeadAndTheTextOfLinksToOtherSchemes) {
+  const ExtractedPage page = Extract(
+      "<html><head><title>A long title</title></head><body><a href='https://a.net/'>A</a> call"
+      " <a href='mailto:me@example.com'>write to me</a> now<div><a href='https://b.net/'>B</a></div>"
+      "<a href='/about'>about</a></body></html>");
+  // The second link has "call" and "now" before it, not the mail link's text; the third has none.
+  EXPECT_THAT(TextCharsBefore(page.links), ElementsAre(0, 7, 0));
+}
+
+TEST_F(LinkExtractorTest, HostileNestingIsCutAtTheDepthLimitAndThePageStillExtracts) {
+  std::string html = "<body><nav>";
+  for (int i = 0; i < 100000; ++i) html += "<div>";
+  html += "<a href='https://deep.net/'>deep</a>";
+  for (int i = 0; i < 100000; ++i) html += "</div>";
+  html += "</nav><p>Read <a href='https://after.net/'>after</a></p>";
+  const ExtractedPage extracted = Extract(html);
+  EXPECT_TRUE(extracted.limits_hit.depth);
+  ASSERT_THAT(UrlsOf(extracted.links), ElementsAre("https://deep.net/", "https://after.net/"));
+  EXPECT_EQ(extracted.links[0].region, Region::kNavigation);
+  EXPECT_EQ(extracted.links[1].region, Region::kContent);  // the nested <div>s closed nothing above the limit
+}
+
 TEST_F(LinkExtractorTest, EveryCorpusPageExtracts) {
   const std::filesystem::path pages = BACKLINT_CORPUS_DIR "/pages";
   if (!std::filesystem::is_directory(pages)) GTEST_SKIP() << "corpus pages not found at " << pages;

@@ -23,5 +23,12 @@ TEST(PageTermsTest, TiesAreAlphabeticalAndShortWordsSkipped) {
   EXPECT_THAT(terms.Top(5), ElementsAre("apple", "zebra"));
 }
 
+TEST(PageTermsTest, StopWordsStayOutHoweverOftenAndInWhateverCase) {
+  PageTerms terms;
+  terms.Add("The THE the Because because themselves", 5);
+  terms.Add("garden the gardens Themselves", 1);
+  EXPECT_THAT(terms.Top(5), ElementsAre("garden", "gardens"));
+}
+
 }  // namespace
 }  // namespace backlint

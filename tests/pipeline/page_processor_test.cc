@@ -270,6 +270,21 @@ TEST(ProcessorSetupTest, WatRecordsYieldEventsForTheirAnchorBacklinks) {
   EXPECT_EQ(metrics.links_seen(false), 1u);
 }
 
+TEST(ProcessorSetupTest, WatRecordsOfRequestsAreSkippedAndCounted) {
+  prometheus::Registry registry;
+  PipelineMetrics metrics(registry);
+  auto processor = MakePageProcessor("", EventFormat::kJson, metrics, InputFormat::kWat);
+  ASSERT_TRUE(processor.ok()) << processor.failure().reason;
+  auto events = processor.value()->Process(
+      R"({"Envelope":{"WARC-Header-Metadata":{"WARC-Type":"request","WARC-Target-URI":"https://blog.example.com/post"},)"
+      R"("Payload-Metadata":{"HTTP-Request-Metadata":{"Request-Message":{"Method":"GET"}}}}})");
+  ASSERT_TRUE(events.ok()) << events.failure().reason;  // not a dead letter
+  EXPECT_THAT(events.value(), IsEmpty());
+  EXPECT_EQ(SeriesValue(registry, "backlint_pages_total", "result", "skipped"), 1);
+  EXPECT_EQ(SeriesValue(registry, "backlint_pages_total", "result", "scored"), 0);
+  EXPECT_EQ(SeriesValue(registry, "backlint_pages_total", "result", "dead_letter"), 0);
+}
+
 TEST(ProcessorSetupTest, ProtobufPagesYieldEventsWithHtmlInTheDeclaredCharset) {
   prometheus::Registry registry;
   PipelineMetrics metrics(registry);

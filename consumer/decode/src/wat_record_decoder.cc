@@ -24,6 +24,7 @@ using simdjson::ondemand::value;
 
 const std::string kEnvelope = "Envelope";
 const std::string kWarcHeader = kEnvelope + ".WARC-Header-Metadata";
+const std::string kWarcType = kWarcHeader + ".WARC-Type";
 const std::string kTargetUri = kWarcHeader + ".WARC-Target-URI";
 const std::string kPayload = kEnvelope + ".Payload-Metadata";
 const std::string kResponse = kPayload + ".HTTP-Response-Metadata";
@@ -130,14 +131,16 @@ class WatFieldDecoder {
         [&](std::string_view member, value& member_value) { return Envelope(member, member_value); });
   }
 
-  Result<CrawledPage> Finish() && {
+  Result<std::optional<CrawledPage>> Finish() && {
     if (!has_envelope_) return FieldFailure(kEnvelope, "missing");
     if (!has_warc_header_) return FieldFailure(kWarcHeader, "missing");
+    // Records without a type are taken for responses, as before WAT files carried one.
+    if (has_warc_type_ && warc_type_ != "response") return std::optional<CrawledPage>();
     if (!has_url_) return FieldFailure(kTargetUri, "missing");
     if (Status status = ValidatePageUrl(page_.url, kTargetUri)) return *status;
     if (!has_payload_) return FieldFailure(kPayload, "missing");
     if (!has_response_) return FieldFailure(kResponse, "missing");
-    return std::move(page_);
+    return std::optional<CrawledPage>(std::move(page_));
   }
 
  private:
@@ -149,6 +152,7 @@ class WatFieldDecoder {
                              return ReadString(header, kTargetUri, page_.url, &has_url_);
                            if (member == "WARC-Date")
                              return ReadString(header, Child(kWarcHeader, member), page_.fetched_at);
+                           if (member == "WARC-Type") return ReadString(header, kWarcType, warc_type_, &has_warc_type_);
                            return Status();
                          });
     }
@@ -200,8 +204,10 @@ class WatFieldDecoder {
   }
 
   CrawledPage page_;
+  std::string warc_type_;
   bool has_envelope_ = false;
   bool has_warc_header_ = false;
+  bool has_warc_type_ = false;
   bool has_url_ = false;
   bool has_payload_ = false;
   bool has_response_ = false;
@@ -209,7 +215,7 @@ class WatFieldDecoder {
 
 }  // namespace
 
-Result<CrawledPage> WatRecordDecoder::Decode(std::string_view message) {
+Result<std::optional<CrawledPage>> WatRecordDecoder::Decode(std::string_view message) {
   WatFieldDecoder fields;
   if (Status status = reader_.Read(message, [&](std::string_view key, value& field_value) {
         return fields.Record(key, field_value);

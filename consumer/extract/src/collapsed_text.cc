@@ -1,7 +1,10 @@
 #include "backlint/extract/collapsed_text.h"
 
+#include <emmintrin.h>  // SSE2, part of x86-64
+
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -12,13 +15,80 @@ namespace {
 
 bool IsUtf8Continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-// Bytes that may end a run of text: ASCII whitespace, and 0xC2, the first byte of U+00A0.
-constexpr std::array<bool, 256> kMayEndRun = [] {
+// Bytes that may start whitespace: ASCII whitespace, and 0xC2, the first byte of U+00A0.
+constexpr std::array<bool, 256> kMayStartSpace = [] {
   std::array<bool, 256> table{};
   for (char c : {' ', '\t', '\n', '\f', '\r'}) table[static_cast<unsigned char>(c)] = true;
   table[0xC2] = true;
   return table;
 }();
+
+// Whether text[i] starts whitespace: ASCII whitespace, or U+00A0 (0xC2 0xA0).
+bool IsSpaceAt(const char* text, std::size_t i, std::size_t size) {
+  return kMayStartSpace[static_cast<unsigned char>(text[i])] &&
+         (text[i] != '\xC2' || (i + 1 < size && text[i + 1] == '\xA0'));
+}
+
+// Whether the text from `i` on is copied verbatim up to `i` (exclusive): true for any byte but whitespace,
+// and for a single ' ' between two non-whitespace characters, which collapsing keeps as it is.
+bool EndsVerbatim(const char* text, std::size_t i, std::size_t size) {
+  if (!IsSpaceAt(text, i, size)) return false;
+  return text[i] != ' ' || i + 1 == size || IsSpaceAt(text, i + 1, size);
+}
+
+// The first i >= `from` where verbatim text ends (see EndsVerbatim), or `size`. Sixteen bytes at a time:
+// only control bytes, 0xC2, and a space before a byte up to ' ' or 0xC2 can end it, so words and the
+// single spaces between them are skipped without looking at each byte.
+std::size_t VerbatimEnd(const char* text, std::size_t from, std::size_t size) {
+  std::size_t i = from;
+  const __m128i control_max = _mm_set1_epi8(0x1F), space = _mm_set1_epi8(' '), nbsp_lead = _mm_set1_epi8('\xC2');
+  while (i + 17 <= size) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i + 1));
+    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, control_max), bytes);
+    const __m128i next_may_be_space =
+        _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(next, space), next), _mm_cmpeq_epi8(next, nbsp_lead));
+    const __m128i double_space = _mm_and_si128(_mm_cmpeq_epi8(bytes, space), next_may_be_space);
+    const __m128i candidates =
+        _mm_or_si128(_mm_or_si128(control, _mm_cmpeq_epi8(bytes, nbsp_lead)), double_space);
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(candidates));
+    for (; mask != 0; mask &= mask - 1) {
+      const std::size_t candidate = i + static_cast<std::size_t>(std::countr_zero(mask));
+      if (EndsVerbatim(text, candidate, size)) return candidate;
+    }
+    i += 16;
+  }
+  while (i < size && (!kMayStartSpace[static_cast<unsigned char>(text[i])] || !EndsVerbatim(text, i, size))) ++i;
+  return i;
+}
+
+// The first i >= `from` that does not start whitespace, or `size`. Sixteen bytes at a time: markup
+// indentation makes long runs of whitespace.
+std::size_t SpaceEnd(const char* text, std::size_t from, std::size_t size) {
+  std::size_t i = from;
+  for (;;) {
+    while (i + 16 <= size) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+      const __m128i space = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n'))),
+          _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t')),
+                       _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\f')))));
+      const unsigned others = ~static_cast<unsigned>(_mm_movemask_epi8(space)) & 0xFFFF;
+      if (others != 0) {
+        i += static_cast<std::size_t>(std::countr_zero(others));
+        break;
+      }
+      i += 16;
+    }
+    while (i < size && ascii::IsWhitespace(text[i])) ++i;
+    // A no-break space continues the run.
+    if (i < size && IsSpaceAt(text, i, size)) {
+      i += 2;
+      continue;
+    }
+    return i;
+  }
+}
 
 }  // namespace
 
@@ -27,30 +97,17 @@ void CollapsedText::Append(std::string_view text) {
   const std::size_t size = text.size();
   std::size_t i = 0;
   while (i < size) {
-    const char c = data[i];
-    if (ascii::IsWhitespace(c)) {
+    if (IsSpaceAt(data, i, size)) {
       pending_space_ = true;
-      ++i;
-    } else if (c == '\xC2' && i + 1 < size && data[i + 1] == '\xA0') {
-      pending_space_ = true;
-      i += 2;
-    } else {
-      // A run of bytes that are neither whitespace nor the start of a no-break space goes in at once.
-      std::size_t end = i + 1;
-      for (;;) {
-        while (end < size && !kMayEndRun[static_cast<unsigned char>(data[end])]) ++end;
-        // 0xC2 not followed by 0xA0 is some other character, part of the run.
-        if (end < size && data[end] == '\xC2' && !(end + 1 < size && data[end + 1] == '\xA0')) {
-          ++end;
-          continue;
-        }
-        break;
-      }
-      if (pending_space_ && !text_.empty()) text_.push_back(' ');
-      pending_space_ = false;
-      text_.append(data + i, end - i);
-      i = end;
+      i = SpaceEnd(data, i, size);
+      continue;
     }
+    // A stretch that collapsing leaves as it is goes in at once.
+    const std::size_t end = VerbatimEnd(data, i, size);
+    if (pending_space_ && !text_.empty()) text_.push_back(' ');
+    pending_space_ = false;
+    text_.append(data + i, end - i);
+    i = end;
   }
 }
 

@@ -14,11 +14,13 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "backlint/extract/ascii.h"
 #include "backlint/extract/collapsed_text.h"
 #include "backlint/extract/css_visibility.h"
+#include "backlint/extract/nesting_guard.h"
 #include "backlint/extract/page_terms.h"
 #include "backlint/extract/region_markers.h"
 #include "backlint/extract/tracking_ids.h"
@@ -137,8 +139,8 @@ std::optional<Region> RegionOfRole(std::string_view roles) {
   return region;
 }
 
-// The region an element itself marks: its tag or ARIA role first, then class/id conventions.
-std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
+// The region an element's tag or ARIA role marks.
+std::optional<Region> RegionOfTagOrRole(lxb_tag_id_t tag, const Attributes& attributes) {
   switch (tag) {
     case LXB_TAG_NAV: return Region::kNavigation;
     case LXB_TAG_HEADER: return Region::kHeader;
@@ -146,8 +148,7 @@ std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
     case LXB_TAG_ASIDE: return Region::kSidebar;
     default: break;
   }
-  if (std::optional<Region> region = RegionOfRole(attributes.role)) return region;
-  return RegionOfClassAndId(attributes.class_name, attributes.id);
+  return RegionOfRole(attributes.role);
 }
 
 // Elements whose text is the context a link is read in, and whose edges separate words.
@@ -336,7 +337,26 @@ class Walker {
 
   bool IsHidden(const Attributes& attributes) {
     return attributes.hidden || ascii::EqualsIgnoreCase(ascii::Trim(attributes.aria_hidden), "true") ||
-           (!attributes.style.empty() && styles_.Hides(attributes.style));
+           (!attributes.style.empty() && StyleHides(attributes.style));
+  }
+
+  // The region an element itself marks: its tag or ARIA role first, then class/id conventions.
+  std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
+    if (std::optional<Region> region = RegionOfTagOrRole(tag, attributes)) return region;
+    if (attributes.class_name.empty() || !attributes.id.empty()) {
+      return RegionOfClassAndId(attributes.class_name, attributes.id);
+    }
+    // Pages repeat class lists (one per list item, card, menu entry): each distinct one is read once.
+    auto [cached, inserted] = region_of_class_.try_emplace(attributes.class_name);
+    if (inserted) cached->second = RegionOfClassAndId(attributes.class_name, {});
+    return cached->second;
+  }
+
+  // Pages repeat inline styles (one per list item, cell, icon): each distinct one is read once.
+  bool StyleHides(std::string_view style) {
+    auto [cached, inserted] = style_hides_.try_emplace(style);
+    if (inserted) cached->second = styles_.Hides(style);
+    return cached->second;
   }
 
   std::size_t max_depth_;
@@ -349,6 +369,8 @@ class Walker {
   std::optional<std::size_t> body_begin_;
   std::optional<std::string_view> base_href_, canonical_href_, meta_robots_;
   CssVisibility styles_;
+  std::unordered_map<std::string_view, bool> style_hides_;  // keys point into the document
+  std::unordered_map<std::string_view, std::optional<Region>> region_of_class_;  // likewise
   TrackingIds tracking_ids_;
 };
 
@@ -364,17 +386,18 @@ class LinkResolver {
         subdomains_are_internal_(subdomains_are_internal),
         other_schemes_(other_schemes) {}
 
-  // The http(s) link `href` points to, fragment dropped; nullopt for other schemes and unparseable hrefs.
-  std::optional<Link> Resolve(std::string_view href) const {
+  // The http(s) link `href` points to, fragment dropped (its url, host, registrable domain and
+  // is_backlink); null for other schemes and unparseable hrefs. Valid as long as the resolver.
+  const Link* Resolve(std::string_view href) const {
     // Pages repeat hrefs (navigation, pagination, share buttons): each distinct one is parsed once.
     auto [cached, inserted] = resolved_.try_emplace(href);
     if (inserted) cached->second = ResolveUncached(href);
     const Resolved& resolved = cached->second;
     if (!resolved.link) {
       if (resolved.other_protocol) CountOtherScheme(*resolved.other_protocol);
-      return std::nullopt;
+      return nullptr;
     }
-    return resolved.link;
+    return &*resolved.link;
   }
 
  private:
@@ -434,38 +457,56 @@ void FillAnchorText(std::string text, AnchorKind kind, std::size_t max_chars, Li
   if (TruncateUtf8(link.anchor_text, max_chars)) limits.anchor_text = true;
 }
 
-// Adds `link` at the next position unless the page already has the maximum.
-bool AddLink(Link link, std::size_t max_links, std::vector<Link>& links, LimitsHit& limits) {
-  if (links.size() >= max_links) {
-    limits.links = true;
-    return false;
-  }
-  link.position = static_cast<int>(links.size());
-  links.push_back(std::move(link));
-  return true;
+// Appends `resolved` at the next position, to be filled in place (copying a whole Link costs).
+Link& AppendLink(const Link& resolved, std::vector<Link>& links) {
+  Link& link = links.emplace_back(resolved);
+  link.position = static_cast<int>(links.size()) - 1;
+  return link;
+}
+
+// Drops the link just appended when it is one more than the page may have.
+bool KeepWithinLimit(std::size_t max_links, std::vector<Link>& links, LimitsHit& limits) {
+  if (links.size() <= max_links) return true;
+  links.pop_back();
+  limits.links = true;
+  return false;
 }
 
 std::vector<Link> LinksFromHtml(const Walker& walker, const LinkResolver& resolver,
                                 const LinkExtractorOptions& options, LimitsHit& limits) {
   std::vector<Link> links;
+  links.reserve(std::min(walker.anchors().size(), options.max_links) + 1);
+  // Non-link text since the previous http(s) link: the text between anchors, each stretch trimmed (the
+  // space separating two adjacent links is no text), counted in characters. Anchors to other schemes are
+  // links too, so their text never counts.
+  const std::string_view all = walker.text().str();
+  std::size_t text_end = std::min(walker.body_begin(), all.size());  // where the last anchor's text ended
+  int text_chars_before = 0;
   for (const Anchor& anchor : walker.anchors()) {
-    std::optional<Link> link = resolver.Resolve(anchor.href);
-    if (!link) continue;
+    if (anchor.text.begin > text_end) {
+      text_chars_before +=
+          static_cast<int>(Utf8Length(ascii::Trim(all.substr(text_end, anchor.text.begin - text_end))));
+    }
+    text_end = std::max(text_end, anchor.text.end);
+    const Link* resolved = resolver.Resolve(anchor.href);
+    if (resolved == nullptr) continue;
+    Link& link = AppendLink(*resolved, links);
+    link.text_chars_before = std::exchange(text_chars_before, 0);
     std::string text = walker.text().Slice(anchor.text.begin, anchor.text.end);
     if (text.empty() && !anchor.image_alt.empty()) {
-      FillAnchorText(Collapse(anchor.image_alt), AnchorKind::kImage, options.max_anchor_chars, *link, limits);
+      FillAnchorText(Collapse(anchor.image_alt), AnchorKind::kImage, options.max_anchor_chars, link, limits);
     } else {
-      FillAnchorText(std::move(text), AnchorKind::kText, options.max_anchor_chars, *link, limits);
+      FillAnchorText(std::move(text), AnchorKind::kText, options.max_anchor_chars, link, limits);
     }
-    link->rel = RelTokens(anchor.rel);
+    link.rel = RelTokens(anchor.rel);
     if (anchor.block >= 0) {
       const TextRange& block = walker.blocks()[anchor.block];
-      link->snippet =
+      link.snippet =
           Excerpt(walker.text(), block.begin, block.end, anchor.text.begin, anchor.text.end, kSnippetBytes);
     }
-    link->region = anchor.region;
-    link->hidden = anchor.hidden;
-    if (!AddLink(std::move(*link), options.max_links, links, limits)) break;
+    link.region = anchor.region;
+    link.hidden = anchor.hidden;
+    if (!KeepWithinLimit(options.max_links, links, limits)) break;
   }
   return links;
 }
@@ -475,11 +516,12 @@ std::vector<Link> LinksFromCrawler(const std::vector<PreExtractedLink>& pre_extr
                                    LimitsHit& limits) {
   std::vector<Link> links;
   for (const PreExtractedLink& pre : pre_extracted) {
-    std::optional<Link> link = resolver.Resolve(pre.href);
-    if (!link) continue;
-    FillAnchorText(Collapse(pre.text), AnchorKind::kText, options.max_anchor_chars, *link, limits);
-    link->rel = RelTokens(pre.rel);
-    if (!AddLink(std::move(*link), options.max_links, links, limits)) break;
+    const Link* resolved = resolver.Resolve(pre.href);
+    if (resolved == nullptr) continue;
+    Link& link = AppendLink(*resolved, links);
+    FillAnchorText(Collapse(pre.text), AnchorKind::kText, options.max_anchor_chars, link, limits);
+    link.rel = RelTokens(pre.rel);
+    if (!KeepWithinLimit(options.max_links, links, limits)) break;
   }
   return links;
 }
@@ -596,13 +638,14 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
     if (document == nullptr) return Failure{"extract", "cannot allocate an HTML document for " + page.url};
     const std::size_t parsed_bytes = std::min(page.html.size(), options_.max_page_bytes);
     limits.page_bytes = parsed_bytes < page.html.size();
-    const auto* html = reinterpret_cast<const lxb_char_t*>(page.html.data());
-    if (lxb_html_document_parse(document.get(), html, parsed_bytes) != LXB_STATUS_OK) {
+    const NestedParse parse =
+        ParseWithBoundedNesting(document.get(), std::string_view(page.html).substr(0, parsed_bytes), options_.max_depth);
+    if (!parse.parsed) {
       return Failure{"extract", "lexbor could not parse the HTML of " + page.url};
     }
     Walker walker(options_.max_depth);
     walker.Walk(lxb_dom_interface_node(document.get()));
-    limits.depth = walker.too_deep();
+    limits.depth = parse.flattened || walker.too_deep();
 
     std::size_t title_length = 0;
     const lxb_char_t* title = lxb_html_document_title(document.get(), &title_length);

@@ -95,20 +95,22 @@ void PageTerms::Grow() {
 }
 
 void PageTerms::AddWord(std::string_view lowered, uint64_t hash, int weight) {
-  if ((count_ + 1) * 2 > slots_.size()) Grow();
+  if ((count_ + stop_words_ + 1) * 2 > slots_.size()) Grow();
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = hash & mask;
   while (slots_[i].length != 0) {
     if (slots_[i].hash == hash && KeyOf(slots_[i]) == lowered) {
-      slots_[i].weight += weight;
+      if (!slots_[i].stop_word) slots_[i].weight += weight;
       return;
     }
     i = (i + 1) & mask;
   }
-  if (count_ >= kMaxVocabulary) return;
-  slots_[i] = Slot{hash, static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(lowered.size()), weight};
+  const bool stop_word = IsStopWord(lowered);
+  if (!stop_word && count_ >= kMaxVocabulary) return;
+  slots_[i] = Slot{hash, static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(lowered.size()),
+                   stop_word ? 0 : weight, stop_word};
   keys_.append(lowered);
-  ++count_;
+  ++(stop_word ? stop_words_ : count_);
 }
 
 void PageTerms::Add(std::string_view text, int weight) {
@@ -132,8 +134,7 @@ void PageTerms::Add(std::string_view text, int weight) {
           lowered[k] = c;
           hash = (hash ^ static_cast<unsigned char>(c)) * kHashPrime;
         }
-        const std::string_view term(lowered.data(), word.size());
-        if (!IsStopWord(term)) AddWord(term, hash ^ (hash >> 29), weight);
+        AddWord(std::string_view(lowered.data(), word.size()), hash ^ (hash >> 29), weight);
       }
     }
     i = end;
@@ -144,7 +145,7 @@ std::vector<std::string> PageTerms::Top(std::size_t count) const {
   std::vector<std::pair<std::string_view, int>> ranked;
   ranked.reserve(count_);
   for (const Slot& slot : slots_) {
-    if (slot.length != 0) ranked.emplace_back(KeyOf(slot), slot.weight);
+    if (slot.length != 0 && !slot.stop_word) ranked.emplace_back(KeyOf(slot), slot.weight);
   }
   const auto before = [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;

@@ -27,7 +27,11 @@ Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view messag
                                                         std::optional<InputFormat> format) {
   auto page = decoder_.Decode(message, format.value_or(input_format_));
   if (!page) return page.failure();
-  auto extracted = extractor_.Extract(page.value());
+  if (!page.value()) {
+    metrics_.PageSkipped();
+    return std::vector<EncodedEvent>();
+  }
+  auto extracted = extractor_.Extract(*page.value());
   if (!extracted) return extracted.failure();
   const std::shared_ptr<const RuleSet> rules = rules_.load();
 

@@ -55,6 +55,7 @@ struct Link {
   Region region = Region::kContent;
   bool hidden = false;             // the link or an ancestor is hidden
   int position = 0;                // 0-based index among the page's http(s) links
+  int text_chars_before = 0;       // characters of non-link text since the previous http(s) link (or the body start)
 };
 
 // A watched domain or brand named in the page's text outside any link.

@@ -52,6 +52,8 @@ class PipelineMetrics {
 
   // A rule file reload (SIGHUP or a changed file) that was swapped in, or rejected with the old set kept.
   void RuleReload(bool success);
+  // A message that holds no page to score (a WAT record of a request, metadata or warcinfo).
+  void PageSkipped();
 
  private:
   prometheus::Family<prometheus::Counter>& pages_;

@@ -1,5 +1,6 @@
 #pragma once
 // decode stage: one Kafka message value in any input format -> CrawledPage.
+#include <optional>
 #include <string_view>
 
 #include "backlint/crawled_page.h"
@@ -22,7 +23,9 @@ Result<InputFormat> ParseInputFormat(std::string_view name);
 // Holds one decoder per format, so their buffers are reused across messages; one per thread.
 class PageDecoder {
  public:
-  Result<CrawledPage> Decode(std::string_view message, InputFormat format);
+  // nullopt for a message that is well-formed but holds no page (a WAT record of a request, metadata or
+  // warcinfo): nothing to score, and nothing wrong with it.
+  Result<std::optional<CrawledPage>> Decode(std::string_view message, InputFormat format);
 
  private:
   JsonPageDecoder json_;

@@ -19,19 +19,22 @@ class PageTerms {
   std::vector<std::string> Top(std::size_t count) const;
 
  private:
-  // Open-addressing table of terms; a slot with length 0 is empty (terms have at least three bytes).
+  // Open-addressing table of words; a slot with length 0 is empty (words have at least three bytes).
+  // Stop-words get a slot too, so each distinct word is checked against the stop-word list once.
   struct Slot {
     uint64_t hash = 0;
-    uint32_t offset = 0, length = 0;  // the term, in keys_
+    uint32_t offset = 0, length = 0;  // the word, in keys_
     int weight = 0;
+    bool stop_word = false;
   };
   void AddWord(std::string_view lowered, uint64_t hash, int weight);
   void Grow();
   std::string_view KeyOf(const Slot& slot) const;
 
   std::vector<Slot> slots_;
-  std::string keys_;  // every term's bytes, back to back
-  std::size_t count_ = 0;
+  std::string keys_;  // every word's bytes, back to back
+  std::size_t count_ = 0;       // terms: words that are no stop-words
+  std::size_t stop_words_ = 0;  // distinct stop-words seen
   std::size_t budget_bytes_ = 512 * 1024;
 };
 

@@ -28,7 +28,8 @@ class PageProcessor {
   // One event per backlink on the page (none for a page with only internal links), then one per unlinked
   // mention of a watched name (EventKind::kMention). A Failure names the stage that rejected the message;
   // the caller dead-letters it and counts it. `format` overrides the default input format for this one
-  // message (a Kafka header says which).
+  // message (a Kafka header says which). A message that holds no page (a WAT request or metadata record)
+  // yields no events and is counted as skipped.
   Result<std::vector<EncodedEvent>> Process(std::string_view message,
                                             std::optional<InputFormat> format = std::nullopt);
 
