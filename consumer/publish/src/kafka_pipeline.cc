@@ -1,5 +1,8 @@
 #include "backlint/publish/kafka_pipeline.h"
 
+#include <algorithm>
+#include <string_view>
+
 #include <spdlog/spdlog.h>
 
 namespace backlint {
@@ -8,6 +11,7 @@ namespace backlint {
 struct KafkaPipeline::DeliveryTag {
   int32_t partition;
   int64_t offset;
+  uint32_t generation;
 };
 
 namespace {
@@ -70,6 +74,8 @@ Result<std::unique_ptr<KafkaPipeline>> KafkaPipeline::Create(const PublishConfig
 
   auto consumer_conf = MakeKafkaConf(ConsumerProperties(config.consumer_properties));
   if (!consumer_conf) return consumer_conf.failure();
+  rd_kafka_conf_set_rebalance_cb(consumer_conf.value().get(), &KafkaPipeline::OnRebalance);
+  rd_kafka_conf_set_opaque(consumer_conf.value().get(), pipeline.get());
   auto consumer = MakeKafkaClient(RD_KAFKA_CONSUMER, std::move(consumer_conf).value());
   if (!consumer) return consumer.failure();
   pipeline->consumer_ = std::move(consumer).value();
@@ -169,7 +175,7 @@ void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure&
 
 void KafkaPipeline::Produce(const std::string& topic, const std::string& key, const std::string& value,
                             int32_t partition, int64_t offset, rd_kafka_headers_t* headers) {
-  auto* tag = new DeliveryTag{partition, offset};
+  auto* tag = new DeliveryTag{partition, offset, generations_[partition]};
   rd_kafka_resp_err_t error;
   // A full local queue is backpressure, not failure: serve delivery reports until there is room.
   while ((error = rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
@@ -192,6 +198,7 @@ void KafkaPipeline::Produce(const std::string& topic, const std::string& key, co
 void KafkaPipeline::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
   auto* pipeline = static_cast<KafkaPipeline*>(opaque);
   std::unique_ptr<DeliveryTag> tag(static_cast<DeliveryTag*>(message->_private));
+  if (tag->generation != pipeline->generations_[tag->partition]) return;  // revoked since
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     pipeline->offsets_.Acknowledged(tag->partition, tag->offset);
     ++pipeline->stats_.delivered;
@@ -219,6 +226,69 @@ bool KafkaPipeline::Commit() {
   offsets_.MarkCommitted(committable);
   ++stats_.commits;
   return true;
+}
+
+void KafkaPipeline::OnRebalance(rd_kafka_t* consumer, rd_kafka_resp_err_t reason,
+                                rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  auto* pipeline = static_cast<KafkaPipeline*>(opaque);
+  const bool cooperative = std::string_view(rd_kafka_rebalance_protocol(consumer)) == "COOPERATIVE";
+  if (reason == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    pipeline->Assign(partitions, cooperative);
+  } else {
+    if (reason != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+      spdlog::error("rebalance failed: {}; dropping the assignment", rd_kafka_err2str(reason));
+    }
+    pipeline->Revoke(partitions, cooperative);
+  }
+}
+
+void KafkaPipeline::Assign(rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
+  if (cooperative) {
+    if (rd_kafka_error_t* error = rd_kafka_incremental_assign(consumer_.get(), partitions)) {
+      spdlog::error("incremental assign of {} partitions failed: {}", partitions->cnt, rd_kafka_error_string(error));
+      rd_kafka_error_destroy(error);
+      return;
+    }
+    stats_.assigned_partitions += static_cast<std::size_t>(partitions->cnt);
+  } else {
+    rd_kafka_resp_err_t error = rd_kafka_assign(consumer_.get(), partitions);
+    if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      spdlog::error("assign of {} partitions failed: {}", partitions->cnt, rd_kafka_err2str(error));
+      return;
+    }
+    stats_.assigned_partitions = static_cast<std::size_t>(partitions->cnt);
+  }
+  spdlog::info("assigned {} partitions of '{}' ({} rebalance)", partitions->cnt, config_.input_topic,
+               cooperative ? "cooperative" : "eager");
+}
+
+void KafkaPipeline::Revoke(rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
+  // A lost assignment (session timed out) belongs to another member already: committing would fail.
+  if (!rd_kafka_assignment_lost(consumer_.get())) {
+    rd_kafka_resp_err_t error =
+        rd_kafka_flush(producer_.get(), static_cast<int>(config_.shutdown_timeout.count()));
+    if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      spdlog::warn("revoke: {} outputs still unacknowledged ({}); their inputs go to the next owner again",
+                   rd_kafka_outq_len(producer_.get()), rd_kafka_err2str(error));
+    }
+    Commit();
+  }
+  for (int i = 0; i < partitions->cnt; ++i) {
+    offsets_.Forget(partitions->elems[i].partition);
+    ++generations_[partitions->elems[i].partition];
+  }
+  if (cooperative) {
+    if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_.get(), partitions)) {
+      spdlog::error("incremental unassign failed: {}", rd_kafka_error_string(error));
+      rd_kafka_error_destroy(error);
+    }
+    stats_.assigned_partitions -= std::min(stats_.assigned_partitions, static_cast<std::size_t>(partitions->cnt));
+  } else {
+    rd_kafka_resp_err_t error = rd_kafka_assign(consumer_.get(), nullptr);
+    if (error != RD_KAFKA_RESP_ERR_NO_ERROR) spdlog::error("unassign failed: {}", rd_kafka_err2str(error));
+    stats_.assigned_partitions = 0;
+  }
+  spdlog::info("revoked {} partitions of '{}'", partitions->cnt, config_.input_topic);
 }
 
 }  // namespace backlint

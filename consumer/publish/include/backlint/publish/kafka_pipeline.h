@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,7 @@ struct PublishStats {
   uint64_t delivery_failures = 0;
   uint64_t commits = 0;
   std::size_t in_flight = 0;
+  std::size_t assigned_partitions = 0;
 };
 
 class KafkaPipeline {
@@ -58,6 +60,12 @@ class KafkaPipeline {
   void DeadLetter(const rd_kafka_message_t& message, const Failure& failure);
   bool Commit();
   static void OnDelivery(rd_kafka_t* producer, const rd_kafka_message_t* message, void* opaque);
+  // Rebalances (eager or cooperative): a revoke first settles and commits what was done for the revoked
+  // partitions, so their next owner starts exactly after it, then forgets them.
+  static void OnRebalance(rd_kafka_t* consumer, rd_kafka_resp_err_t reason,
+                          rd_kafka_topic_partition_list_t* partitions, void* opaque);
+  void Assign(rd_kafka_topic_partition_list_t* partitions, bool cooperative);
+  void Revoke(rd_kafka_topic_partition_list_t* partitions, bool cooperative);
 
   PublishConfig config_;
   PageProcessor& processor_;
@@ -65,6 +73,9 @@ class KafkaPipeline {
   KafkaHandle consumer_;
   KafkaHandle producer_;
   OffsetTracker offsets_;
+  // Bumped when a partition is revoked: delivery reports tagged with an older generation belong to the
+  // previous ownership and must not settle offsets consumed again after a re-assignment.
+  std::map<int32_t, uint32_t> generations_;
   PublishStats stats_;
 };
 
