@@ -174,7 +174,7 @@ TEST_F(KafkaPipelineTest, DoesNotCommitOffsetsWhoseOutputWasNotAcknowledged) {
   const std::vector<std::string> pages = {kPages[0], kPages[2]};
   ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, pages, 10000).ok());
   std::vector<rd_kafka_resp_err_t> refusals(50, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
-  rd_kafka_mock_push_request_errors_array(bed_.cluster->get(), /*Produce*/ 0, refusals.size(), refusals.data());
+  rd_kafka_mock_push_request_errors_array(bed_.cluster->get(), testing::kProduceApi, refusals.size(), refusals.data());
   {
     auto pipeline = KafkaPipeline::Create(bed_.config, *processor_, metrics_);
     ASSERT_TRUE(pipeline.ok()) << pipeline.failure().reason;
@@ -187,7 +187,7 @@ TEST_F(KafkaPipelineTest, DoesNotCommitOffsetsWhoseOutputWasNotAcknowledged) {
   EXPECT_EQ(TotalCommitted(), 0u);
 
   // At-least-once: once the brokers accept writes again, the next instance of the group gets the same pages again, and this time commits them.
-  rd_kafka_mock_clear_request_errors(bed_.cluster->get(), /*Produce*/ 0);
+  rd_kafka_mock_clear_request_errors(bed_.cluster->get(), testing::kProduceApi);
   auto retry = KafkaPipeline::Create(bed_.config, *processor_, metrics_);
   ASSERT_TRUE(retry.ok()) << retry.failure().reason;
   auto stats = RunUntilSettled(*retry.value(), pages.size());

@@ -195,6 +195,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
       {"kafka", [&](const std::string&, const YAML::Node& node) { return LoadKafkaSection(path, node, config); }},
       {"extract",
        [&](const std::string&, const YAML::Node& node) { return LoadExtractSection(path, node, config); }},
+      {"delivery", parsed_setting(ParseDeliveryGuarantee, config.publish.delivery)},
   };
   auto applied = ApplySettings(path, root, "", settings);
   if (!applied) return applied.failure();

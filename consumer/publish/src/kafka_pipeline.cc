@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "backlint/publish/transaction.h"
+
 namespace backlint {
 
 // Which input message a produced message belongs to; travels as the message's opaque.
@@ -17,6 +19,8 @@ struct KafkaPipeline::DeliveryTag {
 namespace {
 
 constexpr int kPollTimeoutMs = 100;
+// Bounds each transactional call's retries; below the producer's transaction.timeout.ms (60 s).
+constexpr std::chrono::seconds kTransactionTimeout{30};
 constexpr const char* kFormatHeader = "backlint.format";
 
 // The input format the message's `backlint.format` header names; nullopt (the configured default)
@@ -38,8 +42,10 @@ Result<std::optional<InputFormat>> FormatOverride(const rd_kafka_message_t& mess
 }
 
 // Settings the delivery guarantee depends on are forced; others only default.
-KafkaProperties ConsumerProperties(KafkaProperties properties) {
+KafkaProperties ConsumerProperties(KafkaProperties properties, DeliveryGuarantee delivery) {
   properties.try_emplace("auto.offset.reset", "earliest");
+  // Exactly-once end to end: inputs from aborted upstream transactions are never processed.
+  if (delivery == DeliveryGuarantee::kExactlyOnce) properties.try_emplace("isolation.level", "read_committed");
   properties["enable.auto.commit"] = "false";
   properties["enable.auto.offset.store"] = "false";
   return properties;
@@ -60,8 +66,24 @@ std::string OffsetsText(const std::map<int32_t, int64_t>& offsets) {
 
 }  // namespace
 
+Result<DeliveryGuarantee> ParseDeliveryGuarantee(std::string_view name) {
+  if (name == "at_least_once") return DeliveryGuarantee::kAtLeastOnce;
+  if (name == "exactly_once") return DeliveryGuarantee::kExactlyOnce;
+  return Failure{"config", "unknown delivery guarantee '" + std::string(name) +
+                               "' (expected at_least_once or exactly_once)"};
+}
+
 Result<std::unique_ptr<KafkaPipeline>> KafkaPipeline::Create(const PublishConfig& config, PageProcessor& processor,
                                                              PipelineMetrics& metrics) {
+  const bool transactional = config.producer_properties.count("transactional.id") > 0;
+  if (config.delivery == DeliveryGuarantee::kExactlyOnce && !transactional) {
+    return Failure{"config", "delivery exactly_once needs kafka.producer.transactional.id (unique and stable "
+                             "per instance)"};
+  }
+  if (config.delivery == DeliveryGuarantee::kAtLeastOnce && transactional) {
+    return Failure{"config", "kafka.producer.transactional.id is set but delivery is at_least_once; set "
+                             "delivery: exactly_once or remove it"};
+  }
   std::unique_ptr<KafkaPipeline> pipeline(new KafkaPipeline(config, processor, metrics));
 
   auto producer_conf = MakeKafkaConf(ProducerProperties(config.producer_properties));
@@ -71,8 +93,12 @@ Result<std::unique_ptr<KafkaPipeline>> KafkaPipeline::Create(const PublishConfig
   auto producer = MakeKafkaClient(RD_KAFKA_PRODUCER, std::move(producer_conf).value());
   if (!producer) return producer.failure();
   pipeline->producer_ = std::move(producer).value();
+  if (transactional) {
+    auto initialised = InitTransactions(pipeline->producer_.get(), kTransactionTimeout);
+    if (!initialised) return initialised.failure();
+  }
 
-  auto consumer_conf = MakeKafkaConf(ConsumerProperties(config.consumer_properties));
+  auto consumer_conf = MakeKafkaConf(ConsumerProperties(config.consumer_properties, config.delivery));
   if (!consumer_conf) return consumer_conf.failure();
   rd_kafka_conf_set_rebalance_cb(consumer_conf.value().get(), &KafkaPipeline::OnRebalance);
   rd_kafka_conf_set_opaque(consumer_conf.value().get(), pipeline.get());
@@ -94,19 +120,24 @@ KafkaPipeline::~KafkaPipeline() = default;
 
 Result<PublishStats> KafkaPipeline::Run(const std::function<bool(const PublishStats&)>& should_stop) {
   auto last_commit = std::chrono::steady_clock::now();
-  while (!should_stop(stats_)) {
+  while (fatal_.empty() && !should_stop(stats_)) {
     if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), kPollTimeoutMs)) {
       Handle(*message);
       rd_kafka_message_destroy(message);
     }
     rd_kafka_poll(producer_.get(), 0);  // serves delivery reports
-    stats_.in_flight = offsets_.in_flight();
+    stats_.in_flight = InFlight();
     if (std::chrono::steady_clock::now() - last_commit >= config_.commit_interval) {
       Commit();
       last_commit = std::chrono::steady_clock::now();
     }
   }
 
+  if (!fatal_.empty()) {
+    // Nothing can be committed any more; leaving the group lets another instance take over.
+    rd_kafka_consumer_close(consumer_.get());
+    return Failure{"fatal", fatal_};
+  }
   // Ordered shutdown: no more input, outputs flushed, what is acknowledged committed, group left.
   std::string problems;
   rd_kafka_resp_err_t error = rd_kafka_flush(producer_.get(), static_cast<int>(config_.shutdown_timeout.count()));
@@ -114,10 +145,10 @@ Result<PublishStats> KafkaPipeline::Run(const std::function<bool(const PublishSt
     problems += std::string("flush: ") + rd_kafka_err2str(error) + " (" +
                 std::to_string(rd_kafka_outq_len(producer_.get())) + " messages undelivered); ";
   }
-  stats_.in_flight = offsets_.in_flight();
   if (!Commit()) problems += "final offset commit failed; ";
   error = rd_kafka_consumer_close(consumer_.get());
   if (error != RD_KAFKA_RESP_ERR_NO_ERROR) problems += std::string("close: ") + rd_kafka_err2str(error) + "; ";
+  stats_.in_flight = InFlight();
   if (!problems.empty()) return Failure{"publish", "unclean shutdown: " + problems};
   return stats_;
 }
@@ -129,6 +160,7 @@ void KafkaPipeline::Handle(const rd_kafka_message_t& message) {
     }
     return;
   }
+  if (exactly_once() && !JoinTransaction(message)) return;
   ++stats_.consumed;
   auto format = FormatOverride(message);
   if (!format) {
@@ -141,7 +173,8 @@ void KafkaPipeline::Handle(const rd_kafka_message_t& message) {
     DeadLetter(message, events.failure());
     return;
   }
-  offsets_.Consumed(message.partition, message.offset, static_cast<int>(events.value().size()));
+  if (transaction_) transaction_->events += events.value().size();
+  else offsets_.Consumed(message.partition, message.offset, static_cast<int>(events.value().size()));
   for (const EncodedEvent& event : events.value()) {
     const std::string& topic =
         event.kind == EventKind::kMention ? config_.mention_topic : config_.output_topic;
@@ -153,7 +186,8 @@ void KafkaPipeline::Handle(const rd_kafka_message_t& message) {
 void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure& failure) {
   metrics_.DeadLetter(failure.stage);
   ++stats_.dead_letters;
-  offsets_.Consumed(message.partition, message.offset, 1);
+  if (transaction_) ++transaction_->dead_letters;
+  else offsets_.Consumed(message.partition, message.offset, 1);
 
   const std::string source_topic = rd_kafka_topic_name(message.rkt);
   const std::string source_partition = std::to_string(message.partition);
@@ -189,6 +223,7 @@ void KafkaPipeline::Produce(const std::string& topic, const std::string& key, co
     spdlog::error("produce to '{}' failed: {}", topic, rd_kafka_err2str(error));
     if (headers != nullptr) rd_kafka_headers_destroy(headers);  // ownership passes only on success
     delete tag;
+    if (transaction_) transaction_->produce_failed = true;
     offsets_.Failed(partition, offset);
     ++stats_.delivery_failures;
     metrics_.DeliveryFailed();
@@ -212,6 +247,7 @@ void KafkaPipeline::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, v
 }
 
 bool KafkaPipeline::Commit() {
+  if (exactly_once()) return EndTransaction();
   auto committable = offsets_.Committable();
   if (committable.empty()) return true;
   KafkaPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(committable.size())));
@@ -226,6 +262,74 @@ bool KafkaPipeline::Commit() {
   offsets_.MarkCommitted(committable);
   ++stats_.commits;
   return true;
+}
+
+std::size_t KafkaPipeline::InFlight() const {
+  if (exactly_once()) return transaction_ ? static_cast<std::size_t>(transaction_->consumed) : 0;
+  return offsets_.in_flight();
+}
+
+bool KafkaPipeline::JoinTransaction(const rd_kafka_message_t& message) {
+  if (!transaction_) {
+    auto begun = BeginTransaction(producer_.get());
+    if (!begun) {
+      fatal_ = begun.failure().reason;
+      return false;
+    }
+    transaction_.emplace();
+  }
+  transaction_->first_offsets.try_emplace(message.partition, message.offset);
+  transaction_->positions[message.partition] = message.offset + 1;
+  ++transaction_->consumed;
+  return true;
+}
+
+bool KafkaPipeline::EndTransaction() {
+  if (!transaction_) return true;
+  const TransactionEnd end =
+      transaction_->produce_failed
+          ? AbortTransaction(producer_.get(), "an output could not be produced", kTransactionTimeout)
+          : CommitTransaction(producer_.get(), consumer_.get(), config_.input_topic, transaction_->positions,
+                              kTransactionTimeout);
+  switch (end.outcome) {
+    case TransactionEnd::Outcome::kCommitted:
+      ++stats_.transactions;
+      ++stats_.commits;
+      break;
+    case TransactionEnd::Outcome::kAborted:
+      ++stats_.aborted_transactions;
+      stats_.consumed -= transaction_->consumed;
+      stats_.events_produced -= transaction_->events;
+      stats_.dead_letters -= transaction_->dead_letters;
+      stats_.events_aborted += transaction_->events;
+      Rewind(transaction_->first_offsets);
+      break;
+    case TransactionEnd::Outcome::kFatal:
+      fatal_ = "exactly-once delivery cannot continue: " + end.reason;
+      spdlog::critical("{}", fatal_);
+      break;
+  }
+  transaction_.reset();
+  return end.outcome == TransactionEnd::Outcome::kCommitted;
+}
+
+void KafkaPipeline::Rewind(const std::map<int32_t, int64_t>& first_offsets) {
+  // The aborted batch's first offsets are where the committed positions stand.
+  KafkaPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(first_offsets.size())));
+  for (const auto& [partition, offset] : first_offsets) {
+    rd_kafka_topic_partition_list_add(list.get(), config_.input_topic.c_str(), partition)->offset = offset;
+  }
+  std::string problem;
+  if (rd_kafka_error_t* error =
+          rd_kafka_seek_partitions(consumer_.get(), list.get(), static_cast<int>(kTransactionTimeout.count() * 1000))) {
+    problem = rd_kafka_error_string(error);
+    rd_kafka_error_destroy(error);
+  }
+  for (int i = 0; i < list->cnt && problem.empty(); ++i) {
+    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) problem = rd_kafka_err2str(list->elems[i].err);
+  }
+  // Carrying on from where the consumer stands would skip the aborted batch's inputs.
+  if (!problem.empty()) fatal_ = "cannot rewind to " + OffsetsText(first_offsets) + " after an abort: " + problem;
 }
 
 void KafkaPipeline::OnRebalance(rd_kafka_t* consumer, rd_kafka_resp_err_t reason,
