@@ -127,7 +127,7 @@ TEST_F(AppConfigTest, UnknownSettingIsReportedAtItsKeyWithTheKnownNames) {
   EXPECT_EQ(reason, At(5, 1) +
                         "unknown setting 'imput_topic' (known: commit_interval_ms, dead_letter_topic, "
                         "delivery, extract, input_format, input_topic, kafka, mention_topic, metrics_listen, "
-                        "output_format, output_topic, rules, shutdown_timeout_ms)");
+                        "output_format, output_topic, rules, shutdown_timeout_ms, workers)");
 }
 
 TEST_F(AppConfigTest, SettingWrittenTwiceIsRejectedAtItsSecondKey) {
@@ -193,6 +193,12 @@ TEST_F(AppConfigTest, DeliveryIsAtLeastOnceUnlessSet) {
 TEST_F(AppConfigTest, UnknownDeliveryGuaranteeNamesTheValueAndTheChoices) {
   EXPECT_EQ(LoadError("\ndelivery: at_most_once\n"),
             At(2, 11) + "unknown delivery guarantee 'at_most_once' (expected at_least_once or exactly_once)");
+}
+
+TEST_F(AppConfigTest, WorkersArePositiveAndDefaultToOnePerCore) {
+  EXPECT_EQ(LoadOk("input_topic: a\n").workers, 0u);
+  EXPECT_EQ(LoadOk("workers: 3\n").workers, 3u);
+  EXPECT_EQ(LoadError("\nworkers: 0\n"), At(2, 10) + "'workers' must be a positive number of worker threads");
 }
 
 TEST_F(AppConfigTest, TopLevelMustBeAMap) {

@@ -18,9 +18,18 @@ struct KafkaPipeline::DeliveryTag {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 constexpr int kPollTimeoutMs = 100;
 // Bounds each transactional call's retries; below the producer's transaction.timeout.ms (60 s).
 constexpr std::chrono::seconds kTransactionTimeout{30};
+// Backpressure: input pauses while more polled input than kMaxHeldBytes waits for room in the worker
+// queues, or more outputs than kMaxUnacknowledgedOutputs await acknowledgement; it resumes at half.
+// Pausing drops librdkafka's prefetched messages, so the threshold is high enough that a fetched batch
+// does not pause consumption by itself.
+constexpr std::size_t kWorkerQueueCapacity = 64;
+constexpr std::size_t kMaxHeldBytes = 16 << 20;
+constexpr int kMaxUnacknowledgedOutputs = 20000;
 constexpr const char* kFormatHeader = "backlint.format";
 
 // The input format the message's `backlint.format` header names; nullopt (the configured default)
@@ -64,6 +73,19 @@ std::string OffsetsText(const std::map<int32_t, int64_t>& offsets) {
   return text;
 }
 
+KafkaPartitionList PartitionList(const std::string& topic, const std::map<int32_t, int64_t>& offsets) {
+  KafkaPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
+  for (const auto& [partition, offset] : offsets) {
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = offset;
+  }
+  return list;
+}
+
+int RemainingMs(Clock::time_point deadline) {
+  return static_cast<int>(
+      std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
+}
+
 }  // namespace
 
 Result<DeliveryGuarantee> ParseDeliveryGuarantee(std::string_view name) {
@@ -73,8 +95,23 @@ Result<DeliveryGuarantee> ParseDeliveryGuarantee(std::string_view name) {
                                "' (expected at_least_once or exactly_once)"};
 }
 
+KafkaPipeline::KafkaPipeline(const PublishConfig& config, std::vector<PageTransform> transforms,
+                             PipelineMetrics& metrics)
+    : config_(config), transforms_(std::move(transforms)), metrics_(metrics) {}
+
 Result<std::unique_ptr<KafkaPipeline>> KafkaPipeline::Create(const PublishConfig& config, PageProcessor& processor,
                                                              PipelineMetrics& metrics) {
+  std::vector<PageTransform> one_worker;
+  one_worker.emplace_back([&processor](std::string_view message, std::optional<InputFormat> format) {
+    return processor.Process(message, format);
+  });
+  return Create(config, std::move(one_worker), metrics);
+}
+
+Result<std::unique_ptr<KafkaPipeline>> KafkaPipeline::Create(const PublishConfig& config,
+                                                             std::vector<PageTransform> transforms,
+                                                             PipelineMetrics& metrics) {
+  if (transforms.empty()) return Failure{"config", "the pipeline needs at least one worker"};
   const bool transactional = config.producer_properties.count("transactional.id") > 0;
   if (config.delivery == DeliveryGuarantee::kExactlyOnce && !transactional) {
     return Failure{"config", "delivery exactly_once needs kafka.producer.transactional.id (unique and stable "
@@ -84,7 +121,7 @@ Result<std::unique_ptr<KafkaPipeline>> KafkaPipeline::Create(const PublishConfig
     return Failure{"config", "kafka.producer.transactional.id is set but delivery is at_least_once; set "
                              "delivery: exactly_once or remove it"};
   }
-  std::unique_ptr<KafkaPipeline> pipeline(new KafkaPipeline(config, processor, metrics));
+  std::unique_ptr<KafkaPipeline> pipeline(new KafkaPipeline(config, std::move(transforms), metrics));
 
   auto producer_conf = MakeKafkaConf(ProducerProperties(config.producer_properties));
   if (!producer_conf) return producer_conf.failure();
@@ -101,6 +138,7 @@ Result<std::unique_ptr<KafkaPipeline>> KafkaPipeline::Create(const PublishConfig
   auto consumer_conf = MakeKafkaConf(ConsumerProperties(config.consumer_properties, config.delivery));
   if (!consumer_conf) return consumer_conf.failure();
   rd_kafka_conf_set_rebalance_cb(consumer_conf.value().get(), &KafkaPipeline::OnRebalance);
+  rd_kafka_conf_set_offset_commit_cb(consumer_conf.value().get(), &KafkaPipeline::OnCommit);
   rd_kafka_conf_set_opaque(consumer_conf.value().get(), pipeline.get());
   auto consumer = MakeKafkaClient(RD_KAFKA_CONSUMER, std::move(consumer_conf).value());
   if (!consumer) return consumer.failure();
@@ -113,81 +151,200 @@ Result<std::unique_ptr<KafkaPipeline>> KafkaPipeline::Create(const PublishConfig
   if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Failure{"kafka", "cannot subscribe to '" + config.input_topic + "': " + rd_kafka_err2str(error)};
   }
+  KafkaPipeline* self = pipeline.get();
+  pipeline->workers_ = std::make_unique<PartitionWorkers>(
+      self->transforms_.size(), kWorkerQueueCapacity,
+      [self](std::size_t worker, const rd_kafka_message_t& message) { self->Handle(worker, message); });
   return pipeline;
 }
 
-KafkaPipeline::~KafkaPipeline() = default;
+KafkaPipeline::~KafkaPipeline() {
+  workers_.reset();  // their handlers use everything below
+  for (rd_kafka_message_t* message : held_) rd_kafka_message_destroy(message);
+}
 
 Result<PublishStats> KafkaPipeline::Run(const std::function<bool(const PublishStats&)>& should_stop) {
-  auto last_commit = std::chrono::steady_clock::now();
-  while (fatal_.empty() && !should_stop(stats_)) {
-    if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), kPollTimeoutMs)) {
-      Handle(*message);
-      rd_kafka_message_destroy(message);
+  auto last_commit = Clock::now();
+  while (true) {
+    const PublishStats stats = Snapshot();
+    {
+      std::lock_guard lock(mutex_);
+      if (!fatal_.empty()) break;
     }
+    if (should_stop(stats)) break;
+    // While messages wait for room, poll briefly: it still serves rebalances and keeps the membership.
+    if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), held_.empty() ? kPollTimeoutMs : 1)) {
+      Dispatch(message);
+    }
+    DispatchHeld();
     rd_kafka_poll(producer_.get(), 0);  // serves delivery reports
-    stats_.in_flight = InFlight();
-    if (std::chrono::steady_clock::now() - last_commit >= config_.commit_interval) {
-      Commit();
-      last_commit = std::chrono::steady_clock::now();
+    ApplyBackpressure();
+    if (Clock::now() - last_commit >= config_.commit_interval) {
+      Commit(CommitMode::kAsync);
+      last_commit = Clock::now();
     }
   }
 
-  if (!fatal_.empty()) {
-    // Nothing can be committed any more; leaving the group lets another instance take over.
-    rd_kafka_consumer_close(consumer_.get());
-    return Failure{"fatal", fatal_};
+  const auto deadline = Clock::now() + config_.shutdown_timeout;
+  std::string fatal;
+  {
+    std::lock_guard lock(mutex_);
+    fatal = fatal_;
   }
-  // Ordered shutdown: no more input, outputs flushed, what is acknowledged committed, group left.
+  if (!fatal.empty()) {
+    // Nothing can be committed any more; leaving the group lets another instance take over.
+    workers_.reset();
+    rd_kafka_consumer_close(consumer_.get());
+    return Failure{"fatal", fatal};
+  }
+  const std::string problems = Shutdown(deadline);
+  if (!problems.empty()) return Failure{"publish", "unclean shutdown: " + problems};
+  return Snapshot();
+}
+
+std::string KafkaPipeline::Shutdown(Clock::time_point deadline) {
+  // Ordered: no more input; what was polled is handled; outputs flushed; what is done committed; group left.
   std::string problems;
-  rd_kafka_resp_err_t error = rd_kafka_flush(producer_.get(), static_cast<int>(config_.shutdown_timeout.count()));
+  while (!held_.empty() && Clock::now() < deadline) {
+    DispatchHeld();
+    rd_kafka_poll(producer_.get(), 10);
+  }
+  if (!held_.empty() || !workers_->WaitIdle(deadline)) {
+    problems += "work left undone at the deadline; ";
+  }
+  workers_.reset();  // drops what is still queued: uncommitted, so consumed again by the next owner
+  rd_kafka_resp_err_t error = rd_kafka_flush(producer_.get(), RemainingMs(deadline));
   if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
     problems += std::string("flush: ") + rd_kafka_err2str(error) + " (" +
                 std::to_string(rd_kafka_outq_len(producer_.get())) + " messages undelivered); ";
   }
-  if (!Commit()) problems += "final offset commit failed; ";
+  if (!Commit(CommitMode::kSync)) problems += "final commit failed; ";
   error = rd_kafka_consumer_close(consumer_.get());
   if (error != RD_KAFKA_RESP_ERR_NO_ERROR) problems += std::string("close: ") + rd_kafka_err2str(error) + "; ";
+  std::lock_guard lock(mutex_);
+  // Exactly-once: failed outputs only ever aborted their transaction, which was rewound.
+  if (!exactly_once() && stats_.delivery_failures > 0) {
+    problems += std::to_string(stats_.delivery_failures) + " outputs not delivered (their inputs stay uncommitted); ";
+  }
+  return problems;
+}
+
+PublishStats KafkaPipeline::Snapshot() {
+  std::lock_guard lock(mutex_);
   stats_.in_flight = InFlight();
-  if (!problems.empty()) return Failure{"publish", "unclean shutdown: " + problems};
   return stats_;
 }
 
-void KafkaPipeline::Handle(const rd_kafka_message_t& message) {
-  if (message.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    if (message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      spdlog::warn("consumer: {}", rd_kafka_message_errstr(&message));
-    }
+std::size_t KafkaPipeline::InFlight() const {
+  if (exactly_once()) return transaction_ ? static_cast<std::size_t>(transaction_->consumed) : 0;
+  return offsets_.in_flight();
+}
+
+void KafkaPipeline::Dispatch(rd_kafka_message_t* message) {
+  if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) spdlog::warn("consumer: {}", rd_kafka_message_errstr(message));
+    rd_kafka_message_destroy(message);
     return;
   }
-  if (exactly_once() && !JoinTransaction(message)) return;
-  ++stats_.consumed;
+  held_bytes_ += message->len;
+  held_.push_back(message);
+}
+
+void KafkaPipeline::DispatchHeld() {
+  while (!held_.empty()) {
+    if (exactly_once()) {
+      std::lock_guard lock(mutex_);
+      if (!fatal_.empty()) return;
+      if (!transaction_) {
+        auto begun = BeginTransaction(producer_.get());
+        if (!begun) {
+          fatal_ = begun.failure().reason;
+          return;
+        }
+        transaction_.emplace();
+      }
+    }
+    const std::size_t bytes = held_.front()->len;
+    if (!workers_->TryPush(held_.front())) return;
+    held_.pop_front();
+    held_bytes_ -= bytes;
+  }
+}
+
+void KafkaPipeline::ApplyBackpressure() {
+  const int unacknowledged = rd_kafka_outq_len(producer_.get());
+  if (!paused_ && (held_bytes_ > kMaxHeldBytes || unacknowledged > kMaxUnacknowledgedOutputs || rebalance_pending_)) {
+    SetPaused(true);
+  } else if (paused_ && held_bytes_ <= kMaxHeldBytes / 2 && unacknowledged <= kMaxUnacknowledgedOutputs / 2 &&
+             !rebalance_pending_) {
+    SetPaused(false);
+  }
+}
+
+void KafkaPipeline::SetPaused(bool paused) {
+  rd_kafka_topic_partition_list_t* assignment = nullptr;
+  rd_kafka_resp_err_t error = rd_kafka_assignment(consumer_.get(), &assignment);
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::warn("cannot read the assignment to {} it: {}", paused ? "pause" : "resume", rd_kafka_err2str(error));
+    return;
+  }
+  KafkaPartitionList partitions(assignment);
+  error = paused ? rd_kafka_pause_partitions(consumer_.get(), partitions.get())
+                 : rd_kafka_resume_partitions(consumer_.get(), partitions.get());
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::warn("cannot {} consumption: {}", paused ? "pause" : "resume", rd_kafka_err2str(error));
+    return;
+  }
+  paused_ = paused;
+}
+
+void KafkaPipeline::Handle(std::size_t worker, const rd_kafka_message_t& message) {
+  {
+    std::lock_guard lock(mutex_);
+    if (transaction_) {
+      transaction_->first_offsets.try_emplace(message.partition, message.offset);
+      transaction_->positions[message.partition] = message.offset + 1;
+      ++transaction_->consumed;
+    }
+    ++stats_.consumed;
+  }
   auto format = FormatOverride(message);
   if (!format) {
     DeadLetter(message, format.failure());
     return;
   }
   std::string_view value(static_cast<const char*>(message.payload), message.len);
-  auto events = processor_.Process(value, format.value());
+  auto events = transforms_[worker](value, format.value());
   if (!events) {
     DeadLetter(message, events.failure());
     return;
   }
-  if (transaction_) transaction_->events += events.value().size();
-  else offsets_.Consumed(message.partition, message.offset, static_cast<int>(events.value().size()));
+  {
+    std::lock_guard lock(mutex_);
+    if (transaction_) {
+      transaction_->events += events.value().size();
+    } else {
+      offsets_.Consumed(message.partition, message.offset, static_cast<int>(events.value().size()));
+    }
+    stats_.events_produced += events.value().size();
+  }
   for (const EncodedEvent& event : events.value()) {
-    const std::string& topic =
-        event.kind == EventKind::kMention ? config_.mention_topic : config_.output_topic;
+    const std::string& topic = event.kind == EventKind::kMention ? config_.mention_topic : config_.output_topic;
     Produce(topic, event.key, event.value, message.partition, message.offset, nullptr);
-    ++stats_.events_produced;
   }
 }
 
 void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure& failure) {
   metrics_.DeadLetter(failure.stage);
-  ++stats_.dead_letters;
-  if (transaction_) ++transaction_->dead_letters;
-  else offsets_.Consumed(message.partition, message.offset, 1);
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.dead_letters;
+    if (transaction_) {
+      ++transaction_->dead_letters;
+    } else {
+      offsets_.Consumed(message.partition, message.offset, 1);
+    }
+  }
 
   const std::string source_topic = rd_kafka_topic_name(message.rkt);
   const std::string source_partition = std::to_string(message.partition);
@@ -209,7 +366,11 @@ void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure&
 
 void KafkaPipeline::Produce(const std::string& topic, const std::string& key, const std::string& value,
                             int32_t partition, int64_t offset, rd_kafka_headers_t* headers) {
-  auto* tag = new DeliveryTag{partition, offset, generations_[partition]};
+  DeliveryTag* tag = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    tag = new DeliveryTag{partition, offset, generations_[partition]};
+  }
   rd_kafka_resp_err_t error;
   // A full local queue is backpressure, not failure: serve delivery reports until there is room.
   while ((error = rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
@@ -223,105 +384,128 @@ void KafkaPipeline::Produce(const std::string& topic, const std::string& key, co
     spdlog::error("produce to '{}' failed: {}", topic, rd_kafka_err2str(error));
     if (headers != nullptr) rd_kafka_headers_destroy(headers);  // ownership passes only on success
     delete tag;
+    metrics_.DeliveryFailed();
+    std::lock_guard lock(mutex_);
     if (transaction_) transaction_->produce_failed = true;
     offsets_.Failed(partition, offset);
     ++stats_.delivery_failures;
-    metrics_.DeliveryFailed();
   }
 }
 
 void KafkaPipeline::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
   auto* pipeline = static_cast<KafkaPipeline*>(opaque);
   std::unique_ptr<DeliveryTag> tag(static_cast<DeliveryTag*>(message->_private));
+  if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // Exactly-once: the failure aborts the transaction, which is logged once, with its cause.
+    if (!pipeline->exactly_once()) {
+      spdlog::error("delivery to '{}' failed: {}; input offset {}@{} will not be committed",
+                    rd_kafka_topic_name(message->rkt), rd_kafka_err2str(message->err), tag->partition, tag->offset);
+    }
+    pipeline->metrics_.DeliveryFailed();
+  }
+  std::lock_guard lock(pipeline->mutex_);
   if (tag->generation != pipeline->generations_[tag->partition]) return;  // revoked since
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     pipeline->offsets_.Acknowledged(tag->partition, tag->offset);
     ++pipeline->stats_.delivered;
+  } else {
+    pipeline->offsets_.Failed(tag->partition, tag->offset);
+    ++pipeline->stats_.delivery_failures;
+  }
+}
+
+bool KafkaPipeline::Commit(CommitMode mode) {
+  if (exactly_once()) return EndTransaction();
+  std::map<int32_t, int64_t> committable;
+  {
+    std::lock_guard lock(mutex_);
+    committable = offsets_.Committable();
+  }
+  if (committable.empty()) return true;
+  // Asynchronous in the loop: a synchronous commit would wait behind the connection's long-poll fetch.
+  rd_kafka_resp_err_t error = rd_kafka_commit(
+      consumer_.get(), PartitionList(config_.input_topic, committable).get(), mode == CommitMode::kAsync);
+  if (mode == CommitMode::kSync) Committed(error, committable);
+  return error == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+void KafkaPipeline::Committed(rd_kafka_resp_err_t error, const std::map<int32_t, int64_t>& offsets) {
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::warn("offset commit {} failed: {}; will retry", OffsetsText(offsets), rd_kafka_err2str(error));
+    // Work done before the group settles could not be committed either, and would be done twice.
+    if (error == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || error == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION) {
+      rebalance_pending_ = true;
+    }
     return;
   }
-  spdlog::error("delivery to '{}' failed: {}; input offset {}@{} will not be committed",
-                rd_kafka_topic_name(message->rkt), rd_kafka_err2str(message->err), tag->partition, tag->offset);
-  pipeline->offsets_.Failed(tag->partition, tag->offset);
-  ++pipeline->stats_.delivery_failures;
-  pipeline->metrics_.DeliveryFailed();
-}
-
-bool KafkaPipeline::Commit() {
-  if (exactly_once()) return EndTransaction();
-  auto committable = offsets_.Committable();
-  if (committable.empty()) return true;
-  KafkaPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(committable.size())));
-  for (const auto& [partition, offset] : committable) {
-    rd_kafka_topic_partition_list_add(list.get(), config_.input_topic.c_str(), partition)->offset = offset;
-  }
-  rd_kafka_resp_err_t error = rd_kafka_commit(consumer_.get(), list.get(), 0);
-  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    spdlog::warn("offset commit {} failed: {}; will retry", OffsetsText(committable), rd_kafka_err2str(error));
-    return false;
-  }
-  offsets_.MarkCommitted(committable);
+  std::lock_guard lock(mutex_);
+  offsets_.MarkCommitted(offsets);
   ++stats_.commits;
-  return true;
 }
 
-std::size_t KafkaPipeline::InFlight() const {
-  if (exactly_once()) return transaction_ ? static_cast<std::size_t>(transaction_->consumed) : 0;
-  return offsets_.in_flight();
-}
-
-bool KafkaPipeline::JoinTransaction(const rd_kafka_message_t& message) {
-  if (!transaction_) {
-    auto begun = BeginTransaction(producer_.get());
-    if (!begun) {
-      fatal_ = begun.failure().reason;
-      return false;
-    }
-    transaction_.emplace();
+void KafkaPipeline::OnCommit(rd_kafka_t*, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t* offsets,
+                             void* opaque) {
+  std::map<int32_t, int64_t> committed;
+  for (int i = 0; offsets != nullptr && i < offsets->cnt; ++i) {
+    committed[offsets->elems[i].partition] = offsets->elems[i].offset;
   }
-  transaction_->first_offsets.try_emplace(message.partition, message.offset);
-  transaction_->positions[message.partition] = message.offset + 1;
-  ++transaction_->consumed;
-  return true;
+  // RD_KAFKA_RESP_ERR__NO_OFFSET: there was nothing to commit.
+  if (error != RD_KAFKA_RESP_ERR__NO_OFFSET) static_cast<KafkaPipeline*>(opaque)->Committed(error, committed);
 }
 
 bool KafkaPipeline::EndTransaction() {
-  if (!transaction_) return true;
-  const TransactionEnd end =
-      transaction_->produce_failed
-          ? AbortTransaction(producer_.get(), "an output could not be produced", kTransactionTimeout)
-          : CommitTransaction(producer_.get(), consumer_.get(), config_.input_topic, transaction_->positions,
-                              kTransactionTimeout);
-  switch (end.outcome) {
-    case TransactionEnd::Outcome::kCommitted:
-      ++stats_.transactions;
-      ++stats_.commits;
-      break;
-    case TransactionEnd::Outcome::kAborted:
-      ++stats_.aborted_transactions;
-      stats_.consumed -= transaction_->consumed;
-      stats_.events_produced -= transaction_->events;
-      stats_.dead_letters -= transaction_->dead_letters;
-      stats_.events_aborted += transaction_->events;
-      Rewind(transaction_->first_offsets);
-      break;
-    case TransactionEnd::Outcome::kFatal:
-      fatal_ = "exactly-once delivery cannot continue: " + end.reason;
-      spdlog::critical("{}", fatal_);
-      break;
+  // Every dispatched message must be handled and produced before its position can commit.
+  const bool idle = !workers_ || workers_->WaitIdle(Clock::now() + kTransactionTimeout);
+  OpenTransaction transaction;
+  {
+    std::lock_guard lock(mutex_);
+    if (!transaction_) return true;
+    transaction = std::move(*transaction_);
+    transaction_.reset();
   }
-  transaction_.reset();
+  const TransactionEnd end =
+      transaction.produce_failed || !idle
+          ? AbortTransaction(producer_.get(), idle ? "an output could not be produced" : "workers did not finish",
+                             kTransactionTimeout)
+          : CommitTransaction(producer_.get(), consumer_.get(), config_.input_topic, transaction.positions,
+                              kTransactionTimeout);
+  {
+    std::lock_guard lock(mutex_);
+    switch (end.outcome) {
+      case TransactionEnd::Outcome::kCommitted:
+        ++stats_.transactions;
+        ++stats_.commits;
+        break;
+      case TransactionEnd::Outcome::kAborted:
+        ++stats_.aborted_transactions;
+        stats_.consumed -= transaction.consumed;
+        stats_.events_produced -= transaction.events;
+        stats_.dead_letters -= transaction.dead_letters;
+        stats_.events_aborted += transaction.events;
+        break;
+      case TransactionEnd::Outcome::kFatal:
+        fatal_ = "exactly-once delivery cannot continue: " + end.reason;
+        spdlog::critical("{}", fatal_);
+        break;
+    }
+  }
+  if (end.outcome == TransactionEnd::Outcome::kAborted) Rewind(transaction.first_offsets);
   return end.outcome == TransactionEnd::Outcome::kCommitted;
 }
 
 void KafkaPipeline::Rewind(const std::map<int32_t, int64_t>& first_offsets) {
+  // Polled messages beyond the rewind point would otherwise be handled ahead of their predecessors.
+  std::erase_if(held_, [&](rd_kafka_message_t* message) {
+    if (first_offsets.count(message->partition) == 0) return false;
+    held_bytes_ -= message->len;
+    rd_kafka_message_destroy(message);
+    return true;
+  });
   // The aborted batch's first offsets are where the committed positions stand.
-  KafkaPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(first_offsets.size())));
-  for (const auto& [partition, offset] : first_offsets) {
-    rd_kafka_topic_partition_list_add(list.get(), config_.input_topic.c_str(), partition)->offset = offset;
-  }
+  KafkaPartitionList list = PartitionList(config_.input_topic, first_offsets);
   std::string problem;
-  if (rd_kafka_error_t* error =
-          rd_kafka_seek_partitions(consumer_.get(), list.get(), static_cast<int>(kTransactionTimeout.count() * 1000))) {
+  if (rd_kafka_error_t* error = rd_kafka_seek_partitions(
+          consumer_.get(), list.get(), static_cast<int>(std::chrono::milliseconds(kTransactionTimeout).count()))) {
     problem = rd_kafka_error_string(error);
     rd_kafka_error_destroy(error);
   }
@@ -329,7 +513,10 @@ void KafkaPipeline::Rewind(const std::map<int32_t, int64_t>& first_offsets) {
     if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) problem = rd_kafka_err2str(list->elems[i].err);
   }
   // Carrying on from where the consumer stands would skip the aborted batch's inputs.
-  if (!problem.empty()) fatal_ = "cannot rewind to " + OffsetsText(first_offsets) + " after an abort: " + problem;
+  if (!problem.empty()) {
+    std::lock_guard lock(mutex_);
+    fatal_ = "cannot rewind to " + OffsetsText(first_offsets) + " after an abort: " + problem;
+  }
 }
 
 void KafkaPipeline::OnRebalance(rd_kafka_t* consumer, rd_kafka_resp_err_t reason,
@@ -347,26 +534,46 @@ void KafkaPipeline::OnRebalance(rd_kafka_t* consumer, rd_kafka_resp_err_t reason
 }
 
 void KafkaPipeline::Assign(rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
+  rebalance_pending_ = false;
   if (cooperative) {
     if (rd_kafka_error_t* error = rd_kafka_incremental_assign(consumer_.get(), partitions)) {
       spdlog::error("incremental assign of {} partitions failed: {}", partitions->cnt, rd_kafka_error_string(error));
       rd_kafka_error_destroy(error);
       return;
     }
-    stats_.assigned_partitions += static_cast<std::size_t>(partitions->cnt);
   } else {
     rd_kafka_resp_err_t error = rd_kafka_assign(consumer_.get(), partitions);
     if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
       spdlog::error("assign of {} partitions failed: {}", partitions->cnt, rd_kafka_err2str(error));
       return;
     }
-    stats_.assigned_partitions = static_cast<std::size_t>(partitions->cnt);
+  }
+  // New partitions join a paused consumption paused.
+  if (paused_) {
+    rd_kafka_resp_err_t error = rd_kafka_pause_partitions(consumer_.get(), partitions);
+    if (error != RD_KAFKA_RESP_ERR_NO_ERROR) spdlog::warn("cannot pause new partitions: {}", rd_kafka_err2str(error));
+  }
+  {
+    std::lock_guard lock(mutex_);
+    stats_.assigned_partitions =
+        (cooperative ? stats_.assigned_partitions : 0) + static_cast<std::size_t>(partitions->cnt);
   }
   spdlog::info("assigned {} partitions of '{}' ({} rebalance)", partitions->cnt, config_.input_topic,
                cooperative ? "cooperative" : "eager");
 }
 
 void KafkaPipeline::Revoke(rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
+  rebalance_pending_ = false;
+  std::set<int32_t> revoked;
+  for (int i = 0; i < partitions->cnt; ++i) revoked.insert(partitions->elems[i].partition);
+  // Work not started is dropped: uncommitted, the next owner consumes it.
+  std::erase_if(held_, [&](rd_kafka_message_t* message) {
+    if (revoked.count(message->partition) == 0) return false;
+    held_bytes_ -= message->len;
+    rd_kafka_message_destroy(message);
+    return true;
+  });
+  if (workers_) workers_->Drop(revoked);
   // A lost assignment (session timed out) belongs to another member already: committing would fail.
   if (!rd_kafka_assignment_lost(consumer_.get())) {
     rd_kafka_resp_err_t error =
@@ -375,22 +582,26 @@ void KafkaPipeline::Revoke(rd_kafka_topic_partition_list_t* partitions, bool coo
       spdlog::warn("revoke: {} outputs still unacknowledged ({}); their inputs go to the next owner again",
                    rd_kafka_outq_len(producer_.get()), rd_kafka_err2str(error));
     }
-    Commit();
+    Commit(CommitMode::kSync);
   }
-  for (int i = 0; i < partitions->cnt; ++i) {
-    offsets_.Forget(partitions->elems[i].partition);
-    ++generations_[partitions->elems[i].partition];
+  {
+    std::lock_guard lock(mutex_);
+    for (int32_t partition : revoked) {
+      offsets_.Forget(partition);
+      ++generations_[partition];
+    }
+    stats_.assigned_partitions = cooperative ? stats_.assigned_partitions - std::min(stats_.assigned_partitions,
+                                                                                      revoked.size())
+                                             : 0;
   }
   if (cooperative) {
     if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_.get(), partitions)) {
       spdlog::error("incremental unassign failed: {}", rd_kafka_error_string(error));
       rd_kafka_error_destroy(error);
     }
-    stats_.assigned_partitions -= std::min(stats_.assigned_partitions, static_cast<std::size_t>(partitions->cnt));
   } else {
     rd_kafka_resp_err_t error = rd_kafka_assign(consumer_.get(), nullptr);
     if (error != RD_KAFKA_RESP_ERR_NO_ERROR) spdlog::error("unassign failed: {}", rd_kafka_err2str(error));
-    stats_.assigned_partitions = 0;
   }
   spdlog::info("revoked {} partitions of '{}'", partitions->cnt, config_.input_topic);
 }

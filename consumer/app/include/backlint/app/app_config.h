@@ -18,6 +18,7 @@ struct AppConfig {
   EventFormat output_format = EventFormat::kProtobuf;
   std::string metrics_listen = "0.0.0.0:9464";
   LinkExtractor::Options extract;  // the `extract:` section
+  unsigned workers = 0;            // threads processing pages; 0: one per core
 };
 
 // Defaults, then the file. Failure.stage is "config"; the reason starts with "path:line:column: ".
