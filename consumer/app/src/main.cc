@@ -9,14 +9,27 @@
 #include <spdlog/spdlog.h>
 
 #include "backlint/app/app_config.h"
+#include "backlint/app/config_check.h"
 #include "backlint/app/demo_mode.h"
 #include "backlint/pipeline/processor_setup.h"
 #include "backlint/app/run_mode.h"
 #include "backlint/app/score_mode.h"
 
+extern char** environ;
+
 namespace {
 
 std::atomic<bool> stop_requested{false};
+
+backlint::Environment ProcessEnvironment() {
+  backlint::Environment variables;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto equals = text.find('=');
+    if (equals != std::string_view::npos) variables.emplace_back(text.substr(0, equals), text.substr(equals + 1));
+  }
+  return variables;
+}
 
 void RequestStop(int) { stop_requested.store(true); }
 
@@ -94,16 +107,24 @@ int main(int argc, char** argv) {
   CLI::App* rules_check = rules->add_subcommand("check", "Validate a rule file");
   rules_check->add_option("file", check_path, "Rule file")->required();
 
+  CLI::App* config_command = app.add_subcommand("config", "Work with configuration files");
+  config_command->require_subcommand(1);
+  std::string config_check_path;
+  CLI::App* config_check = config_command->add_subcommand(
+      "check", "Validate a configuration file (with BACKLINT_* variables) and print the effective "
+               "configuration, secrets masked");
+  config_check->add_option("file", config_check_path, "YAML configuration file")->required();
+
   CLI11_PARSE(app, argc, argv);
 
   if (*run) {
-    auto config = config_path.empty() ? backlint::Result<backlint::AppConfig>(backlint::AppConfig{})
-                                      : backlint::LoadAppConfig(config_path);
+    // The file, then BACKLINT_* environment variables, then run's defaults, then the flags below.
+    auto config = backlint::LoadAppConfig(config_path, ProcessEnvironment());
     if (!config) {
       std::cerr << config.failure().reason << "\n";
       return 2;
     }
-    config.value().publish.consumer_properties.try_emplace("group.id", "backlint");
+    backlint::ApplyRunDefaults(config.value());
     if (!brokers.empty()) kafka_properties.insert(kafka_properties.begin(), "bootstrap.servers=" + brokers);
     for (const std::string& property : kafka_properties) {
       auto applied = backlint::ApplyKafkaProperty(config.value(), property);
@@ -119,5 +140,6 @@ int main(int argc, char** argv) {
   if (*score) return backlint::RunScore(score_options, std::cin, std::cout, std::cerr);
   if (*demo) return backlint::RunDemo(demo_options, stop_requested, std::cout);
   if (*rules_check) return CheckRules(check_path);
+  if (*config_check) return backlint::CheckConfig(config_check_path, ProcessEnvironment(), std::cout, std::cerr);
   return 2;
 }

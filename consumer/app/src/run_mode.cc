@@ -14,7 +14,7 @@ namespace backlint {
 int RunKafka(const AppConfig& config, const std::atomic<bool>& stop) {
   auto registry = std::make_shared<prometheus::Registry>();
   PipelineMetrics metrics(*registry);
-  auto server = MetricsServer::Start(config.metrics_listen, registry);
+  auto server = MetricsServer::Start(config.metrics_listen, registry, [&metrics] { return metrics.ready(); });
   if (!server) {
     spdlog::error("{}", server.failure().reason);
     return kExitSetupFailed;

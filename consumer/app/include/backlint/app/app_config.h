@@ -2,6 +2,8 @@
 // The `run` mode's configuration: one YAML file, then command-line overrides.
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "backlint/decode/page_decoder.h"
 #include "backlint/encode/event_encoder.h"
@@ -21,8 +23,18 @@ struct AppConfig {
   unsigned workers = 0;            // threads processing pages; 0: one per core
 };
 
-// Defaults, then the file. Failure.stage is "config"; the reason starts with "path:line:column: ".
-Result<AppConfig> LoadAppConfig(const std::string& path);
+// Environment variables as (name, value) pairs: the process's, or a test's.
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+// Defaults, then the file (none when `path` is empty), then the BACKLINT_* variables of `environment`:
+// BACKLINT_<SETTING> for a top-level setting (BACKLINT_INPUT_TOPIC=pages, BACKLINT_COMMIT_INTERVAL_MS=500)
+// and BACKLINT_KAFKA_<PROPERTY> for a librdkafka property, '_' read as '.' (BACKLINT_KAFKA_SASL_PASSWORD,
+// BACKLINT_KAFKA_CONSUMER_GROUP_ID for one client). Other BACKLINT_ variables are errors. Failure.stage is
+// "config"; the reason starts with "path:line:column: " or "environment variable NAME: ".
+Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& environment = {});
+
+// What `run` assumes when neither file, environment nor flags say: group.id=backlint.
+void ApplyRunDefaults(AppConfig& config);
 
 // "name=value" for both Kafka clients, as kcat's -X; "consumer.name=value" / "producer.name=value" for one.
 Result<bool> ApplyKafkaProperty(AppConfig& config, std::string_view assignment);
