@@ -222,5 +222,28 @@ TEST_F(KafkaPipelineTest, RequestErrorsAndABrokerOutageLoseNothing) {
   EXPECT_EQ(testing::CountByEventId(events.value()).size(), static_cast<std::size_t>(kCount));
 }
 
+TEST_F(KafkaPipelineTest, ReportsReadinessProcessingTimeAndLagToTheMetrics) {
+  constexpr int kCount = 20;
+  ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, testing::OneBacklinkPages(0, kCount), 10000).ok());
+  auto samples = [&](const std::string& name) {
+    for (const prometheus::MetricFamily& family : registry_.Collect()) {
+      if (family.name == name) return family.metric;
+    }
+    return std::vector<prometheus::ClientMetric>{};
+  };
+  EXPECT_FALSE(metrics_.ready());
+  testing::GroupMember member(bed_.config, metrics_);
+  ASSERT_TRUE(testing::WaitFor([&] { return metrics_.ready(); }));
+  ASSERT_TRUE(testing::WaitFor([&] { return member.consumed() >= kCount && member.settled(); }));
+  // Both partitions consumed to their end: one lag series each, at zero.
+  ASSERT_TRUE(testing::WaitFor([&] { return samples("backlint_consumer_lag_messages").size() == 2u; }));
+  for (const prometheus::ClientMetric& lag : samples("backlint_consumer_lag_messages")) EXPECT_EQ(lag.gauge.value, 0);
+  ASSERT_EQ(samples("backlint_page_processing_seconds").size(), 1u);
+  EXPECT_EQ(samples("backlint_page_processing_seconds")[0].histogram.sample_count, static_cast<uint64_t>(kCount));
+  ASSERT_TRUE(member.Stop().ok());
+  EXPECT_FALSE(metrics_.ready());
+  EXPECT_TRUE(samples("backlint_consumer_lag_messages").empty());  // revoked partitions are forgotten
+}
+
 }  // namespace
 }  // namespace backlint

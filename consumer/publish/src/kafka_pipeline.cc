@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -31,6 +32,7 @@ constexpr std::size_t kWorkerQueueCapacity = 64;
 constexpr std::size_t kMaxHeldBytes = 16 << 20;
 constexpr int kMaxUnacknowledgedOutputs = 20000;
 constexpr const char* kFormatHeader = "backlint.format";
+constexpr std::chrono::milliseconds kCommitRetryBackoff{200};
 
 // The input format the message's `backlint.format` header names; nullopt (the configured default)
 // without the header. An unknown name is a decode failure that names the header.
@@ -179,13 +181,17 @@ Result<PublishStats> KafkaPipeline::Run(const std::function<bool(const PublishSt
     DispatchHeld();
     rd_kafka_poll(producer_.get(), 0);  // serves delivery reports
     ApplyBackpressure();
+    metrics_.SetInFlight(stats.in_flight);
+    metrics_.SetProducerQueueDepth(static_cast<std::size_t>(rd_kafka_outq_len(producer_.get())));
     if (Clock::now() - last_commit >= config_.commit_interval) {
       Commit(CommitMode::kAsync);
+      ReportLag();
       last_commit = Clock::now();
     }
   }
 
   const auto deadline = Clock::now() + config_.shutdown_timeout;
+  metrics_.SetReady(false);
   std::string fatal;
   {
     std::lock_guard lock(mutex_);
@@ -218,7 +224,13 @@ std::string KafkaPipeline::Shutdown(Clock::time_point deadline) {
     problems += std::string("flush: ") + rd_kafka_err2str(error) + " (" +
                 std::to_string(rd_kafka_outq_len(producer_.get())) + " messages undelivered); ";
   }
-  if (!Commit(CommitMode::kSync)) problems += "final commit failed; ";
+  // A coordinator that is moving or reconnecting answers again within moments: retry until the deadline.
+  bool committed = Commit(CommitMode::kSync);
+  while (!committed && Clock::now() + kCommitRetryBackoff < deadline) {
+    std::this_thread::sleep_for(kCommitRetryBackoff);
+    committed = Commit(CommitMode::kSync);
+  }
+  if (!committed) problems += "final commit failed; ";
   error = rd_kafka_consumer_close(consumer_.get());
   if (error != RD_KAFKA_RESP_ERR_NO_ERROR) problems += std::string("close: ") + rd_kafka_err2str(error) + "; ";
   std::lock_guard lock(mutex_);
@@ -238,6 +250,25 @@ PublishStats KafkaPipeline::Snapshot() {
 std::size_t KafkaPipeline::InFlight() const {
   if (exactly_once()) return transaction_ ? static_cast<std::size_t>(transaction_->consumed) : 0;
   return offsets_.in_flight();
+}
+
+void KafkaPipeline::ReportLag() {
+  rd_kafka_topic_partition_list_t* assignment = nullptr;
+  if (rd_kafka_assignment(consumer_.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  KafkaPartitionList partitions(assignment);
+  if (rd_kafka_position(consumer_.get(), partitions.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  for (int i = 0; i < partitions->cnt; ++i) {
+    const rd_kafka_topic_partition_t& partition = partitions->elems[i];
+    int64_t low = 0;
+    int64_t high = 0;
+    // Cached from fetch responses: no broker round trip, so the cost stays bounded.
+    if (partition.offset < 0 || rd_kafka_get_watermark_offsets(consumer_.get(), partition.topic, partition.partition,
+                                                               &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0) {
+      continue;  // nothing consumed or fetched yet: the lag is not known
+    }
+    metrics_.SetConsumerLag(partition.partition, std::max<int64_t>(0, high - partition.offset));
+  }
 }
 
 void KafkaPipeline::Dispatch(rd_kafka_message_t* message) {
@@ -273,10 +304,9 @@ void KafkaPipeline::DispatchHeld() {
 
 void KafkaPipeline::ApplyBackpressure() {
   const int unacknowledged = rd_kafka_outq_len(producer_.get());
-  if (!paused_ && (held_bytes_ > kMaxHeldBytes || unacknowledged > kMaxUnacknowledgedOutputs || rebalance_pending_)) {
+  if (!paused_ && (held_bytes_ > kMaxHeldBytes || unacknowledged > kMaxUnacknowledgedOutputs)) {
     SetPaused(true);
-  } else if (paused_ && held_bytes_ <= kMaxHeldBytes / 2 && unacknowledged <= kMaxUnacknowledgedOutputs / 2 &&
-             !rebalance_pending_) {
+  } else if (paused_ && held_bytes_ <= kMaxHeldBytes / 2 && unacknowledged <= kMaxUnacknowledgedOutputs / 2) {
     SetPaused(false);
   }
 }
@@ -299,6 +329,7 @@ void KafkaPipeline::SetPaused(bool paused) {
 }
 
 void KafkaPipeline::Handle(std::size_t worker, const rd_kafka_message_t& message) {
+  const auto started = Clock::now();
   {
     std::lock_guard lock(mutex_);
     if (transaction_) {
@@ -332,10 +363,11 @@ void KafkaPipeline::Handle(std::size_t worker, const rd_kafka_message_t& message
     const std::string& topic = event.kind == EventKind::kMention ? config_.mention_topic : config_.output_topic;
     Produce(topic, event.key, event.value, message.partition, message.offset, nullptr);
   }
+  metrics_.ObserveProcessingSeconds(std::chrono::duration<double>(Clock::now() - started).count());
 }
 
 void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure& failure) {
-  metrics_.DeadLetter(failure.stage);
+  metrics_.DeadLetter(failure);
   {
     std::lock_guard lock(mutex_);
     ++stats_.dead_letters;
@@ -432,10 +464,6 @@ bool KafkaPipeline::Commit(CommitMode mode) {
 void KafkaPipeline::Committed(rd_kafka_resp_err_t error, const std::map<int32_t, int64_t>& offsets) {
   if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
     spdlog::warn("offset commit {} failed: {}; will retry", OffsetsText(offsets), rd_kafka_err2str(error));
-    // Work done before the group settles could not be committed either, and would be done twice.
-    if (error == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || error == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION) {
-      rebalance_pending_ = true;
-    }
     return;
   }
   std::lock_guard lock(mutex_);
@@ -534,7 +562,6 @@ void KafkaPipeline::OnRebalance(rd_kafka_t* consumer, rd_kafka_resp_err_t reason
 }
 
 void KafkaPipeline::Assign(rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
-  rebalance_pending_ = false;
   if (cooperative) {
     if (rd_kafka_error_t* error = rd_kafka_incremental_assign(consumer_.get(), partitions)) {
       spdlog::error("incremental assign of {} partitions failed: {}", partitions->cnt, rd_kafka_error_string(error));
@@ -557,13 +584,13 @@ void KafkaPipeline::Assign(rd_kafka_topic_partition_list_t* partitions, bool coo
     std::lock_guard lock(mutex_);
     stats_.assigned_partitions =
         (cooperative ? stats_.assigned_partitions : 0) + static_cast<std::size_t>(partitions->cnt);
+    metrics_.SetReady(stats_.assigned_partitions > 0);
   }
   spdlog::info("assigned {} partitions of '{}' ({} rebalance)", partitions->cnt, config_.input_topic,
                cooperative ? "cooperative" : "eager");
 }
 
 void KafkaPipeline::Revoke(rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
-  rebalance_pending_ = false;
   std::set<int32_t> revoked;
   for (int i = 0; i < partitions->cnt; ++i) revoked.insert(partitions->elems[i].partition);
   // Work not started is dropped: uncommitted, the next owner consumes it.
@@ -589,10 +616,12 @@ void KafkaPipeline::Revoke(rd_kafka_topic_partition_list_t* partitions, bool coo
     for (int32_t partition : revoked) {
       offsets_.Forget(partition);
       ++generations_[partition];
+      metrics_.ForgetPartition(partition);
     }
     stats_.assigned_partitions = cooperative ? stats_.assigned_partitions - std::min(stats_.assigned_partitions,
                                                                                       revoked.size())
                                              : 0;
+    metrics_.SetReady(stats_.assigned_partitions > 0);
   }
   if (cooperative) {
     if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_.get(), partitions)) {

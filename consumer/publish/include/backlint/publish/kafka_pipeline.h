@@ -110,6 +110,7 @@ class KafkaPipeline {
   void Rewind(const std::map<int32_t, int64_t>& first_offsets);
   std::string Shutdown(std::chrono::steady_clock::time_point deadline);
   PublishStats Snapshot();
+  void ReportLag();  // consumer lag per assigned partition, to the metrics
 
   // Worker side.
   void Handle(std::size_t worker, const rd_kafka_message_t& message);
@@ -137,8 +138,6 @@ class KafkaPipeline {
   std::deque<rd_kafka_message_t*> held_;  // polled, waiting for room in a worker queue (owned)
   std::size_t held_bytes_ = 0;           // their payload
   bool paused_ = false;
-  // A commit was refused because the group is rebalancing: consumption pauses until the new assignment.
-  bool rebalance_pending_ = false;
 
   // Shared by the poll loop, the workers and delivery reports.
   std::mutex mutex_;
