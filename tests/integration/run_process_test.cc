@@ -87,7 +87,10 @@ class RunProcessTest : public ::testing::Test {
   void ProduceWithKcat(int pages) {
     const std::string input = ::testing::TempDir() + "/run-process-pages.jsonl";
     std::ofstream file(input);
-    for (const std::string& page : testing::OneBacklinkPages(0, pages)) file << page << "\n";
+    for (std::string page : testing::OneBacklinkPages(0, pages)) {
+      page.replace(page.find(".example.org"), 12, ".org");  // siteN.org: a registrable domain, so a key, per page
+      file << page << "\n";
+    }
     file.close();
     Kcat(bed_, "-P -t " + bed_.config.input_topic + " -l " + input);
   }
@@ -137,8 +140,9 @@ TEST_F(RunProcessTest, SigtermDrainsCommitsAndExitsClean) {
 }
 
 TEST_F(RunProcessTest, SigkillMidBatchThenRestartLosesNothing) {
-  // The mock cluster keeps about 5 MB per partition and deletes older records: the JSON events of 4,000
-  // pages (all keyed example.org, so one partition) stay under it.
+  // Enough pages that the kill comes mid-stream. The mock cluster keeps about 5 MB per partition and
+  // deletes older records: each page links to a site of its own, so the events spread over both output
+  // partitions and stay under it, redelivered ones included.
   constexpr int kPages = 4000;
   ProduceWithKcat(kPages);
   {
