@@ -131,8 +131,8 @@ TEST_F(AppConfigTest, UnknownSettingIsReportedAtItsKeyWithTheKnownNames) {
   const std::string reason = LoadError("input_topic: a\noutput_topic: b\n  \n  # c\nimput_topic: typo\n");
   EXPECT_EQ(reason, At(5, 1) +
                         "unknown setting 'imput_topic' (known: commit_interval_ms, dead_letter_topic, "
-                        "extract, input_format, input_topic, kafka, mention_topic, metrics_listen, "
-                        "output_format, output_topic, rules, rules_reload_interval_ms, shutdown_timeout_ms)");
+                        "delivery, extract, input_format, input_topic, kafka, mention_topic, metrics_listen, "
+                        "output_format, output_topic, rules, rules_reload_interval_ms, shutdown_timeout_ms, workers)");
 }
 
 TEST_F(AppConfigTest, SettingWrittenTwiceIsRejectedAtItsSecondKey) {
@@ -188,6 +188,22 @@ TEST_F(AppConfigTest, UnknownInputFormatNamesTheValue) {
 
 TEST_F(AppConfigTest, UnknownOutputFormatNamesTheValue) {
   EXPECT_THAT(LoadError("\noutput_format: avro\n"), AllOf(StartsWith(At(2, 16)), HasSubstr("'avro'")));
+}
+
+TEST_F(AppConfigTest, DeliveryIsAtLeastOnceUnlessSet) {
+  EXPECT_EQ(LoadOk("input_topic: a\n").publish.delivery, DeliveryGuarantee::kAtLeastOnce);
+  EXPECT_EQ(LoadOk("delivery: exactly_once\n").publish.delivery, DeliveryGuarantee::kExactlyOnce);
+}
+
+TEST_F(AppConfigTest, UnknownDeliveryGuaranteeNamesTheValueAndTheChoices) {
+  EXPECT_EQ(LoadError("\ndelivery: at_most_once\n"),
+            At(2, 11) + "unknown delivery guarantee 'at_most_once' (expected at_least_once or exactly_once)");
+}
+
+TEST_F(AppConfigTest, WorkersArePositiveAndDefaultToOnePerCore) {
+  EXPECT_EQ(LoadOk("input_topic: a\n").workers, 0u);
+  EXPECT_EQ(LoadOk("workers: 3\n").workers, 3u);
+  EXPECT_EQ(LoadError("\nworkers: 0\n"), At(2, 10) + "'workers' must be a positive number of worker threads");
 }
 
 TEST_F(AppConfigTest, TopLevelMustBeAMap) {

@@ -82,6 +82,7 @@ TEST_F(ConfigCheckTest, ValidConfigurationPrintsTheEffectiveOneWithSecretsMasked
 TEST_F(ConfigCheckTest, EffectiveConfigurationLoadsBackToTheSameSettings) {
   auto original = LoadAppConfig(Write(
       "input_format: wat\noutput_format: json\nmetrics_listen: 127.0.0.1:9999\nshutdown_timeout_ms: 1234\n"
+      "delivery: exactly_once\nworkers: 3\n"
       "extract:\n  subdomains_are_internal: false\n  limits: {max_links: 7}\n"
       "  watch: {domains: [example.com], brands: [Example Corp], only_watched: true}\n"
       "kafka:\n  linger.ms: 5\n  consumer: {group.id: g}\n"));
@@ -97,6 +98,8 @@ TEST_F(ConfigCheckTest, EffectiveConfigurationLoadsBackToTheSameSettings) {
   EXPECT_EQ(b.publish.input_topic, a.publish.input_topic);
   EXPECT_EQ(b.publish.shutdown_timeout, a.publish.shutdown_timeout);
   EXPECT_EQ(b.publish.commit_interval, a.publish.commit_interval);
+  EXPECT_EQ(b.publish.delivery, a.publish.delivery);
+  EXPECT_EQ(b.workers, a.workers);
   EXPECT_EQ(b.publish.consumer_properties, a.publish.consumer_properties);
   EXPECT_EQ(b.publish.producer_properties, a.publish.producer_properties);
   EXPECT_EQ(b.extract.subdomains_are_internal, a.extract.subdomains_are_internal);

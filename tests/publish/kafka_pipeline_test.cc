@@ -1,6 +1,7 @@
 #include "backlint/publish/kafka_pipeline.h"
 
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -174,20 +175,19 @@ TEST_F(KafkaPipelineTest, DoesNotCommitOffsetsWhoseOutputWasNotAcknowledged) {
   const std::vector<std::string> pages = {kPages[0], kPages[2]};
   ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, pages, 10000).ok());
   std::vector<rd_kafka_resp_err_t> refusals(50, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
-  rd_kafka_mock_push_request_errors_array(bed_.cluster->get(), /*Produce*/ 0, refusals.size(), refusals.data());
+  rd_kafka_mock_push_request_errors_array(bed_.cluster->get(), testing::kProduceApi, refusals.size(), refusals.data());
   {
     auto pipeline = KafkaPipeline::Create(bed_.config, *processor_, metrics_);
     ASSERT_TRUE(pipeline.ok()) << pipeline.failure().reason;
     auto stats = RunUntilSettled(*pipeline.value(), pages.size());
-    ASSERT_TRUE(stats.ok()) << stats.failure().reason;
-    EXPECT_EQ(stats.value().consumed, 2u);
-    EXPECT_EQ(stats.value().delivered, 0u);
-    EXPECT_EQ(stats.value().delivery_failures, 3u);  // two events and one dead letter
+    ASSERT_FALSE(stats.ok());  // the shutdown says the inputs stay uncommitted
+    EXPECT_EQ(stats.failure().reason,
+              "unclean shutdown: 3 outputs not delivered (their inputs stay uncommitted); ");  // 2 events, 1 dead letter
   }
   EXPECT_EQ(TotalCommitted(), 0u);
 
   // At-least-once: once the brokers accept writes again, the next instance of the group gets the same pages again, and this time commits them.
-  rd_kafka_mock_clear_request_errors(bed_.cluster->get(), /*Produce*/ 0);
+  rd_kafka_mock_clear_request_errors(bed_.cluster->get(), testing::kProduceApi);
   auto retry = KafkaPipeline::Create(bed_.config, *processor_, metrics_);
   ASSERT_TRUE(retry.ok()) << retry.failure().reason;
   auto stats = RunUntilSettled(*retry.value(), pages.size());
@@ -195,6 +195,54 @@ TEST_F(KafkaPipelineTest, DoesNotCommitOffsetsWhoseOutputWasNotAcknowledged) {
   EXPECT_EQ(stats.value().consumed, 2u);
   EXPECT_EQ(stats.value().delivery_failures, 0u);
   EXPECT_EQ(TotalCommitted(), 2u);
+}
+
+TEST_F(KafkaPipelineTest, RequestErrorsAndABrokerOutageLoseNothing) {
+  constexpr int kCount = 300;
+  ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, testing::OneBacklinkPages(0, kCount), 10000).ok());
+  rd_kafka_mock_cluster_t* cluster = bed_.cluster->get();
+  rd_kafka_mock_push_request_errors(cluster, testing::kProduceApi, 3, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+                                    RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
+  rd_kafka_mock_push_request_errors(cluster, testing::kFetchApi, 2, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+                                    RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT);
+  rd_kafka_mock_push_request_errors(cluster, testing::kOffsetCommitApi, 2, RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE,
+                                    RD_KAFKA_RESP_ERR_NOT_COORDINATOR);
+
+  testing::GroupMember member(bed_.config, metrics_);
+  ASSERT_TRUE(testing::WaitFor([&] { return member.consumed() >= kCount / 2; }));
+  ASSERT_EQ(rd_kafka_mock_broker_set_down(cluster, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_EQ(rd_kafka_mock_broker_set_up(cluster, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_TRUE(testing::WaitFor([&] { return TotalCommitted() == kCount; })) << "committed " << TotalCommitted();
+  auto stats = member.Stop();
+  ASSERT_TRUE(stats.ok()) << stats.failure().reason;
+
+  auto events = ReadWholeTopic(bed_.brokers, bed_.config.output_topic, testing::kTestPartitions, 30000);
+  ASSERT_TRUE(events.ok()) << events.failure().reason;
+  EXPECT_EQ(testing::CountByEventId(events.value()).size(), static_cast<std::size_t>(kCount));
+}
+
+TEST_F(KafkaPipelineTest, ReportsReadinessProcessingTimeAndLagToTheMetrics) {
+  constexpr int kCount = 20;
+  ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, testing::OneBacklinkPages(0, kCount), 10000).ok());
+  auto samples = [&](const std::string& name) {
+    for (const prometheus::MetricFamily& family : registry_.Collect()) {
+      if (family.name == name) return family.metric;
+    }
+    return std::vector<prometheus::ClientMetric>{};
+  };
+  EXPECT_FALSE(metrics_.ready());
+  testing::GroupMember member(bed_.config, metrics_);
+  ASSERT_TRUE(testing::WaitFor([&] { return metrics_.ready(); }));
+  ASSERT_TRUE(testing::WaitFor([&] { return member.consumed() >= kCount && member.settled(); }));
+  // Both partitions consumed to their end: one lag series each, at zero.
+  ASSERT_TRUE(testing::WaitFor([&] { return samples("backlint_consumer_lag_messages").size() == 2u; }));
+  for (const prometheus::ClientMetric& lag : samples("backlint_consumer_lag_messages")) EXPECT_EQ(lag.gauge.value, 0);
+  ASSERT_EQ(samples("backlint_page_processing_seconds").size(), 1u);
+  EXPECT_EQ(samples("backlint_page_processing_seconds")[0].histogram.sample_count, static_cast<uint64_t>(kCount));
+  ASSERT_TRUE(member.Stop().ok());
+  EXPECT_FALSE(metrics_.ready());
+  EXPECT_TRUE(samples("backlint_consumer_lag_messages").empty());  // revoked partitions are forgotten
 }
 
 }  // namespace

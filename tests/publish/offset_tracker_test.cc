@@ -84,5 +84,17 @@ TEST(OffsetTrackerTest, AcknowledgementsForUnknownOffsetsAreIgnored) {
   EXPECT_EQ(tracker.in_flight(), 1u);
 }
 
+TEST(OffsetTrackerTest, ForgottenPartitionOffersNothingAndIgnoresLateAcknowledgements) {
+  OffsetTracker tracker;
+  tracker.Consumed(0, 1, 0);
+  tracker.Consumed(0, 2, 1);
+  tracker.Consumed(1, 5, 0);
+  tracker.Forget(0);
+  EXPECT_EQ(tracker.in_flight(), 0u);
+  EXPECT_EQ(tracker.Committable(), (Offsets{{1, 6}}));
+  tracker.Acknowledged(0, 2);
+  EXPECT_EQ(tracker.Committable(), (Offsets{{1, 6}}));
+}
+
 }  // namespace
 }  // namespace backlint

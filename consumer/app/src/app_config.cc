@@ -32,10 +32,11 @@ Result<std::string> Scalar(const std::string& path, const std::string& key, cons
   return node.Scalar();
 }
 
-Result<int> Milliseconds(const std::string& path, const std::string& key, const YAML::Node& node) {
+// `what` completes "must be a positive ...".
+Result<int> Positive(const std::string& path, const std::string& key, const YAML::Node& node, const char* what) {
   int value = 0;
   if (!node.IsScalar() || !YAML::convert<int>::decode(node, value) || value <= 0) {
-    return ConfigError(path, node, "'" + key + "' must be a positive number of milliseconds");
+    return ConfigError(path, node, "'" + key + "' must be a positive " + what);
   }
   return value;
 }
@@ -208,7 +209,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& envi
   };
   auto duration_setting = [&](std::chrono::milliseconds& target) -> Setter {
     return [&, target_ptr = &target](const std::string& key, const YAML::Node& node) -> Result<bool> {
-      auto value = Milliseconds(path, key, node);
+      auto value = Positive(path, key, node, "number of milliseconds");
       if (!value) return value.failure();
       *target_ptr = std::chrono::milliseconds(value.value());
       return true;
@@ -240,6 +241,14 @@ Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& envi
       {"kafka", [&](const std::string&, const YAML::Node& node) { return LoadKafkaSection(path, node, config); }},
       {"extract",
        [&](const std::string&, const YAML::Node& node) { return LoadExtractSection(path, node, config); }},
+      {"delivery", parsed_setting(ParseDeliveryGuarantee, config.publish.delivery)},
+      {"workers",
+       [&](const std::string& key, const YAML::Node& node) -> Result<bool> {
+         auto value = Positive(path, key, node, "number of worker threads");
+         if (!value) return value.failure();
+         config.workers = static_cast<unsigned>(value.value());
+         return true;
+       }},
   };
   auto applied = ApplySettings(path, root, "", settings);
   if (!applied) return applied.failure();

@@ -65,6 +65,13 @@ std::string EffectiveConfigYaml(const AppConfig& config) {
   out << YAML::Key << "metrics_listen" << YAML::Value << config.metrics_listen;
   out << YAML::Key << "commit_interval_ms" << YAML::Value << config.publish.commit_interval.count();
   out << YAML::Key << "shutdown_timeout_ms" << YAML::Value << config.publish.shutdown_timeout.count();
+  out << YAML::Key << "delivery" << YAML::Value
+      << FormatName(config.publish.delivery, ParseDeliveryGuarantee, {"at_least_once", "exactly_once"});
+  if (config.workers == 0) {
+    out << YAML::Newline << YAML::Comment("workers: unset, so one per core");
+  } else {
+    out << YAML::Key << "workers" << YAML::Value << config.workers;
+  }
   out << YAML::Key << "extract" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "subdomains_are_internal" << YAML::Value << extract.subdomains_are_internal;
   out << YAML::Key << "limits" << YAML::Value << YAML::BeginMap;

@@ -1,5 +1,8 @@
 #include "backlint/app/run_mode.h"
 
+#include <algorithm>
+#include <thread>
+
 #include <spdlog/spdlog.h>
 
 #include "backlint/pipeline/processor_setup.h"
@@ -16,21 +19,34 @@ int RunKafka(const AppConfig& config, const std::atomic<bool>& stop) {
   auto server = MetricsServer::Start(config.metrics_listen, registry, [&metrics] { return metrics.ready(); });
   if (!server) {
     spdlog::error("{}", server.failure().reason);
-    return 1;
+    return kExitSetupFailed;
   }
-  auto processor = MakePageProcessor(config.rules_path, config.output_format, metrics, config.input_format,
-                                     config.extract);
-  if (!processor) {
-    spdlog::error("{}", processor.failure().reason);
-    return 1;
+  // One processor per worker: a PageProcessor is not shared between threads.
+  const unsigned workers = config.workers > 0 ? config.workers : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::unique_ptr<PageProcessor>> processors;
+  std::vector<PageTransform> transforms;
+  for (unsigned i = 0; i < workers; ++i) {
+    auto processor = MakePageProcessor(config.rules_path, config.output_format, metrics, config.input_format,
+                                       config.extract);
+    if (!processor) {
+      spdlog::error("{}", processor.failure().reason);
+      return kExitSetupFailed;
+    }
+    transforms.emplace_back([raw = processor.value().get()](std::string_view message,
+                                                            std::optional<InputFormat> format) {
+      return raw->Process(message, format);
+    });
+    processors.push_back(std::move(processor).value());
   }
-  auto pipeline = KafkaPipeline::Create(config.publish, *processor.value(), metrics);
+  auto pipeline = KafkaPipeline::Create(config.publish, std::move(transforms), metrics);
   if (!pipeline) {
     spdlog::error("{}", pipeline.failure().reason);
-    return 1;
+    return kExitSetupFailed;
   }
-  spdlog::info("consuming '{}' -> '{}' (dead letters: '{}'), metrics on port {}", config.publish.input_topic,
-               config.publish.output_topic, config.publish.dead_letter_topic, server.value()->port());
+  spdlog::info("consuming '{}' -> '{}' (dead letters: '{}') with {} workers, {} delivery, metrics on port {}",
+               config.publish.input_topic, config.publish.output_topic, config.publish.dead_letter_topic, workers,
+               config.publish.delivery == DeliveryGuarantee::kExactlyOnce ? "exactly-once" : "at-least-once",
+               server.value()->port());
   ProgressLog progress(std::chrono::seconds(30));
   // Reloading on the consumer thread, between messages, keeps the swap trivially ordered with scoring;
   // loading and compiling a rule file takes milliseconds.
@@ -42,12 +58,11 @@ int RunKafka(const AppConfig& config, const std::atomic<bool>& stop) {
   });
   if (!stats) {
     spdlog::error("{}", stats.failure().reason);
-    return 1;
+    return stats.failure().stage == "fatal" ? kExitFatal : kExitUnclean;
   }
-  spdlog::info("stopped cleanly: {} pages, {} backlink events, {} dead letters, {} delivery failures",
-               stats.value().consumed, stats.value().events_produced, stats.value().dead_letters,
-               stats.value().delivery_failures);
-  return stats.value().delivery_failures == 0 ? 0 : 1;
+  spdlog::info("stopped cleanly: {} pages, {} backlink events, {} dead letters, {} commits", stats.value().consumed,
+               stats.value().events_produced, stats.value().dead_letters, stats.value().commits);
+  return kExitClean;
 }
 
 }  // namespace backlint

@@ -38,4 +38,15 @@ void OffsetTracker::MarkCommitted(const std::map<int32_t, int64_t>& committed) {
   }
 }
 
+void OffsetTracker::Forget(int32_t partition) {
+  auto it = pending_.find(partition);
+  if (it != pending_.end()) {
+    for (const auto& [offset, pending] : it->second) {
+      if (pending.outputs > 0) --in_flight_;
+    }
+    pending_.erase(it);
+  }
+  committable_.erase(partition);
+}
+
 }  // namespace backlint

@@ -22,6 +22,7 @@ struct AppConfig {
   EventFormat output_format = EventFormat::kProtobuf;
   std::string metrics_listen = "0.0.0.0:9464";
   LinkExtractor::Options extract;  // the `extract:` section
+  unsigned workers = 0;            // threads processing pages; 0: one per core
 };
 
 // Environment variables as (name, value) pairs: the process's, or a test's.

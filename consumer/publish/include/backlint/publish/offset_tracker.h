@@ -22,6 +22,10 @@ class OffsetTracker {
   // The brokers accepted this commit; a failed commit is simply offered again by Committable().
   void MarkCommitted(const std::map<int32_t, int64_t>& committed);
 
+  // The partition was revoked: its pending offsets and uncommitted position are no longer this
+  // process's to commit.
+  void Forget(int32_t partition);
+
   // Consumed messages whose outputs are not all settled (acknowledged or failed).
   std::size_t in_flight() const { return in_flight_; }
 
