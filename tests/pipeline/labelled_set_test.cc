@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -153,6 +154,11 @@ class Scorecard {
     // With nothing labelled nothing was missed: 1.
     double recall() const {
       return labelled == 0 ? 1.0 : static_cast<double>(true_positives) / labelled;
+    }
+    bool operator==(const Counts&) const = default;
+    friend void PrintTo(const Counts& c, std::ostream* os) {
+      *os << "{labelled " << c.labelled << ", TP " << c.true_positives << ", FP " << c.false_positives << ", FN "
+          << c.false_negatives << "}";
     }
   };
 
@@ -290,26 +296,16 @@ TEST(LabelledSetHarnessTest, CountsPerCategoryAndComputesPrecisionAndRecall) {
   scorecard.Add(0, 0);                          // clean, right
   EXPECT_EQ(scorecard.backlinks(), 5);
   EXPECT_EQ(scorecard.clean(), 2);
-  const Scorecard::Counts& paid = scorecard.counts(0);
-  EXPECT_EQ(paid.labelled, 2);
-  EXPECT_EQ(paid.true_positives, 2);
-  EXPECT_EQ(paid.false_positives, 0);
-  EXPECT_EQ(paid.false_negatives, 0);
-  EXPECT_DOUBLE_EQ(paid.precision(), 1.0);
-  EXPECT_DOUBLE_EQ(paid.recall(), 1.0);
-  const Scorecard::Counts& forced = scorecard.counts(1);
-  EXPECT_EQ(forced.labelled, 1);
-  EXPECT_EQ(forced.true_positives, 0);
-  EXPECT_EQ(forced.false_positives, 1);
-  EXPECT_EQ(forced.false_negatives, 1);
-  EXPECT_DOUBLE_EQ(forced.precision(), 0.0);
-  EXPECT_DOUBLE_EQ(forced.recall(), 0.0);
-  const Scorecard::Counts& spammy = scorecard.counts(2);
-  EXPECT_EQ(spammy.labelled, 1);
-  EXPECT_EQ(spammy.true_positives, 1);
-  EXPECT_EQ(spammy.false_positives, 1);
-  EXPECT_DOUBLE_EQ(spammy.precision(), 0.5);
-  EXPECT_DOUBLE_EQ(spammy.recall(), 1.0);
+  using Counts = Scorecard::Counts;  // labelled, TP, FP, FN
+  EXPECT_EQ(scorecard.counts(0), (Counts{2, 2, 0, 0}));
+  EXPECT_EQ(scorecard.counts(1), (Counts{1, 0, 1, 1}));
+  EXPECT_EQ(scorecard.counts(2), (Counts{1, 1, 1, 0}));
+  EXPECT_DOUBLE_EQ(scorecard.counts(0).precision(), 1.0);
+  EXPECT_DOUBLE_EQ(scorecard.counts(0).recall(), 1.0);
+  EXPECT_DOUBLE_EQ(scorecard.counts(1).precision(), 0.0);
+  EXPECT_DOUBLE_EQ(scorecard.counts(1).recall(), 0.0);
+  EXPECT_DOUBLE_EQ(scorecard.counts(2).precision(), 0.5);
+  EXPECT_DOUBLE_EQ(scorecard.counts(2).recall(), 1.0);
   EXPECT_THAT(scorecard.Table(3), HasSubstr("spammy                 1     1     1     0      0.500    1.000"));
 }
 
