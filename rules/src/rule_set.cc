@@ -134,6 +134,7 @@ int AnchorTargetEcho(const Subject& subject);
 int LinkRunLength(const Subject& subject);
 int LinkRunDomains(const Subject& subject);
 int RelevanceOf(const Subject& subject);
+int TargetPageLinks(const Subject& subject);
 
 const FieldSpec kFields[] = {
     {"target.url", &LinkText<&Link::url>},
@@ -180,6 +181,7 @@ const FieldSpec kFields[] = {
     {"link_run.length", IntGetter{&LinkRunLength}},
     {"link_run.domains", IntGetter{&LinkRunDomains}},
     {"relevance", IntGetter{&RelevanceOf}},
+    {"target.page_links", IntGetter{&TargetPageLinks}},
 };
 
 template <typename... Visitors>
@@ -409,12 +411,13 @@ class PageEvaluation {
         anchor_repeats_(links.size()),
         run_length_(links.size()),
         run_domains_(links.size()),
-        neighbour_prefix_(neighbour_predicates) {
+        neighbour_caches_(neighbour_predicates) {
     const TopicalRelevance relevance(page);
     std::unordered_map<std::string, int, StringHash, std::equal_to<>> anchors;
     for (size_t i = 0; i < links.size(); ++i) {
       if (!links[i].is_backlink) continue;
       relevance_[i] = relevance.Of(links[i]);
+      ++domain_links_[links[i].registrable_domain];
       if (links[i].anchor_kind == AnchorKind::kText) ++anchors[NormaliseText(links[i].anchor_text)];
     }
     for (size_t i = 0; i < links.size(); ++i) {
@@ -432,21 +435,31 @@ class PageEvaluation {
   int run_length(size_t index) const { return run_length_[index]; }
   int run_domains(size_t index) const { return run_domains_[index]; }
 
-  // How many backlinks other than the one at `index`, within `within` positions of it, pass `test`. The
-  // test runs once per backlink and page (cached in `slot`), so the count costs O(1) per link.
-  int CountNeighbours(size_t slot, const Test& test, size_t index, int within) const {
-    std::vector<int>& prefix = neighbour_prefix_[slot];
-    if (prefix.empty()) {
-      prefix.assign(links_.size() + 1, 0);
+  // How many backlinks other than the one at `index` pass `test`: those within `within` positions of it,
+  // or, when `within` is nullopt, those to the same registrable domain. The test runs once per backlink and
+  // page (cached in `slot`), so the count costs O(1) per link.
+  int CountNeighbours(size_t slot, const Test& test, size_t index, std::optional<int> within) const {
+    NeighbourCache& cache = neighbour_caches_[slot];
+    if (cache.prefix.empty()) {
+      cache.prefix.assign(links_.size() + 1, 0);
       for (size_t i = 0; i < links_.size(); ++i) {
-        prefix[i + 1] = prefix[i] + (links_[i].is_backlink && test(SubjectAt(i)) ? 1 : 0);
+        const bool passes = links_[i].is_backlink && test(SubjectAt(i));
+        cache.prefix[i + 1] = cache.prefix[i] + (passes ? 1 : 0);
+        if (passes) ++cache.by_domain[links_[i].registrable_domain];
       }
     }
-    const size_t low = index > static_cast<size_t>(within) ? index - within : 0;
-    const size_t high = std::min(links_.size() - 1, index + within);
-    const int self = prefix[index + 1] - prefix[index];
-    return prefix[high + 1] - prefix[low] - self;
+    const int self = cache.prefix[index + 1] - cache.prefix[index];
+    if (!within) {
+      const auto found = cache.by_domain.find(links_[index].registrable_domain);
+      return (found == cache.by_domain.end() ? 0 : found->second) - self;
+    }
+    const size_t low = index > static_cast<size_t>(*within) ? index - *within : 0;
+    const size_t high = std::min(links_.size() - 1, index + *within);
+    return cache.prefix[high + 1] - cache.prefix[low] - self;
   }
+
+  // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
+  int domain_links(size_t index) const { return domain_links_.find(links_[index].registrable_domain)->second; }
 
  private:
   // A run is a maximal sequence of consecutive backlinks, each after the first at most kRunGapChars of
@@ -474,13 +487,19 @@ class PageEvaluation {
   const PageFacts& page_;
   std::span<const Link> links_;
   std::vector<int> relevance_, anchor_repeats_, run_length_, run_domains_;  // per link, 0 for internal ones
-  mutable std::vector<std::vector<int>> neighbour_prefix_;  // per slot; empty until first asked
+  std::unordered_map<std::string_view, int> domain_links_;  // backlinks per registrable domain
+  struct NeighbourCache {
+    std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass; empty until first asked
+    std::unordered_map<std::string_view, int> by_domain;  // backlinks that pass, per registrable domain
+  };
+  mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
 };
 
 int AnchorRepeats(const Subject& subject) { return subject.evaluation.anchor_repeats(subject.index); }
 int LinkRunLength(const Subject& subject) { return subject.evaluation.run_length(subject.index); }
 int LinkRunDomains(const Subject& subject) { return subject.evaluation.run_domains(subject.index); }
 int RelevanceOf(const Subject& subject) { return subject.evaluation.relevance(subject.index); }
+int TargetPageLinks(const Subject& subject) { return subject.evaluation.domain_links(subject.index); }
 
 int AnchorWords(const Subject& subject) {
   const std::string words = WordKey(subject.link.anchor_text);
@@ -639,7 +658,7 @@ const FieldSpec* FindField(std::string_view name) {
   return field == std::end(kFields) ? nullptr : field;
 }
 
-constexpr std::string_view kTopLevelKeys[] = {"name", "scoring", "lists", "trust", "rules"};
+constexpr std::string_view kTopLevelKeys[] = {"name", "scoring", "lists", "predicates", "trust", "rules"};
 constexpr std::string_view kTrustKeys[] = {"allow", "block"};
 constexpr std::string_view kTrustEntryKeys[] = {"list", "reason"};
 constexpr std::string_view kScoringKeys[] = {"start", "suspicious_below", "toxic_below"};
@@ -651,8 +670,9 @@ constexpr std::string_view kCombinators[] = {"all", "any", "not"};
 constexpr std::string_view kOperators[] = {"equals", "contains", "in_list", "greater_than", "less_than", "matches"};
 constexpr std::string_view kPredicateKeys[] = {"field",     "equals",     "contains", "in_list", "match",
                                                "matches",   "greater_than", "less_than", "all",    "any",
-                                               "not",       "neighbours", "within",   "at_least"};
-constexpr std::string_view kNeighboursKeys[] = {"neighbours", "within", "at_least"};
+                                               "not",       "neighbours", "within",   "at_least", "same_target",
+                                               "predicate"};
+constexpr std::string_view kNeighboursKeys[] = {"neighbours", "within", "same_target", "at_least"};
 constexpr std::string_view kMatchModes[] = {"exact", "word", "prefix", "suffix"};
 constexpr std::string_view kPredicateExample = "{field: rel, contains: sponsored} or {all: [...]}";
 
@@ -674,6 +694,7 @@ class Compiler {
     if (auto scoring = Find(root, "scoring")) ReadScoring(scoring->value, file.compiled);
     if (auto lists = Find(root, "lists")) ReadLists(lists->value);
     if (auto trust = Find(root, "trust")) ReadTrust(trust->value, file.compiled);
+    if (auto predicates = Find(root, "predicates")) ReadPredicates(predicates->value);
     const Entry rules = Require(root, "rules", "the rule file");
     if (!rules.value.IsSequence()) {
       rules.Fail(Cat("'rules' must be a list of rules, got ", Describe(rules.value)));
@@ -796,9 +817,41 @@ class Compiler {
     return list->second;
   }
 
+  // predicates: {name: P, ...}: named predicates that rules use as {predicate: name}. Each is compiled
+  // where it is used, so a mistake in one is reported even if no rule uses it.
+  void ReadPredicates(const YAML::Node& predicates) {
+    ExpectMap(predicates, "'predicates'", "{keyword_anchor: {field: anchor.text, in_list: money_keywords}}");
+    ForEachEntry(predicates, "'predicates'", [&](const Entry& entry) {
+      predicates_.emplace(entry.key.Scalar(), entry.value);
+    });
+    for (const auto& [name, predicate] : predicates_) CompileNamed(name, predicate);
+  }
+
+  Test CompileNamed(const std::string& name, const YAML::Node& predicate) {
+    if (!expanding_.insert(name).second) Fail(predicate, Cat("predicate '", name, "' uses itself"));
+    Test test = CompilePredicate(predicate);
+    expanding_.erase(name);
+    return test;
+  }
+
+  Test CompileReference(const YAML::Node& predicate, const Entry& reference) {
+    if (predicate.size() != 1) Fail(reference.key, "'predicate' must be the only key of its predicate");
+    const std::string name = ReadString(reference);
+    const auto found = predicates_.find(name);
+    if (found == predicates_.end()) {
+      std::vector<std::string_view> names;
+      for (const auto& [defined, node] : predicates_) names.push_back(defined);
+      reference.Fail(Cat("unknown predicate '", name, "'; ",
+                         names.empty() ? "no predicates are defined under 'predicates'"
+                                       : Cat("defined predicates: ", Join(names))));
+    }
+    return CompileNamed(name, found->second);
+  }
+
   Test CompilePredicate(const YAML::Node& predicate) {
     ExpectMap(predicate, "a predicate", kPredicateExample);
     CheckKeys(predicate, "a predicate", kPredicateKeys);
+    if (auto reference = Find(predicate, "predicate")) return CompileReference(predicate, *reference);
     if (auto neighbours = Find(predicate, "neighbours")) return CompileNeighbours(predicate, *neighbours);
     for (std::string_view combinator : kCombinators) {
       if (auto entry = Find(predicate, combinator)) {
@@ -843,13 +896,23 @@ class Compiler {
     return CompileBound(*field, *operation);
   }
 
-  // {neighbours: P, within: N, at_least: K}: P holds for at least K other backlinks within N positions.
+  // {neighbours: P, within: N, at_least: K}: P holds for at least K other backlinks within N positions;
+  // {neighbours: P, same_target: true, at_least: K}: ... of the backlinks to the same registrable domain.
   Test CompileNeighbours(const YAML::Node& predicate, const Entry& neighbours) {
     CheckKeys(predicate, "a neighbours predicate", kNeighboursKeys);
-    const Entry within = Require(predicate, "within", "a neighbours predicate");
+    const std::optional<Entry> within = Find(predicate, "within");
+    const std::optional<Entry> same_target = Find(predicate, "same_target");
+    if (within.has_value() == same_target.has_value()) {
+      Fail(predicate, "a neighbours predicate needs exactly one of 'within: N' (positions) and 'same_target: true'");
+    }
+    std::optional<int> distance;
+    if (within) {
+      distance = ReadInt(*within);
+      if (*distance < 1) within->Fail(Cat("'within' must be at least 1, got ", std::to_string(*distance)));
+    } else if (!ReadBool(*same_target)) {
+      same_target->Fail("'same_target' must be true; use 'within: N' to count by position");
+    }
     const Entry at_least = Require(predicate, "at_least", "a neighbours predicate");
-    const int distance = ReadInt(within);
-    if (distance < 1) within.Fail(Cat("'within' must be at least 1, got ", std::to_string(distance)));
     const int count = ReadInt(at_least);
     if (count < 1) at_least.Fail(Cat("'at_least' must be at least 1, got ", std::to_string(count)));
     const size_t slot = neighbour_predicates_++;
@@ -1038,6 +1101,8 @@ class Compiler {
   std::map<std::string, std::vector<std::string>> lists_;  // name -> normalised entries
   std::map<std::string, int> rule_lines_;                  // rule id -> line it was defined on
   size_t neighbour_predicates_ = 0;
+  std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
+  std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
 };
 
 std::string HexDigest(std::string_view bytes) {

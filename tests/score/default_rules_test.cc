@@ -156,8 +156,11 @@ TEST_F(DefaultRulesTest, DisclosureNearTheLinkInSeveralLanguages) {
     const Score score = Evaluate(link);
     EXPECT_THAT(FiredIds(score), ElementsAre("paid.disclosed-in-text-without-rel")) << snippet;
     EXPECT_EQ(score.verdict, Verdict::kSuspicious) << snippet;
+    // Declared nofollow: still a paid link, listed with a low weight, and the verdict stays clean.
     link.rel = {"nofollow"};
-    EXPECT_THAT(Evaluate(link).flags, IsEmpty()) << snippet;
+    const Score declared = Evaluate(link);
+    EXPECT_THAT(FiredIds(declared), ElementsAre("paid.nofollow-paid-link")) << snippet;
+    EXPECT_EQ(declared.verdict, Verdict::kClean) << snippet;
   }
 }
 
@@ -165,15 +168,17 @@ TEST_F(DefaultRulesTest, AffiliateNetworksAndParameters) {
   const Link network = LinkTo("https://www.awin1.com/cread.php?awinmid=1&awinaffid=2&p=https%3A%2F%2Fshop.example",
                               "www.awin1.com", "awin1.com", "these boots");
   const Score by_network = Evaluate(network);
-  EXPECT_THAT(FiredIds(by_network), Contains("paid.affiliate-network-without-rel"));
-  EXPECT_EQ(FlagOf(by_network, "paid.affiliate-network-without-rel")->evidence,
-            "affiliate network awin1.com in " + network.url + ", rel=\"\"");
+  EXPECT_THAT(FiredIds(by_network), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+  EXPECT_EQ(by_network.flags[0].evidence, "affiliate/ad link " + network.url + " (rel=\"\")");
 
   const Link amazon = LinkTo("https://www.amazon.com/dp/B0C1?tag=hikeblog-20", "www.amazon.com", "amazon.com",
                              "these boots");
-  EXPECT_THAT(FiredIds(Evaluate(amazon)), ElementsAre("paid.affiliate-parameter-without-rel"));
+  EXPECT_THAT(FiredIds(Evaluate(amazon)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
   const Link generic = LinkTo("https://shop.example/boots?aff_id=991", "shop.example", "shop.example", "these boots");
-  EXPECT_THAT(FiredIds(Evaluate(generic)), ElementsAre("paid.affiliate-parameter-without-rel"));
+  EXPECT_THAT(FiredIds(Evaluate(generic)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+  const Link native_ad = LinkTo("https://offers.example/?utm_source=nativeads", "offers.example", "offers.example",
+                                "this one weird trick");
+  EXPECT_THAT(FiredIds(Evaluate(native_ad)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
 
   Link declared = amazon;
   declared.rel = {"sponsored"};
@@ -185,14 +190,17 @@ TEST_F(DefaultRulesTest, AffiliateNetworksAndParameters) {
 TEST_F(DefaultRulesTest, SponsorBlockAndSponsoredPage) {
   Link in_block = EditorialLink();
   in_block.region = Region::kSponsored;
-  EXPECT_THAT(FiredIds(Evaluate(in_block)), ElementsAre("paid.sponsor-block-without-rel"));
+  EXPECT_THAT(FiredIds(Evaluate(in_block)), ElementsAre("paid.sponsor-block"));
+  PageFacts partners_page = BlogPage();  // a "partners" block on a partners page is not an ad block
+  partners_page.url = "https://www.riverkeepers.example/about/our-partners/";
+  EXPECT_THAT(Evaluate(in_block, partners_page).flags, IsEmpty());
 
   PageFacts advertorial = BlogPage();
   advertorial.url = "https://blog.example.com/sponsored/best-boots-2024";
   EXPECT_THAT(FiredIds(Evaluate(EditorialLink(), advertorial)), ElementsAre("paid.sponsored-page-without-rel"));
 }
 
-TEST_F(DefaultRulesTest, TextLinkAdUnit) {
+TEST_F(DefaultRulesTest, TextLinkAdUnitUnderAnAdLabel) {
   std::vector<Link> unit;
   for (const char* domain : {"boots.example", "tents.example", "maps.example", "huts.example"}) {
     Link link = LinkTo(std::string("https://") + domain + "/", domain, domain, domain);
@@ -201,7 +209,7 @@ TEST_F(DefaultRulesTest, TextLinkAdUnit) {
     unit.push_back(link);
   }
   for (const Score& score : Evaluate(unit)) {
-    EXPECT_THAT(FiredIds(score), Contains("paid.text-link-ad-unit"));
+    EXPECT_THAT(FiredIds(score), Contains("paid.disclosed-in-text-without-rel"));
   }
 }
 
@@ -211,7 +219,24 @@ TEST_F(DefaultRulesTest, GuestPostWithOptimisedAnchor) {
   const Link link = LinkTo("https://boots.example/", "boots.example", "boots.example", "buy hiking boots");
   const Score score = Evaluate(link, guest);
   EXPECT_THAT(FiredIds(score), Contains("paid.advertorial-or-guest-post-keyword-anchor"));
-  EXPECT_THAT(FiredIds(score), Contains("forced_keyword.commercial-modifier-anchor"));
+  EXPECT_THAT(FiredIds(score), Contains("forced_keyword.keyword-anchor"));
+}
+
+TEST_F(DefaultRulesTest, AdvertiserLinkedSeveralTimesWithKeywordAnchors) {
+  const std::vector<Score> scores = Evaluate({
+      LinkTo("https://www.seaview.example/", "www.seaview.example", "seaview.example", "Seaview Retirement Living"),
+      LinkTo("https://www.ons.gov.uk/population", "www.ons.gov.uk", "ons.gov.uk", "Office for National Statistics"),
+      LinkTo("https://www.seaview.example/worthing", "www.seaview.example", "seaview.example",
+             "retirement flats for sale Worthing"),
+      LinkTo("https://www.seaview.example/brochure", "www.seaview.example", "seaview.example", "Request a free brochure"),
+  });
+  EXPECT_THAT(FiredIds(scores[0]), ElementsAre("paid.advertiser-linked-with-keyword-anchors"));
+  EXPECT_THAT(scores[1].flags, IsEmpty());
+  EXPECT_THAT(FiredIds(scores[2]), Contains("paid.advertiser-linked-with-keyword-anchors"));
+  EXPECT_THAT(FiredIds(scores[3]), ElementsAre("paid.advertiser-linked-with-keyword-anchors"));
+  EXPECT_EQ(scores[3].flags[0].evidence,
+            "seaview.example is linked 3 times from the page with keyword anchors (this one: \"Request a free "
+            "brochure\")");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -226,14 +251,21 @@ TEST_F(DefaultRulesTest, ExactAndPartialMoneyAnchors) {
 
   const Score partial =
       Evaluate(LinkTo("https://loans.example/", "loans.example", "loans.example", "cheap payday loans, fast approval"));
-  EXPECT_THAT(FiredIds(partial), Contains("forced_keyword.money-keyword-in-anchor"));
+  EXPECT_THAT(FiredIds(partial), Contains("forced_keyword.keyword-anchor"));
   EXPECT_THAT(FiredIds(partial), Not(Contains("forced_keyword.exact-money-anchor")));
 }
 
-TEST_F(DefaultRulesTest, CommercialModifierAnchor) {
-  const Score score = Evaluate(LinkTo("https://boots.example/", "boots.example", "boots.example", "cheap hiking boots"));
-  EXPECT_THAT(FiredIds(score), ElementsAre("forced_keyword.commercial-modifier-anchor"));
-  EXPECT_EQ(score.verdict, Verdict::kSuspicious);
+TEST_F(DefaultRulesTest, KeywordAnchorsInSeveralForms) {
+  for (const char* anchor : {"cheap hiking boots", "tanie blendery", "Familienhotel Allgäu günstig buchen",
+                             "best dog beds uk", "Web Design Leeds", "Carpet Cleaning Houston TX"}) {
+    const Score score = Evaluate(LinkTo("https://shop.example/", "shop.example", "shop.example", anchor));
+    EXPECT_THAT(FiredIds(score), Contains("forced_keyword.keyword-anchor")) << anchor;
+  }
+  for (const char* anchor : {"where locals buy their pastéis de nata", "Buy me a coffee",
+                             "OWASP best practices for HTTP security headers", "click here for trail deals"}) {
+    const Score score = Evaluate(LinkTo("https://shop.example/", "shop.example", "shop.example", anchor));
+    EXPECT_FALSE(HasCategory(score, Category::kForcedKeyword)) << anchor;
+  }
 }
 
 TEST_F(DefaultRulesTest, AnchorEchoingTheTargetDomain) {
@@ -280,11 +312,15 @@ TEST_F(DefaultRulesTest, HiddenLinkIsToxic) {
 }
 
 TEST_F(DefaultRulesTest, CommentAndForumLinks) {
-  Link link = EditorialLink();
-  link.region = Region::kComments;
-  EXPECT_THAT(FiredIds(Evaluate(link)), ElementsAre("spammy.comment-link-without-ugc"));
-  link.rel = {"ugc"};
-  EXPECT_THAT(Evaluate(link).flags, IsEmpty());
+  Link own_site = EditorialLink();  // a commenter's own, non-commercial site
+  own_site.region = Region::kComments;
+  EXPECT_THAT(Evaluate(own_site).flags, IsEmpty());
+  Link spam = LinkTo("https://loans.example/", "loans.example", "loans.example", "instant payday loans");
+  spam.region = Region::kComments;
+  EXPECT_THAT(FiredIds(Evaluate(spam)), Contains("spammy.comment-link-without-ugc"));
+  spam.rel = {"ugc"};
+  EXPECT_THAT(FiredIds(Evaluate(spam)), Not(Contains("spammy.comment-link-without-ugc")));
+  EXPECT_THAT(FiredIds(Evaluate(spam)), Contains("spammy.comment-link-commercial"));
 
   Link commenter = LinkTo("https://jerseys.example/", "jerseys.example", "jerseys.example", "Cheap NFL Jerseys");
   commenter.region = Region::kComments;
@@ -309,38 +345,50 @@ TEST_F(DefaultRulesTest, TemplateCreditWithKeywordAnchor) {
   EXPECT_THAT(Evaluate(brand).flags, IsEmpty());
 }
 
+// A page listing ten sites, two of them with keyword anchors.
+std::vector<Link> ListedSites() {
+  std::vector<Link> links;
+  for (int i = 0; i < 10; ++i) {
+    const std::string domain = "site" + std::to_string(i) + ".example";
+    links.push_back(LinkTo("https://" + domain + "/", domain, domain, i < 2 ? "Cheap Car Hire Malaga" : "Site"));
+  }
+  return links;
+}
+
 TEST_F(DefaultRulesTest, LinkFarmExchangeAndDirectoryPages) {
   PageFacts farm = BlogPage();
-  farm.external_domains = 220;
+  farm.external_domains = 10;
   farm.link_text_ratio = 0.72;
-  const Score in_farm = Evaluate(EditorialLink(), farm);
-  EXPECT_THAT(FiredIds(in_farm), ElementsAre("spammy.link-farm-page"));
-  EXPECT_EQ(in_farm.flags[0].evidence, "blog.example.com links to 220 sites and 72% of its text is links");
+  const std::vector<Score> in_farm = Evaluate(ListedSites(), farm);
+  EXPECT_THAT(FiredIds(in_farm[5]), ElementsAre("spammy.link-farm-page"));
+  EXPECT_EQ(in_farm[5].flags[0].evidence, "blog.example.com links to 10 sites and 72% of its text is links");
 
-  PageFacts exchange = BlogPage();
-  exchange.url = "https://blog.example.com/partners.html";
-  exchange.title = "Our partners";
-  exchange.external_domains = 25;
-  exchange.link_text_ratio = 0.4;
-  EXPECT_THAT(FiredIds(Evaluate(EditorialLink(), exchange)), ElementsAre("spammy.link-exchange-page"));
+  PageFacts exchange = farm;
+  exchange.url = "https://blog.example.com/link-partners.html";
+  exchange.link_text_ratio = 0.48;
+  EXPECT_THAT(FiredIds(Evaluate(ListedSites(), exchange)[5]), ElementsAre("spammy.link-exchange-page"));
 
-  PageFacts directory = BlogPage();
-  directory.url = "https://dir.example.com/travel/hiking/";
-  directory.title = "Hiking - Web Directory";
-  directory.external_domains = 30;
-  directory.link_text_ratio = 0.35;
-  EXPECT_THAT(FiredIds(Evaluate(EditorialLink(), directory)), ElementsAre("spammy.directory-or-bookmark-page"));
+  PageFacts directory = exchange;
+  directory.url = "https://dir.example.com/category/business-services/";
+  directory.title = "Business Services - Web Directory";
+  EXPECT_THAT(FiredIds(Evaluate(ListedSites(), directory)[5]), ElementsAre("spammy.directory-or-bookmark-page"));
+
+  // The same shape without keyword anchors is a curated list or a member directory.
+  std::vector<Link> members = ListedSites();
+  members[0].anchor_text = members[1].anchor_text = "Lakeland Joinery";
+  for (const Score& score : Evaluate(members, directory)) EXPECT_THAT(score.flags, IsEmpty());
 }
 
 TEST_F(DefaultRulesTest, SpamVerticalsInAnchorTargetAndContext) {
   const Score anchor = Evaluate(LinkTo("https://shop.example/", "shop.example", "shop.example", "viagra"));
-  EXPECT_THAT(FiredIds(anchor), Contains("spammy.spam-vertical-anchor"));
+  EXPECT_THAT(FiredIds(anchor), Contains("spammy.spam-vertical-link"));
   const Score target =
       Evaluate(LinkTo("https://www.bestcasinobonus.example/", "www.bestcasinobonus.example", "bestcasinobonus.example", "this"));
-  EXPECT_THAT(FiredIds(target), Contains("spammy.spam-vertical-target"));
-  Link context = EditorialLink();
-  context.snippet = "Looking for free spins? Try the Alpine Club's route guide.";
-  EXPECT_THAT(FiredIds(Evaluate(context)), ElementsAre("spammy.spam-vertical-context"));
+  EXPECT_THAT(FiredIds(target), Contains("spammy.spam-vertical-link"));
+  Link context = LinkTo("https://qpz83nxw.example/fish", "qpz83nxw.example", "qpz83nxw.example", "my page");
+  context.region = Region::kComments;
+  context.snippet = "Feeling stressed? buy xanax online no prescription, my page";
+  EXPECT_THAT(FiredIds(Evaluate(context)), ElementsAre("spammy.spam-vertical-context", "spammy.gibberish-host"));
 }
 
 TEST_F(DefaultRulesTest, RiskyHosts) {
@@ -350,8 +398,14 @@ TEST_F(DefaultRulesTest, RiskyHosts) {
               ElementsAre("spammy.ip-literal-target"));
   EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://qxkzvbt7734.example/", "qxkzvbt7734.example", "qxkzvbt7734.example", "maps"))),
               ElementsAre("spammy.gibberish-host"));
-  EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://xn--pypal-4ve.com/", "xn--pypal-4ve.com", "xn--pypal-4ve.com", "PayPal"))),
-              ElementsAre("spammy.punycode-host"));
+  EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://xn--secure-pypal-4ve.com/", "xn--secure-pypal-4ve.com",
+                                       "xn--secure-pypal-4ve.com", "PayPal"))),
+              ElementsAre("spammy.homograph-host"));
+  // An internationalised name that imitates nothing ("segelverein-möwe") is fine.
+  EXPECT_THAT(Evaluate(LinkTo("https://www.xn--segelverein-mwe-ltb.example/", "www.xn--segelverein-mwe-ltb.example",
+                              "xn--segelverein-mwe-ltb.example", "Segelverein Möwe"))
+                  .flags,
+              IsEmpty());
 }
 
 TEST_F(DefaultRulesTest, ShortenersAndOpenRedirects) {
@@ -370,19 +424,21 @@ TEST_F(DefaultRulesTest, OffTopicSpamLink) {
 }
 
 TEST_F(DefaultRulesTest, LinkChainAndBadNeighbourhood) {
+  // An editorial link in a paragraph, then a "Friends:" block: five spam links and a harmless-looking one.
   std::vector<Link> links = {EditorialLink()};
-  for (const char* anchor : {"online casino", "payday loans", "replica watches", "cheap jerseys", "buy viagra"}) {
+  for (const char* anchor : {"online casino", "cheap jerseys", "payday loans", "replica watches", "buy viagra"}) {
     const std::string domain = std::string(anchor).substr(0, std::string(anchor).find(' ')) + "-site.example";
     Link link = LinkTo("https://" + domain + "/", domain, domain, anchor);
-    link.text_chars_before = 3;
+    link.text_chars_before = links.size() == 1 ? 60 : 1;
     links.push_back(link);
   }
-  links.push_back(LinkTo("https://hut.example/", "hut.example", "hut.example", "the hut's booking page"));
+  Link harmless = LinkTo("https://travel-tips.example/", "travel-tips.example", "travel-tips.example", "travel tips");
+  harmless.text_chars_before = 1;
+  links.push_back(harmless);
   const std::vector<Score> scores = Evaluate(links);
-  for (size_t i = 1; i <= 5; ++i) EXPECT_THAT(FiredIds(scores[i]), Contains("spammy.link-chain")) << i;
-  EXPECT_THAT(FiredIds(scores[0]), Contains("spammy.bad-neighbourhood"));
-  EXPECT_THAT(FiredIds(scores[6]), Contains("spammy.bad-neighbourhood"));
-  EXPECT_THAT(FiredIds(scores[0]), Not(Contains("spammy.link-chain")));
+  for (size_t i = 1; i <= 6; ++i) EXPECT_THAT(FiredIds(scores[i]), Contains("spammy.link-chain")) << i;
+  EXPECT_THAT(FiredIds(scores[6]), ElementsAre("spammy.link-chain", "spammy.bad-neighbourhood"));
+  EXPECT_THAT(scores[0].flags, IsEmpty());
 }
 
 }  // namespace

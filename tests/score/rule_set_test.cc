@@ -376,6 +376,21 @@ TEST(PageRulesTest, NeighboursCountsOtherBacklinksWithinTheDistance) {
               ElementsAre(false, true, false, false, true, true, false));
 }
 
+TEST(PageRulesTest, SameTargetNeighboursAndTargetPageLinks) {
+  const auto page = PageWith({BacklinkTo("sponsor.example", "Sponsor"), BacklinkTo("wiki.example", "cheap tricks"),
+                              BacklinkTo("sponsor.example", "cheap sponsor deals"), BacklinkTo("sponsor.example", "brochure"),
+                              BacklinkTo("other.example", "Other")});
+  EXPECT_THAT(FiresOnPage("{field: target.page_links, equals: 3}", page), ElementsAre(true, false, true, true, false));
+  // Another link to the same site has a "cheap" anchor: true for the sponsor's other links, not for the
+  // cheap-anchored link itself (no *other* such link) nor for links to other sites.
+  EXPECT_THAT(FiresOnPage("{neighbours: {field: anchor.text, contains: cheap}, same_target: true, at_least: 1}", page),
+              ElementsAre(true, false, false, true, false));
+  EXPECT_EQ(ErrorOf(OneRuleFile("{neighbours: {field: hidden, equals: true}, within: 2, same_target: true, at_least: 1}")),
+            "test.yaml:11:11: a neighbours predicate needs exactly one of 'within: N' (positions) and 'same_target: true'");
+  EXPECT_EQ(ErrorOf(OneRuleFile("{neighbours: {field: hidden, equals: true}, same_target: false, at_least: 1}")),
+            "test.yaml:11:68: 'same_target' must be true; use 'within: N' to count by position");
+}
+
 TEST(PageRulesTest, RelevanceFieldAndScore) {
   PageFacts facts = BlogPage();
   facts.main_terms = {"hiking", "alps", "alpine", "trail", "hut", "route"};
@@ -397,6 +412,36 @@ TEST(PageRulesTest, SingleLinkEvaluateSeesOnlyThatLink) {
   const auto rules = MustParse(OneRuleFile("{field: anchor.repeats, equals: 0}"));
   ASSERT_NE(rules, nullptr);
   EXPECT_EQ(rules->Evaluate(link, BlogPage()).flags.size(), 1u);
+}
+
+TEST(NamedPredicateTest, RulesReuseANamedPredicate) {
+  const auto rules = MustParse(R"(name: t
+lists:
+  money: [cheap payday loans]
+predicates:
+  keyword_anchor: {any: [{field: anchor.text, in_list: money, match: word}, {field: anchor.text, contains: casino}]}
+  hidden_keyword: {all: [{predicate: keyword_anchor}, {field: hidden, equals: true}]}
+rules:
+  - {id: keyword, category: forced_keyword, weight: 1, when: {predicate: keyword_anchor}, evidence: x}
+  - {id: hidden, category: spammy, weight: 1, when: {predicate: hidden_keyword}, evidence: x}
+)");
+  ASSERT_NE(rules, nullptr);
+  Link link = EditorialLink();
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), IsEmpty());
+  link.anchor_text = "Cheap Payday Loans today";
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("keyword"));
+  link.hidden = true;
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("keyword", "hidden"));
+}
+
+TEST(NamedPredicateTest, Validation) {
+  EXPECT_EQ(ErrorOf("name: t\npredicates: {a: {field: hidden, equals: true}}\nrules:\n"
+                    "  - {id: r, category: paid, weight: 1, when: {predicate: b}, evidence: e}\n"),
+            "test.yaml:4:58: unknown predicate 'b'; defined predicates: a");
+  EXPECT_EQ(ErrorOf("name: t\npredicates: {a: {not: {predicate: a}}}\nrules: []\n"),
+            "test.yaml:2:17: predicate 'a' uses itself");
+  EXPECT_THAT(ErrorOf("name: t\npredicates: {a: {field: nope, equals: true}}\nrules: []\n"),
+              StartsWith("test.yaml:2:25: unknown field 'nope'"));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -526,7 +571,8 @@ rules:
 
 TEST(ValidationTest, UnknownKeysAtEveryLevel) {
   EXPECT_EQ(ErrorOf("name: t\nrule: []\n"),
-            "test.yaml:2:1: unknown key 'rule' in the rule file; allowed keys: name, scoring, lists, trust, rules");
+            "test.yaml:2:1: unknown key 'rule' in the rule file; allowed keys: name, scoring, lists, predicates, trust, "
+            "rules");
   EXPECT_EQ(
       ErrorOf("name: t\nscoring: {start: 100, toxic: 30}\nrules: []\n"),
       "test.yaml:2:23: unknown key 'toxic' in 'scoring'; allowed keys: start, suspicious_below, toxic_below");
@@ -541,7 +587,8 @@ TEST(ValidationTest, SyntaxError) {
 
 TEST(ValidationTest, EmptyFileAndWrongTopLevel) {
   EXPECT_EQ(ErrorOf(""),
-            "test.yaml:1:1: the rule file is empty; expected a map with keys name, scoring, lists, trust, rules");
+            "test.yaml:1:1: the rule file is empty; expected a map with keys name, scoring, lists, predicates, trust, "
+            "rules");
   EXPECT_EQ(ErrorOf("- a\n"),
             "test.yaml:1:1: the rule file must be a map like {name: ..., rules: [...]}, got a list");
 }
