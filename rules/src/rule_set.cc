@@ -6,7 +6,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -209,14 +208,15 @@ char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + '
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 // Letters and digits; any non-ASCII byte counts as a letter so UTF-8 words stay whole.
 bool IsWordByte(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80;
+  const auto byte = static_cast<unsigned char>(c);
+  return (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+         byte >= 0x80;
 }
 
-// Lower-cases `text`, turns every run of separator bytes into one space and trims the ends.
+// Lower-cases `text`, turns every run of separator bytes into one space and trims the ends, into `out`.
 template <typename IsSeparator>
-std::string Squeeze(std::string_view text, IsSeparator is_separator) {
-  std::string out;
-  out.reserve(text.size());
+void SqueezeInto(std::string_view text, IsSeparator is_separator, std::string& out) {
+  out.clear();
   bool pending_space = false;
   for (char c : text) {
     if (is_separator(c)) {
@@ -227,6 +227,13 @@ std::string Squeeze(std::string_view text, IsSeparator is_separator) {
     pending_space = false;
     out += Lower(c);
   }
+}
+
+template <typename IsSeparator>
+std::string Squeeze(std::string_view text, IsSeparator is_separator) {
+  std::string out;
+  out.reserve(text.size());
+  SqueezeInto(text, is_separator, out);
   return out;
 }
 
@@ -294,6 +301,7 @@ class ListMatcher {
       if (key.empty()) continue;  // punctuation only: no whole word to match
       if (mode == MatchMode::kWord) {
         max_words_ = std::max(max_words_, static_cast<size_t>(std::count(key.begin(), key.end(), ' ')) + 1);
+        first_words_.insert(key.substr(0, key.find(' ')));
       }
       entry_lengths_.push_back(key.size());
       entries_.insert(std::move(key));
@@ -303,14 +311,17 @@ class ListMatcher {
   }
 
   bool Matches(std::string_view value) const {
+    // Every link runs many list tests: normalise into a reused buffer rather than a new string each time.
+    thread_local std::string key;
+    SqueezeInto(value, mode_ == MatchMode::kWord ? [](char c) { return !IsWordByte(c); } : IsSpace, key);
     switch (mode_) {
       case MatchMode::kExact:
-        return entries_.contains(NormaliseText(value));
+        return entries_.contains(key);
       case MatchMode::kWord:
-        return ContainsWordSequence(WordKey(value));
+        return ContainsWordSequence(key);
       case MatchMode::kPrefix:
       case MatchMode::kSuffix:
-        return HasAffix(NormaliseText(value));
+        return HasAffix(key);
     }
     return false;
   }
@@ -323,7 +334,9 @@ class ListMatcher {
     const size_t longest = entry_lengths_.empty() ? 0 : entry_lengths_.back();
     for (size_t start = 0; start < words.size();) {
       size_t end = start;
-      for (size_t count = 0; count < max_words_ && end < words.size(); ++count) {
+      // Most words start no entry: one lookup rules the position out.
+      const bool starts_entry = first_words_.contains(words.substr(start, words.find(' ', start) - start));
+      for (size_t count = 0; starts_entry && count < max_words_ && end < words.size(); ++count) {
         end = std::min(words.find(' ', end + 1), words.size());
         if (end - start > longest) break;
         if (entries_.contains(words.substr(start, end - start))) return true;
@@ -346,6 +359,7 @@ class ListMatcher {
 
   MatchMode mode_;
   StringSet entries_;
+  StringSet first_words_;              // word mode: the first word of every entry
   std::vector<size_t> entry_lengths_;  // distinct, ascending
   size_t max_words_ = 0;
 };
@@ -392,6 +406,8 @@ struct RuleSet::Compiled {
   std::vector<CompiledRule> rules;  // enabled rules only, in file order
   std::vector<TrustList> allow, block;
   size_t neighbour_predicates = 0;  // each gets a per-page cache slot
+  size_t named_predicates = 0;      // each gets a per-link cache slot
+  size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
 };
 
 namespace {
@@ -404,14 +420,16 @@ constexpr int kRunGapChars = 3;
 // per-page caches of `neighbours` predicates.
 class PageEvaluation {
  public:
-  PageEvaluation(const PageFacts& page, std::span<const Link> links, size_t neighbour_predicates)
+  PageEvaluation(const PageFacts& page, std::span<const Link> links, const RuleSet::Compiled& compiled)
       : page_(page),
         links_(links),
         relevance_(links.size(), TopicalRelevance::kUnknown),
         anchor_repeats_(links.size()),
         run_length_(links.size()),
         run_domains_(links.size()),
-        neighbour_caches_(neighbour_predicates) {
+        neighbour_caches_(compiled.neighbour_predicates),
+        named_results_(compiled.named_predicates, std::vector<int8_t>(links.size(), kNotEvaluated)),
+        page_results_(compiled.page_predicates, kNotEvaluated) {
     const TopicalRelevance relevance(page);
     std::unordered_map<std::string, int, StringHash, std::equal_to<>> anchors;
     for (size_t i = 0; i < links.size(); ++i) {
@@ -458,6 +476,21 @@ class PageEvaluation {
     return cache.prefix[high + 1] - cache.prefix[low] - self;
   }
 
+  // A named predicate's result for the link at `index`: rules share named predicates, so each runs at most
+  // once per link.
+  bool NamedResult(size_t slot, const Test& test, size_t index) const {
+    int8_t& result = named_results_[slot][index];
+    if (result == kNotEvaluated) result = test(SubjectAt(index)) ? 1 : 0;
+    return result == 1;
+  }
+
+  // A test of page fields alone, evaluated once per page.
+  bool PageResult(size_t slot, const Test& test, size_t index) const {
+    int8_t& result = page_results_[slot];
+    if (result == kNotEvaluated) result = test(SubjectAt(index)) ? 1 : 0;
+    return result == 1;
+  }
+
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
   int domain_links(size_t index) const { return domain_links_.find(links_[index].registrable_domain)->second; }
 
@@ -493,6 +526,9 @@ class PageEvaluation {
     std::unordered_map<std::string_view, int> by_domain;  // backlinks that pass, per registrable domain
   };
   mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
+  static constexpr int8_t kNotEvaluated = -1;
+  mutable std::vector<std::vector<int8_t>> named_results_;  // per named predicate, per link: 1, 0 or kNotEvaluated
+  mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
 };
 
 int AnchorRepeats(const Subject& subject) { return subject.evaluation.anchor_repeats(subject.index); }
@@ -515,8 +551,11 @@ int AnchorTargetEcho(const Subject& subject) {
     if (c != ' ') joined_labels += c;
   }
   int words = 0, echoed = 0;
-  std::istringstream anchor(WordKey(subject.link.anchor_text));
-  for (std::string word; anchor >> word;) {
+  const std::string anchor = WordKey(subject.link.anchor_text);
+  for (size_t start = 0; start < anchor.size();) {
+    const size_t end = std::min(anchor.find(' ', start), anchor.size());
+    const std::string_view word = std::string_view(anchor).substr(start, end - start);
+    start = end + 1;
     if (word.size() < 3) continue;
     ++words;
     if (joined_labels.find(word) != std::string::npos) ++echoed;
@@ -701,6 +740,8 @@ class Compiler {
     }
     for (const YAML::Node& rule : rules.value) ReadRule(rule, file.compiled.rules);
     file.compiled.neighbour_predicates = neighbour_predicates_;
+    file.compiled.named_predicates = named_.size();
+    file.compiled.page_predicates = page_predicates_;
     return file;
   }
 
@@ -818,7 +859,7 @@ class Compiler {
   }
 
   // predicates: {name: P, ...}: named predicates that rules use as {predicate: name}. Each is compiled
-  // where it is used, so a mistake in one is reported even if no rule uses it.
+  // once, even if no rule uses it (so a mistake in one is reported), and its result is cached per link.
   void ReadPredicates(const YAML::Node& predicates) {
     ExpectMap(predicates, "'predicates'", "{keyword_anchor: {field: anchor.text, in_list: money_keywords}}");
     ForEachEntry(predicates, "'predicates'", [&](const Entry& entry) {
@@ -827,11 +868,18 @@ class Compiler {
     for (const auto& [name, predicate] : predicates_) CompileNamed(name, predicate);
   }
 
+  // The cached test of a named predicate, compiling it on first use.
   Test CompileNamed(const std::string& name, const YAML::Node& predicate) {
-    if (!expanding_.insert(name).second) Fail(predicate, Cat("predicate '", name, "' uses itself"));
-    Test test = CompilePredicate(predicate);
-    expanding_.erase(name);
-    return test;
+    auto compiled = named_.find(name);
+    if (compiled == named_.end()) {
+      if (!expanding_.insert(name).second) Fail(predicate, Cat("predicate '", name, "' uses itself"));
+      Test test = CompilePredicate(predicate);
+      expanding_.erase(name);
+      compiled = named_.emplace(name, NamedPredicate{named_.size(), std::move(test)}).first;
+    }
+    return [slot = compiled->second.slot, test = compiled->second.test](const Subject& subject) {
+      return subject.evaluation.NamedResult(slot, test, subject.index);
+    };
   }
 
   Test CompileReference(const YAML::Node& predicate, const Entry& reference) {
@@ -889,11 +937,16 @@ class Compiler {
     std::optional<Entry> match = Find(predicate, "match");
     if (match && operation->name() != "in_list") Fail(match->key, "'match' only applies to in_list");
 
-    if (operation->name() == "equals") return CompileEquals(*field, *operation);
-    if (operation->name() == "contains") return CompileContains(*field, *operation);
-    if (operation->name() == "in_list") return CompileInList(*field, *operation, match);
-    if (operation->name() == "matches") return CompileMatches(*field, *operation);
-    return CompileBound(*field, *operation);
+    Test test = operation->name() == "equals"     ? CompileEquals(*field, *operation)
+                : operation->name() == "contains"   ? CompileContains(*field, *operation)
+                : operation->name() == "in_list"    ? CompileInList(*field, *operation, match)
+                : operation->name() == "matches"    ? CompileMatches(*field, *operation)
+                                                    : CompileBound(*field, *operation);
+    if (!field->name.starts_with("page.")) return test;
+    // A test of the page alone has one answer per page: computed for its first backlink, then reused.
+    return [slot = page_predicates_++, test = std::move(test)](const Subject& subject) {
+      return subject.evaluation.PageResult(slot, test, subject.index);
+    };
   }
 
   // {neighbours: P, within: N, at_least: K}: P holds for at least K other backlinks within N positions;
@@ -1101,8 +1154,14 @@ class Compiler {
   std::map<std::string, std::vector<std::string>> lists_;  // name -> normalised entries
   std::map<std::string, int> rule_lines_;                  // rule id -> line it was defined on
   size_t neighbour_predicates_ = 0;
+  size_t page_predicates_ = 0;
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
+  struct NamedPredicate {
+    size_t slot;  // its per-link cache
+    Test test;
+  };
+  std::map<std::string, NamedPredicate> named_;  // compiled named predicates
 };
 
 std::string HexDigest(std::string_view bytes) {
@@ -1155,9 +1214,10 @@ namespace {
 // The first trust entry listing the source page's or the target's registrable domain, if any.
 std::optional<TrustOverride> FindTrust(const std::vector<TrustList>& lists, TrustAction action,
                                        const Subject& subject) {
+  // Registrable domains come lower-case from extraction, like the normalised list entries.
   for (const TrustList& list : lists) {
     for (std::string_view domain : {subject.page.registrable_domain, subject.link.registrable_domain}) {
-      if (!domain.empty() && list.domains->contains(ToLower(domain))) {
+      if (!domain.empty() && list.domains->contains(domain)) {
         return TrustOverride{action, std::string(domain), list.reason};
       }
     }
@@ -1203,7 +1263,7 @@ Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject) {
 }  // namespace
 
 std::vector<Score> RuleSet::Evaluate(const ExtractedPage& page) const {
-  const PageEvaluation evaluation(page.page, page.links, compiled_->neighbour_predicates);
+  const PageEvaluation evaluation(page.page, page.links, *compiled_);
   std::vector<Score> scores(page.links.size());
   for (size_t i = 0; i < page.links.size(); ++i) {
     if (page.links[i].is_backlink) scores[i] = ScoreLink(*compiled_, evaluation.SubjectAt(i));
@@ -1214,7 +1274,7 @@ std::vector<Score> RuleSet::Evaluate(const ExtractedPage& page) const {
 Score RuleSet::Evaluate(const Link& link, const PageFacts& page) const {
   Link backlink = link;
   backlink.is_backlink = true;  // scored as asked, even when the caller did not mark it
-  const PageEvaluation evaluation(page, std::span<const Link>(&backlink, 1), compiled_->neighbour_predicates);
+  const PageEvaluation evaluation(page, std::span<const Link>(&backlink, 1), *compiled_);
   return ScoreLink(*compiled_, evaluation.SubjectAt(0));
 }
 

@@ -3,7 +3,7 @@
 // labels, target URL path) occur in the page's topic (its main terms and title) or in the text around the
 // link? An editorial link whose anchor and target talk about what the page talks about scores high; a
 // keyword link to an unrelated site scores 0.
-#include <string>
+#include <cstdint>
 #include <vector>
 
 #include "backlint/link.h"
@@ -25,7 +25,7 @@ class TopicalRelevance {
   int Of(const Link& link) const;
 
  private:
-  std::vector<std::string> page_stems_;  // sorted, unique
+  std::vector<uint64_t> page_stems_;  // packed stems (see relevance.cc), sorted, unique
 };
 
 }  // namespace backlint
