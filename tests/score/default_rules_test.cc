@@ -18,12 +18,6 @@ using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
 using ::testing::Not;
 
-std::vector<std::string> FiredIds(const Score& score) {
-  std::vector<std::string> ids;
-  for (const Flag& flag : score.flags) ids.push_back(flag.rule_id);
-  return ids;
-}
-
 bool HasCategory(const Score& score, Category category) {
   for (const Flag& flag : score.flags) {
     if (flag.category == category) return true;

@@ -45,12 +45,6 @@ std::string ErrorOf(std::string_view yaml) {
   return result.failure().reason;
 }
 
-std::vector<std::string> FiredIds(const Score& score) {
-  std::vector<std::string> ids;
-  for (const Flag& flag : score.flags) ids.push_back(flag.rule_id);
-  return ids;
-}
-
 // A one-rule file; `when` is the predicate in YAML flow style, and the file defines two lists.
 std::string OneRuleFile(std::string_view when, std::string_view evidence = "\"fired\"") {
   std::ostringstream yaml;

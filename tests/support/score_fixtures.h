@@ -1,6 +1,10 @@
 #pragma once
 // Pages and links the score tests share: a hiking blog post and a link its editor chose.
+#include <string>
+#include <vector>
+
 #include "backlint/link.h"
+#include "backlint/score/rule_set.h"
 
 namespace backlint {
 
@@ -33,6 +37,13 @@ inline Link EditorialLink() {
   link.region = Region::kContent;
   link.position = 4;
   return link;
+}
+
+// The ids of the rules that fired, in rule-file order.
+inline std::vector<std::string> FiredIds(const Score& score) {
+  std::vector<std::string> ids;
+  for (const Flag& flag : score.flags) ids.push_back(flag.rule_id);
+  return ids;
 }
 
 }  // namespace backlint
