@@ -25,11 +25,11 @@ expect 'backlint_pages_total{result="dead_letter"} 2'
 expect 'backlint_dead_letters_total{stage="decode"} 2'
 expect 'backlint_links_total{kind="backlink"} 23'
 expect 'backlint_backlinks_total{verdict="clean"} 17'
-expect 'backlint_backlinks_total{verdict="suspicious"} 2'
-expect 'backlint_backlinks_total{verdict="toxic"} 4'
+expect 'backlint_backlinks_total{verdict="suspicious"} 1'
+expect 'backlint_backlinks_total{verdict="toxic"} 5'
 expect 'backlint_flags_total{category="paid"} 1'
-expect 'backlint_flags_total{category="forced_keyword"} 6'
-expect 'backlint_flags_total{category="spammy"} 4'
+expect 'backlint_flags_total{category="forced_keyword"} 9'
+expect 'backlint_flags_total{category="spammy"} 17'
 
 problems=$("$promtool" check metrics <"$work/metrics.txt" 2>&1) || fail "promtool check metrics: $problems"
 [ -z "$problems" ] || fail "promtool check metrics reported: $problems"
