@@ -1,25 +1,73 @@
 #include "backlint/metrics/metrics_server.h"
 
+#include <CivetServer.h>
+#include <prometheus/text_serializer.h>
+
 #include <exception>
+#include <utility>
 
 namespace backlint {
+namespace {
+
+struct Response {
+  int status;
+  const char* content_type;
+  std::string body;
+};
+
+// Answers GET on one path with what `respond` returns at that moment.
+class ResponseHandler : public CivetHandler {
+ public:
+  explicit ResponseHandler(std::function<Response()> respond) : respond_(std::move(respond)) {}
+
+  bool handleGet(CivetServer*, mg_connection* connection) override {
+    const Response response = respond_();
+    mg_printf(connection,
+              "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
+              "Connection: close\r\n\r\n",
+              response.status, mg_get_response_code_text(connection, response.status), response.content_type,
+              response.body.size());
+    mg_write(connection, response.body.data(), response.body.size());
+    return true;
+  }
+
+ private:
+  std::function<Response()> respond_;
+};
+
+}  // namespace
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& listen,
-                                                             std::shared_ptr<prometheus::Registry> registry) {
-  std::unique_ptr<prometheus::Exposer> exposer;
+                                                             std::shared_ptr<prometheus::Registry> registry,
+                                                             std::function<bool()> ready) {
+  std::unique_ptr<MetricsServer> server(new MetricsServer());
   try {
     // civetweb reports a busy or invalid port by throwing from the constructor.
-    exposer = std::make_unique<prometheus::Exposer>(listen);
+    server->server_ = std::make_unique<CivetServer>(
+        std::vector<std::string>{"listening_ports", listen, "num_threads", "2"});
   } catch (const std::exception& error) {
     return Failure{"metrics", "cannot listen on '" + listen + "': " + error.what()};
   }
-  exposer->RegisterCollectable(registry);
-  return std::unique_ptr<MetricsServer>(new MetricsServer(std::move(exposer)));
+  const std::vector<int> ports = server->server_->getListeningPorts();
+  server->port_ = ports.empty() ? 0 : ports.front();
+
+  auto route = [&server](const std::string& path, std::function<Response()> respond) {
+    server->handlers_.push_back(std::make_unique<ResponseHandler>(std::move(respond)));
+    server->server_->addHandler(path, server->handlers_.back().get());
+  };
+  route("/metrics$", [registry = std::move(registry)] {
+    return Response{200, "text/plain; version=0.0.4; charset=utf-8",
+                    prometheus::TextSerializer().Serialize(registry->Collect())};
+  });
+  route("/healthz$", [] { return Response{200, "text/plain; charset=utf-8", "ok\n"}; });
+  route("/readyz$", [ready = std::move(ready)] {
+    return ready() ? Response{200, "text/plain; charset=utf-8", "ready\n"}
+                   : Response{503, "text/plain; charset=utf-8", "not ready\n"};
+  });
+  return server;
 }
 
-int MetricsServer::port() const {
-  auto ports = exposer_->GetListeningPorts();
-  return ports.empty() ? 0 : ports.front();
-}
+// Defined here, where CivetServer and CivetHandler are complete types.
+MetricsServer::~MetricsServer() = default;
 
 }  // namespace backlint

@@ -2,12 +2,42 @@
 
 #include <string>
 
+#include "backlint/metrics/dead_letter_reason.h"
+
 namespace backlint {
 namespace {
 
 prometheus::Family<prometheus::Counter>& CounterFamily(prometheus::Registry& registry, const std::string& name,
                                                        const std::string& help) {
   return prometheus::BuildCounter().Name(name).Help(help).Register(registry);
+}
+
+prometheus::Family<prometheus::Gauge>& GaugeFamily(prometheus::Registry& registry, const std::string& name,
+                                                   const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
+}
+
+prometheus::Histogram& UnlabelledHistogram(prometheus::Registry& registry, const std::string& name,
+                                           const std::string& help, prometheus::Histogram::BucketBoundaries buckets) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(registry).Add({}, std::move(buckets));
+}
+
+// Quality scores are integers 0..100; a bucket per tenth shows where the mass sits.
+prometheus::Histogram::BucketBoundaries QualityScoreBuckets() { return {10, 20, 30, 40, 50, 60, 70, 80, 90}; }
+
+// A page takes around a millisecond to extract and score; the tail reaches into seconds for huge pages.
+prometheus::Histogram::BucketBoundaries ProcessingSecondsBuckets() {
+  return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+}
+
+std::string CompilerName() {
+#if defined(__clang__)
+  return "clang " __clang_version__;
+#elif defined(__GNUC__)
+  return "gcc " __VERSION__;
+#else
+  return "unknown";
+#endif
 }
 
 }  // namespace
@@ -18,7 +48,7 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
       backlinks_(CounterFamily(registry, "backlint_backlinks_total", "Scored backlink events emitted, by verdict.")),
       flags_(CounterFamily(registry, "backlint_flags_total", "Rule flags raised on backlinks, by category.")),
       flags_by_rule_(CounterFamily(registry, "backlint_rule_flags_total", "Rule flags raised on backlinks, by rule id.")),
-      dead_letters_(CounterFamily(registry, "backlint_dead_letters_total", "Messages sent to the dead-letter topic, by stage.")),
+      dead_letters_(CounterFamily(registry, "backlint_dead_letters_total", "Messages sent to the dead-letter topic, by stage and reason code.")),
       delivery_failures_(CounterFamily(registry, "backlint_delivery_failures_total",
                                        "Output or dead-letter messages the brokers did not acknowledge.")
                              .Add({})),
@@ -27,12 +57,30 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
       mentions_(CounterFamily(registry, "backlint_mentions_total",
                               "Unlinked mentions of watched domains and brands emitted as mention events.")
                     .Add({})),
-      ruleset_info_(prometheus::BuildGauge()
-                        .Name("backlint_ruleset_info")
-                        .Help("The loaded rule set (value 1), named and hashed in labels.")
-                        .Register(registry)) {
+      ruleset_info_(GaugeFamily(registry, "backlint_ruleset_info",
+                                "The loaded rule set (value 1), named and hashed in labels.")),
+      quality_scores_(UnlabelledHistogram(registry, "backlint_quality_score",
+                                          "Quality score (0-100) of each scored backlink.", QualityScoreBuckets())),
+      processing_seconds_(UnlabelledHistogram(registry, "backlint_page_processing_seconds",
+                                              "Seconds from consuming a page to handing its outputs to the producer.",
+                                              ProcessingSecondsBuckets())),
+      consumer_lag_(GaugeFamily(registry, "backlint_consumer_lag_messages",
+                                "Messages behind the partition's high watermark, per assigned input partition.")),
+      in_flight_(GaugeFamily(registry, "backlint_in_flight_pages",
+                             "Consumed pages whose outputs are not all acknowledged yet.")
+                     .Add({})),
+      producer_queue_(GaugeFamily(registry, "backlint_producer_queue_messages",
+                                  "Messages in the producer's local queue, awaiting delivery.")
+                          .Add({})),
+      ready_gauge_(GaugeFamily(registry, "backlint_ready", "1 while partitions are assigned and consumed, else 0.")
+                       .Add({})),
+      rule_reloads_(CounterFamily(registry, "backlint_rule_reloads_total",
+                                  "Rule file reloads, by result: success (swapped in) or failure (old set kept).")) {
+  GaugeFamily(registry, "backlint_build_info", "The running build (value 1), versioned in labels.")
+      .Add({{"version", BACKLINT_VERSION}, {"compiler", CompilerName()}})
+      .Set(1);
   // Series that alerts divide by exist from the start, at zero.
-  for (const char* result : {"scored", "dead_letter"}) pages_.Add({{"result", result}});
+  for (const char* result : {"scored", "dead_letter", "skipped"}) pages_.Add({{"result", result}});
   for (const char* kind : {"backlink", "internal"}) links_.Add({{"kind", kind}});
   for (Verdict verdict : {Verdict::kClean, Verdict::kSuspicious, Verdict::kToxic}) {
     backlinks_.Add({{"verdict", std::string(ToString(verdict))}});
@@ -41,14 +89,17 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
     flags_.Add({{"category", std::string(ToString(category))}});
   }
   for (std::string_view limit : kLimitNames) limits_hit_.Add({{"limit", std::string(limit)}});
+  for (const char* result : {"success", "failure"}) rule_reloads_.Add({{"result", result}});
 }
 
 void PipelineMetrics::PageScored() { pages_.Add({{"result", "scored"}}).Increment(); }
 
-void PipelineMetrics::DeadLetter(std::string_view stage) {
+void PipelineMetrics::DeadLetter(const Failure& failure) {
   pages_.Add({{"result", "dead_letter"}}).Increment();
-  dead_letters_.Add({{"stage", std::string(stage)}}).Increment();
+  dead_letters_.Add({{"stage", failure.stage}, {"reason", std::string(DeadLetterReason(failure))}}).Increment();
 }
+
+void PipelineMetrics::DeadLetter(std::string_view stage) { DeadLetter(Failure{std::string(stage), ""}); }
 
 void PipelineMetrics::LinkSeen(bool is_backlink) {
   links_.Add({{"kind", is_backlink ? "backlink" : "internal"}}).Increment();
@@ -60,6 +111,7 @@ uint64_t PipelineMetrics::links_seen(bool is_backlink) {
 
 void PipelineMetrics::BacklinkScored(const Score& score) {
   backlinks_.Add({{"verdict", std::string(ToString(score.verdict))}}).Increment();
+  quality_scores_.Observe(score.quality_score);
   for (const Flag& flag : score.flags) {
     flags_.Add({{"category", std::string(ToString(flag.category))}}).Increment();
     flags_by_rule_.Add({{"rule", flag.rule_id}}).Increment();
@@ -81,6 +133,31 @@ void PipelineMetrics::RuleSetLoaded(const RuleSet& rules) {
   if (current_ruleset_ != nullptr) ruleset_info_.Remove(current_ruleset_);
   current_ruleset_ = &ruleset_info_.Add({{"name", rules.name()}, {"hash", rules.hash()}});
   current_ruleset_->Set(1);
+}
+
+void PipelineMetrics::SetConsumerLag(int32_t partition, int64_t lag) {
+  consumer_lag_.Add({{"partition", std::to_string(partition)}}).Set(static_cast<double>(lag));
+}
+
+void PipelineMetrics::ForgetPartition(int32_t partition) {
+  consumer_lag_.Remove(&consumer_lag_.Add({{"partition", std::to_string(partition)}}));
+}
+
+void PipelineMetrics::SetInFlight(std::size_t pages) { in_flight_.Set(static_cast<double>(pages)); }
+
+void PipelineMetrics::SetProducerQueueDepth(std::size_t messages) {
+  producer_queue_.Set(static_cast<double>(messages));
+}
+
+void PipelineMetrics::SetReady(bool ready) {
+  ready_.store(ready, std::memory_order_relaxed);
+  ready_gauge_.Set(ready ? 1 : 0);
+}
+
+void PipelineMetrics::ObserveProcessingSeconds(double seconds) { processing_seconds_.Observe(seconds); }
+
+void PipelineMetrics::RuleReload(bool success) {
+  rule_reloads_.Add({{"result", success ? "success" : "failure"}}).Increment();
 }
 
 }  // namespace backlint

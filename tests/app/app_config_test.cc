@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 
 namespace backlint {
 namespace {
@@ -15,6 +16,7 @@ using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::Pair;
 using ::testing::StartsWith;
 
@@ -63,6 +65,7 @@ output_topic: links-out
 mention_topic: mentions-out
 dead_letter_topic: links-dlq
 rules: /etc/backlint/rules.yaml
+rules_reload_interval_ms: 1500
 metrics_listen: 127.0.0.1:9999
 output_format: json
 commit_interval_ms: 250
@@ -80,6 +83,7 @@ kafka:
   EXPECT_EQ(config.publish.mention_topic, "mentions-out");
   EXPECT_EQ(config.publish.dead_letter_topic, "links-dlq");
   EXPECT_EQ(config.rules_path, "/etc/backlint/rules.yaml");
+  EXPECT_EQ(config.rules_reload_interval, std::chrono::milliseconds(1500));
   EXPECT_EQ(config.metrics_listen, "127.0.0.1:9999");
   EXPECT_EQ(config.output_format, EventFormat::kJson);
   EXPECT_EQ(config.publish.commit_interval, std::chrono::milliseconds(250));
@@ -103,6 +107,7 @@ TEST_F(AppConfigTest, EmptyFileGivesDefaults) {
   EXPECT_EQ(config.publish.output_topic, "backlinks");
   EXPECT_EQ(config.publish.dead_letter_topic, "backlinks-dead-letters");
   EXPECT_EQ(config.rules_path, "");
+  EXPECT_EQ(config.rules_reload_interval, std::chrono::milliseconds(5000));
   EXPECT_EQ(config.output_format, EventFormat::kProtobuf);
   EXPECT_EQ(config.metrics_listen, "0.0.0.0:9464");
   EXPECT_EQ(config.publish.commit_interval, defaults.publish.commit_interval);
@@ -127,7 +132,7 @@ TEST_F(AppConfigTest, UnknownSettingIsReportedAtItsKeyWithTheKnownNames) {
   EXPECT_EQ(reason, At(5, 1) +
                         "unknown setting 'imput_topic' (known: commit_interval_ms, dead_letter_topic, "
                         "extract, input_format, input_topic, kafka, mention_topic, metrics_listen, "
-                        "output_format, output_topic, rules, shutdown_timeout_ms)");
+                        "output_format, output_topic, rules, rules_reload_interval_ms, shutdown_timeout_ms)");
 }
 
 TEST_F(AppConfigTest, SettingWrittenTwiceIsRejectedAtItsSecondKey) {
@@ -303,16 +308,90 @@ TEST(ApplyKafkaPropertyTest, OverridesAValueFromTheFile) {
   EXPECT_THAT(config.publish.consumer_properties, ElementsAre(Pair("group.id", "from-flag")));
 }
 
-TEST(ApplyKafkaPropertyTest, AssignmentWithoutNameOrValueIsRejected) {
-  for (const std::string assignment : {"novalue", "=x", "", "consumer.=x", "producer.=x"}) {
+TEST(ApplyKafkaPropertyTest, AssignmentWithoutNameOrValueIsRejectedNamingOnlyTheName) {
+  // The value may be a secret: the error quotes the part before '=' and never what follows.
+  for (const auto& [assignment, name] : {std::pair{"novalue", "novalue"}, std::pair{"=s3cret", ""},
+                                         std::pair{"", ""}, std::pair{"consumer.=s3cret", "consumer."},
+                                         std::pair{"producer.=s3cret", "producer."}}) {
     AppConfig config;
     Result<bool> applied = ApplyKafkaProperty(config, assignment);
     ASSERT_FALSE(applied.ok()) << assignment;
     EXPECT_EQ(applied.failure().stage, "config");
-    EXPECT_THAT(applied.failure().reason, HasSubstr("'" + assignment + "'"));
+    EXPECT_THAT(applied.failure().reason, HasSubstr("'" + std::string(name) + "'"));
+    EXPECT_THAT(applied.failure().reason, Not(HasSubstr("s3cret")));
     EXPECT_THAT(config.publish.consumer_properties, IsEmpty());
     EXPECT_THAT(config.publish.producer_properties, IsEmpty());
   }
+}
+
+TEST_F(AppConfigTest, EnvironmentOverridesTopLevelSettingsAfterTheFile) {
+  const std::string& path = Write("input_topic: from-file\noutput_topic: kept\ncommit_interval_ms: 900\n");
+  auto config = LoadAppConfig(path, {{"BACKLINT_INPUT_TOPIC", "from-env"},
+                                     {"BACKLINT_COMMIT_INTERVAL_MS", "250"},
+                                     {"BACKLINT_OUTPUT_FORMAT", "json"},
+                                     {"BACKLINT_RULES", "/etc/backlint/rules.yaml"}});
+  ASSERT_TRUE(config.ok()) << config.failure().reason;
+  EXPECT_EQ(config.value().publish.input_topic, "from-env");
+  EXPECT_EQ(config.value().publish.output_topic, "kept");
+  EXPECT_EQ(config.value().publish.commit_interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(config.value().output_format, EventFormat::kJson);
+  EXPECT_EQ(config.value().rules_path, "/etc/backlint/rules.yaml");
+}
+
+TEST(AppConfigEnvironmentTest, AppliesWithoutAFileAndIgnoresOtherVariables) {
+  auto config = LoadAppConfig("", {{"PATH", "/usr/bin"}, {"BACKLINTX", "1"}, {"backlint_input_topic", "lower"},
+                                   {"BACKLINT_METRICS_LISTEN", "127.0.0.1:9000"}});
+  ASSERT_TRUE(config.ok()) << config.failure().reason;
+  EXPECT_EQ(config.value().metrics_listen, "127.0.0.1:9000");
+  EXPECT_EQ(config.value().publish.input_topic, AppConfig{}.publish.input_topic);
+}
+
+TEST(AppConfigEnvironmentTest, KafkaVariablesSetPropertiesForBothClientsOrOne) {
+  auto config = LoadAppConfig("", {{"BACKLINT_KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"},
+                                   {"BACKLINT_KAFKA_SASL_PASSWORD", "s3cret"},
+                                   {"BACKLINT_KAFKA_CONSUMER_GROUP_ID", "crawl-scoring"},
+                                   {"BACKLINT_KAFKA_PRODUCER_LINGER_MS", "20"}});
+  ASSERT_TRUE(config.ok()) << config.failure().reason;
+  EXPECT_THAT(config.value().publish.consumer_properties,
+              ElementsAre(Pair("bootstrap.servers", "k1:9092,k2:9092"), Pair("group.id", "crawl-scoring"),
+                          Pair("sasl.password", "s3cret")));
+  EXPECT_THAT(config.value().publish.producer_properties,
+              ElementsAre(Pair("bootstrap.servers", "k1:9092,k2:9092"), Pair("linger.ms", "20"),
+                          Pair("sasl.password", "s3cret")));
+}
+
+TEST(AppConfigEnvironmentTest, UnknownVariablesAndSectionsAreRejectedByName) {
+  for (const std::string name : {"BACKLINT_INPUT_TOPICS", "BACKLINT_KAFKA", "BACKLINT_EXTRACT"}) {
+    auto config = LoadAppConfig("", {{name, "x"}});
+    ASSERT_FALSE(config.ok()) << name;
+    EXPECT_EQ(config.failure().stage, "config");
+    EXPECT_THAT(config.failure().reason,
+                AllOf(StartsWith("environment variable " + name + ": not a setting"),
+                      HasSubstr("BACKLINT_INPUT_TOPIC,"), HasSubstr("BACKLINT_KAFKA_<PROPERTY>")));
+  }
+}
+
+TEST(AppConfigEnvironmentTest, BadValuesNameTheVariableAndTheSettingButNotTheValue) {
+  auto interval = LoadAppConfig("", {{"BACKLINT_SHUTDOWN_TIMEOUT_MS", "-5"}});
+  ASSERT_FALSE(interval.ok());
+  EXPECT_EQ(interval.failure().reason,
+            "environment variable BACKLINT_SHUTDOWN_TIMEOUT_MS: 'shutdown_timeout_ms' must be a positive number "
+            "of milliseconds");
+  auto property = LoadAppConfig("", {{"BACKLINT_KAFKA_CONSUMER_", "s3cret"}});
+  ASSERT_FALSE(property.ok());
+  EXPECT_THAT(property.failure().reason, StartsWith("environment variable BACKLINT_KAFKA_CONSUMER_: "));
+  EXPECT_THAT(property.failure().reason, Not(HasSubstr("s3cret")));
+}
+
+TEST(ApplyRunDefaultsTest, GroupIdDefaultsToBacklintUnlessSet) {
+  AppConfig unset;
+  ApplyRunDefaults(unset);
+  EXPECT_THAT(unset.publish.consumer_properties, ElementsAre(Pair("group.id", "backlint")));
+  EXPECT_THAT(unset.publish.producer_properties, IsEmpty());
+  AppConfig set;
+  set.publish.consumer_properties["group.id"] = "mine";
+  ApplyRunDefaults(set);
+  EXPECT_THAT(set.publish.consumer_properties, ElementsAre(Pair("group.id", "mine")));
 }
 
 }  // namespace

@@ -468,6 +468,19 @@ TEST_F(LinkExtractorTest, TextCharsBeforeSkipsTheHeadAndTheTextOfLinksToOtherSch
   EXPECT_THAT(TextCharsBefore(page.links), ElementsAre(0, 7, 0));
 }
 
+TEST_F(LinkExtractorTest, HostileNestingIsCutAtTheDepthLimitAndThePageStillExtracts) {
+  std::string html = "<body><nav>";
+  for (int i = 0; i < 100000; ++i) html += "<div>";
+  html += "<a href='https://deep.net/'>deep</a>";
+  for (int i = 0; i < 100000; ++i) html += "</div>";
+  html += "</nav><p>Read <a href='https://after.net/'>after</a></p>";
+  const ExtractedPage extracted = Extract(html);
+  EXPECT_TRUE(extracted.limits_hit.depth);
+  ASSERT_THAT(UrlsOf(extracted.links), ElementsAre("https://deep.net/", "https://after.net/"));
+  EXPECT_EQ(extracted.links[0].region, Region::kNavigation);
+  EXPECT_EQ(extracted.links[1].region, Region::kContent);  // the nested <div>s closed nothing above the limit
+}
+
 TEST_F(LinkExtractorTest, EveryCorpusPageExtracts) {
   const std::filesystem::path pages = BACKLINT_CORPUS_DIR "/pages";
   if (!std::filesystem::is_directory(pages)) GTEST_SKIP() << "corpus pages not found at " << pages;

@@ -1,14 +1,10 @@
 #include "backlint/metrics/pipeline_metrics.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -19,8 +15,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "backlint/metrics/metrics_server.h"
 
 namespace backlint {
 namespace {
@@ -82,6 +76,25 @@ class PipelineMetricsTest : public ::testing::Test {
     return found == series.end() ? -1 : found->second;
   }
 
+  // `family`'s one histogram holds `count` observations summing to `sum`, and `cumulative` maps bucket
+  // bounds (which must exist) to the observations at or below them.
+  void ExpectHistogram(const std::string& family, uint64_t count, double sum,
+                       const std::map<double, uint64_t>& cumulative) {
+    std::vector<prometheus::ClientMetric::Histogram> histograms;
+    for (const prometheus::MetricFamily& metric_family : registry_->Collect()) {
+      if (metric_family.name != family) continue;
+      for (const prometheus::ClientMetric& metric : metric_family.metric) histograms.push_back(metric.histogram);
+    }
+    ASSERT_EQ(histograms.size(), 1u) << family;
+    EXPECT_EQ(histograms.front().sample_count, count) << family;
+    EXPECT_DOUBLE_EQ(histograms.front().sample_sum, sum) << family;
+    std::map<double, uint64_t> found;
+    for (const auto& bucket : histograms.front().bucket) {
+      if (cumulative.count(bucket.upper_bound)) found[bucket.upper_bound] = bucket.cumulative_count;
+    }
+    EXPECT_EQ(found, cumulative) << family;
+  }
+
   std::string Serialized() const {
     std::ostringstream text;
     prometheus::TextSerializer().Serialize(text, registry_->Collect());
@@ -134,6 +147,16 @@ TEST_F(PipelineMetricsTest, MentionsAreCountedWithoutLabels) {
   EXPECT_THAT(Series("backlint_mentions_total"), UnorderedElementsAre(Pair(Labels{}, 2)));
 }
 
+TEST_F(PipelineMetricsTest, RuleReloadsCountByResultFromZero) {
+  EXPECT_THAT(Series("backlint_rule_reloads_total"), UnorderedElementsAre(Pair(Labels{{"result", "success"}}, 0),
+                                                                          Pair(Labels{{"result", "failure"}}, 0)));
+  metrics_.RuleReload(true);
+  metrics_.RuleReload(false);
+  metrics_.RuleReload(false);
+  EXPECT_EQ(Value("backlint_rule_reloads_total", "result", "success"), 1);
+  EXPECT_EQ(Value("backlint_rule_reloads_total", "result", "failure"), 2);
+}
+
 TEST_F(PipelineMetricsTest, BacklinksCountByVerdictAndFlagsByCategoryAndRule) {
   metrics_.BacklinkScored(MakeScore(Verdict::kClean));
   metrics_.BacklinkScored(MakeScore(Verdict::kToxic, {MakeFlag("spammy.hidden-link", Category::kSpammy),
@@ -152,15 +175,24 @@ TEST_F(PipelineMetricsTest, BacklinksCountByVerdictAndFlagsByCategoryAndRule) {
                                    Pair(Labels{{"rule", "spammy.hidden-link"}}, 1)));
 }
 
-TEST_F(PipelineMetricsTest, DeadLettersCountByStageAndAsDeadLetterPages) {
-  metrics_.DeadLetter("decode");
-  metrics_.DeadLetter("decode");
-  metrics_.DeadLetter("extract");
-  EXPECT_THAT(
-      Series("backlint_dead_letters_total"),
-      UnorderedElementsAre(Pair(Labels{{"stage", "decode"}}, 2), Pair(Labels{{"stage", "extract"}}, 1)));
-  EXPECT_EQ(Value("backlint_pages_total", "result", "dead_letter"), 3);
+TEST_F(PipelineMetricsTest, DeadLettersCountByStageAndReasonCodeAndAsDeadLetterPages) {
+  metrics_.DeadLetter(Failure{"decode", "invalid JSON: TAPE_ERROR"});
+  metrics_.DeadLetter(Failure{"decode", "invalid JSON: trailing content after the top-level object"});
+  metrics_.DeadLetter(Failure{"decode", "field 'url': missing"});
+  metrics_.DeadLetter(Failure{"extract", "page URL does not parse: http://[x/"});
+  EXPECT_THAT(Series("backlint_dead_letters_total"),
+              UnorderedElementsAre(Pair(Labels{{"stage", "decode"}, {"reason", "invalid_json"}}, 2),
+                                   Pair(Labels{{"stage", "decode"}, {"reason", "missing_field"}}, 1),
+                                   Pair(Labels{{"stage", "extract"}, {"reason", "invalid_url"}}, 1)));
+  EXPECT_EQ(Value("backlint_pages_total", "result", "dead_letter"), 4);
   EXPECT_EQ(Value("backlint_pages_total", "result", "scored"), 0);
+}
+
+TEST_F(PipelineMetricsTest, DeadLetterWithOnlyAStageCountsReasonOther) {
+  metrics_.DeadLetter("publish");
+  EXPECT_THAT(Series("backlint_dead_letters_total"),
+              UnorderedElementsAre(Pair(Labels{{"stage", "publish"}, {"reason", "other"}}, 1)));
+  EXPECT_EQ(Value("backlint_pages_total", "result", "dead_letter"), 1);
 }
 
 TEST_F(PipelineMetricsTest, DeliveryFailuresCount) {
@@ -205,6 +237,66 @@ TEST_F(PipelineMetricsTest, RuleSetLoadedReplacesThePreviousSeries) {
               UnorderedElementsAre(Pair(Labels{{"name", "first"}, {"hash", first->hash()}}, 1)));
 }
 
+TEST_F(PipelineMetricsTest, QualityScoreOfEveryBacklinkGoesIntoTheHistogram) {
+  Score low = MakeScore(Verdict::kToxic);
+  low.quality_score = 15;
+  Score high = MakeScore(Verdict::kClean);
+  high.quality_score = 100;
+  metrics_.BacklinkScored(low);
+  metrics_.BacklinkScored(high);
+  metrics_.BacklinkScored(high);
+  ExpectHistogram("backlint_quality_score", 3, 215, {{10, 0}, {20, 1}, {90, 1}});
+}
+
+TEST_F(PipelineMetricsTest, ProcessingSecondsGoIntoTheHistogram) {
+  metrics_.ObserveProcessingSeconds(0.0007);
+  metrics_.ObserveProcessingSeconds(0.003);
+  metrics_.ObserveProcessingSeconds(7);
+  ExpectHistogram("backlint_page_processing_seconds", 3, 7.0037, {{0.001, 1}, {0.005, 2}, {5, 2}});
+}
+
+TEST_F(PipelineMetricsTest, ConsumerLagIsPerPartitionAndForgottenPartitionsDisappear) {
+  EXPECT_THAT(Series("backlint_consumer_lag_messages"), IsEmpty());
+  metrics_.SetConsumerLag(0, 120);
+  metrics_.SetConsumerLag(3, 7);
+  metrics_.SetConsumerLag(0, 90);
+  EXPECT_THAT(Series("backlint_consumer_lag_messages"),
+              UnorderedElementsAre(Pair(Labels{{"partition", "0"}}, 90), Pair(Labels{{"partition", "3"}}, 7)));
+  metrics_.ForgetPartition(0);
+  metrics_.ForgetPartition(5);  // never assigned: nothing to drop, and no series appears
+  EXPECT_THAT(Series("backlint_consumer_lag_messages"), UnorderedElementsAre(Pair(Labels{{"partition", "3"}}, 7)));
+}
+
+TEST_F(PipelineMetricsTest, InFlightAndProducerQueueGaugesFollowTheirLatestValue) {
+  EXPECT_THAT(Series("backlint_in_flight_pages"), UnorderedElementsAre(Pair(Labels{}, 0)));
+  EXPECT_THAT(Series("backlint_producer_queue_messages"), UnorderedElementsAre(Pair(Labels{}, 0)));
+  metrics_.SetInFlight(42);
+  metrics_.SetProducerQueueDepth(1000);
+  metrics_.SetInFlight(3);
+  EXPECT_THAT(Series("backlint_in_flight_pages"), UnorderedElementsAre(Pair(Labels{}, 3)));
+  EXPECT_THAT(Series("backlint_producer_queue_messages"), UnorderedElementsAre(Pair(Labels{}, 1000)));
+}
+
+TEST_F(PipelineMetricsTest, ReadinessStartsFalseAndIsExportedAsAGauge) {
+  EXPECT_FALSE(metrics_.ready());
+  EXPECT_THAT(Series("backlint_ready"), UnorderedElementsAre(Pair(Labels{}, 0)));
+  metrics_.SetReady(true);
+  EXPECT_TRUE(metrics_.ready());
+  EXPECT_THAT(Series("backlint_ready"), UnorderedElementsAre(Pair(Labels{}, 1)));
+  metrics_.SetReady(false);
+  EXPECT_FALSE(metrics_.ready());
+  EXPECT_THAT(Series("backlint_ready"), UnorderedElementsAre(Pair(Labels{}, 0)));
+}
+
+TEST_F(PipelineMetricsTest, BuildInfoNamesTheProjectVersion) {
+  const std::map<Labels, double> series = Series("backlint_build_info");
+  ASSERT_EQ(series.size(), 1u);
+  const auto& [labels, value] = *series.begin();
+  EXPECT_EQ(value, 1);
+  EXPECT_THAT(labels, ::testing::Contains(Pair("version", BACKLINT_EXPECTED_VERSION)));
+  EXPECT_THAT(labels, ::testing::Contains(Pair("compiler", ::testing::Not(IsEmpty()))));
+}
+
 // Runs `promtool check metrics` on `text` and returns its combined output and exit status.
 std::pair<int, std::string> PromtoolCheck(const std::string& text) {
   const std::string path = (std::filesystem::path(::testing::TempDir()) / "backlint_metrics.prom").string();
@@ -229,8 +321,13 @@ TEST_F(PipelineMetricsTest, ExpositionPassesPromtoolLint) {
   metrics_.PageScored();
   metrics_.LinkSeen(true);
   metrics_.BacklinkScored(MakeScore(Verdict::kToxic, {MakeFlag("spammy.hidden-link", Category::kSpammy)}));
-  metrics_.DeadLetter("decode");
+  metrics_.DeadLetter(Failure{"decode", "invalid JSON: TAPE_ERROR"});
   metrics_.DeliveryFailed();
+  metrics_.SetConsumerLag(2, 10);
+  metrics_.SetInFlight(1);
+  metrics_.SetProducerQueueDepth(1);
+  metrics_.SetReady(true);
+  metrics_.ObserveProcessingSeconds(0.002);
   const std::string text = Serialized();
   ASSERT_THAT(text, HasSubstr("backlint_rule_flags_total{rule=\"spammy.hidden-link\"} 1"));
   const auto [exit_code, output] = PromtoolCheck(text);
@@ -242,6 +339,7 @@ TEST_F(PipelineMetricsTest, ExpositionHasHelpAndTypeForEveryFamily) {
   auto rules = ParseRules("typed");
   ASSERT_NE(rules, nullptr);
   metrics_.RuleSetLoaded(*rules);
+  metrics_.SetConsumerLag(0, 1);  // a family without series prints no TYPE line
   const std::string text = Serialized();
   for (const std::string family : {"backlint_pages_total", "backlint_links_total", "backlint_backlinks_total",
                                    "backlint_flags_total", "backlint_delivery_failures_total"}) {
@@ -249,55 +347,13 @@ TEST_F(PipelineMetricsTest, ExpositionHasHelpAndTypeForEveryFamily) {
     EXPECT_THAT(text, HasSubstr("# TYPE " + family + " counter")) << family;
   }
   EXPECT_THAT(text, HasSubstr("# TYPE backlint_ruleset_info gauge"));
-}
-
-// Sends a GET for `path` to 127.0.0.1:`port` over a plain socket; returns the whole response.
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string response;
-  if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
-      std::array<char, 4096> buffer{};
-      for (ssize_t n; (n = recv(fd, buffer.data(), buffer.size(), 0)) > 0;) response.append(buffer.data(), n);
-    }
+  for (const std::string family : {"backlint_consumer_lag_messages", "backlint_in_flight_pages",
+                                   "backlint_producer_queue_messages", "backlint_ready", "backlint_build_info"}) {
+    EXPECT_THAT(text, HasSubstr("# TYPE " + family + " gauge")) << family;
   }
-  close(fd);
-  return response;
-}
-
-TEST_F(PipelineMetricsTest, ServerOnPortZeroServesMetricsOverHttp) {
-  metrics_.PageScored();
-  auto server = MetricsServer::Start("127.0.0.1:0", registry_);
-  ASSERT_TRUE(server.ok()) << server.failure().reason;
-  const int port = server.value()->port();
-  ASSERT_GT(port, 0);
-  const std::string response = HttpGet(port, "/metrics");
-  EXPECT_THAT(response, ::testing::ContainsRegex("^HTTP/1\\.[01] 200 "));
-  EXPECT_THAT(response, HasSubstr("backlint_pages_total{result=\"scored\"} 1"));
-}
-
-TEST(MetricsServerTest, InvalidListenAddressFailsInMetricsStage) {
-  auto registry = std::make_shared<prometheus::Registry>();
-  auto server = MetricsServer::Start("256.1.1.1:1", registry);
-  ASSERT_FALSE(server.ok());
-  EXPECT_EQ(server.failure().stage, "metrics");
-  EXPECT_THAT(server.failure().reason, HasSubstr("'256.1.1.1:1'"));
-}
-
-TEST(MetricsServerTest, BusyPortFails) {
-  auto registry = std::make_shared<prometheus::Registry>();
-  auto first = MetricsServer::Start("127.0.0.1:0", registry);
-  ASSERT_TRUE(first.ok()) << first.failure().reason;
-  const std::string taken = "127.0.0.1:" + std::to_string(first.value()->port());
-  auto second = MetricsServer::Start(taken, registry);
-  ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.failure().stage, "metrics");
+  for (const std::string family : {"backlint_quality_score", "backlint_page_processing_seconds"}) {
+    EXPECT_THAT(text, HasSubstr("# TYPE " + family + " histogram")) << family;
+  }
 }
 
 }  // namespace

@@ -1,21 +1,25 @@
 #include "backlint/app/app_config.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstddef>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
-#include <sstream>
 #include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
+
+#include "yaml_file.h"
 
 namespace backlint {
 namespace {
 
 std::string Where(const std::string& path, const YAML::Node& node) {
   const YAML::Mark mark = node.Mark();
+  // A value from an environment variable has no position; ApplyEnvironment names the variable instead.
+  if (mark.is_null()) return "";
   return path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
 }
 
@@ -135,24 +139,64 @@ Result<bool> LoadExtractSection(const std::string& path, const YAML::Node& extra
   })("extract", extract);
 }
 
+constexpr std::string_view kEnvironmentPrefix = "BACKLINT_";
+constexpr std::string_view kKafkaEnvironmentPrefix = "BACKLINT_KAFKA_";
+// Sections have no single value to set; the kafka section's properties have variables of their own.
+bool IsSection(std::string_view key) { return key == "kafka" || key == "extract"; }
+
+// `text` with each character passed through `convert` (std::tolower or std::toupper).
+std::string Recased(std::string_view text, int (*convert)(int)) {
+  std::string recased(text);
+  for (char& c : recased) c = static_cast<char>(convert(static_cast<unsigned char>(c)));
+  return recased;
+}
+
+// BACKLINT_<SETTING> through the same setters as the file; BACKLINT_KAFKA_<PROPERTY> as -X would.
+// An error names the variable, never its value (it may be a secret).
+Result<bool> ApplyEnvironment(const Environment& environment, const std::map<std::string, Setter>& settings,
+                              AppConfig& config) {
+  for (const auto& [name, value] : environment) {
+    if (!name.starts_with(kEnvironmentPrefix)) continue;
+    auto fail = [&name](const std::string& reason) {
+      return Result<bool>(Failure{"config", "environment variable " + name + ": " + reason});
+    };
+    if (name.starts_with(kKafkaEnvironmentPrefix)) {
+      std::string property = Recased(std::string_view(name).substr(kKafkaEnvironmentPrefix.size()), std::tolower);
+      std::replace(property.begin(), property.end(), '_', '.');
+      auto applied = ApplyKafkaProperty(config, property + "=" + value);
+      if (!applied) return fail(applied.failure().reason);
+      continue;
+    }
+    const std::string key = Recased(std::string_view(name).substr(kEnvironmentPrefix.size()), std::tolower);
+    const auto setting = settings.find(key);
+    if (setting == settings.end() || IsSection(key)) {
+      std::string known;
+      for (const auto& [setting_name, unused] : settings) {
+        if (IsSection(setting_name)) continue;
+        known += (known.empty() ? "" : ", ") + std::string(kEnvironmentPrefix) + Recased(setting_name, std::toupper);
+      }
+      return fail("not a setting (known: " + known + ", and " + std::string(kKafkaEnvironmentPrefix) +
+                  "<PROPERTY> for librdkafka properties)");
+    }
+    auto applied = setting->second(key, YAML::Node(value));
+    if (!applied) return fail(applied.failure().reason);
+  }
+  return true;
+}
+
 }  // namespace
 
-Result<AppConfig> LoadAppConfig(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) return Failure{"config", path + ": cannot read the configuration file"};
-  std::stringstream text;
-  text << file.rdbuf();
+void ApplyRunDefaults(AppConfig& config) { config.publish.consumer_properties.try_emplace("group.id", "backlint"); }
 
-  YAML::Node root;
-  try {
-    root = YAML::Load(text.str());
-  } catch (const YAML::ParserException& error) {
-    return Failure{"config", path + ":" + std::to_string(error.mark.line + 1) + ":" +
-                                 std::to_string(error.mark.column + 1) + ": " + error.msg};
+Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& environment) {
+  YAML::Node root;  // null without a file: only the environment applies
+  if (!path.empty()) {
+    auto loaded = LoadYamlFile(path, "config", "the configuration file");
+    if (!loaded) return loaded.failure();
+    root = loaded.value();
   }
   AppConfig config;
-  if (root.IsNull()) return config;
-  if (!root.IsMap()) return ConfigError(path, root, "the configuration must be a map of settings");
+  if (!root.IsNull() && !root.IsMap()) return ConfigError(path, root, "the configuration must be a map of settings");
 
   auto text_setting = [&](std::string& target) -> Setter {
     return [&, target_ptr = &target](const std::string& key, const YAML::Node& node) -> Result<bool> {
@@ -187,6 +231,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
       {"mention_topic", text_setting(config.publish.mention_topic)},
       {"dead_letter_topic", text_setting(config.publish.dead_letter_topic)},
       {"rules", text_setting(config.rules_path)},
+      {"rules_reload_interval_ms", duration_setting(config.rules_reload_interval)},
       {"metrics_listen", text_setting(config.metrics_listen)},
       {"commit_interval_ms", duration_setting(config.publish.commit_interval)},
       {"shutdown_timeout_ms", duration_setting(config.publish.shutdown_timeout)},
@@ -198,22 +243,22 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   };
   auto applied = ApplySettings(path, root, "", settings);
   if (!applied) return applied.failure();
+  auto overridden = ApplyEnvironment(environment, settings, config);
+  if (!overridden) return overridden.failure();
   return config;
 }
 
 Result<bool> ApplyKafkaProperty(AppConfig& config, std::string_view assignment) {
   const auto equals = assignment.find('=');
-  if (equals == std::string_view::npos || equals == 0) {
-    return Failure{"config", "kafka property '" + std::string(assignment) + "': expected name=value"};
-  }
   std::string name(assignment.substr(0, equals));
+  // Errors quote the name only: the value may be a secret.
+  const Failure malformed{"config", "kafka property '" + name + "': expected name=value"};
+  if (equals == std::string_view::npos || equals == 0) return malformed;
   std::string value(assignment.substr(equals + 1));
   for (auto [prefix, target] : {std::pair{std::string_view("consumer."), &config.publish.consumer_properties},
                                 std::pair{std::string_view("producer."), &config.publish.producer_properties}}) {
     if (name.starts_with(prefix)) {
-      if (name.size() == prefix.size()) {
-        return Failure{"config", "kafka property '" + std::string(assignment) + "': expected name=value"};
-      }
+      if (name.size() == prefix.size()) return malformed;
       (*target)[name.substr(prefix.size())] = value;
       return true;
     }

@@ -43,7 +43,7 @@ int Fail(const Failure& failure) {
 int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop, std::ostream& out) {
   auto registry = std::make_shared<prometheus::Registry>();
   PipelineMetrics metrics(*registry);
-  auto server = MetricsServer::Start(options.metrics_listen, registry);
+  auto server = MetricsServer::Start(options.metrics_listen, registry, [&metrics] { return metrics.ready(); });
   if (!server) return Fail(server.failure());
   out << "metrics: http://127.0.0.1:" << server.value()->port() << "/metrics" << std::endl;
 

@@ -2,6 +2,7 @@
 // link schemes. The process shell: command line, signals, and the choice of mode.
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -9,14 +10,30 @@
 #include <spdlog/spdlog.h>
 
 #include "backlint/app/app_config.h"
+#include "backlint/app/config_check.h"
 #include "backlint/app/demo_mode.h"
+#include "backlint/app/disavow_mode.h"
+#include "backlint/app/reload_signal.h"
 #include "backlint/pipeline/processor_setup.h"
+#include "backlint/app/rules_test_mode.h"
 #include "backlint/app/run_mode.h"
 #include "backlint/app/score_mode.h"
+
+extern char** environ;
 
 namespace {
 
 std::atomic<bool> stop_requested{false};
+
+backlint::Environment ProcessEnvironment() {
+  backlint::Environment variables;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto equals = text.find('=');
+    if (equals != std::string_view::npos) variables.emplace_back(text.substr(0, equals), text.substr(equals + 1));
+  }
+  return variables;
+}
 
 void RequestStop(int) { stop_requested.store(true); }
 
@@ -45,7 +62,8 @@ int main(int argc, char** argv) {
   std::string rules_path;
   std::string metrics_listen;
   std::vector<std::string> kafka_properties;
-  CLI::App* run = app.add_subcommand("run", "Consume crawled pages from Kafka, publish scored backlink events");
+  CLI::App* run = app.add_subcommand("run", "Consume crawled pages from Kafka, publish scored backlink events; "
+                                            "SIGHUP or an edit of the rule file reloads it");
   run->add_option("-c,--config", config_path, "YAML configuration file (see README)")->check(CLI::ExistingFile);
   std::string brokers;
   run->add_option("-b,--brokers", brokers, "Kafka bootstrap servers (shorthand for -X bootstrap.servers=...)");
@@ -93,17 +111,52 @@ int main(int argc, char** argv) {
   std::string check_path;
   CLI::App* rules_check = rules->add_subcommand("check", "Validate a rule file");
   rules_check->add_option("file", check_path, "Rule file")->required();
+  std::vector<std::string> test_paths;
+  CLI::App* rules_test = rules->add_subcommand(
+      "test", "Run rule unit tests: pages with the flags, verdicts and scores their backlinks must get "
+              "(format: rules/README.md). Exit 0: all pass, 1: failures, 2: a bad test or rule file");
+  rules_test->add_option("testfiles", test_paths, "Test files (YAML)")->required();
+
+  backlint::DisavowOptions disavow_options;
+  std::string disavow_output;
+  CLI::App* disavow = app.add_subcommand(
+      "disavow", "Turn scored BacklinkEvent JSON lines (what `score` prints; files or stdin) into a disavow file "
+                 "in Google's format for the pages and sites that link to you");
+  disavow->add_option("inputs", disavow_options.inputs, "BacklinkEvent JSON lines files ('-' or none: stdin)");
+  disavow->add_option("-o,--output", disavow_output, "Write the disavow file here (default: stdout)");
+  disavow->add_option("--url-verdict", disavow_options.url_verdict,
+                      "A page gets a URL line when one of its links has this verdict or worse")
+      ->check(CLI::IsMember({"toxic", "suspicious"}))
+      ->capture_default_str();
+  disavow->add_option("--max-score", disavow_options.max_score,
+                      "... and a quality score of at most this (0-100)")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  disavow->add_option("--domain-min-toxic", disavow_options.domain_min_toxic,
+                      "A site with at least this many toxic links gets one domain: line instead (0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  disavow->add_option("--target", disavow_options.targets,
+                      "Only links to this site, your own (registrable domain or host; repeatable)");
+
+  CLI::App* config_command = app.add_subcommand("config", "Work with configuration files");
+  config_command->require_subcommand(1);
+  std::string config_check_path;
+  CLI::App* config_check = config_command->add_subcommand(
+      "check", "Validate a configuration file (with BACKLINT_* variables) and print the effective "
+               "configuration, secrets masked");
+  config_check->add_option("file", config_check_path, "YAML configuration file")->required();
 
   CLI11_PARSE(app, argc, argv);
 
   if (*run) {
-    auto config = config_path.empty() ? backlint::Result<backlint::AppConfig>(backlint::AppConfig{})
-                                      : backlint::LoadAppConfig(config_path);
+    // The file, then BACKLINT_* environment variables, then run's defaults, then the flags below.
+    auto config = backlint::LoadAppConfig(config_path, ProcessEnvironment());
     if (!config) {
       std::cerr << config.failure().reason << "\n";
       return 2;
     }
-    config.value().publish.consumer_properties.try_emplace("group.id", "backlint");
+    backlint::ApplyRunDefaults(config.value());
     if (!brokers.empty()) kafka_properties.insert(kafka_properties.begin(), "bootstrap.servers=" + brokers);
     for (const std::string& property : kafka_properties) {
       auto applied = backlint::ApplyKafkaProperty(config.value(), property);
@@ -114,10 +167,22 @@ int main(int argc, char** argv) {
     }
     if (!rules_path.empty()) config.value().rules_path = rules_path;
     if (!metrics_listen.empty()) config.value().metrics_listen = metrics_listen;
+    backlint::InstallReloadSignal();
     return backlint::RunKafka(config.value(), stop_requested);
   }
   if (*score) return backlint::RunScore(score_options, std::cin, std::cout, std::cerr);
   if (*demo) return backlint::RunDemo(demo_options, stop_requested, std::cout);
   if (*rules_check) return CheckRules(check_path);
+  if (*rules_test) return backlint::RunRuleTests(test_paths, std::cout, std::cerr);
+  if (*disavow) {
+    if (disavow_output.empty()) return backlint::RunDisavow(disavow_options, std::cin, std::cout, std::cerr);
+    std::ofstream file(disavow_output, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      std::cerr << "backlint disavow: cannot write '" << disavow_output << "'\n";
+      return 1;
+    }
+    return backlint::RunDisavow(disavow_options, std::cin, file, std::cerr);
+  }
+  if (*config_check) return backlint::CheckConfig(config_check_path, ProcessEnvironment(), std::cout, std::cerr);
   return 2;
 }

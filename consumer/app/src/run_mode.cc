@@ -4,6 +4,8 @@
 
 #include "backlint/pipeline/processor_setup.h"
 #include "backlint/app/progress_log.h"
+#include "backlint/app/reload_signal.h"
+#include "backlint/app/rule_reloader.h"
 #include "backlint/metrics/metrics_server.h"
 
 namespace backlint {
@@ -11,7 +13,7 @@ namespace backlint {
 int RunKafka(const AppConfig& config, const std::atomic<bool>& stop) {
   auto registry = std::make_shared<prometheus::Registry>();
   PipelineMetrics metrics(*registry);
-  auto server = MetricsServer::Start(config.metrics_listen, registry);
+  auto server = MetricsServer::Start(config.metrics_listen, registry, [&metrics] { return metrics.ready(); });
   if (!server) {
     spdlog::error("{}", server.failure().reason);
     return 1;
@@ -30,8 +32,12 @@ int RunKafka(const AppConfig& config, const std::atomic<bool>& stop) {
   spdlog::info("consuming '{}' -> '{}' (dead letters: '{}'), metrics on port {}", config.publish.input_topic,
                config.publish.output_topic, config.publish.dead_letter_topic, server.value()->port());
   ProgressLog progress(std::chrono::seconds(30));
+  // Reloading on the consumer thread, between messages, keeps the swap trivially ordered with scoring;
+  // loading and compiling a rule file takes milliseconds.
+  RuleReloader reloader(config.rules_path, *processor.value(), metrics, config.rules_reload_interval);
   auto stats = pipeline.value()->Run([&](const PublishStats& current) {
     progress.Observe(current);
+    reloader.Tick(TakeReloadRequest());
     return stop.load();
   });
   if (!stats) {

@@ -20,6 +20,7 @@
 #include "backlint/extract/ascii.h"
 #include "backlint/extract/collapsed_text.h"
 #include "backlint/extract/css_visibility.h"
+#include "backlint/extract/nesting_guard.h"
 #include "backlint/extract/page_terms.h"
 #include "backlint/extract/region_markers.h"
 #include "backlint/extract/tracking_ids.h"
@@ -138,8 +139,8 @@ std::optional<Region> RegionOfRole(std::string_view roles) {
   return region;
 }
 
-// The region an element itself marks: its tag or ARIA role first, then class/id conventions.
-std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
+// The region an element's tag or ARIA role marks.
+std::optional<Region> RegionOfTagOrRole(lxb_tag_id_t tag, const Attributes& attributes) {
   switch (tag) {
     case LXB_TAG_NAV: return Region::kNavigation;
     case LXB_TAG_HEADER: return Region::kHeader;
@@ -147,8 +148,7 @@ std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
     case LXB_TAG_ASIDE: return Region::kSidebar;
     default: break;
   }
-  if (std::optional<Region> region = RegionOfRole(attributes.role)) return region;
-  return RegionOfClassAndId(attributes.class_name, attributes.id);
+  return RegionOfRole(attributes.role);
 }
 
 // Elements whose text is the context a link is read in, and whose edges separate words.
@@ -340,6 +340,18 @@ class Walker {
            (!attributes.style.empty() && StyleHides(attributes.style));
   }
 
+  // The region an element itself marks: its tag or ARIA role first, then class/id conventions.
+  std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
+    if (std::optional<Region> region = RegionOfTagOrRole(tag, attributes)) return region;
+    if (attributes.class_name.empty() || !attributes.id.empty()) {
+      return RegionOfClassAndId(attributes.class_name, attributes.id);
+    }
+    // Pages repeat class lists (one per list item, card, menu entry): each distinct one is read once.
+    auto [cached, inserted] = region_of_class_.try_emplace(attributes.class_name);
+    if (inserted) cached->second = RegionOfClassAndId(attributes.class_name, {});
+    return cached->second;
+  }
+
   // Pages repeat inline styles (one per list item, cell, icon): each distinct one is read once.
   bool StyleHides(std::string_view style) {
     auto [cached, inserted] = style_hides_.try_emplace(style);
@@ -358,6 +370,7 @@ class Walker {
   std::optional<std::string_view> base_href_, canonical_href_, meta_robots_;
   CssVisibility styles_;
   std::unordered_map<std::string_view, bool> style_hides_;  // keys point into the document
+  std::unordered_map<std::string_view, std::optional<Region>> region_of_class_;  // likewise
   TrackingIds tracking_ids_;
 };
 
@@ -625,13 +638,14 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
     if (document == nullptr) return Failure{"extract", "cannot allocate an HTML document for " + page.url};
     const std::size_t parsed_bytes = std::min(page.html.size(), options_.max_page_bytes);
     limits.page_bytes = parsed_bytes < page.html.size();
-    const auto* html = reinterpret_cast<const lxb_char_t*>(page.html.data());
-    if (lxb_html_document_parse(document.get(), html, parsed_bytes) != LXB_STATUS_OK) {
+    const NestedParse parse =
+        ParseWithBoundedNesting(document.get(), std::string_view(page.html).substr(0, parsed_bytes), options_.max_depth);
+    if (!parse.parsed) {
       return Failure{"extract", "lexbor could not parse the HTML of " + page.url};
     }
     Walker walker(options_.max_depth);
     walker.Walk(lxb_dom_interface_node(document.get()));
-    limits.depth = walker.too_deep();
+    limits.depth = parse.flattened || walker.too_deep();
 
     std::size_t title_length = 0;
     const lxb_char_t* title = lxb_html_document_title(document.get(), &title_length);

@@ -15,7 +15,12 @@ PageProcessor::PageProcessor(RegistrableDomains domains, LinkExtractor::Options 
       rules_(std::move(rules)),
       format_(format),
       metrics_(metrics) {
-  metrics_.RuleSetLoaded(*rules_);
+  metrics_.RuleSetLoaded(*rules_.load());
+}
+
+void PageProcessor::ReplaceRules(std::shared_ptr<const RuleSet> rules) {
+  metrics_.RuleSetLoaded(*rules);
+  rules_.store(std::move(rules));
 }
 
 Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view message,
@@ -28,14 +33,15 @@ Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view messag
   }
   auto extracted = extractor_.Extract(*page.value());
   if (!extracted) return extracted.failure();
+  const std::shared_ptr<const RuleSet> rules = rules_.load();
 
   // Encode everything before reporting anything: a page either yields all its events or is a dead letter.
   std::vector<EncodedEvent> events;
-  const std::vector<Score> scores = rules_->Evaluate(extracted.value());  // one per link
+  const std::vector<Score> scores = rules->Evaluate(extracted.value());  // one per link
   for (std::size_t i = 0; i < extracted.value().links.size(); ++i) {
     const Link& link = extracted.value().links[i];
     if (!link.is_backlink) continue;
-    auto encoded = Encode(BuildEvent(extracted.value().page, link, scores[i], *rules_), format_);
+    auto encoded = Encode(BuildEvent(extracted.value().page, link, scores[i], *rules), format_);
     if (!encoded) return encoded.failure();
     events.push_back(std::move(encoded).value());
   }

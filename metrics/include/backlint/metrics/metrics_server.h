@@ -1,25 +1,41 @@
 #pragma once
-// Serves a registry on /metrics over HTTP (prometheus-cpp's civetweb exposer).
+// One HTTP listener for operators: /metrics (the registry, Prometheus text format), /healthz (200 while the
+// process serves) and /readyz (200 when ready, else 503). prometheus-cpp's Exposer cannot serve extra paths,
+// so this serves the registry itself on civetweb, the server the Exposer is built on.
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
-#include <prometheus/exposer.h>
 #include <prometheus/registry.h>
 
 #include "backlint/result.h"
+
+class CivetServer;
+class CivetHandler;
 
 namespace backlint {
 
 class MetricsServer {
  public:
-  // `listen` is "host:port" (port 0 picks a free one). Failure.stage is "metrics".
+  // `listen` is "host:port" (port 0 picks a free one); `ready` answers /readyz on each request.
+  // Failure.stage is "metrics".
   static Result<std::unique_ptr<MetricsServer>> Start(const std::string& listen,
-                                                       std::shared_ptr<prometheus::Registry> registry);
-  int port() const;
+                                                       std::shared_ptr<prometheus::Registry> registry,
+                                                       std::function<bool()> ready);
+  ~MetricsServer();
+  MetricsServer(const MetricsServer&) = delete;
+  MetricsServer& operator=(const MetricsServer&) = delete;
+
+  int port() const { return port_; }
 
  private:
-  explicit MetricsServer(std::unique_ptr<prometheus::Exposer> exposer) : exposer_(std::move(exposer)) {}
-  std::unique_ptr<prometheus::Exposer> exposer_;
+  MetricsServer() = default;
+
+  // Handlers first: the server, destroyed before them, stops calling them.
+  std::vector<std::unique_ptr<CivetHandler>> handlers_;
+  std::unique_ptr<CivetServer> server_;
+  int port_ = 0;
 };
 
 }  // namespace backlint

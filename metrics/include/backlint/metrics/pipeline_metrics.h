@@ -1,14 +1,18 @@
 #pragma once
 // The pipeline's Prometheus series. Label values come from closed sets (verdicts, categories, stages,
 // rule ids of the loaded rule set), never from URLs or domains, so cardinality stays bounded.
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "backlint/result.h"
 #include "backlint/score/rule_set.h"
 
 namespace backlint {
@@ -18,6 +22,9 @@ class PipelineMetrics {
   explicit PipelineMetrics(prometheus::Registry& registry);
 
   void PageScored();
+  // A dead-lettered message, by the failure's stage and its reason code (DeadLetterReason).
+  void DeadLetter(const Failure& failure);
+  // Same, for a caller that has only the stage: the reason is counted as "other".
   void DeadLetter(std::string_view stage);
   void LinkSeen(bool is_backlink);
   void BacklinkScored(const Score& score);
@@ -28,9 +35,23 @@ class PipelineMetrics {
   // An unlinked mention of a watched domain or brand. Unlabelled: terms are configuration, not a closed set.
   void MentionFound();
 
+  // The Kafka loop's state, set whenever it changes. Lag is per assigned partition; ForgetPartition drops
+  // the series of a partition this instance no longer holds, so only another instance reports it.
+  void SetConsumerLag(int32_t partition, int64_t lag);
+  void ForgetPartition(int32_t partition);
+  void SetInFlight(std::size_t pages);
+  void SetProducerQueueDepth(std::size_t messages);
+  // Ready = partitions assigned and consuming; /readyz answers 200 only then.
+  void SetReady(bool ready);
+  bool ready() const { return ready_.load(std::memory_order_relaxed); }
+  // Wall time from a message's arrival to its outputs being handed to the producer.
+  void ObserveProcessingSeconds(double seconds);
+
   // Totals for end-of-run summaries.
   uint64_t links_seen(bool is_backlink);
 
+  // A rule file reload (SIGHUP or a changed file) that was swapped in, or rejected with the old set kept.
+  void RuleReload(bool success);
   // A message that holds no page to score (a WAT record of a request, metadata or warcinfo).
   void PageSkipped();
 
@@ -46,6 +67,14 @@ class PipelineMetrics {
   prometheus::Counter& mentions_;
   prometheus::Family<prometheus::Gauge>& ruleset_info_;
   prometheus::Gauge* current_ruleset_ = nullptr;
+  prometheus::Histogram& quality_scores_;
+  prometheus::Histogram& processing_seconds_;
+  prometheus::Family<prometheus::Gauge>& consumer_lag_;
+  prometheus::Gauge& in_flight_;
+  prometheus::Gauge& producer_queue_;
+  prometheus::Gauge& ready_gauge_;
+  prometheus::Family<prometheus::Counter>& rule_reloads_;
+  std::atomic<bool> ready_{false};
 };
 
 }  // namespace backlint

@@ -1,5 +1,6 @@
 #pragma once
-// `backlint run`: Kafka in, Kafka out, metrics served, until `stop` (SIGINT/SIGTERM).
+// `backlint run`: Kafka in, Kafka out, metrics served, until `stop` (SIGINT/SIGTERM). The rule file is
+// reloaded on SIGHUP (see reload_signal.h) and when it changes.
 #include <atomic>
 
 #include "backlint/app/app_config.h"

@@ -29,8 +29,9 @@ struct LinkExtractorOptions {
   // Limits, each recorded in ExtractedPage::limits_hit when a page reaches it.
   std::size_t max_page_bytes = 8 << 20;  // HTML beyond is not parsed
   std::size_t max_links = 10'000;        // further http(s) links are ignored
-  // Elements nested deeper still yield their links, but no longer change region or hidden state: they
-  // inherit those of their ancestor at the limit, which keeps per-element work flat on hostile nesting.
+  // Elements nested deeper are not built (see ParseWithBoundedNesting): their content, links included, goes
+  // into the element at the limit, and inherits its region and hidden state. This keeps lexbor's parse and
+  // the per-element work linear on hostile nesting.
   std::size_t max_depth = 512;
   std::size_t max_anchor_chars = 1'000;  // longer anchor texts are cut on a UTF-8 character boundary
 };

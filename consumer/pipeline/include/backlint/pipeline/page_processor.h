@@ -1,6 +1,7 @@
 #pragma once
 // The one place that wires the stages: message bytes -> decode -> extract -> score -> encode.
 // Every mode (run, demo, score) goes through it, so a link's journey is the same everywhere.
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,11 +33,16 @@ class PageProcessor {
   Result<std::vector<EncodedEvent>> Process(std::string_view message,
                                             std::optional<InputFormat> format = std::nullopt);
 
+  // The rule set pages are scored with. Each Process call takes one snapshot, so a page is scored by
+  // one rule set even when another thread replaces it meanwhile (hot reload).
+  std::shared_ptr<const RuleSet> rules() const { return rules_.load(); }
+  void ReplaceRules(std::shared_ptr<const RuleSet> rules);
+
  private:
   PageDecoder decoder_;
   InputFormat input_format_;
   LinkExtractor extractor_;
-  std::shared_ptr<const RuleSet> rules_;
+  std::atomic<std::shared_ptr<const RuleSet>> rules_;
   EventFormat format_;
   PipelineMetrics& metrics_;
 };
