@@ -167,6 +167,18 @@ TEST_F(LinkExtractorTest, RegionComesFromTheNearestMarkedAncestor) {
   }
 }
 
+TEST_F(LinkExtractorTest, StructuralMarksInsideCommentsAndSponsorBlocksKeepThatRegion) {
+  const std::vector<Link> links = LinksOf(
+      "<ol class='commentlist'><li class='comment'><footer class='comment-meta'>"
+      "<a href='https://commenter.net/'>Commenter</a></footer></li></ol>"
+      "<div class='sponsored'><aside><a href='https://sponsor.net/'>Sponsor</a></aside></div>"
+      "<div class='sponsored'><div class='comments'><a href='https://reply.net/'>Reply</a></div></div>");
+  ASSERT_THAT(links, SizeIs(3));
+  EXPECT_EQ(links[0].region, Region::kComments);
+  EXPECT_EQ(links[1].region, Region::kSponsored);
+  EXPECT_EQ(links[2].region, Region::kComments);
+}
+
 TEST_F(LinkExtractorTest, HiddenByAttributeAriaOrInlineStyleOnTheLinkOrAnAncestor) {
   const std::vector<Link> links = LinksOf(
       "<a href='https://h.org/0' hidden>0</a>"

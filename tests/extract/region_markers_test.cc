@@ -16,6 +16,10 @@ TEST(RegionMarkersTest, WholeWordsOfClassAndIdMarkRegions) {
   EXPECT_EQ(RegionOfClassAndId("related-posts", ""), Region::kRelated);
   EXPECT_EQ(RegionOfClassAndId("", "recommended"), Region::kRelated);
   EXPECT_EQ(RegionOfClassAndId("widget_text", ""), Region::kSidebar);
+  EXPECT_EQ(RegionOfClassAndId("postbody", ""), Region::kComments);
+  EXPECT_EQ(RegionOfClassAndId("", "guestbook"), Region::kComments);
+  EXPECT_EQ(RegionOfClassAndId("OUTBRAIN", ""), Region::kSponsored);
+  EXPECT_EQ(RegionOfClassAndId("trc_rbox taboola-feed", ""), Region::kSponsored);
 }
 
 TEST(RegionMarkersTest, WordsInsideOtherWordsDoNotMark) {
@@ -28,6 +32,15 @@ TEST(RegionMarkersTest, MostTellingMarkerWins) {
   EXPECT_EQ(RegionOfClassAndId("widget related-posts", ""), Region::kRelated);
   EXPECT_EQ(RegionOfClassAndId("sidebar", "sponsored"), Region::kSponsored);
   EXPECT_EQ(RegionOfClassAndId("ad comment", ""), Region::kComments);
+}
+
+TEST(RegionMarkersTest, CommentsAndSponsorBlocksKeepTheirRegionInsideNestedMarks) {
+  EXPECT_EQ(NestedRegion(Region::kComments, Region::kFooter), Region::kComments);
+  EXPECT_EQ(NestedRegion(Region::kSponsored, Region::kSidebar), Region::kSponsored);
+  EXPECT_EQ(NestedRegion(Region::kSponsored, Region::kComments), Region::kComments);
+  EXPECT_EQ(NestedRegion(Region::kSidebar, Region::kComments), Region::kComments);
+  EXPECT_EQ(NestedRegion(Region::kContent, Region::kFooter), Region::kFooter);
+  EXPECT_EQ(NestedRegion(Region::kFooter, Region::kNavigation), Region::kNavigation);
 }
 
 }  // namespace

@@ -108,7 +108,8 @@ class PipelineMetricsTest : public ::testing::Test {
 TEST_F(PipelineMetricsTest, SeriesThatAlertsDivideByExistAtZeroBeforeAnyEvent) {
   EXPECT_THAT(Series("backlint_pages_total"),
               UnorderedElementsAre(Pair(Labels{{"result", "scored"}}, 0),
-                                   Pair(Labels{{"result", "dead_letter"}}, 0)));
+                                   Pair(Labels{{"result", "dead_letter"}}, 0),
+                                   Pair(Labels{{"result", "skipped"}}, 0)));
   EXPECT_THAT(Series("backlint_links_total"), UnorderedElementsAre(Pair(Labels{{"kind", "backlink"}}, 0),
                                                                    Pair(Labels{{"kind", "internal"}}, 0)));
   EXPECT_THAT(

@@ -245,7 +245,7 @@ class Walker {
     Scope scope = scopes_.empty() ? Scope{} : scopes_.back();
     scope.opened_block = scope.opened_anchor = -1;
     if (scopes_.size() < max_depth_) {
-      if (std::optional<Region> region = RegionOf(tag, attributes)) scope.region = *region;
+      if (std::optional<Region> region = RegionOf(tag, attributes)) scope.region = NestedRegion(scope.region, *region);
       scope.hidden = scope.hidden || IsHidden(attributes);
     } else {
       too_deep_ = true;

@@ -19,10 +19,12 @@ constexpr Marker kMarkers[] = {
     {"comment", Region::kComments},     {"comments", Region::kComments},   {"commentlist", Region::kComments},
     {"disqus", Region::kComments},      {"reply", Region::kComments},      {"replies", Region::kComments},
     {"signature", Region::kComments},   {"sig", Region::kComments},        {"postsig", Region::kComments},
+    {"postbody", Region::kComments},    {"guestbook", Region::kComments},
     {"sponsored", Region::kSponsored},  {"sponsor", Region::kSponsored},   {"partner", Region::kSponsored},
     {"partners", Region::kSponsored},   {"advert", Region::kSponsored},    {"advertisement", Region::kSponsored},
     {"ad", Region::kSponsored},         {"ads", Region::kSponsored},       {"promo", Region::kSponsored},
-    {"promoted", Region::kSponsored},   {"related", Region::kRelated},     {"recommended", Region::kRelated},
+    {"promoted", Region::kSponsored},   {"outbrain", Region::kSponsored},  {"taboola", Region::kSponsored},
+    {"related", Region::kRelated},     {"recommended", Region::kRelated},
     {"sidebar", Region::kSidebar},      {"widget", Region::kSidebar},      {"widgets", Region::kSidebar},
 };
 
@@ -42,7 +44,7 @@ std::optional<Region> RegionOfWord(std::string_view word) {
   if (word.size() < 2 || word.size() > kLongestMarker) return std::nullopt;
   // Every marker starts with one of these letters; most class and id words are rejected here.
   switch (ascii::Lower(word.front())) {
-    case 'a': case 'c': case 'd': case 'p': case 'r': case 's': case 'w': break;
+    case 'a': case 'c': case 'd': case 'g': case 'o': case 'p': case 'r': case 's': case 't': case 'w': break;
     default: return std::nullopt;
   }
   std::array<char, kLongestMarker> lowered{};
@@ -77,7 +79,13 @@ void Consider(std::string_view attribute, std::optional<Region>& best) {
   }
 }
 
+bool NamesWhoPlacedTheLink(Region region) { return region == Region::kComments || region == Region::kSponsored; }
+
 }  // namespace
+
+Region NestedRegion(Region outer, Region inner) {
+  return NamesWhoPlacedTheLink(outer) && !NamesWhoPlacedTheLink(inner) ? outer : inner;
+}
 
 std::optional<Region> RegionOfClassAndId(std::string_view class_name, std::string_view id) {
   std::optional<Region> best;

@@ -13,4 +13,9 @@ namespace backlint {
 // telling wins: comments, then sponsored, then related, then sidebar.
 std::optional<Region> RegionOfClassAndId(std::string_view class_name, std::string_view id);
 
+// The region of an element marked `inner` inside one in region `outer`. The innermost mark wins, except
+// that comments and sponsored blocks say who placed a link: a <footer> or a widget inside a comment is still
+// the comment, and one inside a sponsor block is still sponsored.
+Region NestedRegion(Region outer, Region inner);
+
 }  // namespace backlint
