@@ -1,10 +1,11 @@
 #include "backlint/score/rule_set.h"
 
+#include <re2/re2.h>
+
 #include <xxhash.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -14,9 +15,13 @@
 #include <optional>
 #include <span>
 #include <sstream>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <variant>
+
+#include "backlint/score/relevance.h"
+#include "url_parts.h"
 
 namespace backlint {
 
@@ -30,6 +35,30 @@ std::string_view ToString(Category category) {
       return "spammy";
   }
   return "spammy";
+}
+
+std::string_view ToString(Severity severity) {
+  switch (severity) {
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+  }
+  return "medium";
+}
+
+std::string_view ToString(TrustAction action) {
+  switch (action) {
+    case TrustAction::kNone:
+      return "none";
+    case TrustAction::kAllow:
+      return "allow";
+    case TrustAction::kBlock:
+      return "block";
+  }
+  return "none";
 }
 
 std::string_view ToString(Verdict verdict) {
@@ -50,10 +79,20 @@ namespace {
 // Fields: every name a rule may test or an evidence template may print, resolved once at load to a typed
 // accessor. The variant alternative is the field's type; its index selects the operators it supports.
 
-using TextGetter = std::string_view (*)(const Link&, const PageFacts&);
-using TokensGetter = const std::vector<std::string>& (*)(const Link&, const PageFacts&);
-using BoolGetter = bool (*)(const Link&, const PageFacts&);
-using IntGetter = int (*)(const Link&, const PageFacts&);
+struct PageEvaluation;
+
+// The link a rule is tried on, with its page and the page's cross-link facts.
+struct Subject {
+  const Link& link;
+  const PageFacts& page;
+  const PageEvaluation& evaluation;
+  size_t index;  // of the link in the page's links
+};
+
+using TextGetter = std::string_view (*)(const Subject&);
+using TokensGetter = const std::vector<std::string>& (*)(const Subject&);
+using BoolGetter = bool (*)(const Subject&);
+using IntGetter = int (*)(const Subject&);
 using Getter = std::variant<TextGetter, TokensGetter, BoolGetter, IntGetter>;
 
 struct FieldType {
@@ -62,19 +101,19 @@ struct FieldType {
 };
 // Indexed by Getter::index().
 constexpr FieldType kFieldTypes[] = {
-    {"text", "equals, contains, in_list"},
-    {"token list", "contains, in_list"},
+    {"text", "equals, contains, in_list, matches"},
+    {"token list", "contains, in_list, matches"},
     {"boolean", "equals"},
     {"integer", "equals, greater_than, less_than"},
 };
 
 template <std::string Link::*member>
-std::string_view LinkText(const Link& link, const PageFacts&) {
-  return link.*member;
+std::string_view LinkText(const Subject& subject) {
+  return subject.link.*member;
 }
 template <std::string PageFacts::*member>
-std::string_view PageText(const Link&, const PageFacts& page) {
-  return page.*member;
+std::string_view PageText(const Subject& subject) {
+  return subject.page.*member;
 }
 
 constexpr std::string_view kAnchorKinds[] = {"text", "image", "empty"};
@@ -87,49 +126,61 @@ struct FieldSpec {
   std::span<const std::string_view> vocabulary = {};  // the only values a closed text field takes
 };
 
+// Per-link facts that need the whole page; defined with PageEvaluation below.
+int AnchorRepeats(const Subject& subject);
+int AnchorWords(const Subject& subject);
+int AnchorTargetEcho(const Subject& subject);
+int LinkRunLength(const Subject& subject);
+int LinkRunDomains(const Subject& subject);
+int RelevanceOf(const Subject& subject);
+int TargetPageLinks(const Subject& subject);
+
 const FieldSpec kFields[] = {
     {"target.url", &LinkText<&Link::url>},
     {"target.host", &LinkText<&Link::host>},
     {"target.registrable_domain", &LinkText<&Link::registrable_domain>},
     {"anchor.text", &LinkText<&Link::anchor_text>},
-    {"anchor.kind", TextGetter{[](const Link& link, const PageFacts&) { return ToString(link.anchor_kind); }},
+    {"anchor.kind", TextGetter{[](const Subject& subject) { return ToString(subject.link.anchor_kind); }},
      kAnchorKinds},
-    {"rel", TokensGetter{[](const Link& link, const PageFacts&) -> const std::vector<std::string>& {
-       return link.rel;
+    {"rel", TokensGetter{[](const Subject& subject) -> const std::vector<std::string>& {
+       return subject.link.rel;
      }}},
     {"snippet", &LinkText<&Link::snippet>},
-    {"region", TextGetter{[](const Link& link, const PageFacts&) { return ToString(link.region); }},
-     kRegions},
-    {"hidden", BoolGetter{[](const Link& link, const PageFacts&) { return link.hidden; }}},
-    {"position", IntGetter{[](const Link& link, const PageFacts&) { return link.position; }}},
+    {"region", TextGetter{[](const Subject& subject) { return ToString(subject.link.region); }}, kRegions},
+    {"hidden", BoolGetter{[](const Subject& subject) { return subject.link.hidden; }}},
+    {"position", IntGetter{[](const Subject& subject) { return subject.link.position; }}},
     {"page.url", &PageText<&PageFacts::url>},
     {"page.host", &PageText<&PageFacts::host>},
     {"page.registrable_domain", &PageText<&PageFacts::registrable_domain>},
     {"page.title", &PageText<&PageFacts::title>},
     {"page.lang", &PageText<&PageFacts::lang>},
     {"page.meta_robots", &PageText<&PageFacts::meta_robots>},
-    {"page.outbound_links",
-     IntGetter{[](const Link&, const PageFacts& page) { return page.outbound_links; }}},
+    {"page.outbound_links", IntGetter{[](const Subject& subject) { return subject.page.outbound_links; }}},
     {"page.canonical_url", &PageText<&PageFacts::canonical_url>},
-    {"page.nofollow", BoolGetter{[](const Link&, const PageFacts& page) { return page.nofollow; }}},
-    {"page.external_domains",
-     IntGetter{[](const Link&, const PageFacts& page) { return page.external_domains; }}},
-    {"page.body_words", IntGetter{[](const Link&, const PageFacts& page) { return page.body_words; }}},
+    {"page.nofollow", BoolGetter{[](const Subject& subject) { return subject.page.nofollow; }}},
+    {"page.external_domains", IntGetter{[](const Subject& subject) { return subject.page.external_domains; }}},
+    {"page.body_words", IntGetter{[](const Subject& subject) { return subject.page.body_words; }}},
     // A percentage, since rules compare integers.
-    {"page.link_text_percent", IntGetter{[](const Link&, const PageFacts& page) {
-       return static_cast<int>(std::lround(page.link_text_ratio * 100));
+    {"page.link_text_percent", IntGetter{[](const Subject& subject) {
+       return static_cast<int>(std::lround(subject.page.link_text_ratio * 100));
      }}},
-    {"page.main_terms",
-     TokensGetter{[](const Link&, const PageFacts& page) -> const std::vector<std::string>& {
-       return page.main_terms;
+    {"page.main_terms", TokensGetter{[](const Subject& subject) -> const std::vector<std::string>& {
+       return subject.page.main_terms;
      }}},
-    {"page.https", BoolGetter{[](const Link&, const PageFacts& page) { return page.site.https; }}},
-    {"page.has_canonical", BoolGetter{[](const Link&, const PageFacts& page) { return page.site.has_canonical; }}},
-    {"page.has_contact", BoolGetter{[](const Link&, const PageFacts& page) { return page.site.has_contact; }}},
-    {"page.tracking_ids",
-     TokensGetter{[](const Link&, const PageFacts& page) -> const std::vector<std::string>& {
-       return page.site.tracking_ids;
+    {"page.https", BoolGetter{[](const Subject& subject) { return subject.page.site.https; }}},
+    {"page.has_canonical", BoolGetter{[](const Subject& subject) { return subject.page.site.has_canonical; }}},
+    {"page.has_contact", BoolGetter{[](const Subject& subject) { return subject.page.site.has_contact; }}},
+    {"page.tracking_ids", TokensGetter{[](const Subject& subject) -> const std::vector<std::string>& {
+       return subject.page.site.tracking_ids;
      }}},
+    {"text_chars_before", IntGetter{[](const Subject& subject) { return subject.link.text_chars_before; }}},
+    {"anchor.words", IntGetter{&AnchorWords}},
+    {"anchor.repeats", IntGetter{&AnchorRepeats}},
+    {"anchor.target_echo", IntGetter{&AnchorTargetEcho}},
+    {"link_run.length", IntGetter{&LinkRunLength}},
+    {"link_run.domains", IntGetter{&LinkRunDomains}},
+    {"relevance", IntGetter{&RelevanceOf}},
+    {"target.page_links", IntGetter{&TargetPageLinks}},
 };
 
 template <typename... Visitors>
@@ -137,15 +188,15 @@ struct Overloaded : Visitors... {
   using Visitors::operator()...;
 };
 
-void AppendValue(const Getter& getter, const Link& link, const PageFacts& page, std::string& out) {
+void AppendValue(const Getter& getter, const Subject& subject, std::string& out) {
   std::visit(Overloaded{
-                 [&](TextGetter get) { out += get(link, page); },
+                 [&](TextGetter get) { out += get(subject); },
                  [&](TokensGetter get) {
-                   const auto& tokens = get(link, page);
+                   const auto& tokens = get(subject);
                    for (size_t i = 0; i < tokens.size(); ++i) out.append(i == 0 ? "" : " ").append(tokens[i]);
                  },
-                 [&](BoolGetter get) { out += get(link, page) ? "true" : "false"; },
-                 [&](IntGetter get) { out += std::to_string(get(link, page)); },
+                 [&](BoolGetter get) { out += get(subject) ? "true" : "false"; },
+                 [&](IntGetter get) { out += std::to_string(get(subject)); },
              },
              getter);
 }
@@ -157,14 +208,15 @@ char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + '
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 // Letters and digits; any non-ASCII byte counts as a letter so UTF-8 words stay whole.
 bool IsWordByte(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80;
+  const auto byte = static_cast<unsigned char>(c);
+  return (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+         byte >= 0x80;
 }
 
-// Lower-cases `text`, turns every run of separator bytes into one space and trims the ends.
+// Lower-cases `text`, turns every run of separator bytes into one space and trims the ends, into `out`.
 template <typename IsSeparator>
-std::string Squeeze(std::string_view text, IsSeparator is_separator) {
-  std::string out;
-  out.reserve(text.size());
+void SqueezeInto(std::string_view text, IsSeparator is_separator, std::string& out) {
+  out.clear();
   bool pending_space = false;
   for (char c : text) {
     if (is_separator(c)) {
@@ -175,6 +227,13 @@ std::string Squeeze(std::string_view text, IsSeparator is_separator) {
     pending_space = false;
     out += Lower(c);
   }
+}
+
+template <typename IsSeparator>
+std::string Squeeze(std::string_view text, IsSeparator is_separator) {
+  std::string out;
+  out.reserve(text.size());
+  SqueezeInto(text, is_separator, out);
   return out;
 }
 
@@ -242,6 +301,7 @@ class ListMatcher {
       if (key.empty()) continue;  // punctuation only: no whole word to match
       if (mode == MatchMode::kWord) {
         max_words_ = std::max(max_words_, static_cast<size_t>(std::count(key.begin(), key.end(), ' ')) + 1);
+        first_words_.insert(key.substr(0, key.find(' ')));
       }
       entry_lengths_.push_back(key.size());
       entries_.insert(std::move(key));
@@ -251,25 +311,34 @@ class ListMatcher {
   }
 
   bool Matches(std::string_view value) const {
+    // Every link runs many list tests: normalise into a reused buffer rather than a new string each time.
+    thread_local std::string key;
+    SqueezeInto(value, mode_ == MatchMode::kWord ? [](char c) { return !IsWordByte(c); } : IsSpace, key);
     switch (mode_) {
       case MatchMode::kExact:
-        return entries_.contains(NormaliseText(value));
+        return entries_.contains(key);
       case MatchMode::kWord:
-        return ContainsWordSequence(WordKey(value));
+        return ContainsWordSequence(key);
       case MatchMode::kPrefix:
       case MatchMode::kSuffix:
-        return HasAffix(NormaliseText(value));
+        return HasAffix(key);
     }
     return false;
   }
 
  private:
-  // Looks up every run of up to max_words_ consecutive words; in a word key those runs are substrings.
+  // Looks up every run of up to max_words_ consecutive words, and no longer than the longest entry; in a
+  // word key those runs are substrings. Each byte is scanned and hashed at most max_words_ squared times,
+  // so the cost is linear in the value whatever it contains.
   bool ContainsWordSequence(std::string_view words) const {
+    const size_t longest = entry_lengths_.empty() ? 0 : entry_lengths_.back();
     for (size_t start = 0; start < words.size();) {
       size_t end = start;
-      for (size_t count = 0; count < max_words_ && end < words.size(); ++count) {
+      // Most words start no entry: one lookup rules the position out.
+      const bool starts_entry = first_words_.contains(words.substr(start, words.find(' ', start) - start));
+      for (size_t count = 0; starts_entry && count < max_words_ && end < words.size(); ++count) {
         end = std::min(words.find(' ', end + 1), words.size());
+        if (end - start > longest) break;
         if (entries_.contains(words.substr(start, end - start))) return true;
       }
       const size_t next_space = words.find(' ', start);
@@ -290,6 +359,7 @@ class ListMatcher {
 
   MatchMode mode_;
   StringSet entries_;
+  StringSet first_words_;              // word mode: the first word of every entry
   std::vector<size_t> entry_lengths_;  // distinct, ascending
   size_t max_words_ = 0;
 };
@@ -297,7 +367,7 @@ class ListMatcher {
 // ---------------------------------------------------------------------------------------------------------
 // Compiled rules.
 
-using Test = std::function<bool(const Link&, const PageFacts&)>;
+using Test = std::function<bool(const Subject&)>;
 
 struct EvidencePart {
   std::string literal;
@@ -307,28 +377,193 @@ struct EvidencePart {
 struct CompiledRule {
   std::string id;
   Category category = Category::kSpammy;
+  Severity severity = Severity::kMedium;
   double weight = 0;
   Test when;
   std::vector<EvidencePart> evidence;
 };
 
-std::string RenderEvidence(const std::vector<EvidencePart>& parts, const Link& link, const PageFacts& page) {
+std::string RenderEvidence(const std::vector<EvidencePart>& parts, const Subject& subject) {
   std::string out;
   for (const EvidencePart& part : parts) {
     out += part.literal;
-    if (part.field != nullptr) AppendValue(part.field->get, link, page, out);
+    if (part.field != nullptr) AppendValue(part.field->get, subject, out);
   }
   return out;
 }
 
 }  // namespace
 
+struct TrustList {
+  std::shared_ptr<const StringSet> domains;  // normalised registrable domains
+  std::string reason;
+};
+
 struct RuleSet::Compiled {
   double start = 100;
   double suspicious_below = 80;
   double toxic_below = 40;
   std::vector<CompiledRule> rules;  // enabled rules only, in file order
+  std::vector<TrustList> allow, block;
+  size_t neighbour_predicates = 0;  // each gets a per-page cache slot
+  size_t named_predicates = 0;      // each gets a per-link cache slot
+  size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
 };
+
+namespace {
+
+// A run of links "with no real text between them" (link chains, ad tables) allows at most this many
+// characters between two links: room for a separator such as " | " or ", ".
+constexpr int kRunGapChars = 3;
+
+// Facts about each link that need the whole page, computed once per page before any rule runs, and the
+// per-page caches of `neighbours` predicates.
+class PageEvaluation {
+ public:
+  PageEvaluation(const PageFacts& page, std::span<const Link> links, const RuleSet::Compiled& compiled)
+      : page_(page),
+        links_(links),
+        relevance_(links.size(), TopicalRelevance::kUnknown),
+        anchor_repeats_(links.size()),
+        run_length_(links.size()),
+        run_domains_(links.size()),
+        neighbour_caches_(compiled.neighbour_predicates),
+        named_results_(compiled.named_predicates, std::vector<int8_t>(links.size(), kNotEvaluated)),
+        page_results_(compiled.page_predicates, kNotEvaluated) {
+    const TopicalRelevance relevance(page);
+    std::unordered_map<std::string, int, StringHash, std::equal_to<>> anchors;
+    for (size_t i = 0; i < links.size(); ++i) {
+      if (!links[i].is_backlink) continue;
+      relevance_[i] = relevance.Of(links[i]);
+      ++domain_links_[links[i].registrable_domain];
+      if (links[i].anchor_kind == AnchorKind::kText) ++anchors[NormaliseText(links[i].anchor_text)];
+    }
+    for (size_t i = 0; i < links.size(); ++i) {
+      if (links[i].is_backlink && links[i].anchor_kind == AnchorKind::kText) {
+        anchor_repeats_[i] = anchors.find(NormaliseText(links[i].anchor_text))->second - 1;
+      }
+    }
+    FindLinkRuns();
+  }
+
+  const PageFacts& page() const { return page_; }
+  Subject SubjectAt(size_t index) const { return {links_[index], page_, *this, index}; }
+  int relevance(size_t index) const { return relevance_[index]; }
+  int anchor_repeats(size_t index) const { return anchor_repeats_[index]; }
+  int run_length(size_t index) const { return run_length_[index]; }
+  int run_domains(size_t index) const { return run_domains_[index]; }
+
+  // How many backlinks other than the one at `index` pass `test`: those within `within` positions of it,
+  // or, when `within` is nullopt, those to the same registrable domain. The test runs once per backlink and
+  // page (cached in `slot`), so the count costs O(1) per link.
+  int CountNeighbours(size_t slot, const Test& test, size_t index, std::optional<int> within) const {
+    NeighbourCache& cache = neighbour_caches_[slot];
+    if (cache.prefix.empty()) {
+      cache.prefix.assign(links_.size() + 1, 0);
+      for (size_t i = 0; i < links_.size(); ++i) {
+        const bool passes = links_[i].is_backlink && test(SubjectAt(i));
+        cache.prefix[i + 1] = cache.prefix[i] + (passes ? 1 : 0);
+        if (passes) ++cache.by_domain[links_[i].registrable_domain];
+      }
+    }
+    const int self = cache.prefix[index + 1] - cache.prefix[index];
+    if (!within) {
+      const auto found = cache.by_domain.find(links_[index].registrable_domain);
+      return (found == cache.by_domain.end() ? 0 : found->second) - self;
+    }
+    const size_t low = index > static_cast<size_t>(*within) ? index - *within : 0;
+    const size_t high = std::min(links_.size() - 1, index + *within);
+    return cache.prefix[high + 1] - cache.prefix[low] - self;
+  }
+
+  // A named predicate's result for the link at `index`: rules share named predicates, so each runs at most
+  // once per link.
+  bool NamedResult(size_t slot, const Test& test, size_t index) const {
+    int8_t& result = named_results_[slot][index];
+    if (result == kNotEvaluated) result = test(SubjectAt(index)) ? 1 : 0;
+    return result == 1;
+  }
+
+  // A test of page fields alone, evaluated once per page.
+  bool PageResult(size_t slot, const Test& test, size_t index) const {
+    int8_t& result = page_results_[slot];
+    if (result == kNotEvaluated) result = test(SubjectAt(index)) ? 1 : 0;
+    return result == 1;
+  }
+
+  // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
+  int domain_links(size_t index) const { return domain_links_.find(links_[index].registrable_domain)->second; }
+
+ private:
+  // A run is a maximal sequence of consecutive backlinks, each after the first at most kRunGapChars of
+  // text after the previous one; an internal link ends a run.
+  void FindLinkRuns() {
+    for (size_t begin = 0; begin < links_.size();) {
+      if (!links_[begin].is_backlink) {
+        ++begin;
+        continue;
+      }
+      size_t end = begin + 1;
+      while (end < links_.size() && links_[end].is_backlink && links_[end].text_chars_before <= kRunGapChars) {
+        ++end;
+      }
+      std::unordered_set<std::string_view> domains;
+      for (size_t i = begin; i < end; ++i) domains.insert(links_[i].registrable_domain);
+      for (size_t i = begin; i < end; ++i) {
+        run_length_[i] = static_cast<int>(end - begin);
+        run_domains_[i] = static_cast<int>(domains.size());
+      }
+      begin = end;
+    }
+  }
+
+  const PageFacts& page_;
+  std::span<const Link> links_;
+  std::vector<int> relevance_, anchor_repeats_, run_length_, run_domains_;  // per link, 0 for internal ones
+  std::unordered_map<std::string_view, int> domain_links_;  // backlinks per registrable domain
+  struct NeighbourCache {
+    std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass; empty until first asked
+    std::unordered_map<std::string_view, int> by_domain;  // backlinks that pass, per registrable domain
+  };
+  mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
+  static constexpr int8_t kNotEvaluated = -1;
+  mutable std::vector<std::vector<int8_t>> named_results_;  // per named predicate, per link: 1, 0 or kNotEvaluated
+  mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
+};
+
+int AnchorRepeats(const Subject& subject) { return subject.evaluation.anchor_repeats(subject.index); }
+int LinkRunLength(const Subject& subject) { return subject.evaluation.run_length(subject.index); }
+int LinkRunDomains(const Subject& subject) { return subject.evaluation.run_domains(subject.index); }
+int RelevanceOf(const Subject& subject) { return subject.evaluation.relevance(subject.index); }
+int TargetPageLinks(const Subject& subject) { return subject.evaluation.domain_links(subject.index); }
+
+int AnchorWords(const Subject& subject) {
+  const std::string words = WordKey(subject.link.anchor_text);
+  return words.empty() ? 0 : static_cast<int>(std::count(words.begin(), words.end(), ' ')) + 1;
+}
+
+// The share of the anchor's words of three or more letters that are spelled inside the target's host
+// labels ("cheap flights" -> cheapflights.example: 100).
+int AnchorTargetEcho(const Subject& subject) {
+  const std::string labels = WordKey(HostLabels(subject.link));
+  std::string joined_labels;
+  for (char c : labels) {
+    if (c != ' ') joined_labels += c;
+  }
+  int words = 0, echoed = 0;
+  const std::string anchor = WordKey(subject.link.anchor_text);
+  for (size_t start = 0; start < anchor.size();) {
+    const size_t end = std::min(anchor.find(' ', start), anchor.size());
+    const std::string_view word = std::string_view(anchor).substr(start, end - start);
+    start = end + 1;
+    if (word.size() < 3) continue;
+    ++words;
+    if (joined_labels.find(word) != std::string::npos) ++echoed;
+  }
+  return words == 0 ? 0 : echoed * 100 / words;
+}
+
+}  // namespace
 
 namespace {
 
@@ -462,15 +697,21 @@ const FieldSpec* FindField(std::string_view name) {
   return field == std::end(kFields) ? nullptr : field;
 }
 
-constexpr std::string_view kTopLevelKeys[] = {"name", "scoring", "lists", "rules"};
+constexpr std::string_view kTopLevelKeys[] = {"name", "scoring", "lists", "predicates", "trust", "rules"};
+constexpr std::string_view kTrustKeys[] = {"allow", "block"};
+constexpr std::string_view kTrustEntryKeys[] = {"list", "reason"};
 constexpr std::string_view kScoringKeys[] = {"start", "suspicious_below", "toxic_below"};
-constexpr std::string_view kRuleKeys[] = {"id",          "category", "weight",  "enabled",
-                                          "description", "when",     "evidence"};
+constexpr std::string_view kRuleKeys[] = {"id",          "category", "weight",   "enabled",
+                                          "description", "when",     "evidence", "severity"};
 constexpr std::string_view kCategories[] = {"paid", "forced_keyword", "spammy"};
+constexpr std::string_view kSeverities[] = {"low", "medium", "high"};
 constexpr std::string_view kCombinators[] = {"all", "any", "not"};
-constexpr std::string_view kOperators[] = {"equals", "contains", "in_list", "greater_than", "less_than"};
-constexpr std::string_view kPredicateKeys[] = {"field",        "equals",    "contains", "in_list", "match",
-                                               "greater_than", "less_than", "all",      "any",     "not"};
+constexpr std::string_view kOperators[] = {"equals", "contains", "in_list", "greater_than", "less_than", "matches"};
+constexpr std::string_view kPredicateKeys[] = {"field",     "equals",     "contains", "in_list", "match",
+                                               "matches",   "greater_than", "less_than", "all",    "any",
+                                               "not",       "neighbours", "within",   "at_least", "same_target",
+                                               "predicate"};
+constexpr std::string_view kNeighboursKeys[] = {"neighbours", "within", "same_target", "at_least"};
 constexpr std::string_view kMatchModes[] = {"exact", "word", "prefix", "suffix"};
 constexpr std::string_view kPredicateExample = "{field: rel, contains: sponsored} or {all: [...]}";
 
@@ -491,11 +732,16 @@ class Compiler {
     file.name = ReadNonEmptyString(Require(root, "name", "the rule file"));
     if (auto scoring = Find(root, "scoring")) ReadScoring(scoring->value, file.compiled);
     if (auto lists = Find(root, "lists")) ReadLists(lists->value);
+    if (auto trust = Find(root, "trust")) ReadTrust(trust->value, file.compiled);
+    if (auto predicates = Find(root, "predicates")) ReadPredicates(predicates->value);
     const Entry rules = Require(root, "rules", "the rule file");
     if (!rules.value.IsSequence()) {
       rules.Fail(Cat("'rules' must be a list of rules, got ", Describe(rules.value)));
     }
     for (const YAML::Node& rule : rules.value) ReadRule(rule, file.compiled.rules);
+    file.compiled.neighbour_predicates = neighbour_predicates_;
+    file.compiled.named_predicates = named_.size();
+    file.compiled.page_predicates = page_predicates_;
     return file;
   }
 
@@ -547,6 +793,7 @@ class Compiler {
                   std::to_string(first->second), ")"));
     }
     compiled.category = ReadCategory(Require(rule, "category", context));
+    if (auto severity = Find(rule, "severity")) compiled.severity = ReadSeverity(*severity);
     const Entry weight = Require(rule, "weight", context);
     compiled.weight = ReadNumber(weight);
     if (compiled.weight < 0) weight.Fail(Cat("'weight' must be >= 0, got ", FormatNumber(compiled.weight)));
@@ -566,9 +813,94 @@ class Compiler {
     entry.Fail(Cat("unknown category '", name, "'; allowed: ", Join(kCategories)));
   }
 
+  static Severity ReadSeverity(const Entry& entry) {
+    const std::string name = ReadString(entry);
+    const auto* found = std::find(std::begin(kSeverities), std::end(kSeverities), name);
+    if (found == std::end(kSeverities)) {
+      entry.Fail(Cat("unknown severity '", name, "'; allowed: ", Join(kSeverities)));
+    }
+    return static_cast<Severity>(found - std::begin(kSeverities));
+  }
+
+  // trust: {allow: [{list: L, reason: R}, ...], block: [...]}; each list names registrable domains.
+  void ReadTrust(const YAML::Node& trust, RuleSet::Compiled& compiled) const {
+    ExpectMap(trust, "'trust'", "{allow: [{list: partners, reason: ...}], block: [...]}");
+    CheckKeys(trust, "'trust'", kTrustKeys);
+    for (std::string_view action : kTrustKeys) {
+      const std::optional<Entry> entries = Find(trust, action);
+      if (!entries) continue;
+      if (!entries->value.IsSequence()) {
+        entries->Fail(Cat("'", action, "' must be a list of {list: ..., reason: ...}, got ",
+                          Describe(entries->value)));
+      }
+      for (const YAML::Node& entry : entries->value) {
+        ExpectMap(entry, Cat("an entry of '", action, "'"), "{list: partners, reason: contracted partner}");
+        CheckKeys(entry, Cat("an entry of '", action, "'"), kTrustEntryKeys);
+        const Entry list = Require(entry, "list", Cat("an entry of '", action, "'"));
+        const std::vector<std::string>& domains = FindList(list);
+        TrustList compiled_list{std::make_shared<const StringSet>(domains.begin(), domains.end()),
+                                ReadNonEmptyString(Require(entry, "reason", Cat("an entry of '", action, "'")))};
+        (action == "allow" ? compiled.allow : compiled.block).push_back(std::move(compiled_list));
+      }
+    }
+  }
+
+  const std::vector<std::string>& FindList(const Entry& entry) const {
+    const std::string list_name = ReadString(entry);
+    const auto list = lists_.find(list_name);
+    if (list == lists_.end()) {
+      std::vector<std::string_view> names;
+      for (const auto& [name, entries] : lists_) names.push_back(name);
+      entry.Fail(
+          Cat("unknown list '", list_name, "'; ",
+              names.empty() ? "no lists are defined under 'lists'" : Cat("defined lists: ", Join(names))));
+    }
+    return list->second;
+  }
+
+  // predicates: {name: P, ...}: named predicates that rules use as {predicate: name}. Each is compiled
+  // once, even if no rule uses it (so a mistake in one is reported), and its result is cached per link.
+  void ReadPredicates(const YAML::Node& predicates) {
+    ExpectMap(predicates, "'predicates'", "{keyword_anchor: {field: anchor.text, in_list: money_keywords}}");
+    ForEachEntry(predicates, "'predicates'", [&](const Entry& entry) {
+      predicates_.emplace(entry.key.Scalar(), entry.value);
+    });
+    for (const auto& [name, predicate] : predicates_) CompileNamed(name, predicate);
+  }
+
+  // The cached test of a named predicate, compiling it on first use.
+  Test CompileNamed(const std::string& name, const YAML::Node& predicate) {
+    auto compiled = named_.find(name);
+    if (compiled == named_.end()) {
+      if (!expanding_.insert(name).second) Fail(predicate, Cat("predicate '", name, "' uses itself"));
+      Test test = CompilePredicate(predicate);
+      expanding_.erase(name);
+      compiled = named_.emplace(name, NamedPredicate{named_.size(), std::move(test)}).first;
+    }
+    return [slot = compiled->second.slot, test = compiled->second.test](const Subject& subject) {
+      return subject.evaluation.NamedResult(slot, test, subject.index);
+    };
+  }
+
+  Test CompileReference(const YAML::Node& predicate, const Entry& reference) {
+    if (predicate.size() != 1) Fail(reference.key, "'predicate' must be the only key of its predicate");
+    const std::string name = ReadString(reference);
+    const auto found = predicates_.find(name);
+    if (found == predicates_.end()) {
+      std::vector<std::string_view> names;
+      for (const auto& [defined, node] : predicates_) names.push_back(defined);
+      reference.Fail(Cat("unknown predicate '", name, "'; ",
+                         names.empty() ? "no predicates are defined under 'predicates'"
+                                       : Cat("defined predicates: ", Join(names))));
+    }
+    return CompileNamed(name, found->second);
+  }
+
   Test CompilePredicate(const YAML::Node& predicate) {
     ExpectMap(predicate, "a predicate", kPredicateExample);
     CheckKeys(predicate, "a predicate", kPredicateKeys);
+    if (auto reference = Find(predicate, "predicate")) return CompileReference(predicate, *reference);
+    if (auto neighbours = Find(predicate, "neighbours")) return CompileNeighbours(predicate, *neighbours);
     for (std::string_view combinator : kCombinators) {
       if (auto entry = Find(predicate, combinator)) {
         if (predicate.size() != 1) {
@@ -605,16 +937,47 @@ class Compiler {
     std::optional<Entry> match = Find(predicate, "match");
     if (match && operation->name() != "in_list") Fail(match->key, "'match' only applies to in_list");
 
-    if (operation->name() == "equals") return CompileEquals(*field, *operation);
-    if (operation->name() == "contains") return CompileContains(*field, *operation);
-    if (operation->name() == "in_list") return CompileInList(*field, *operation, match);
-    return CompileBound(*field, *operation);
+    Test test = operation->name() == "equals"     ? CompileEquals(*field, *operation)
+                : operation->name() == "contains"   ? CompileContains(*field, *operation)
+                : operation->name() == "in_list"    ? CompileInList(*field, *operation, match)
+                : operation->name() == "matches"    ? CompileMatches(*field, *operation)
+                                                    : CompileBound(*field, *operation);
+    if (!field->name.starts_with("page.")) return test;
+    // A test of the page alone has one answer per page: computed for its first backlink, then reused.
+    return [slot = page_predicates_++, test = std::move(test)](const Subject& subject) {
+      return subject.evaluation.PageResult(slot, test, subject.index);
+    };
+  }
+
+  // {neighbours: P, within: N, at_least: K}: P holds for at least K other backlinks within N positions;
+  // {neighbours: P, same_target: true, at_least: K}: ... of the backlinks to the same registrable domain.
+  Test CompileNeighbours(const YAML::Node& predicate, const Entry& neighbours) {
+    CheckKeys(predicate, "a neighbours predicate", kNeighboursKeys);
+    const std::optional<Entry> within = Find(predicate, "within");
+    const std::optional<Entry> same_target = Find(predicate, "same_target");
+    if (within.has_value() == same_target.has_value()) {
+      Fail(predicate, "a neighbours predicate needs exactly one of 'within: N' (positions) and 'same_target: true'");
+    }
+    std::optional<int> distance;
+    if (within) {
+      distance = ReadInt(*within);
+      if (*distance < 1) within->Fail(Cat("'within' must be at least 1, got ", std::to_string(*distance)));
+    } else if (!ReadBool(*same_target)) {
+      same_target->Fail("'same_target' must be true; use 'within: N' to count by position");
+    }
+    const Entry at_least = Require(predicate, "at_least", "a neighbours predicate");
+    const int count = ReadInt(at_least);
+    if (count < 1) at_least.Fail(Cat("'at_least' must be at least 1, got ", std::to_string(count)));
+    const size_t slot = neighbour_predicates_++;
+    return [slot, distance, count, operand = CompilePredicate(neighbours.value)](const Subject& subject) {
+      return subject.evaluation.CountNeighbours(slot, operand, subject.index, distance) >= count;
+    };
   }
 
   Test CompileCombinator(const Entry& entry) {
     if (entry.name() == "not") {
-      return [operand = CompilePredicate(entry.value)](const Link& link, const PageFacts& page) {
-        return !operand(link, page);
+      return [operand = CompilePredicate(entry.value)](const Subject& subject) {
+        return !operand(subject);
       };
     }
     if (!entry.value.IsSequence() || entry.value.size() == 0) {
@@ -624,14 +987,14 @@ class Compiler {
     std::vector<Test> operands;
     for (const YAML::Node& operand : entry.value) operands.push_back(CompilePredicate(operand));
     if (entry.name() == "all") {
-      return [operands = std::move(operands)](const Link& link, const PageFacts& page) {
+      return [operands = std::move(operands)](const Subject& subject) {
         return std::all_of(operands.begin(), operands.end(),
-                           [&](const Test& test) { return test(link, page); });
+                           [&](const Test& test) { return test(subject); });
       };
     }
-    return [operands = std::move(operands)](const Link& link, const PageFacts& page) {
+    return [operands = std::move(operands)](const Subject& subject) {
       return std::any_of(operands.begin(), operands.end(),
-                         [&](const Test& test) { return test(link, page); });
+                         [&](const Test& test) { return test(subject); });
     };
   }
 
@@ -651,18 +1014,18 @@ class Compiler {
                 operation.Fail(Cat("'", field.name, "' is never '", expected,
                                    "'; its values are: ", Join(field.vocabulary)));
               }
-              return [get, expected](const Link& link, const PageFacts& page) {
-                return EqualsIgnoreCase(get(link, page), expected);
+              return [get, expected](const Subject& subject) {
+                return EqualsIgnoreCase(get(subject), expected);
               };
             },
             [&](BoolGetter get) -> Test {
-              return [get, expected = ReadBool(operation)](const Link& link, const PageFacts& page) {
-                return get(link, page) == expected;
+              return [get, expected = ReadBool(operation)](const Subject& subject) {
+                return get(subject) == expected;
               };
             },
             [&](IntGetter get) -> Test {
-              return [get, expected = ReadInt(operation)](const Link& link, const PageFacts& page) {
-                return get(link, page) == expected;
+              return [get, expected = ReadInt(operation)](const Subject& subject) {
+                return get(subject) == expected;
               };
             },
             [&](TokensGetter) -> Test { FailOperator(field, operation); },
@@ -674,14 +1037,14 @@ class Compiler {
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
                             return [get, part = ToLower(ReadNonEmptyString(operation))](
-                                       const Link& link, const PageFacts& page) {
-                              return ContainsIgnoreCase(get(link, page), part);
+                                       const Subject& subject) {
+                              return ContainsIgnoreCase(get(subject), part);
                             };
                           },
                           [&](TokensGetter get) -> Test {
                             return [get, token = ToLower(ReadNonEmptyString(operation))](
-                                       const Link& link, const PageFacts& page) {
-                              const auto& tokens = get(link, page);
+                                       const Subject& subject) {
+                              const auto& tokens = get(subject);
                               return std::any_of(tokens.begin(), tokens.end(),
                                                  [&](const std::string& candidate) {
                                                    return EqualsIgnoreCase(candidate, token);
@@ -695,28 +1058,48 @@ class Compiler {
 
   Test CompileInList(const FieldSpec& field, const Entry& operation,
                      const std::optional<Entry>& match) const {
-    const std::string list_name = ReadString(operation);
-    const auto list = lists_.find(list_name);
-    if (list == lists_.end()) {
-      std::vector<std::string_view> names;
-      for (const auto& [name, entries] : lists_) names.push_back(name);
-      operation.Fail(
-          Cat("unknown list '", list_name, "'; ",
-              names.empty() ? "no lists are defined under 'lists'" : Cat("defined lists: ", Join(names))));
-    }
     const auto matcher =
-        std::make_shared<const ListMatcher>(match ? ReadMatchMode(*match) : MatchMode::kExact, list->second);
+        std::make_shared<const ListMatcher>(match ? ReadMatchMode(*match) : MatchMode::kExact, FindList(operation));
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
-                            return [get, matcher](const Link& link, const PageFacts& page) {
-                              return matcher->Matches(get(link, page));
+                            return [get, matcher](const Subject& subject) {
+                              return matcher->Matches(get(subject));
                             };
                           },
                           [&](TokensGetter get) -> Test {
-                            return [get, matcher](const Link& link, const PageFacts& page) {
-                              const auto& tokens = get(link, page);
+                            return [get, matcher](const Subject& subject) {
+                              const auto& tokens = get(subject);
                               return std::any_of(tokens.begin(), tokens.end(), [&](const std::string& token) {
                                 return matcher->Matches(token);
+                              });
+                            };
+                          },
+                          [&](auto) -> Test { FailOperator(field, operation); },
+                      },
+                      field.get);
+  }
+
+  // RE2 runs in time linear in the input whatever the pattern; matching ignores case like the other
+  // operators, and finds the pattern anywhere in the value unless it is anchored with ^ and $.
+  static Test CompileMatches(const FieldSpec& field, const Entry& operation) {
+    RE2::Options options;
+    options.set_case_sensitive(false);
+    options.set_log_errors(false);
+    auto regex = std::make_shared<const RE2>(ReadNonEmptyString(operation), options);
+    if (!regex->ok()) {
+      operation.Fail(Cat("'matches' is not a valid regular expression (RE2 syntax): ", regex->error()));
+    }
+    return std::visit(Overloaded{
+                          [&](TextGetter get) -> Test {
+                            return [get, regex](const Subject& subject) {
+                              return RE2::PartialMatch(get(subject), *regex);
+                            };
+                          },
+                          [&](TokensGetter get) -> Test {
+                            return [get, regex](const Subject& subject) {
+                              const auto& tokens = get(subject);
+                              return std::any_of(tokens.begin(), tokens.end(), [&](const std::string& token) {
+                                return RE2::PartialMatch(token, *regex);
                               });
                             };
                           },
@@ -739,9 +1122,9 @@ class Compiler {
     if (get == nullptr) FailOperator(field, operation);
     const double bound = ReadNumber(operation);
     if (operation.name() == "greater_than") {
-      return [get = *get, bound](const Link& link, const PageFacts& page) { return get(link, page) > bound; };
+      return [get = *get, bound](const Subject& subject) { return get(subject) > bound; };
     }
-    return [get = *get, bound](const Link& link, const PageFacts& page) { return get(link, page) < bound; };
+    return [get = *get, bound](const Subject& subject) { return get(subject) < bound; };
   }
 
   static std::vector<EvidencePart> CompileEvidence(const Entry& entry) {
@@ -770,6 +1153,15 @@ class Compiler {
 
   std::map<std::string, std::vector<std::string>> lists_;  // name -> normalised entries
   std::map<std::string, int> rule_lines_;                  // rule id -> line it was defined on
+  size_t neighbour_predicates_ = 0;
+  size_t page_predicates_ = 0;
+  std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
+  std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
+  struct NamedPredicate {
+    size_t slot;  // its per-link cache
+    Test test;
+  };
+  std::map<std::string, NamedPredicate> named_;  // compiled named predicates
 };
 
 std::string HexDigest(std::string_view bytes) {
@@ -817,23 +1209,73 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFile(const std::string& path
   return Parse(bytes.view(), path);
 }
 
-Score RuleSet::Evaluate(const Link& link, const PageFacts& page) const {
-  Score score;
-  double penalty = 0;
-  for (const CompiledRule& rule : compiled_->rules) {
-    if (!rule.when(link, page)) continue;
-    penalty += rule.weight;
-    score.flags.push_back({rule.id, rule.category, rule.weight, RenderEvidence(rule.evidence, link, page)});
+namespace {
+
+// The first trust entry listing the source page's or the target's registrable domain, if any.
+std::optional<TrustOverride> FindTrust(const std::vector<TrustList>& lists, TrustAction action,
+                                       const Subject& subject) {
+  // Registrable domains come lower-case from extraction, like the normalised list entries.
+  for (const TrustList& list : lists) {
+    for (std::string_view domain : {subject.page.registrable_domain, subject.link.registrable_domain}) {
+      if (!domain.empty() && list.domains->contains(domain)) {
+        return TrustOverride{action, std::string(domain), list.reason};
+      }
+    }
   }
-  score.quality_score = static_cast<int>(std::lround(std::clamp(compiled_->start - penalty, 0.0, 100.0)));
-  if (score.quality_score < compiled_->toxic_below) {
+  return std::nullopt;
+}
+
+Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject) {
+  Score score;
+  score.relevance = subject.evaluation.relevance(subject.index);
+  double penalty = 0;
+  for (const CompiledRule& rule : compiled.rules) {
+    if (!rule.when(subject)) continue;
+    penalty += rule.weight;
+    score.flags.push_back(
+        {rule.id, rule.category, rule.weight, RenderEvidence(rule.evidence, subject), rule.severity});
+  }
+  // A block list pins the verdict whatever the rules say; an allow list silences a known-good domain.
+  if (auto blocked = FindTrust(compiled.block, TrustAction::kBlock, subject)) {
+    score.trust = std::move(*blocked);
+    score.quality_score = 0;
     score.verdict = Verdict::kToxic;
-  } else if (score.quality_score < compiled_->suspicious_below) {
+    return score;
+  }
+  if (auto allowed = FindTrust(compiled.allow, TrustAction::kAllow, subject)) {
+    score.trust = std::move(*allowed);
+    score.flags.clear();
+    score.quality_score = 100;
+    score.verdict = Verdict::kClean;
+    return score;
+  }
+  score.quality_score = static_cast<int>(std::lround(std::clamp(compiled.start - penalty, 0.0, 100.0)));
+  if (score.quality_score < compiled.toxic_below) {
+    score.verdict = Verdict::kToxic;
+  } else if (score.quality_score < compiled.suspicious_below) {
     score.verdict = Verdict::kSuspicious;
   } else {
     score.verdict = Verdict::kClean;
   }
   return score;
+}
+
+}  // namespace
+
+std::vector<Score> RuleSet::Evaluate(const ExtractedPage& page) const {
+  const PageEvaluation evaluation(page.page, page.links, *compiled_);
+  std::vector<Score> scores(page.links.size());
+  for (size_t i = 0; i < page.links.size(); ++i) {
+    if (page.links[i].is_backlink) scores[i] = ScoreLink(*compiled_, evaluation.SubjectAt(i));
+  }
+  return scores;
+}
+
+Score RuleSet::Evaluate(const Link& link, const PageFacts& page) const {
+  Link backlink = link;
+  backlink.is_backlink = true;  // scored as asked, even when the caller did not mark it
+  const PageEvaluation evaluation(page, std::span<const Link>(&backlink, 1), *compiled_);
+  return ScoreLink(*compiled_, evaluation.SubjectAt(0));
 }
 
 }  // namespace backlint

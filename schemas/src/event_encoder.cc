@@ -41,6 +41,24 @@ v1::Category ToProto(Category category) {
   return v1::CATEGORY_UNSPECIFIED;
 }
 
+v1::Severity ToProto(Severity severity) {
+  switch (severity) {
+    case Severity::kLow: return v1::SEVERITY_LOW;
+    case Severity::kMedium: return v1::SEVERITY_MEDIUM;
+    case Severity::kHigh: return v1::SEVERITY_HIGH;
+  }
+  return v1::SEVERITY_UNSPECIFIED;
+}
+
+v1::TrustAction ToProto(TrustAction action) {
+  switch (action) {
+    case TrustAction::kNone: return v1::TRUST_ACTION_UNSPECIFIED;
+    case TrustAction::kAllow: return v1::TRUST_ACTION_ALLOW;
+    case TrustAction::kBlock: return v1::TRUST_ACTION_BLOCK;
+  }
+  return v1::TRUST_ACTION_UNSPECIFIED;
+}
+
 v1::Verdict ToProto(Verdict verdict) {
   switch (verdict) {
     case Verdict::kClean: return v1::VERDICT_CLEAN;
@@ -100,6 +118,7 @@ v1::BacklinkEvent BuildEvent(const PageFacts& page, const Link& link, const Scor
   context.set_hidden(link.hidden);
   context.set_position(link.position);
   context.set_page_outbound_links(page.outbound_links);
+  context.set_relevance(score.relevance);
 
   for (const Flag& flag : score.flags) {
     v1::Flag& event_flag = *event.add_flags();
@@ -107,9 +126,16 @@ v1::BacklinkEvent BuildEvent(const PageFacts& page, const Link& link, const Scor
     event_flag.set_category(ToProto(flag.category));
     event_flag.set_weight(flag.weight);
     event_flag.set_evidence(flag.evidence);
+    event_flag.set_severity(ToProto(flag.severity));
   }
   event.set_quality_score(score.quality_score);
   event.set_verdict(ToProto(score.verdict));
+  if (score.trust.action != TrustAction::kNone) {
+    v1::TrustOverride& trust = *event.mutable_trust();
+    trust.set_action(ToProto(score.trust.action));
+    trust.set_domain(score.trust.domain);
+    trust.set_reason(score.trust.reason);
+  }
 
   v1::RuleSetInfo& ruleset = *event.mutable_ruleset();
   ruleset.set_name(rules.name());

@@ -243,6 +243,28 @@ TEST_F(EventEncoderTest, BuildEventMapsEveryEnumValue) {
   }
 }
 
+TEST_F(EventEncoderTest, BuildEventCarriesRelevanceSeverityAndTrust) {
+  Score score = SampleScore();
+  score.relevance = 42;
+  score.flags[0].severity = Severity::kLow;
+  score.flags[1].severity = Severity::kHigh;
+  v1::BacklinkEvent event = BuildEvent(SamplePage(), SampleLink(), score, *rules_);
+  EXPECT_EQ(event.context().relevance(), 42);
+  EXPECT_EQ(event.flags(0).severity(), v1::SEVERITY_LOW);
+  EXPECT_EQ(event.flags(1).severity(), v1::SEVERITY_HIGH);
+  EXPECT_FALSE(event.has_trust());
+
+  score.flags[0].severity = Severity::kMedium;
+  score.trust = {.action = TrustAction::kBlock, .domain = "target.co.uk", .reason = "known link network"};
+  event = BuildEvent(SamplePage(), SampleLink(), score, *rules_);
+  EXPECT_EQ(event.flags(0).severity(), v1::SEVERITY_MEDIUM);
+  EXPECT_EQ(event.trust().action(), v1::TRUST_ACTION_BLOCK);
+  EXPECT_EQ(event.trust().domain(), "target.co.uk");
+  EXPECT_EQ(event.trust().reason(), "known link network");
+  score.trust.action = TrustAction::kAllow;
+  EXPECT_EQ(BuildEvent(SamplePage(), SampleLink(), score, *rules_).trust().action(), v1::TRUST_ACTION_ALLOW);
+}
+
 TEST_F(EventEncoderTest, ProtobufRoundTrips) {
   const v1::BacklinkEvent event = SampleEvent();
   Result<EncodedEvent> encoded = Encode(event, EventFormat::kProtobuf);

@@ -92,20 +92,24 @@ TEST(KcatPipelineTest, ScoresEveryBacklinkOfTheDemoPagesAndDeadLettersTheMalform
       {"ahrefs.com", "https://ahrefs.com/blog/", "VERDICT_CLEAN", ""},
       // Paid and declared.
       {"staybright-travel.com", "https://www.staybright-travel.com/lisbon", "VERDICT_CLEAN", "paid.rel-sponsored"},
-      // Forced money keywords.
-      {"example.com", "https://quickcash-lenders.example.com/apply", "VERDICT_SUSPICIOUS",
-       "forced_keyword.exact-money-anchor"},
+      // Forced money keywords; a payday anchor on a page about something else is also off-topic spam.
+      {"example.com", "https://quickcash-lenders.example.com/apply", "VERDICT_TOXIC",
+       "forced_keyword.exact-money-anchor,forced_keyword.off-topic-keyword-anchor,spammy.off-topic-spam-link,"
+       "spammy.spam-vertical-link"},
       {"example.biz", "https://rank-booster-seo.example.biz/", "VERDICT_SUSPICIOUS",
        "forced_keyword.exact-money-anchor"},
-      // Hidden keyword links and comment spam.
+      // Hidden keyword links and comment spam, on high-spam TLDs.
       {"royal-spins-bonus.xyz", "http://royal-spins-bonus.xyz/", "VERDICT_TOXIC",
-       "forced_keyword.exact-money-anchor,spammy.hidden-link"},
+       "forced_keyword.exact-money-anchor,spammy.hidden-link,spammy.risky-tld,spammy.spam-vertical-link"},
       {"pills-discount-store.top", "http://pills-discount-store.top/viagra", "VERDICT_TOXIC",
-       "forced_keyword.exact-money-anchor,spammy.hidden-link"},
+       "forced_keyword.exact-money-anchor,forced_keyword.off-topic-keyword-anchor,spammy.hidden-link,"
+       "spammy.off-topic-spam-link,spammy.risky-tld,spammy.spam-vertical-link"},
       {"replica-watch-outlet.shop", "https://replica-watch-outlet.shop/", "VERDICT_TOXIC",
-       "forced_keyword.exact-money-anchor,spammy.comment-link-without-ugc"},
+       "forced_keyword.exact-money-anchor,forced_keyword.off-topic-keyword-anchor,spammy.comment-link-commercial,"
+       "spammy.comment-link-without-ugc,spammy.off-topic-spam-link,spammy.risky-tld,spammy.spam-vertical-link"},
       {"example.net", "https://fastloans-now.example.net/", "VERDICT_TOXIC",
-       "forced_keyword.exact-money-anchor,spammy.comment-link-without-ugc"},
+       "forced_keyword.exact-money-anchor,spammy.comment-link-commercial,spammy.comment-link-without-ugc,"
+       "spammy.spam-vertical-link"},
   };
   EXPECT_EQ(events, expected);
 

@@ -139,7 +139,7 @@ TEST_P(PageProcessorTest, HiddenLinkIsFlaggedSpammyAndToxic) {
 
 TEST_P(PageProcessorTest, ExactMoneyKeywordAnchorIsFlaggedForcedKeywordAndSuspicious) {
   const v1::BacklinkEvent event =
-      SingleEvent("<a href='https://casino.example.net/'>Best  Online Casino</a>");
+      SingleEvent("<a href='https://insurance.example.net/'>Cheap  Car Insurance</a>");
   EXPECT_THAT(RuleIds(event), ElementsAre("forced_keyword.exact-money-anchor"));
   EXPECT_EQ(event.flags(0).category(), v1::CATEGORY_FORCED_KEYWORD);
   EXPECT_EQ(event.flags(0).weight(), 45);
@@ -163,7 +163,7 @@ TEST_P(PageProcessorTest, NonHttpPageUrlFailsInDecodeNamingTheField) {
 TEST_P(PageProcessorTest, CountsPagesLinksVerdictsCategoriesAndRules) {
   ProcessOk(
       PageWithBody("<a href='/in'>in</a> <a href='https://clean.org/'>clean</a> "
-                   "<a href='https://a.net/' rel='sponsored'>cheap payday loans</a> "
+                   "<a href='https://a.net/' rel='sponsored'>cheap car insurance</a> "
                    "<div hidden><a href='https://b.net/'>b</a></div>"));
   EXPECT_EQ(metrics_.links_seen(true), 3u);
   EXPECT_EQ(metrics_.links_seen(false), 1u);

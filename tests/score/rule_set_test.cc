@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "score_fixtures.h"
+
 namespace backlint {
 namespace {
 
@@ -17,34 +19,14 @@ using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
 using ::testing::StartsWith;
 
+template <typename... Parts>
+std::string Cat(const Parts&... parts) {
+  std::string out;
+  (out.append(std::string_view(parts)), ...);
+  return out;
+}
+
 constexpr char kDefaultRules[] = BACKLINT_SOURCE_DIR "/rules/default.yaml";
-
-PageFacts BlogPage() {
-  PageFacts page;
-  page.url = "https://blog.example.com/2024/05/hiking-the-alps";
-  page.host = "blog.example.com";
-  page.registrable_domain = "example.com";
-  page.title = "Hiking the Alps in May";
-  page.lang = "en";
-  page.meta_robots = "index, follow";
-  page.outbound_links = 12;
-  return page;
-}
-
-// A link an editor chose: descriptive anchor, in the article body, no rel.
-Link EditorialLink() {
-  Link link;
-  link.url = "https://www.alpenverein.de/touren/zugspitze";
-  link.host = "www.alpenverein.de";
-  link.registrable_domain = "alpenverein.de";
-  link.is_backlink = true;
-  link.anchor_text = "the Alpine Club's route guide";
-  link.anchor_kind = AnchorKind::kText;
-  link.snippet = "On the second day we followed the Alpine Club's route guide up to the hut.";
-  link.region = Region::kContent;
-  link.position = 4;
-  return link;
-}
 
 std::shared_ptr<const RuleSet> MustParse(std::string_view yaml) {
   auto result = RuleSet::Parse(yaml, "test.yaml");
@@ -61,12 +43,6 @@ std::string ErrorOf(std::string_view yaml) {
   if (result.ok()) return "loaded";
   EXPECT_EQ(result.failure().stage, "rules");
   return result.failure().reason;
-}
-
-std::vector<std::string> FiredIds(const Score& score) {
-  std::vector<std::string> ids;
-  for (const Flag& flag : score.flags) ids.push_back(flag.rule_id);
-  return ids;
 }
 
 // A one-rule file; `when` is the predicate in YAML flow style, and the file defines two lists.
@@ -90,133 +66,6 @@ std::string OneRuleFile(std::string_view when, std::string_view evidence = "\"fi
 bool Fires(std::string_view when, const Link& link, const PageFacts& page = BlogPage()) {
   const auto rules = MustParse(OneRuleFile(when));
   return rules != nullptr && !rules->Evaluate(link, page).flags.empty();
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The default rule set.
-
-class DefaultRulesTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto result = RuleSet::LoadFile(kDefaultRules);
-    ASSERT_TRUE(result.ok()) << result.failure().reason;
-    rules_ = result.value();
-  }
-
-  Score Evaluate(const Link& link, const PageFacts& page = BlogPage()) const {
-    return rules_->Evaluate(link, page);
-  }
-
-  std::shared_ptr<const RuleSet> rules_;
-};
-
-TEST_F(DefaultRulesTest, LoadsWithNameAndHash) {
-  EXPECT_EQ(rules_->name(), "backlint-default");
-  EXPECT_THAT(rules_->hash(), MatchesRegex("[0-9a-f]{32}"));
-}
-
-TEST_F(DefaultRulesTest, EditorialLinkIsClean) {
-  const Score score = Evaluate(EditorialLink());
-  EXPECT_THAT(score.flags, IsEmpty());
-  EXPECT_EQ(score.quality_score, 100);
-  EXPECT_EQ(score.verdict, Verdict::kClean);
-}
-
-TEST_F(DefaultRulesTest, DeclaredSponsoredLinkIsFlaggedButClean) {
-  Link link = EditorialLink();
-  link.rel = {"nofollow", "sponsored"};
-  const Score score = Evaluate(link);
-  ASSERT_THAT(FiredIds(score), ElementsAre("paid.rel-sponsored"));
-  EXPECT_EQ(score.flags[0].category, Category::kPaid);
-  EXPECT_EQ(score.flags[0].weight, 15);
-  EXPECT_EQ(score.flags[0].evidence,
-            "rel=\"nofollow sponsored\" declares a paid placement to www.alpenverein.de");
-  EXPECT_EQ(score.quality_score, 85);
-  EXPECT_EQ(score.verdict, Verdict::kClean);
-}
-
-TEST_F(DefaultRulesTest, SponsorshipInTextWithoutRelIsSuspicious) {
-  Link link = EditorialLink();
-  link.snippet = "Sponsored post. Book your tour with our partner today!";
-  const Score score = Evaluate(link);
-  EXPECT_THAT(FiredIds(score), ElementsAre("paid.disclosed-in-text-without-rel"));
-  EXPECT_EQ(score.quality_score, 65);
-  EXPECT_EQ(score.verdict, Verdict::kSuspicious);
-
-  link.rel = {"nofollow"};
-  EXPECT_THAT(Evaluate(link).flags, IsEmpty());
-}
-
-TEST_F(DefaultRulesTest, ExactMoneyAnchorIsForcedKeyword) {
-  Link link = EditorialLink();
-  link.anchor_text = "Cheap  Payday Loans ";
-  const Score score = Evaluate(link);
-  ASSERT_THAT(FiredIds(score), ElementsAre("forced_keyword.exact-money-anchor"));
-  EXPECT_EQ(score.flags[0].category, Category::kForcedKeyword);
-  EXPECT_EQ(score.flags[0].evidence,
-            "anchor \"Cheap  Payday Loans \" is an exact-match money keyword pointing to www.alpenverein.de");
-  EXPECT_EQ(score.quality_score, 55);
-  EXPECT_EQ(score.verdict, Verdict::kSuspicious);
-}
-
-TEST_F(DefaultRulesTest, MoneyKeywordInsideAnchorScoresLower) {
-  Link link = EditorialLink();
-  link.anchor_text = "where to find cheap payday loans, fast";
-  const Score score = Evaluate(link);
-  EXPECT_THAT(FiredIds(score), ElementsAre("forced_keyword.money-keyword-in-anchor"));
-  EXPECT_EQ(score.quality_score, 75);
-}
-
-TEST_F(DefaultRulesTest, NaturalAndUrlAnchorsAreNotMoneyAnchors) {
-  for (const char* anchor : {"https://pharmacy.example.net/buy-viagra-online", "www.cheap-flights.example",
-                             "Payday lending rules, explained", "a replica of the Rolex Submariner",
-                             "Casino Royale (2006)", "SEO"}) {
-    Link link = EditorialLink();
-    link.anchor_text = anchor;
-    EXPECT_THAT(Evaluate(link).flags, IsEmpty()) << anchor;
-  }
-}
-
-TEST_F(DefaultRulesTest, HiddenLinkIsToxic) {
-  Link link = EditorialLink();
-  link.hidden = true;
-  const Score score = Evaluate(link);
-  ASSERT_THAT(FiredIds(score), ElementsAre("spammy.hidden-link"));
-  EXPECT_EQ(score.flags[0].category, Category::kSpammy);
-  EXPECT_EQ(score.flags[0].evidence,
-            "hidden link to https://www.alpenverein.de/touren/zugspitze with anchor \"the Alpine Club's "
-            "route guide\"");
-  EXPECT_EQ(score.quality_score, 30);
-  EXPECT_EQ(score.verdict, Verdict::kToxic);
-}
-
-TEST_F(DefaultRulesTest, CommentLinkNeedsUgcOrNofollow) {
-  Link link = EditorialLink();
-  link.region = Region::kComments;
-  EXPECT_THAT(FiredIds(Evaluate(link)), ElementsAre("spammy.comment-link-without-ugc"));
-  link.rel = {"ugc"};
-  EXPECT_THAT(Evaluate(link).flags, IsEmpty());
-  link.rel = {"nofollow"};
-  EXPECT_THAT(Evaluate(link).flags, IsEmpty());
-}
-
-TEST_F(DefaultRulesTest, LinkFarmPageAddsWeight) {
-  PageFacts page = BlogPage();
-  page.outbound_links = 400;
-  const Score score = Evaluate(EditorialLink(), page);
-  ASSERT_THAT(FiredIds(score), ElementsAre("spammy.link-farm-page"));
-  EXPECT_EQ(score.flags[0].evidence, "blog.example.com has 400 outbound links");
-  EXPECT_EQ(score.verdict, Verdict::kClean);
-}
-
-TEST_F(DefaultRulesTest, SignalsAddUpAndClampAtZero) {
-  Link link = EditorialLink();
-  link.hidden = true;
-  link.anchor_text = "buy viagra online";
-  const Score score = Evaluate(link);
-  EXPECT_THAT(FiredIds(score), ElementsAre("forced_keyword.exact-money-anchor", "spammy.hidden-link"));
-  EXPECT_EQ(score.quality_score, 0);
-  EXPECT_EQ(score.verdict, Verdict::kToxic);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -400,6 +249,276 @@ TEST(PredicateTest, Combinators) {
             link));
 }
 
+TEST(PredicateTest, MatchesIsAnRe2SearchIgnoringCase) {
+  Link link = EditorialLink();
+  link.url = "https://www.amazon.com/dp/B00X?tag=hikerblog-20&th=1";
+  EXPECT_TRUE(Fires(R"({field: target.url, matches: '[?&]tag=[a-z0-9-]+-2[0-9]\b'})", link));
+  EXPECT_TRUE(Fires("{field: target.url, matches: 'AMAZON\\.com/dp/'}", link));
+  EXPECT_FALSE(Fires("{field: target.url, matches: '^amazon'}", link));
+  EXPECT_FALSE(Fires("{field: anchor.text, matches: '^route guide$'}", link));
+  link.rel = {"noopener", "sponsored"};
+  EXPECT_TRUE(Fires("{field: rel, matches: '^spons'}", link));
+  EXPECT_FALSE(Fires("{field: rel, matches: '^ugc$'}", link));
+}
+
+// A backtracking engine never finishes this pattern on this input; RE2 answers in linear time.
+TEST(PredicateTest, MatchesStaysLinearOnHostileInput) {
+  Link link = EditorialLink();
+  link.anchor_text = std::string(200000, 'a') + "!";
+  EXPECT_FALSE(Fires("{field: anchor.text, matches: '^(a+)+$'}", link));
+  EXPECT_TRUE(Fires("{field: anchor.text, matches: '(a|aa)+!$'}", link));
+}
+
+TEST(PredicateTest, InListWordStaysCorrectOnLongRepetitiveInput) {
+  Link link = EditorialLink();
+  std::string repeated;
+  for (int i = 0; i < 20000; ++i) repeated += "cheap payday ";
+  link.snippet = repeated;
+  EXPECT_FALSE(Fires("{field: snippet, in_list: phrases, match: word}", link));
+  link.snippet = repeated + "loans";
+  EXPECT_TRUE(Fires("{field: snippet, in_list: phrases, match: word}", link));
+}
+
+TEST(PredicateTest, DerivedAnchorFields) {
+  Link link = EditorialLink();  // "the Alpine Club's route guide": the, alpine, club, s, route, guide
+  EXPECT_TRUE(Fires("{field: anchor.words, equals: 6}", link));
+  EXPECT_TRUE(Fires("{field: anchor.target_echo, equals: 0}", link));
+  link.anchor_text = "Cheap Flights to Rome";
+  link.host = "www.cheap-flights.co.uk";
+  link.registrable_domain = "cheap-flights.co.uk";
+  // cheap, flights, rome (three letters or more): two of three are spelled in the host labels.
+  EXPECT_TRUE(Fires("{field: anchor.target_echo, equals: 66}", link));
+  link.text_chars_before = 17;
+  EXPECT_TRUE(Fires("{field: text_chars_before, equals: 17}", link));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Cross-link fields and predicates: they see every link of the page.
+
+Link BacklinkTo(std::string_view domain, std::string_view anchor, int text_chars_before = 40) {
+  Link link = EditorialLink();
+  link.host = std::string(domain);
+  link.registrable_domain = std::string(domain);
+  link.url = "https://" + std::string(domain) + "/";
+  link.anchor_text = std::string(anchor);
+  link.text_chars_before = text_chars_before;
+  return link;
+}
+
+ExtractedPage PageWith(std::vector<Link> links) {
+  ExtractedPage page;
+  page.page = BlogPage();
+  for (size_t i = 0; i < links.size(); ++i) links[i].position = static_cast<int>(i);
+  page.links = std::move(links);
+  return page;
+}
+
+// Per link of the page: did the one rule fire?
+std::vector<bool> FiresOnPage(std::string_view when, const ExtractedPage& page) {
+  std::vector<bool> fired;
+  const auto rules = MustParse(OneRuleFile(when));
+  if (rules == nullptr) return fired;
+  for (const Score& score : rules->Evaluate(page)) fired.push_back(!score.flags.empty());
+  return fired;
+}
+
+TEST(PageRulesTest, EvaluateScoresBacklinksOnlyIndexAligned) {
+  Link internal = BacklinkTo("example.com", "About us");
+  internal.is_backlink = false;
+  const auto page = PageWith({BacklinkTo("a.example", "x"), internal, BacklinkTo("b.example", "y")});
+  EXPECT_THAT(FiresOnPage("{field: hidden, equals: false}", page), ElementsAre(true, false, true));
+}
+
+TEST(PageRulesTest, AnchorRepeatsCountsOtherBacklinksWithTheSameText) {
+  Link image = BacklinkTo("e.example", "cheap payday loans");
+  image.anchor_kind = AnchorKind::kImage;
+  const auto page = PageWith({BacklinkTo("a.example", "Cheap Payday Loans"), BacklinkTo("b.example", "Alpine huts"),
+                              BacklinkTo("c.example", " cheap  payday loans"), BacklinkTo("d.example", "cheap payday loans"),
+                              image});
+  EXPECT_THAT(FiresOnPage("{field: anchor.repeats, equals: 2}", page), ElementsAre(true, false, true, true, false));
+  EXPECT_THAT(FiresOnPage("{field: anchor.repeats, equals: 0}", page), ElementsAre(false, true, false, false, true));
+}
+
+TEST(PageRulesTest, LinkRunsAreBacklinksWithoutTextBetweenThem) {
+  Link internal = BacklinkTo("example.com", "Home", 0);
+  internal.is_backlink = false;
+  // Links 0-2 follow each other with at most " | " between them; 3 comes after a paragraph; 4 is internal
+  // and ends the run that 3 starts; 5-6 form a run of two links to one domain.
+  const auto page = PageWith({BacklinkTo("a.example", "A", 120), BacklinkTo("b.example", "B", 3),
+                              BacklinkTo("c.example", "C", 2), BacklinkTo("d.example", "D", 80), internal,
+                              BacklinkTo("e.example", "E", 0), BacklinkTo("e.example", "E2", 1)});
+  EXPECT_THAT(FiresOnPage("{field: link_run.length, equals: 3}", page),
+              ElementsAre(true, true, true, false, false, false, false));
+  EXPECT_THAT(FiresOnPage("{field: link_run.length, equals: 1}", page),
+              ElementsAre(false, false, false, true, false, false, false));
+  EXPECT_THAT(FiresOnPage("{all: [{field: link_run.length, equals: 2}, {field: link_run.domains, equals: 1}]}", page),
+              ElementsAre(false, false, false, false, false, true, true));
+}
+
+TEST(PageRulesTest, NeighboursCountsOtherBacklinksWithinTheDistance) {
+  Link internal = BacklinkTo("example.com", "casino", 40);
+  internal.is_backlink = false;  // internal links never count as neighbours
+  const auto page = PageWith({BacklinkTo("a.example", "best online casino"), BacklinkTo("b.example", "Alpine huts"),
+                              internal, BacklinkTo("c.example", "casino bonus"), BacklinkTo("d.example", "Route map"),
+                              BacklinkTo("e.example", "Weather"), BacklinkTo("f.example", "Trail guide")});
+  const char* near_casino = "{neighbours: {field: anchor.text, contains: casino}, within: 2, at_least: 1}";
+  EXPECT_THAT(FiresOnPage(near_casino, page), ElementsAre(false, true, false, false, true, true, false));
+  const char* two_casinos = "{neighbours: {field: anchor.text, contains: casino}, within: 3, at_least: 2}";
+  EXPECT_THAT(FiresOnPage(two_casinos, page), ElementsAre(false, true, false, false, false, false, false));
+  // Nested in the usual combinators, and evaluated once per page even when several rules reuse it.
+  EXPECT_THAT(FiresOnPage(Cat("{all: [{not: {field: anchor.text, contains: casino}}, ", near_casino, "]}"), page),
+              ElementsAre(false, true, false, false, true, true, false));
+}
+
+TEST(PageRulesTest, SameTargetNeighboursAndTargetPageLinks) {
+  const auto page = PageWith({BacklinkTo("sponsor.example", "Sponsor"), BacklinkTo("wiki.example", "cheap tricks"),
+                              BacklinkTo("sponsor.example", "cheap sponsor deals"), BacklinkTo("sponsor.example", "brochure"),
+                              BacklinkTo("other.example", "Other")});
+  EXPECT_THAT(FiresOnPage("{field: target.page_links, equals: 3}", page), ElementsAre(true, false, true, true, false));
+  // Another link to the same site has a "cheap" anchor: true for the sponsor's other links, not for the
+  // cheap-anchored link itself (no *other* such link) nor for links to other sites.
+  EXPECT_THAT(FiresOnPage("{neighbours: {field: anchor.text, contains: cheap}, same_target: true, at_least: 1}", page),
+              ElementsAre(true, false, false, true, false));
+  EXPECT_EQ(ErrorOf(OneRuleFile("{neighbours: {field: hidden, equals: true}, within: 2, same_target: true, at_least: 1}")),
+            "test.yaml:11:11: a neighbours predicate needs exactly one of 'within: N' (positions) and 'same_target: true'");
+  EXPECT_EQ(ErrorOf(OneRuleFile("{neighbours: {field: hidden, equals: true}, same_target: false, at_least: 1}")),
+            "test.yaml:11:68: 'same_target' must be true; use 'within: N' to count by position");
+}
+
+TEST(PageRulesTest, RelevanceFieldAndScore) {
+  PageFacts facts = BlogPage();
+  facts.main_terms = {"hiking", "alps", "alpine", "trail", "hut", "route"};
+  ExtractedPage page = PageWith({EditorialLink(), BacklinkTo("casino-royal.example", "best online casino")});
+  page.page = facts;
+  const auto rules = MustParse(OneRuleFile("{field: relevance, less_than: 20}", "\"relevance {relevance}\""));
+  ASSERT_NE(rules, nullptr);
+  const std::vector<Score> scores = rules->Evaluate(page);
+  EXPECT_GE(scores[0].relevance, 60);
+  EXPECT_THAT(scores[0].flags, IsEmpty());
+  EXPECT_EQ(scores[1].relevance, 0);
+  ASSERT_EQ(scores[1].flags.size(), 1u);
+  EXPECT_EQ(scores[1].flags[0].evidence, "relevance 0");
+}
+
+TEST(PageRulesTest, SingleLinkEvaluateSeesOnlyThatLink) {
+  Link link = EditorialLink();
+  link.is_backlink = false;
+  const auto rules = MustParse(OneRuleFile("{field: anchor.repeats, equals: 0}"));
+  ASSERT_NE(rules, nullptr);
+  EXPECT_EQ(rules->Evaluate(link, BlogPage()).flags.size(), 1u);
+}
+
+TEST(NamedPredicateTest, RulesReuseANamedPredicate) {
+  const auto rules = MustParse(R"(name: t
+lists:
+  money: [cheap payday loans]
+predicates:
+  keyword_anchor: {any: [{field: anchor.text, in_list: money, match: word}, {field: anchor.text, contains: casino}]}
+  hidden_keyword: {all: [{predicate: keyword_anchor}, {field: hidden, equals: true}]}
+rules:
+  - {id: keyword, category: forced_keyword, weight: 1, when: {predicate: keyword_anchor}, evidence: x}
+  - {id: hidden, category: spammy, weight: 1, when: {predicate: hidden_keyword}, evidence: x}
+)");
+  ASSERT_NE(rules, nullptr);
+  Link link = EditorialLink();
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), IsEmpty());
+  link.anchor_text = "Cheap Payday Loans today";
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("keyword"));
+  link.hidden = true;
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("keyword", "hidden"));
+}
+
+TEST(NamedPredicateTest, Validation) {
+  EXPECT_EQ(ErrorOf("name: t\npredicates: {a: {field: hidden, equals: true}}\nrules:\n"
+                    "  - {id: r, category: paid, weight: 1, when: {predicate: b}, evidence: e}\n"),
+            "test.yaml:4:58: unknown predicate 'b'; defined predicates: a");
+  EXPECT_EQ(ErrorOf("name: t\npredicates: {a: {not: {predicate: a}}}\nrules: []\n"),
+            "test.yaml:2:17: predicate 'a' uses itself");
+  EXPECT_THAT(ErrorOf("name: t\npredicates: {a: {field: nope, equals: true}}\nrules: []\n"),
+              StartsWith("test.yaml:2:25: unknown field 'nope'"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Severity and trust lists.
+
+TEST(SeverityTest, DefaultsToMediumAndIsCarriedOnTheFlag) {
+  const auto rules = MustParse(R"(name: t
+rules:
+  - {id: plain, category: paid, weight: 1, when: {field: hidden, equals: false}, evidence: x}
+  - {id: low, category: paid, weight: 1, severity: low, when: {field: hidden, equals: false}, evidence: x}
+  - {id: high, category: paid, weight: 1, severity: high, when: {field: hidden, equals: false}, evidence: x}
+)");
+  ASSERT_NE(rules, nullptr);
+  const Score score = rules->Evaluate(EditorialLink(), BlogPage());
+  ASSERT_EQ(score.flags.size(), 3u);
+  EXPECT_EQ(score.flags[0].severity, Severity::kMedium);
+  EXPECT_EQ(score.flags[1].severity, Severity::kLow);
+  EXPECT_EQ(score.flags[2].severity, Severity::kHigh);
+  EXPECT_EQ(ToString(Severity::kHigh), "high");
+  EXPECT_EQ(ErrorOf("name: t\nrules:\n  - {id: r, category: paid, weight: 1, severity: urgent, "
+                    "when: {field: hidden, equals: true}, evidence: e}\n"),
+            "test.yaml:3:50: unknown severity 'urgent'; allowed: low, medium, high");
+}
+
+std::string TrustFile(std::string_view trust) {
+  return Cat(R"(name: t
+lists:
+  partners: [Alpenverein.de]
+  networks: [spam-network.example, alpenverein.de]
+  sources: [example.com]
+)",
+             trust, R"(
+rules:
+  - {id: r, category: spammy, weight: 30, when: {field: hidden, equals: false}, evidence: x}
+)");
+}
+
+TEST(TrustTest, AllowListSilencesAKnownGoodTarget) {
+  const auto rules = MustParse(TrustFile("trust: {allow: [{list: partners, reason: contracted partner}]}"));
+  ASSERT_NE(rules, nullptr);
+  const Score score = rules->Evaluate(EditorialLink(), BlogPage());
+  EXPECT_THAT(score.flags, IsEmpty());
+  EXPECT_EQ(score.quality_score, 100);
+  EXPECT_EQ(score.verdict, Verdict::kClean);
+  EXPECT_EQ(score.trust.action, TrustAction::kAllow);
+  EXPECT_EQ(score.trust.domain, "alpenverein.de");
+  EXPECT_EQ(score.trust.reason, "contracted partner");
+}
+
+TEST(TrustTest, BlockListPinsTheVerdictAndWinsOverAllow) {
+  const auto rules = MustParse(TrustFile(
+      "trust:\n  allow: [{list: partners, reason: partner}]\n  block: [{list: networks, reason: known PBN}]"));
+  ASSERT_NE(rules, nullptr);
+  const Score score = rules->Evaluate(EditorialLink(), BlogPage());
+  EXPECT_THAT(FiredIds(score), ElementsAre("r"));
+  EXPECT_EQ(score.quality_score, 0);
+  EXPECT_EQ(score.verdict, Verdict::kToxic);
+  EXPECT_EQ(score.trust.action, TrustAction::kBlock);
+  EXPECT_EQ(score.trust.reason, "known PBN");
+}
+
+TEST(TrustTest, MatchesTheSourcePageDomainToo) {
+  const auto rules = MustParse(TrustFile("trust: {block: [{list: sources, reason: our own network}]}"));
+  ASSERT_NE(rules, nullptr);
+  const Score score = rules->Evaluate(EditorialLink(), BlogPage());
+  EXPECT_EQ(score.trust.action, TrustAction::kBlock);
+  EXPECT_EQ(score.trust.domain, "example.com");
+  Link unlisted = EditorialLink();
+  PageFacts other = BlogPage();
+  other.registrable_domain = "other.example";
+  EXPECT_EQ(rules->Evaluate(unlisted, other).trust.action, TrustAction::kNone);
+  EXPECT_EQ(rules->Evaluate(unlisted, other).verdict, Verdict::kSuspicious);
+}
+
+TEST(TrustTest, Validation) {
+  EXPECT_EQ(ErrorOf(TrustFile("trust: {allow: [{list: friends, reason: x}]}")),
+            "test.yaml:6:24: unknown list 'friends'; defined lists: networks, partners, sources");
+  EXPECT_EQ(ErrorOf(TrustFile("trust: {allow: [{list: partners}]}")),
+            "test.yaml:6:17: an entry of 'allow' is missing required key 'reason'");
+  EXPECT_THAT(ErrorOf(TrustFile("trust: {deny: []}")),
+              StartsWith("test.yaml:6:9: unknown key 'deny' in 'trust'; allowed keys: allow, block"));
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Evidence.
 
@@ -441,13 +560,13 @@ rules:
     evidence: e
 )"),
             "test.yaml:7:5: unknown key 'colour' in a rule; allowed keys: id, category, weight, enabled, "
-            "description, "
-            "when, evidence");
+            "description, when, evidence, severity");
 }
 
 TEST(ValidationTest, UnknownKeysAtEveryLevel) {
   EXPECT_EQ(ErrorOf("name: t\nrule: []\n"),
-            "test.yaml:2:1: unknown key 'rule' in the rule file; allowed keys: name, scoring, lists, rules");
+            "test.yaml:2:1: unknown key 'rule' in the rule file; allowed keys: name, scoring, lists, predicates, trust, "
+            "rules");
   EXPECT_EQ(
       ErrorOf("name: t\nscoring: {start: 100, toxic: 30}\nrules: []\n"),
       "test.yaml:2:23: unknown key 'toxic' in 'scoring'; allowed keys: start, suspicious_below, toxic_below");
@@ -462,7 +581,8 @@ TEST(ValidationTest, SyntaxError) {
 
 TEST(ValidationTest, EmptyFileAndWrongTopLevel) {
   EXPECT_EQ(ErrorOf(""),
-            "test.yaml:1:1: the rule file is empty; expected a map with keys name, scoring, lists, rules");
+            "test.yaml:1:1: the rule file is empty; expected a map with keys name, scoring, lists, predicates, trust, "
+            "rules");
   EXPECT_EQ(ErrorOf("- a\n"),
             "test.yaml:1:1: the rule file must be a map like {name: ..., rules: [...]}, got a list");
 }
@@ -511,11 +631,11 @@ TEST(ValidationTest, OperatorNotValidForField) {
   EXPECT_EQ(
       ErrorOf(OneRuleFile("{field: anchor.text, greater_than: 3}")),
       "test.yaml:11:32: operator 'greater_than' does not apply to text field 'anchor.text'; use one of: "
-      "equals, contains, in_list");
+      "equals, contains, in_list, matches");
   EXPECT_EQ(
       ErrorOf(OneRuleFile("{field: rel, equals: sponsored}")),
       "test.yaml:11:24: operator 'equals' does not apply to token list field 'rel'; use one of: contains, "
-      "in_list");
+      "in_list, matches");
   EXPECT_EQ(
       ErrorOf(OneRuleFile("{field: hidden, in_list: phrases}")),
       "test.yaml:11:27: operator 'in_list' does not apply to boolean field 'hidden'; use one of: equals");
@@ -532,7 +652,7 @@ TEST(ValidationTest, MalformedPredicates) {
   EXPECT_EQ(
       ErrorOf(OneRuleFile("{field: position}")),
       "test.yaml:11:11: predicate on 'position' needs one operator: equals, contains, in_list, greater_than, "
-      "less_than");
+      "less_than, matches");
   EXPECT_EQ(
       ErrorOf(OneRuleFile("{all: [], field: hidden}")),
       "test.yaml:11:12: 'all' must be the only key of its predicate; put the other conditions inside it");
@@ -546,6 +666,23 @@ TEST(ValidationTest, MalformedPredicates) {
             "test.yaml:11:11: a predicate must be a map like {field: rel, contains: sponsored} or {all: "
             "[...]}, got "
             "'sponsored'");
+}
+
+TEST(ValidationTest, BadRegularExpression) {
+  EXPECT_EQ(ErrorOf(OneRuleFile("{field: anchor.text, matches: '(unclosed'}")),
+            "test.yaml:11:41: 'matches' is not a valid regular expression (RE2 syntax): missing ): (unclosed");
+  EXPECT_EQ(ErrorOf(OneRuleFile("{field: position, matches: '1+'}")),
+            "test.yaml:11:29: operator 'matches' does not apply to integer field 'position'; use one of: equals, "
+            "greater_than, less_than");
+}
+
+TEST(ValidationTest, BadNeighbours) {
+  EXPECT_EQ(ErrorOf(OneRuleFile("{neighbours: {field: hidden, equals: true}, within: 0, at_least: 1}")),
+            "test.yaml:11:63: 'within' must be at least 1, got 0");
+  EXPECT_EQ(ErrorOf(OneRuleFile("{neighbours: {field: hidden, equals: true}, within: 3}")),
+            "test.yaml:11:11: a neighbours predicate is missing required key 'at_least'");
+  EXPECT_THAT(ErrorOf(OneRuleFile("{neighbours: {field: hidden, equals: true}, within: 3, at_least: 1, field: x}")),
+              StartsWith("test.yaml:11:79: unknown key 'field' in a neighbours predicate; allowed keys: neighbours,"));
 }
 
 TEST(ValidationTest, UnknownList) {

@@ -25,11 +25,11 @@ expect 'backlint_pages_total{result="scored"} 8'
 expect 'backlint_pages_total{result="dead_letter"} 2'
 expect 'backlint_links_total{kind="backlink"} 23'
 expect 'backlint_backlinks_total{verdict="clean"} 17'
-expect 'backlint_backlinks_total{verdict="suspicious"} 2'
-expect 'backlint_backlinks_total{verdict="toxic"} 4'
+expect 'backlint_backlinks_total{verdict="suspicious"} 1'
+expect 'backlint_backlinks_total{verdict="toxic"} 5'
 expect 'backlint_flags_total{category="paid"} 1'
-expect 'backlint_flags_total{category="forced_keyword"} 6'
-expect 'backlint_flags_total{category="spammy"} 4'
+expect 'backlint_flags_total{category="forced_keyword"} 9'
+expect 'backlint_flags_total{category="spammy"} 17'
 
 # Dead letters carry a bounded reason code next to their stage; the two bad demo pages fail in decode.
 decode_dead_letters=$(awk '/^backlint_dead_letters_total[{].*stage="decode"/ { total += $NF } END { print total + 0 }' \

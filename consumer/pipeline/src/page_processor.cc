@@ -37,14 +37,13 @@ Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view messag
 
   // Encode everything before reporting anything: a page either yields all its events or is a dead letter.
   std::vector<EncodedEvent> events;
-  std::vector<Score> scores;
-  for (const Link& link : extracted.value().links) {
+  const std::vector<Score> scores = rules->Evaluate(extracted.value());  // one per link
+  for (std::size_t i = 0; i < extracted.value().links.size(); ++i) {
+    const Link& link = extracted.value().links[i];
     if (!link.is_backlink) continue;
-    Score score = rules->Evaluate(link, extracted.value().page);
-    auto encoded = Encode(BuildEvent(extracted.value().page, link, score, *rules), format_);
+    auto encoded = Encode(BuildEvent(extracted.value().page, link, scores[i], *rules), format_);
     if (!encoded) return encoded.failure();
     events.push_back(std::move(encoded).value());
-    scores.push_back(std::move(score));
   }
   for (const Mention& mention : extracted.value().mentions) {
     const MentionKind kind = mention.is_domain ? MentionKind::kDomain : MentionKind::kBrand;
@@ -54,7 +53,9 @@ Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view messag
   }
   metrics_.PageScored();
   for (const Link& link : extracted.value().links) metrics_.LinkSeen(link.is_backlink);
-  for (const Score& score : scores) metrics_.BacklinkScored(score);
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    if (extracted.value().links[i].is_backlink) metrics_.BacklinkScored(scores[i]);
+  }
   for (std::string_view limit : extracted.value().limits_hit.names()) metrics_.LimitHit(limit);
   for (std::size_t i = 0; i < extracted.value().mentions.size(); ++i) metrics_.MentionFound();
   return events;

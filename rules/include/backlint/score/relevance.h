@@ -1,0 +1,31 @@
+#pragma once
+// Topical relevance of a link to the page it sits on: do the link's words (anchor text, target host
+// labels, target URL path) occur in the page's topic (its main terms and title) or in the text around the
+// link? An editorial link whose anchor and target talk about what the page talks about scores high; a
+// keyword link to an unrelated site scores 0.
+#include <cstdint>
+#include <vector>
+
+#include "backlint/link.h"
+
+namespace backlint {
+
+class TopicalRelevance {
+ public:
+  // When a link has no topical words of its own (an empty or "click here" anchor to a bare host), or the
+  // page has no text to compare with, relevance is unknown and reported as this neutral value.
+  static constexpr int kUnknown = 50;
+
+  // Collects the page's topic terms once, for all links of the page.
+  explicit TopicalRelevance(const PageFacts& page);
+
+  // 0..100: 100 * matched / min(link terms, 3), capped at 100. A link term matches when its stem equals a
+  // stem of the page's main terms, title or the link's snippet (anchor text excluded); a target host label
+  // also matches when it contains a page stem of four or more letters ("alpenverein" contains "alpen").
+  int Of(const Link& link) const;
+
+ private:
+  std::vector<uint64_t> page_stems_;  // packed stems (see relevance.cc), sorted, unique
+};
+
+}  // namespace backlint

@@ -1,0 +1,439 @@
+// The default rule catalogue (rules/default.yaml): each link scheme it covers fires its rule with checkable
+// evidence, and brand, URL, natural and declared links stay clean.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "backlint/score/rule_set.h"
+#include "score_fixtures.h"
+
+namespace backlint {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
+using ::testing::Not;
+
+bool HasCategory(const Score& score, Category category) {
+  for (const Flag& flag : score.flags) {
+    if (flag.category == category) return true;
+  }
+  return false;
+}
+
+const Flag* FlagOf(const Score& score, std::string_view rule_id) {
+  for (const Flag& flag : score.flags) {
+    if (flag.rule_id == rule_id) return &flag;
+  }
+  return nullptr;
+}
+
+Link LinkTo(std::string_view url, std::string_view host, std::string_view domain, std::string_view anchor) {
+  Link link = EditorialLink();
+  link.url = std::string(url);
+  link.host = std::string(host);
+  link.registrable_domain = std::string(domain);
+  link.anchor_text = std::string(anchor);
+  link.snippet = "Before the trip we also looked at " + std::string(anchor) + " for the last day.";
+  return link;
+}
+
+class DefaultRulesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto result = RuleSet::LoadFile(BACKLINT_SOURCE_DIR "/rules/default.yaml");
+    ASSERT_TRUE(result.ok()) << result.failure().reason;
+    rules_ = result.value();
+  }
+
+  Score Evaluate(const Link& link, const PageFacts& page = BlogPage()) const {
+    return rules_->Evaluate(link, page);
+  }
+  std::vector<Score> Evaluate(std::vector<Link> links, const PageFacts& page = BlogPage()) const {
+    ExtractedPage extracted;
+    extracted.page = page;
+    for (size_t i = 0; i < links.size(); ++i) links[i].position = static_cast<int>(i);
+    extracted.links = std::move(links);
+    return rules_->Evaluate(extracted);
+  }
+
+  std::shared_ptr<const RuleSet> rules_;
+};
+
+TEST_F(DefaultRulesTest, LoadsWithNameAndHash) {
+  EXPECT_EQ(rules_->name(), "backlint-default");
+  EXPECT_THAT(rules_->hash(), MatchesRegex("[0-9a-f]{32}"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Links that must stay clean.
+
+TEST_F(DefaultRulesTest, EditorialLinkIsCleanAndRelevant) {
+  const Score score = Evaluate(EditorialLink());
+  EXPECT_THAT(score.flags, IsEmpty());
+  EXPECT_EQ(score.quality_score, 100);
+  EXPECT_EQ(score.verdict, Verdict::kClean);
+  EXPECT_GE(score.relevance, 60);
+}
+
+TEST_F(DefaultRulesTest, NofollowEditorialLinkIsClean) {
+  Link link = EditorialLink();
+  link.rel = {"nofollow"};
+  EXPECT_THAT(Evaluate(link).flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, BrandUrlAndNaturalAnchorsAreNotForcedKeywords) {
+  const std::vector<Link> links = {
+      LinkTo("https://www.homedepot.com/", "www.homedepot.com", "homedepot.com", "Home Depot"),
+      LinkTo("https://en.wikipedia.org/wiki/Zugspitze", "en.wikipedia.org", "wikipedia.org", "Wikipedia"),
+      LinkTo("https://pharmacy.example.net/", "pharmacy.example.net", "example.net",
+             "https://pharmacy.example.net/buy-viagra-online"),
+      LinkTo("https://www.cheap-flights.example/", "www.cheap-flights.example", "cheap-flights.example",
+             "www.cheap-flights.example"),
+      LinkTo("https://news.example/payday", "news.example", "news.example", "Payday lending rules, explained"),
+      LinkTo("https://watches.example/", "watches.example", "watches.example", "a replica of the Rolex Submariner"),
+      LinkTo("https://www.imdb.com/title/tt0381061/", "www.imdb.com", "imdb.com", "Casino Royale (2006)"),
+      LinkTo("https://safety.example/", "safety.example", "safety.example", "best practices for trail safety"),
+      LinkTo("https://www.rei.com/", "www.rei.com", "rei.com", "REI"),
+  };
+  for (const Link& link : links) {
+    const Score score = Evaluate(link);
+    EXPECT_FALSE(HasCategory(score, Category::kForcedKeyword)) << link.anchor_text;
+    EXPECT_FALSE(HasCategory(score, Category::kPaid)) << link.anchor_text;
+  }
+  EXPECT_THAT(Evaluate(links[0]).flags, IsEmpty());
+  EXPECT_THAT(Evaluate(links[6]).flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, TheWordSponsoredAwayFromTheLinkIsNotAPaidSignal) {
+  Link link = EditorialLink();
+  link.snippet = "Nobody sponsored this trip; we paid for the huts ourselves and used the Alpine Club's route guide.";
+  EXPECT_THAT(Evaluate(link).flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, NewsPageWithManyCitationsIsNotALinkFarm) {
+  PageFacts news = BlogPage();
+  news.outbound_links = 180;
+  news.external_domains = 95;
+  news.link_text_ratio = 0.09;
+  news.url = "https://news.example.com/2024/05/summit-report";
+  news.title = "Summit report: what the delegates agreed";
+  EXPECT_THAT(Evaluate(EditorialLink(), news).flags, IsEmpty());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// paid
+
+TEST_F(DefaultRulesTest, DeclaredSponsoredLinkIsFlaggedLowRiskButClean) {
+  Link link = EditorialLink();
+  link.rel = {"nofollow", "sponsored"};
+  const Score score = Evaluate(link);
+  ASSERT_THAT(FiredIds(score), ElementsAre("paid.rel-sponsored"));
+  EXPECT_EQ(score.flags[0].severity, Severity::kLow);
+  EXPECT_EQ(score.flags[0].evidence, "rel=\"nofollow sponsored\" declares a paid placement to www.alpenverein.de");
+  EXPECT_EQ(score.quality_score, 85);
+  EXPECT_EQ(score.verdict, Verdict::kClean);
+}
+
+TEST_F(DefaultRulesTest, DisclosureNearTheLinkInSeveralLanguages) {
+  for (const char* snippet : {"Sponsored post. Book your tour with our partner today!",
+                              "Anzeige: Buchen Sie Ihre Tour bei unserem Partner.",
+                              "Article sponsorisé — réservez votre séjour.",
+                              "Contenido patrocinado: reserva tu ruta.", "Great boots for the trail #ad",
+                              "We may earn a commission when you buy through these links."}) {
+    Link link = EditorialLink();
+    link.snippet = snippet;
+    const Score score = Evaluate(link);
+    EXPECT_THAT(FiredIds(score), ElementsAre("paid.disclosed-in-text-without-rel")) << snippet;
+    EXPECT_EQ(score.verdict, Verdict::kSuspicious) << snippet;
+    // Declared nofollow: still a paid link, listed with a low weight, and the verdict stays clean.
+    link.rel = {"nofollow"};
+    const Score declared = Evaluate(link);
+    EXPECT_THAT(FiredIds(declared), ElementsAre("paid.nofollow-paid-link")) << snippet;
+    EXPECT_EQ(declared.verdict, Verdict::kClean) << snippet;
+  }
+}
+
+TEST_F(DefaultRulesTest, AffiliateNetworksAndParameters) {
+  const Link network = LinkTo("https://www.awin1.com/cread.php?awinmid=1&awinaffid=2&p=https%3A%2F%2Fshop.example",
+                              "www.awin1.com", "awin1.com", "these boots");
+  const Score by_network = Evaluate(network);
+  EXPECT_THAT(FiredIds(by_network), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+  EXPECT_EQ(by_network.flags[0].evidence, "affiliate/ad link " + network.url + " (rel=\"\")");
+
+  const Link amazon = LinkTo("https://www.amazon.com/dp/B0C1?tag=hikeblog-20", "www.amazon.com", "amazon.com",
+                             "these boots");
+  EXPECT_THAT(FiredIds(Evaluate(amazon)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+  const Link generic = LinkTo("https://shop.example/boots?aff_id=991", "shop.example", "shop.example", "these boots");
+  EXPECT_THAT(FiredIds(Evaluate(generic)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+  const Link native_ad = LinkTo("https://offers.example/?utm_source=nativeads", "offers.example", "offers.example",
+                                "this one weird trick");
+  EXPECT_THAT(FiredIds(Evaluate(native_ad)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+
+  Link declared = amazon;
+  declared.rel = {"sponsored"};
+  EXPECT_THAT(FiredIds(Evaluate(declared)), ElementsAre("paid.rel-sponsored"));
+  const Link plain = LinkTo("https://www.amazon.com/dp/B0C1", "www.amazon.com", "amazon.com", "these boots");
+  EXPECT_THAT(Evaluate(plain).flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, SponsorBlockAndSponsoredPage) {
+  Link in_block = EditorialLink();
+  in_block.region = Region::kSponsored;
+  EXPECT_THAT(FiredIds(Evaluate(in_block)), ElementsAre("paid.sponsor-block"));
+  PageFacts partners_page = BlogPage();  // a "partners" block on a partners page is not an ad block
+  partners_page.url = "https://www.riverkeepers.example/about/our-partners/";
+  EXPECT_THAT(Evaluate(in_block, partners_page).flags, IsEmpty());
+
+  PageFacts advertorial = BlogPage();
+  advertorial.url = "https://blog.example.com/sponsored/best-boots-2024";
+  EXPECT_THAT(FiredIds(Evaluate(EditorialLink(), advertorial)), ElementsAre("paid.sponsored-page-without-rel"));
+}
+
+TEST_F(DefaultRulesTest, TextLinkAdUnitUnderAnAdLabel) {
+  std::vector<Link> unit;
+  for (const char* domain : {"boots.example", "tents.example", "maps.example", "huts.example"}) {
+    Link link = LinkTo(std::string("https://") + domain + "/", domain, domain, domain);
+    link.snippet = "Sponsored links: boots.example | tents.example | maps.example | huts.example";
+    link.text_chars_before = 3;
+    unit.push_back(link);
+  }
+  for (const Score& score : Evaluate(unit)) {
+    EXPECT_THAT(FiredIds(score), Contains("paid.disclosed-in-text-without-rel"));
+  }
+}
+
+TEST_F(DefaultRulesTest, GuestPostWithOptimisedAnchor) {
+  PageFacts guest = BlogPage();
+  guest.url = "https://blog.example.com/guest-post/packing-list";
+  const Link link = LinkTo("https://boots.example/", "boots.example", "boots.example", "buy hiking boots");
+  const Score score = Evaluate(link, guest);
+  EXPECT_THAT(FiredIds(score), Contains("paid.advertorial-or-guest-post-keyword-anchor"));
+  EXPECT_THAT(FiredIds(score), Contains("forced_keyword.keyword-anchor"));
+}
+
+TEST_F(DefaultRulesTest, AdvertiserLinkedSeveralTimesWithKeywordAnchors) {
+  const std::vector<Score> scores = Evaluate({
+      LinkTo("https://www.seaview.example/", "www.seaview.example", "seaview.example", "Seaview Retirement Living"),
+      LinkTo("https://www.ons.gov.uk/population", "www.ons.gov.uk", "ons.gov.uk", "Office for National Statistics"),
+      LinkTo("https://www.seaview.example/worthing", "www.seaview.example", "seaview.example",
+             "retirement flats for sale Worthing"),
+      LinkTo("https://www.seaview.example/brochure", "www.seaview.example", "seaview.example", "Request a free brochure"),
+  });
+  EXPECT_THAT(FiredIds(scores[0]), ElementsAre("paid.advertiser-linked-with-keyword-anchors"));
+  EXPECT_THAT(scores[1].flags, IsEmpty());
+  EXPECT_THAT(FiredIds(scores[2]), Contains("paid.advertiser-linked-with-keyword-anchors"));
+  EXPECT_THAT(FiredIds(scores[3]), ElementsAre("paid.advertiser-linked-with-keyword-anchors"));
+  EXPECT_EQ(scores[3].flags[0].evidence,
+            "seaview.example is linked 3 times from the page with keyword anchors (this one: \"Request a free "
+            "brochure\")");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// forced_keyword
+
+TEST_F(DefaultRulesTest, ExactAndPartialMoneyAnchors) {
+  const Score exact = Evaluate(LinkTo("https://loans.example/", "loans.example", "loans.example", "Cheap  Payday Loans "));
+  EXPECT_THAT(FiredIds(exact), Contains("forced_keyword.exact-money-anchor"));
+  EXPECT_EQ(FlagOf(exact, "forced_keyword.exact-money-anchor")->evidence,
+            "anchor \"Cheap  Payday Loans \" is an exact-match money keyword pointing to loans.example");
+  EXPECT_EQ(exact.verdict, Verdict::kToxic);
+
+  const Score partial =
+      Evaluate(LinkTo("https://loans.example/", "loans.example", "loans.example", "cheap payday loans, fast approval"));
+  EXPECT_THAT(FiredIds(partial), Contains("forced_keyword.keyword-anchor"));
+  EXPECT_THAT(FiredIds(partial), Not(Contains("forced_keyword.exact-money-anchor")));
+}
+
+TEST_F(DefaultRulesTest, KeywordAnchorsInSeveralForms) {
+  for (const char* anchor : {"cheap hiking boots", "tanie blendery", "Familienhotel Allgäu günstig buchen",
+                             "best dog beds uk", "Web Design Leeds", "Carpet Cleaning Houston TX"}) {
+    const Score score = Evaluate(LinkTo("https://shop.example/", "shop.example", "shop.example", anchor));
+    EXPECT_THAT(FiredIds(score), Contains("forced_keyword.keyword-anchor")) << anchor;
+  }
+  for (const char* anchor : {"where locals buy their pastéis de nata", "Buy me a coffee",
+                             "OWASP best practices for HTTP security headers", "click here for trail deals"}) {
+    const Score score = Evaluate(LinkTo("https://shop.example/", "shop.example", "shop.example", anchor));
+    EXPECT_FALSE(HasCategory(score, Category::kForcedKeyword)) << anchor;
+  }
+}
+
+TEST_F(DefaultRulesTest, AnchorEchoingTheTargetDomain) {
+  const Score score = Evaluate(
+      LinkTo("https://www.cheaphikingboots.example/", "www.cheaphikingboots.example", "cheaphikingboots.example",
+             "cheap hiking boots"));
+  EXPECT_THAT(FiredIds(score), Contains("forced_keyword.anchor-echoes-target-domain"));
+}
+
+TEST_F(DefaultRulesTest, RepeatedKeywordAnchorButNotRepeatedBrand) {
+  const std::vector<Score> scores = Evaluate({
+      LinkTo("https://boots.example/", "boots.example", "boots.example", "discount hiking boots"),
+      LinkTo("https://boots.example/sale", "boots.example", "boots.example", "Discount hiking boots"),
+      LinkTo("https://www.nytimes.com/a", "www.nytimes.com", "nytimes.com", "New York Times"),
+      LinkTo("https://www.nytimes.com/b", "www.nytimes.com", "nytimes.com", "New York Times"),
+  });
+  EXPECT_THAT(FiredIds(scores[0]), Contains("forced_keyword.repeated-keyword-anchor"));
+  EXPECT_THAT(FiredIds(scores[1]), Contains("forced_keyword.repeated-keyword-anchor"));
+  EXPECT_THAT(scores[2].flags, IsEmpty());
+  EXPECT_THAT(scores[3].flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, OffTopicKeywordAnchor) {
+  Link link = LinkTo("https://www.fastloans.example/apply", "www.fastloans.example", "fastloans.example",
+                     "cheap car insurance quotes");
+  link.snippet = "Day three took us over the pass to the hut. cheap car insurance quotes";
+  const Score score = Evaluate(link);
+  EXPECT_THAT(FiredIds(score), Contains("forced_keyword.off-topic-keyword-anchor"));
+  EXPECT_EQ(score.relevance, 0);
+  EXPECT_EQ(FlagOf(score, "forced_keyword.off-topic-keyword-anchor")->evidence,
+            "keyword anchor \"cheap car insurance quotes\" is off-topic for the page (relevance 0)");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// spammy
+
+TEST_F(DefaultRulesTest, HiddenLinkIsToxic) {
+  Link link = EditorialLink();
+  link.hidden = true;
+  const Score score = Evaluate(link);
+  ASSERT_THAT(FiredIds(score), ElementsAre("spammy.hidden-link"));
+  EXPECT_EQ(score.flags[0].severity, Severity::kHigh);
+  EXPECT_EQ(score.verdict, Verdict::kToxic);
+}
+
+TEST_F(DefaultRulesTest, CommentAndForumLinks) {
+  Link own_site = EditorialLink();  // a commenter's own, non-commercial site
+  own_site.region = Region::kComments;
+  EXPECT_THAT(Evaluate(own_site).flags, IsEmpty());
+  Link spam = LinkTo("https://loans.example/", "loans.example", "loans.example", "instant payday loans");
+  spam.region = Region::kComments;
+  EXPECT_THAT(FiredIds(Evaluate(spam)), Contains("spammy.comment-link-without-ugc"));
+  spam.rel = {"ugc"};
+  EXPECT_THAT(FiredIds(Evaluate(spam)), Not(Contains("spammy.comment-link-without-ugc")));
+  EXPECT_THAT(FiredIds(Evaluate(spam)), Contains("spammy.comment-link-commercial"));
+
+  Link commenter = LinkTo("https://jerseys.example/", "jerseys.example", "jerseys.example", "Cheap NFL Jerseys");
+  commenter.region = Region::kComments;
+  commenter.rel = {"ugc", "nofollow"};
+  EXPECT_THAT(FiredIds(Evaluate(commenter)), Contains("spammy.comment-link-commercial"));
+
+  PageFacts forum = BlogPage();
+  forum.url = "https://hikers.example.com/forum/viewtopic.php?t=12";
+  const Link signature = LinkTo("https://www.bestcasino.example/", "www.bestcasino.example", "bestcasino.example", "my site");
+  EXPECT_THAT(FiredIds(Evaluate(signature, forum)), Contains("spammy.comment-link-commercial"));
+}
+
+TEST_F(DefaultRulesTest, TemplateCreditWithKeywordAnchor) {
+  Link keyword = LinkTo("https://agency.example/", "agency.example", "agency.example", "Cheap Web Design London");
+  keyword.region = Region::kFooter;
+  keyword.snippet = "© 2024 Alpine Diaries. Web design by Cheap Web Design London";
+  EXPECT_THAT(FiredIds(Evaluate(keyword)), Contains("spammy.template-credit-keyword-link"));
+
+  Link brand = LinkTo("https://wordpress.org/", "wordpress.org", "wordpress.org", "WordPress");
+  brand.region = Region::kFooter;
+  brand.snippet = "Proudly powered by WordPress";
+  EXPECT_THAT(Evaluate(brand).flags, IsEmpty());
+}
+
+// A page listing ten sites, two of them with keyword anchors.
+std::vector<Link> ListedSites() {
+  std::vector<Link> links;
+  for (int i = 0; i < 10; ++i) {
+    const std::string domain = "site" + std::to_string(i) + ".example";
+    links.push_back(LinkTo("https://" + domain + "/", domain, domain, i < 2 ? "Cheap Car Hire Malaga" : "Site"));
+  }
+  return links;
+}
+
+TEST_F(DefaultRulesTest, LinkFarmExchangeAndDirectoryPages) {
+  PageFacts farm = BlogPage();
+  farm.external_domains = 10;
+  farm.link_text_ratio = 0.72;
+  const std::vector<Score> in_farm = Evaluate(ListedSites(), farm);
+  EXPECT_THAT(FiredIds(in_farm[5]), ElementsAre("spammy.link-farm-page"));
+  EXPECT_EQ(in_farm[5].flags[0].evidence, "blog.example.com links to 10 sites and 72% of its text is links");
+
+  PageFacts exchange = farm;
+  exchange.url = "https://blog.example.com/link-partners.html";
+  exchange.link_text_ratio = 0.48;
+  EXPECT_THAT(FiredIds(Evaluate(ListedSites(), exchange)[5]), ElementsAre("spammy.link-exchange-page"));
+
+  PageFacts directory = exchange;
+  directory.url = "https://dir.example.com/category/business-services/";
+  directory.title = "Business Services - Web Directory";
+  EXPECT_THAT(FiredIds(Evaluate(ListedSites(), directory)[5]), ElementsAre("spammy.directory-or-bookmark-page"));
+
+  // The same shape without keyword anchors is a curated list or a member directory.
+  std::vector<Link> members = ListedSites();
+  members[0].anchor_text = members[1].anchor_text = "Lakeland Joinery";
+  for (const Score& score : Evaluate(members, directory)) EXPECT_THAT(score.flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, SpamVerticalsInAnchorTargetAndContext) {
+  const Score anchor = Evaluate(LinkTo("https://shop.example/", "shop.example", "shop.example", "viagra"));
+  EXPECT_THAT(FiredIds(anchor), Contains("spammy.spam-vertical-link"));
+  const Score target =
+      Evaluate(LinkTo("https://www.bestcasinobonus.example/", "www.bestcasinobonus.example", "bestcasinobonus.example", "this"));
+  EXPECT_THAT(FiredIds(target), Contains("spammy.spam-vertical-link"));
+  Link context = LinkTo("https://qpz83nxw.example/fish", "qpz83nxw.example", "qpz83nxw.example", "my page");
+  context.region = Region::kComments;
+  context.snippet = "Feeling stressed? buy xanax online no prescription, my page";
+  EXPECT_THAT(FiredIds(Evaluate(context)), ElementsAre("spammy.spam-vertical-context", "spammy.gibberish-host"));
+}
+
+TEST_F(DefaultRulesTest, RiskyHosts) {
+  EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://trail.xyz/", "trail.xyz", "trail.xyz", "trail notes"))),
+              ElementsAre("spammy.risky-tld"));
+  EXPECT_THAT(FiredIds(Evaluate(LinkTo("http://203.0.113.7/maps", "203.0.113.7", "203.0.113.7", "maps"))),
+              ElementsAre("spammy.ip-literal-target"));
+  EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://qxkzvbt7734.example/", "qxkzvbt7734.example", "qxkzvbt7734.example", "maps"))),
+              ElementsAre("spammy.gibberish-host"));
+  EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://xn--secure-pypal-4ve.com/", "xn--secure-pypal-4ve.com",
+                                       "xn--secure-pypal-4ve.com", "PayPal"))),
+              ElementsAre("spammy.homograph-host"));
+  // An internationalised name that imitates nothing ("segelverein-möwe") is fine.
+  EXPECT_THAT(Evaluate(LinkTo("https://www.xn--segelverein-mwe-ltb.example/", "www.xn--segelverein-mwe-ltb.example",
+                              "xn--segelverein-mwe-ltb.example", "Segelverein Möwe"))
+                  .flags,
+              IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, ShortenersAndOpenRedirects) {
+  EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://bit.ly/3xYz", "bit.ly", "bit.ly", "the route map"))),
+              ElementsAre("spammy.shortener-or-redirect"));
+  EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://news.example/out?url=https%3A%2F%2Fspam.example", "news.example",
+                                       "news.example", "the route map"))),
+              ElementsAre("spammy.shortener-or-redirect"));
+}
+
+TEST_F(DefaultRulesTest, OffTopicSpamLink) {
+  Link link = LinkTo("https://pills.example/", "pills.example", "pills.example", "buy cialis");
+  const Score score = Evaluate(link);
+  EXPECT_THAT(FiredIds(score), Contains("spammy.off-topic-spam-link"));
+  EXPECT_EQ(score.verdict, Verdict::kToxic);
+}
+
+TEST_F(DefaultRulesTest, LinkChainAndBadNeighbourhood) {
+  // An editorial link in a paragraph, then a "Friends:" block: five spam links and a harmless-looking one.
+  std::vector<Link> links = {EditorialLink()};
+  for (const char* anchor : {"online casino", "cheap jerseys", "payday loans", "replica watches", "buy viagra"}) {
+    const std::string domain = std::string(anchor).substr(0, std::string(anchor).find(' ')) + "-site.example";
+    Link link = LinkTo("https://" + domain + "/", domain, domain, anchor);
+    link.text_chars_before = links.size() == 1 ? 60 : 1;
+    links.push_back(link);
+  }
+  Link harmless = LinkTo("https://travel-tips.example/", "travel-tips.example", "travel-tips.example", "travel tips");
+  harmless.text_chars_before = 1;
+  links.push_back(harmless);
+  const std::vector<Score> scores = Evaluate(links);
+  for (size_t i = 1; i <= 6; ++i) EXPECT_THAT(FiredIds(scores[i]), Contains("spammy.link-chain")) << i;
+  EXPECT_THAT(FiredIds(scores[6]), ElementsAre("spammy.link-chain", "spammy.bad-neighbourhood"));
+  EXPECT_THAT(scores[0].flags, IsEmpty());
+}
+
+}  // namespace
+}  // namespace backlint
