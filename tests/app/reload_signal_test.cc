@@ -31,7 +31,7 @@ TEST(ReloadSignalTest, SighupSwapsTheEditedRuleFileIntoTheRunningProcessor) {
   auto processor = MakePageProcessor(path, EventFormat::kJson, metrics);
   ASSERT_TRUE(processor.ok()) << processor.failure().reason;
   // An hour between polls: only the signal can explain a reload.
-  RuleReloader reloader(path, *processor.value(), metrics, std::chrono::hours(1));
+  RuleReloader reloader(path, {processor.value().get()}, metrics, std::chrono::hours(1));
   InstallReloadSignal();
 
   scratch.Write("rules.yaml", "name: after-sighup\nrules: []\n");

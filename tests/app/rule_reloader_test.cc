@@ -67,7 +67,7 @@ class RuleReloaderTest : public ::testing::Test {
 
 TEST_F(RuleReloaderTest, ValidChangeIsSwappedInAndEventsCarryTheNewHash) {
   auto processor = MakeProcessor(rules_path_);
-  RuleReloader reloader(rules_path_, *processor, metrics_, std::chrono::milliseconds(0));
+  RuleReloader reloader(rules_path_, {processor.get()}, metrics_, std::chrono::milliseconds(0));
   const std::string old_hash = processor->rules()->hash();
   EXPECT_EQ(ScorePage(*processor).verdict(), v1::VERDICT_CLEAN);
 
@@ -89,10 +89,23 @@ TEST_F(RuleReloaderTest, ValidChangeIsSwappedInAndEventsCarryTheNewHash) {
   EXPECT_THAT(log_.str(), HasSubstr("'second'"));
 }
 
+TEST_F(RuleReloaderTest, EveryWorkersProcessorGetsTheSameNewSet) {
+  auto first = MakeProcessor(rules_path_);
+  auto second = MakeProcessor(rules_path_);
+  RuleReloader reloader(rules_path_, {first.get(), second.get()}, metrics_, std::chrono::milliseconds(0));
+
+  scratch_.Write("rules.yaml", AnchorWordRules("second", "cheap"));
+  EXPECT_EQ(reloader.ReloadIfChanged(), RuleReloader::Outcome::kSwapped);
+
+  EXPECT_EQ(first->rules()->name(), "second");
+  EXPECT_EQ(first->rules(), second->rules());
+  EXPECT_THAT(MetricsText(), HasSubstr("backlint_rule_reloads_total{result=\"success\"} 1"));
+}
+
 TEST_F(RuleReloaderTest, InvalidFileKeepsTheOldSetLogsWhereAndCountsAFailureOncePerChange) {
   auto processor = MakeProcessor(rules_path_);
   const std::shared_ptr<const RuleSet> running = processor->rules();
-  RuleReloader reloader(rules_path_, *processor, metrics_, std::chrono::milliseconds(0));
+  RuleReloader reloader(rules_path_, {processor.get()}, metrics_, std::chrono::milliseconds(0));
 
   scratch_.Write("rules.yaml", "name: broken\nrules:\n  - id: x\n    colour: red\n");
   EXPECT_EQ(reloader.ReloadIfChanged(), RuleReloader::Outcome::kRejected);
@@ -110,7 +123,7 @@ TEST_F(RuleReloaderTest, InvalidFileKeepsTheOldSetLogsWhereAndCountsAFailureOnce
 
 TEST_F(RuleReloaderTest, MissingFileIsRejectedAndTheOldSetKeepsRunning) {
   auto processor = MakeProcessor(rules_path_);
-  RuleReloader reloader(rules_path_, *processor, metrics_, std::chrono::milliseconds(0));
+  RuleReloader reloader(rules_path_, {processor.get()}, metrics_, std::chrono::milliseconds(0));
   std::filesystem::remove(rules_path_);
   EXPECT_EQ(reloader.ReloadIfChanged(), RuleReloader::Outcome::kRejected);
   EXPECT_EQ(processor->rules()->name(), "first");
@@ -119,7 +132,7 @@ TEST_F(RuleReloaderTest, MissingFileIsRejectedAndTheOldSetKeepsRunning) {
 TEST_F(RuleReloaderTest, UnchangedFileDoesNothing) {
   auto processor = MakeProcessor(rules_path_);
   const std::shared_ptr<const RuleSet> running = processor->rules();
-  RuleReloader reloader(rules_path_, *processor, metrics_, std::chrono::milliseconds(0));
+  RuleReloader reloader(rules_path_, {processor.get()}, metrics_, std::chrono::milliseconds(0));
 
   EXPECT_EQ(reloader.ReloadIfChanged(), RuleReloader::Outcome::kUnchanged);
   EXPECT_EQ(log_.str(), "");  // not even read: the stamp matched
@@ -135,7 +148,7 @@ TEST_F(RuleReloaderTest, UnchangedFileDoesNothing) {
 
 TEST_F(RuleReloaderTest, TickPollsOnlyEveryIntervalButReloadsAtOnceWhenRequested) {
   auto processor = MakeProcessor(rules_path_);
-  RuleReloader reloader(rules_path_, *processor, metrics_, std::chrono::hours(1));
+  RuleReloader reloader(rules_path_, {processor.get()}, metrics_, std::chrono::hours(1));
   scratch_.Write("rules.yaml", AnchorWordRules("second", "cheap"));
 
   EXPECT_EQ(reloader.Tick(false), RuleReloader::Outcome::kUnchanged);  // the hour has not passed
@@ -147,7 +160,7 @@ TEST_F(RuleReloaderTest, TickPollsOnlyEveryIntervalButReloadsAtOnceWhenRequested
 TEST_F(RuleReloaderTest, BuiltInRulesCannotBeReloadedAndSaySo) {
   auto processor = MakeProcessor("");
   const std::shared_ptr<const RuleSet> running = processor->rules();
-  RuleReloader reloader("", *processor, metrics_, std::chrono::milliseconds(0));
+  RuleReloader reloader("", {processor.get()}, metrics_, std::chrono::milliseconds(0));
 
   EXPECT_EQ(reloader.Reload(), RuleReloader::Outcome::kBuiltIn);
   EXPECT_EQ(reloader.Tick(false), RuleReloader::Outcome::kUnchanged);

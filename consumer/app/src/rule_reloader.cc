@@ -9,9 +9,9 @@
 
 namespace backlint {
 
-RuleReloader::RuleReloader(std::string path, PageProcessor& processor, PipelineMetrics& metrics,
+RuleReloader::RuleReloader(std::string path, std::vector<PageProcessor*> processors, PipelineMetrics& metrics,
                            std::chrono::milliseconds poll_interval)
-    : path_(std::move(path)), processor_(processor), metrics_(metrics), poll_interval_(poll_interval) {
+    : path_(std::move(path)), processors_(std::move(processors)), metrics_(metrics), poll_interval_(poll_interval) {
   last_stamp_ = Stamp();
 }
 
@@ -28,7 +28,7 @@ RuleReloader::FileStamp RuleReloader::Stamp() const {
 }
 
 RuleReloader::Outcome RuleReloader::Reload() {
-  const std::shared_ptr<const RuleSet> running = processor_.rules();
+  const std::shared_ptr<const RuleSet> running = processors_.front()->rules();
   if (path_.empty()) {
     spdlog::info("rule reload: no rule file configured, the built-in rule set '{}' stays", running->name());
     return Outcome::kBuiltIn;
@@ -49,7 +49,7 @@ RuleReloader::Outcome RuleReloader::Reload() {
   }
   spdlog::info("rule reload: {} swapped in, rule set '{}' ({}) replaces '{}' ({})", path_, rules->name(),
                rules->hash(), running->name(), running->hash());
-  processor_.ReplaceRules(std::move(rules));
+  for (PageProcessor* processor : processors_) processor->ReplaceRules(rules);
   metrics_.RuleReload(true);
   return Outcome::kSwapped;
 }

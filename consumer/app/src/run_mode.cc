@@ -50,7 +50,9 @@ int RunKafka(const AppConfig& config, const std::atomic<bool>& stop) {
   ProgressLog progress(std::chrono::seconds(30));
   // Reloading on the consumer thread, between messages, keeps the swap trivially ordered with scoring;
   // loading and compiling a rule file takes milliseconds.
-  RuleReloader reloader(config.rules_path, *processor.value(), metrics, config.rules_reload_interval);
+  std::vector<PageProcessor*> reloaded;
+  for (const std::unique_ptr<PageProcessor>& processor : processors) reloaded.push_back(processor.get());
+  RuleReloader reloader(config.rules_path, std::move(reloaded), metrics, config.rules_reload_interval);
   auto stats = pipeline.value()->Run([&](const PublishStats& current) {
     progress.Observe(current);
     reloader.Tick(TakeReloadRequest());

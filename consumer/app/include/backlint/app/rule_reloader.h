@@ -1,9 +1,10 @@
 #pragma once
 // Hot reload for `run`: the rule file is loaded again on SIGHUP and when it changes on disk, validated,
-// and swapped into the running PageProcessor. A bad file keeps the running rule set.
+// and swapped into every running PageProcessor (one per worker). A bad file keeps the running rule set.
 #include <chrono>
 #include <ctime>
 #include <string>
+#include <vector>
 
 #include <sys/types.h>
 
@@ -21,9 +22,10 @@ class RuleReloader {
     kBuiltIn,    // no rule file: the built-in rules cannot change
   };
 
-  // `path` is the file `processor` was loaded from (empty: the built-in rules). The file is stamped now,
-  // so only later changes trigger a reload. `poll_interval` is how often Tick looks at the file.
-  RuleReloader(std::string path, PageProcessor& processor, PipelineMetrics& metrics,
+  // `path` is the file the `processors` were loaded from (empty: the built-in rules); all of them run the
+  // same rule set and are swapped together. The file is stamped now, so only later changes trigger a
+  // reload. `poll_interval` is how often Tick looks at the file.
+  RuleReloader(std::string path, std::vector<PageProcessor*> processors, PipelineMetrics& metrics,
                std::chrono::milliseconds poll_interval);
 
   // SIGHUP: loads, validates and swaps in whatever the file holds now.
@@ -47,7 +49,7 @@ class RuleReloader {
   FileStamp Stamp() const;
 
   std::string path_;
-  PageProcessor& processor_;
+  std::vector<PageProcessor*> processors_;
   PipelineMetrics& metrics_;
   std::chrono::milliseconds poll_interval_;
   std::chrono::steady_clock::time_point last_poll_ = std::chrono::steady_clock::now();
