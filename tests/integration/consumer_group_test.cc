@@ -56,7 +56,10 @@ class ConsumerGroupTest : public ::testing::TestWithParam<std::string> {
   }
 };
 
-TEST_P(ConsumerGroupTest, MembersJoiningAndLeavingMidStreamLoseAndDuplicateNothing) {
+// No page is lost and every consumption yields exactly its events. Pages done just before a rebalance may
+// be consumed again by their next owner: the mock coordinator refuses commits during a rebalance (README,
+// Delivery), so this test does not claim duplicate-free output.
+TEST_P(ConsumerGroupTest, MembersJoiningAndLeavingMidStreamLoseNothing) {
   KafkaTestBed bed = KafkaTestBed::Start(kPartitions);
   bed.config.consumer_properties["partition.assignment.strategy"] = GetParam();
   prometheus::Registry registry;
