@@ -99,7 +99,6 @@ void PipelineMetrics::DeadLetter(const Failure& failure) {
   dead_letters_.Add({{"stage", failure.stage}, {"reason", std::string(DeadLetterReason(failure))}}).Increment();
 }
 
-void PipelineMetrics::DeadLetter(std::string_view stage) { DeadLetter(Failure{std::string(stage), ""}); }
 
 void PipelineMetrics::LinkSeen(bool is_backlink) {
   links_.Add({{"kind", is_backlink ? "backlink" : "internal"}}).Increment();

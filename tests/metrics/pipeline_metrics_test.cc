@@ -189,8 +189,8 @@ TEST_F(PipelineMetricsTest, DeadLettersCountByStageAndReasonCodeAndAsDeadLetterP
   EXPECT_EQ(Value("backlint_pages_total", "result", "scored"), 0);
 }
 
-TEST_F(PipelineMetricsTest, DeadLetterWithOnlyAStageCountsReasonOther) {
-  metrics_.DeadLetter("publish");
+TEST_F(PipelineMetricsTest, DeadLetterWithoutAKnownReasonCountsReasonOther) {
+  metrics_.DeadLetter(Failure{"publish", ""});
   EXPECT_THAT(Series("backlint_dead_letters_total"),
               UnorderedElementsAre(Pair(Labels{{"stage", "publish"}, {"reason", "other"}}, 1)));
   EXPECT_EQ(Value("backlint_pages_total", "result", "dead_letter"), 1);

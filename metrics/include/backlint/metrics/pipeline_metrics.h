@@ -24,8 +24,6 @@ class PipelineMetrics {
   void PageScored();
   // A dead-lettered message, by the failure's stage and its reason code (DeadLetterReason).
   void DeadLetter(const Failure& failure);
-  // Same, for a caller that has only the stage: the reason is counted as "other".
-  void DeadLetter(std::string_view stage);
   void LinkSeen(bool is_backlink);
   void BacklinkScored(const Score& score);
   void RuleSetLoaded(const RuleSet& rules);
