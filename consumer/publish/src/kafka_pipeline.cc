@@ -59,6 +59,8 @@ KafkaProperties ConsumerProperties(KafkaProperties properties, DeliveryGuarantee
   if (delivery == DeliveryGuarantee::kExactlyOnce) properties.try_emplace("isolation.level", "read_committed");
   properties["enable.auto.commit"] = "false";
   properties["enable.auto.offset.store"] = "false";
+  // End-of-partition events say where an idle partition stands: without them its lag is unknown.
+  properties["enable.partition.eof"] = "true";
   return properties;
 }
 
@@ -259,21 +261,28 @@ void KafkaPipeline::ReportLag() {
   if (rd_kafka_position(consumer_.get(), partitions.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
   for (int i = 0; i < partitions->cnt; ++i) {
     const rd_kafka_topic_partition_t& partition = partitions->elems[i];
+    // A partition that delivered nothing since it was assigned has no position, but may have reported its end.
+    const auto end = end_offsets_.find(partition.partition);
+    const int64_t position = std::max(partition.offset, end == end_offsets_.end() ? int64_t{-1} : end->second);
     int64_t low = 0;
     int64_t high = 0;
     // Cached from fetch responses: no broker round trip, so the cost stays bounded.
-    if (partition.offset < 0 || rd_kafka_get_watermark_offsets(consumer_.get(), partition.topic, partition.partition,
+    if (position < 0 || rd_kafka_get_watermark_offsets(consumer_.get(), partition.topic, partition.partition,
                                                                &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
         high < 0) {
       continue;  // nothing consumed or fetched yet: the lag is not known
     }
-    metrics_.SetConsumerLag(partition.partition, std::max<int64_t>(0, high - partition.offset));
+    metrics_.SetConsumerLag(partition.partition, std::max<int64_t>(0, high - position));
   }
 }
 
 void KafkaPipeline::Dispatch(rd_kafka_message_t* message) {
   if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) spdlog::warn("consumer: {}", rd_kafka_message_errstr(message));
+    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      end_offsets_[message->partition] = message->offset;
+    } else {
+      spdlog::warn("consumer: {}", rd_kafka_message_errstr(message));
+    }
     rd_kafka_message_destroy(message);
     return;
   }
@@ -616,6 +625,7 @@ void KafkaPipeline::Revoke(rd_kafka_topic_partition_list_t* partitions, bool coo
     for (int32_t partition : revoked) {
       offsets_.Forget(partition);
       ++generations_[partition];
+      end_offsets_.erase(partition);
       metrics_.ForgetPartition(partition);
     }
     stats_.assigned_partitions = cooperative ? stats_.assigned_partitions - std::min(stats_.assigned_partitions,

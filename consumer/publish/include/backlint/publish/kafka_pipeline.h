@@ -137,6 +137,7 @@ class KafkaPipeline {
   std::unique_ptr<PartitionWorkers> workers_;
   std::deque<rd_kafka_message_t*> held_;  // polled, waiting for room in a worker queue (owned)
   std::size_t held_bytes_ = 0;           // their payload
+  std::map<int32_t, int64_t> end_offsets_;  // where each assigned partition last reported its end (poll thread)
   bool paused_ = false;
 
   // Shared by the poll loop, the workers and delivery reports.
