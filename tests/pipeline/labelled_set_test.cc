@@ -1,8 +1,11 @@
-// Precision and recall of the rule set on the labelled fixture set (tests/fixtures/labelled/): every page
-// goes through the real pipeline (decode -> extract -> score -> encode, JSON events), and the categories
-// of each backlink's flags are compared with the categories a reviewer labelled it with.
+// Precision and recall of the rule set on the labelled fixture sets: every page goes through the real
+// pipeline (decode -> extract -> score -> encode, JSON events), and the categories of each backlink's flags
+// are compared with the categories a reviewer labelled it with. Two sets, one format and policy:
+//   tests/fixtures/labelled/  in-sample: the default rules were tuned on it, so it must meet the targets;
+//   tests/fixtures/holdout/   held-out: written without looking at the rules; its figures are reported,
+//                             not asserted, as the honest estimate of how the rules do on unseen pages.
 //
-// Run build/tests/labelled_set_test to print the table. Environment:
+// Run build/tests/labelled_set_test to print both tables. Environment:
 //   BACKLINT_LABELLED_RULES=FILE      evaluate another rule file instead of the built-in default;
 //   BACKLINT_LABELLED_MISMATCHES=1    list every mismatch even when the targets are met.
 #include <google/protobuf/util/json_util.h>
@@ -179,8 +182,8 @@ class Scorecard {
   int clean() const { return clean_; }
   const Counts& counts(std::size_t category) const { return counts_.at(category); }
 
-  std::string Table(int pages) const {
-    std::string table = "labelled set: " + std::to_string(pages) + " pages, " + std::to_string(backlinks_) +
+  std::string Table(std::string_view title, int pages) const {
+    std::string table = std::string(title) + ": " + std::to_string(pages) + " pages, " + std::to_string(backlinks_) +
                         " backlinks, " + std::to_string(clean_) + " labelled clean\n";
     char row[160];
     std::snprintf(row, sizeof row, "%-15s %8s %5s %5s %5s %10s %8s\n", "category", "labelled", "TP", "FP",
@@ -306,7 +309,8 @@ TEST(LabelledSetHarnessTest, CountsPerCategoryAndComputesPrecisionAndRecall) {
   EXPECT_DOUBLE_EQ(scorecard.counts(1).recall(), 0.0);
   EXPECT_DOUBLE_EQ(scorecard.counts(2).precision(), 0.5);
   EXPECT_DOUBLE_EQ(scorecard.counts(2).recall(), 1.0);
-  EXPECT_THAT(scorecard.Table(3), HasSubstr("spammy                 1     1     1     0      0.500    1.000"));
+  EXPECT_THAT(scorecard.Table("set", 3), HasSubstr("set: 3 pages, 5 backlinks, 2 labelled clean\n"));
+  EXPECT_THAT(scorecard.Table("set", 3), HasSubstr("spammy                 1     1     1     0      0.500    1.000"));
 }
 
 TEST(LabelledSetHarnessTest, NothingFlaggedHasFullPrecisionAndNoRecall) {
@@ -383,7 +387,8 @@ void Observe(const LabelledPage& page, PageProcessor& processor, Evaluation& eva
   MatchPage(page, observed, evaluation.scorecard, evaluation.mismatches, evaluation.fixture_errors);
 }
 
-Evaluation Evaluate() {
+// Every page of one fixture directory (relative to the source tree), in file name order.
+Evaluation Evaluate(std::string_view fixture_directory) {
   Evaluation evaluation;
   const char* rules_path = std::getenv("BACKLINT_LABELLED_RULES");
   prometheus::Registry registry;
@@ -393,7 +398,7 @@ Evaluation Evaluate() {
     evaluation.fixture_errors.push_back("rules: " + processor.failure().reason);
     return evaluation;
   }
-  const std::filesystem::path directory = std::filesystem::path(BACKLINT_SOURCE_DIR) / "tests/fixtures/labelled";
+  const std::filesystem::path directory = std::filesystem::path(BACKLINT_SOURCE_DIR) / fixture_directory;
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(directory)) {
     if (entry.path().extension() == ".html") files.push_back(entry.path());
@@ -413,10 +418,29 @@ Evaluation Evaluate() {
   return evaluation;
 }
 
-// Evaluated once, on first use, for all the tests below.
-const Evaluation& LabelledSet() {
-  static const Evaluation evaluation = Evaluate();
-  return evaluation;
+// A labelled fixture set and what it must cover for its figures to mean something.
+struct FixtureSet {
+  std::string_view test_name;  // names the parameterised tests
+  std::string_view title;      // heads the printed table
+  std::string_view directory;  // relative to the source tree
+  int min_pages = 0, min_backlinks = 0;
+};
+
+// Names the set in a failure message instead of dumping its bytes.
+void PrintTo(const FixtureSet& set, std::ostream* os) { *os << set.directory; }
+
+// Issue 4 asks for 40 pages and 400 backlinks; the held-out set is a smaller, independent sample.
+constexpr FixtureSet kInSample{"InSample", "labelled set (in-sample: the default rules were tuned on it)",
+                               "tests/fixtures/labelled", 40, 400};
+constexpr FixtureSet kHeldOut{"HeldOut", "held-out set (out-of-sample: written without looking at the rules)",
+                              "tests/fixtures/holdout", 20, 160};
+
+// Each set is evaluated once, on first use, for all the tests below.
+const Evaluation& Evaluated(const FixtureSet& set) {
+  static std::map<std::string_view, Evaluation> evaluations;
+  auto found = evaluations.find(set.directory);
+  if (found == evaluations.end()) found = evaluations.emplace(set.directory, Evaluate(set.directory)).first;
+  return found->second;
 }
 
 std::string MismatchList(const std::vector<Mismatch>& mismatches) {
@@ -430,19 +454,33 @@ std::string MismatchList(const std::vector<Mismatch>& mismatches) {
   return list;
 }
 
-TEST(LabelledSetTest, EveryBacklinkHasExactlyOneLabel) {
-  EXPECT_THAT(LabelledSet().fixture_errors, IsEmpty());
+void PrintFigures(const FixtureSet& set, bool with_mismatches) {
+  const Evaluation& evaluation = Evaluated(set);
+  std::printf("%s", evaluation.scorecard.Table(set.title, evaluation.pages).c_str());
+  if (with_mismatches) std::printf("%s", MismatchList(evaluation.mismatches).c_str());
 }
 
-// Precision and recall only mean something over enough pages and backlinks (issue 4 asks for 40 and 400).
-TEST(LabelledSetTest, CoversAtLeast40PagesAnd400Backlinks) {
-  EXPECT_GE(LabelledSet().pages, 40);
-  EXPECT_GE(LabelledSet().scorecard.backlinks(), 400);
+bool MismatchesRequested() { return std::getenv("BACKLINT_LABELLED_MISMATCHES") != nullptr; }
+
+class FixtureSetTest : public ::testing::TestWithParam<FixtureSet> {};
+
+TEST_P(FixtureSetTest, EveryBacklinkHasExactlyOneLabel) {
+  EXPECT_THAT(Evaluated(GetParam()).fixture_errors, IsEmpty());
 }
+
+// Precision and recall only mean something over enough pages and backlinks.
+TEST_P(FixtureSetTest, CoversEnoughPagesAndBacklinks) {
+  EXPECT_GE(Evaluated(GetParam()).pages, GetParam().min_pages);
+  EXPECT_GE(Evaluated(GetParam()).scorecard.backlinks(), GetParam().min_backlinks);
+}
+
+INSTANTIATE_TEST_SUITE_P(LabelledSets, FixtureSetTest, ::testing::Values(kInSample, kHeldOut),
+                         [](const ::testing::TestParamInfo<FixtureSet>& info) {
+                           return std::string(info.param.test_name);
+                         });
 
 TEST(LabelledSetTest, MeetsPrecisionAndRecallTargetsPerCategory) {
-  const Scorecard& scorecard = LabelledSet().scorecard;
-  std::printf("%s", scorecard.Table(LabelledSet().pages).c_str());
+  const Scorecard& scorecard = Evaluated(kInSample).scorecard;
   bool met = true;
   for (std::size_t i = 0; i < kCategoryNames.size(); ++i) {
     const Scorecard::Counts& counts = scorecard.counts(i);
@@ -450,9 +488,18 @@ TEST(LabelledSetTest, MeetsPrecisionAndRecallTargetsPerCategory) {
     EXPECT_GE(counts.recall(), kRecallTarget) << kCategoryNames[i];
     met = met && counts.precision() >= kPrecisionTarget && counts.recall() >= kRecallTarget;
   }
-  if (!met || std::getenv("BACKLINT_LABELLED_MISMATCHES") != nullptr) {
-    std::printf("%s", MismatchList(LabelledSet().mismatches).c_str());
+  PrintFigures(kInSample, !met || MismatchesRequested());
+}
+
+// The held-out figures are an estimate to report, not a target to tune the rules or the pages towards, so
+// they are not asserted; only that every category is labelled often enough for its figures to mean much.
+TEST(HeldOutSetTest, LabelsEveryCategoryOftenEnoughAndPrintsItsFigures) {
+  constexpr int kMinLabelledPerCategory = 20;
+  const Scorecard& scorecard = Evaluated(kHeldOut).scorecard;
+  for (std::size_t i = 0; i < kCategoryNames.size(); ++i) {
+    EXPECT_GE(scorecard.counts(i).labelled, kMinLabelledPerCategory) << kCategoryNames[i];
   }
+  PrintFigures(kHeldOut, MismatchesRequested());
 }
 
 }  // namespace
