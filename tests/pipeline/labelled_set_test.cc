@@ -2,10 +2,10 @@
 // pipeline (decode -> extract -> score -> encode, JSON events), and the categories of each backlink's flags
 // are compared with the categories a reviewer labelled it with. Three sets, one format and policy:
 //   tests/fixtures/labelled/  in-sample: the default rules were tuned on it, so it must meet the targets;
-//   tests/fixtures/holdout/   held-out: written without looking at the rules; its figures are reported,
-//                             not asserted, as the honest estimate of how the rules do on unseen pages;
-//   tests/fixtures/holdout2/  a second held-out set, written after the rules were tuned on the first, so
-//                             it stays out-of-sample for them; reported the same way.
+//   tests/fixtures/holdout/   written without looking at the rules, but its mistakes then tuned them: its
+//                             figures are development figures, reported, not asserted;
+//   tests/fixtures/holdout2/  held-out: written independently after that tuning, never used to change the
+//                             rules; its figures are the honest estimate on unseen pages, reported the same way.
 //
 // Run build/tests/labelled_set_test to print every set's table. Environment:
 //   BACKLINT_LABELLED_RULES=FILE      evaluate another rule file instead of the built-in default;
@@ -437,10 +437,10 @@ std::string SetTestName(const ::testing::TestParamInfo<FixtureSet>& info) { retu
 // Issue 4 asks for 40 pages and 400 backlinks; the held-out sets are smaller, independent samples.
 constexpr FixtureSet kInSample{"InSample", "labelled set (in-sample: the default rules were tuned on it)",
                                "tests/fixtures/labelled", 40, 400};
-constexpr FixtureSet kHeldOut{"HeldOut", "held-out set (out-of-sample: written without looking at the rules)",
+constexpr FixtureSet kHeldOut{"HeldOut", "first held-out set (development: the rules were tuned on its mistakes)",
                               "tests/fixtures/holdout", 20, 160};
 constexpr FixtureSet kHeldOut2{"HeldOut2",
-                               "second held-out set (out-of-sample: written after the rules were tuned on the first)",
+                               "second held-out set (out-of-sample: never used to change the rules)",
                                "tests/fixtures/holdout2", 20, 160};
 
 // Each set is evaluated once, on first use, for all the tests below.
