@@ -1,6 +1,6 @@
 // Precision and recall of the rule set on the labelled fixture sets: every page goes through the real
 // pipeline (decode -> extract -> score -> encode, JSON events), and the categories of each backlink's flags
-// are compared with the categories a reviewer labelled it with. Three sets, one format and policy:
+// are compared with the categories a reviewer labelled it with. Four sets, one format and policy:
 //   tests/fixtures/labelled/  in-sample: the default rules were tuned on it, so it must meet the targets;
 //   tests/fixtures/holdout/   written without looking at the rules, but its mistakes then tuned them: its
 //                             figures are development figures, reported, not asserted;
