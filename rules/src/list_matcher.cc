@@ -1,0 +1,108 @@
+#include "backlint/score/list_matcher.h"
+
+#include <algorithm>
+
+#include "text_bytes.h"
+
+namespace backlint {
+namespace {
+
+// Lower-cases `word` into `out`, reusing its buffer.
+std::string_view LowerInto(std::string_view word, std::string& out) {
+  out.resize(word.size());
+  std::transform(word.begin(), word.end(), out.begin(), Lower);
+  return out;
+}
+
+}  // namespace
+
+WordIndex::Id WordIndex::Add(std::string_view lower_case_word) {
+  const auto [entry, inserted] = ids_.try_emplace(std::string(lower_case_word), static_cast<Id>(ids_.size() + 1));
+  longest_ = std::max(longest_, lower_case_word.size());
+  return entry->second;
+}
+
+WordIndex::Id WordIndex::Find(std::string_view lower_case_word) const {
+  if (lower_case_word.size() > longest_) return kUnlisted;
+  const auto found = ids_.find(lower_case_word);
+  return found == ids_.end() ? kUnlisted : found->second;
+}
+
+const std::string& ListValue::Text() const {
+  if (!has_text_) {
+    SqueezeInto(value_, IsSpace, text_);
+    has_text_ = true;
+  }
+  return text_;
+}
+
+std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const {
+  if (words_index_ != &words) {
+    word_ids_.clear();
+    std::string lower;
+    ForEachWord(value_, [&](std::string_view word) { word_ids_.push_back(words.Find(LowerInto(word, lower))); });
+    words_index_ = &words;
+  }
+  return word_ids_;
+}
+
+ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<WordIndex> words)
+    : mode_(mode), words_(std::move(words)) {
+  std::string lower;
+  for (const std::string& entry : entries) {
+    if (mode != MatchMode::kWord) {
+      std::string key = ListValue(entry).Text();
+      if (key.empty()) continue;  // blank: would match every value by prefix or suffix
+      entry_lengths_.push_back(key.size());
+      entries_.insert(std::move(key));
+      continue;
+    }
+    std::u32string sequence;
+    ForEachWord(entry, [&](std::string_view word) { sequence.push_back(words_->Add(LowerInto(word, lower))); });
+    if (sequence.empty()) continue;  // punctuation only: no whole word to match
+    max_words_ = std::max(max_words_, sequence.size());
+    if (starts_entry_.size() <= sequence.front()) starts_entry_.resize(sequence.front() + 1);
+    starts_entry_[sequence.front()] = true;
+    word_sequences_.insert(std::move(sequence));
+  }
+  std::sort(entry_lengths_.begin(), entry_lengths_.end());
+  entry_lengths_.erase(std::unique(entry_lengths_.begin(), entry_lengths_.end()), entry_lengths_.end());
+}
+
+bool ListMatcher::Matches(const ListValue& value) const {
+  switch (mode_) {
+    case MatchMode::kExact:
+      return entries_.contains(value.Text());
+    case MatchMode::kWord:
+      return ContainsWordSequence(value.WordIds(*words_));
+    case MatchMode::kPrefix:
+    case MatchMode::kSuffix:
+      return HasAffix(value.Text());
+  }
+  return false;
+}
+
+// Looks up the runs of up to max_words_ words that start with the first word of an entry: at most
+// max_words_ lookups per word of the value, so the cost is linear in the value whatever it contains.
+bool ListMatcher::ContainsWordSequence(std::span<const WordIndex::Id> words) const {
+  for (size_t start = 0; start < words.size(); ++start) {
+    const WordIndex::Id first = words[start];
+    if (first >= starts_entry_.size() || !starts_entry_[first]) continue;
+    const size_t longest = std::min(max_words_, words.size() - start);
+    for (size_t count = 1; count <= longest; ++count) {
+      if (word_sequences_.contains(std::u32string_view(&words[start], count))) return true;
+    }
+  }
+  return false;
+}
+
+bool ListMatcher::HasAffix(std::string_view text) const {
+  for (size_t length : entry_lengths_) {
+    if (length > text.size()) break;
+    const size_t offset = mode_ == MatchMode::kPrefix ? 0 : text.size() - length;
+    if (entries_.contains(text.substr(offset, length))) return true;
+  }
+  return false;
+}
+
+}  // namespace backlint
