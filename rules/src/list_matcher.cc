@@ -16,15 +16,22 @@ std::string_view LowerInto(std::string_view word, std::string& out) {
 
 }  // namespace
 
+size_t WordIndex::Shape(std::string_view word) {
+  const auto first = static_cast<unsigned char>(Lower(word.front()));
+  const auto last = static_cast<unsigned char>(Lower(word.back()));
+  return ((first * 257 + last) * 64 + std::min<size_t>(word.size(), 63)) & 0xffff;
+}
+
 WordIndex::Id WordIndex::Add(std::string_view lower_case_word) {
   const auto [entry, inserted] = ids_.try_emplace(std::string(lower_case_word), static_cast<Id>(ids_.size() + 1));
-  longest_ = std::max(longest_, lower_case_word.size());
+  shapes_[Shape(lower_case_word)] = true;
   return entry->second;
 }
 
-WordIndex::Id WordIndex::Find(std::string_view lower_case_word) const {
-  if (lower_case_word.size() > longest_) return kUnlisted;
-  const auto found = ids_.find(lower_case_word);
+WordIndex::Id WordIndex::Find(std::string_view word) const {
+  if (word.empty() || !shapes_[Shape(word)]) return kUnlisted;
+  thread_local std::string lower;  // reused: this runs for every word of every tested value
+  const auto found = ids_.find(LowerInto(word, lower));
   return found == ids_.end() ? kUnlisted : found->second;
 }
 
@@ -39,8 +46,7 @@ const std::string& ListValue::Text() const {
 std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const {
   if (words_index_ != &words) {
     word_ids_.clear();
-    std::string lower;
-    ForEachWord(value_, [&](std::string_view word) { word_ids_.push_back(words.Find(LowerInto(word, lower))); });
+    ForEachWord(value_, [&](std::string_view word) { word_ids_.push_back(words.Find(word)); });
     words_index_ = &words;
   }
   return word_ids_;

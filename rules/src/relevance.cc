@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -30,26 +31,27 @@ constexpr std::array<std::string_view, 98> kNonTopicalWords = {
     "website", "were",   "what",  "when",   "which",  "who",     "with",   "www",
 };
 
-// A word of up to eight bytes as an integer, its bytes from the highest; words have no zero bytes, so
-// different words give different integers. Longer words give nullopt.
+// A word of up to eight bytes as an integer; words have no zero bytes, so different words give different
+// integers. Longer words give nullopt.
 std::optional<uint64_t> PackShortWord(std::string_view word) {
   if (word.size() > 8) return std::nullopt;
   uint64_t packed = 0;
-  for (size_t i = 0; i < 8; ++i) packed = packed << 8 | (i < word.size() ? static_cast<unsigned char>(word[i]) : 0);
+  std::memcpy(&packed, word.data(), word.size());
   return packed;
 }
 
 // Every word is checked against kNonTopicalWords: an integer search rather than string comparisons.
+const std::array<uint64_t, kNonTopicalWords.size()> kPackedNonTopicalWords = [] {
+  std::array<uint64_t, kNonTopicalWords.size()> packed{};
+  std::transform(kNonTopicalWords.begin(), kNonTopicalWords.end(), packed.begin(),
+                 [](std::string_view word) { return PackShortWord(word).value(); });
+  std::sort(packed.begin(), packed.end());
+  return packed;
+}();
+
 bool IsNonTopical(std::string_view lower_case_word) {
-  static const std::array<uint64_t, kNonTopicalWords.size()> kPacked = [] {
-    std::array<uint64_t, kNonTopicalWords.size()> packed{};
-    std::transform(kNonTopicalWords.begin(), kNonTopicalWords.end(), packed.begin(),
-                   [](std::string_view word) { return PackShortWord(word).value(); });
-    std::sort(packed.begin(), packed.end());
-    return packed;
-  }();
   const std::optional<uint64_t> packed = PackShortWord(lower_case_word);
-  return packed && std::binary_search(kPacked.begin(), kPacked.end(), *packed);
+  return packed && std::binary_search(kPackedNonTopicalWords.begin(), kPackedNonTopicalWords.end(), *packed);
 }
 
 constexpr size_t kStemBytes = 6;
@@ -61,16 +63,21 @@ StemKey Pack(std::string_view bytes) {
   return key;
 }
 
+// The length of the common English suffix `word` ends with and can lose (three bytes must remain), or 0.
+size_t SuffixLength(std::string_view word) {
+  static constexpr std::string_view kSuffixes[] = {"ings", "ing", "ers", "er", "ies", "es", "ed", "s", "e", "y"};
+  static constexpr std::string_view kSuffixEnds = "sgrdey";  // their last letters: most words end otherwise
+  if (word.empty() || kSuffixEnds.find(word.back()) == std::string_view::npos) return 0;
+  for (std::string_view suffix : kSuffixes) {
+    if (word.size() >= suffix.size() + 3 && word.ends_with(suffix)) return suffix.size();
+  }
+  return 0;
+}
+
 // A crude stem: common English suffixes off, then at most six bytes, so "hiking", "hikes" and "hike" agree.
 // Packed into an integer so stems compare and sort without allocating.
 StemKey Stem(std::string_view word) {
-  static constexpr std::string_view kSuffixes[] = {"ings", "ing", "ers", "er", "ies", "es", "ed", "s", "e", "y"};
-  for (std::string_view suffix : kSuffixes) {
-    if (word.size() >= suffix.size() + 3 && word.ends_with(suffix)) {
-      word.remove_suffix(suffix.size());
-      break;
-    }
-  }
+  word.remove_suffix(SuffixLength(word));
   return Pack(word.substr(0, kStemBytes));
 }
 

@@ -334,16 +334,19 @@ class PageEvaluation {
         page_results_(compiled.page_predicates, kNotEvaluated),
         list_values_(compiled.list_fields * links.size()) {
     const TopicalRelevance relevance(page);
-    std::unordered_map<std::string, int, StringHash, std::equal_to<>> anchors;
+    std::vector<std::string> anchor_keys(links.size());  // normalised text anchors of backlinks
+    std::unordered_map<std::string_view, int> anchors;
     for (size_t i = 0; i < links.size(); ++i) {
       if (!links[i].is_backlink) continue;
       relevance_[i] = relevance.Of(links[i]);
       ++domain_links_[links[i].registrable_domain];
-      if (links[i].anchor_kind == AnchorKind::kText) ++anchors[NormaliseText(links[i].anchor_text)];
+      if (links[i].anchor_kind != AnchorKind::kText) continue;
+      SqueezeInto(links[i].anchor_text, IsSpace, anchor_keys[i]);
+      ++anchors[anchor_keys[i]];
     }
     for (size_t i = 0; i < links.size(); ++i) {
       if (links[i].is_backlink && links[i].anchor_kind == AnchorKind::kText) {
-        anchor_repeats_[i] = anchors.find(NormaliseText(links[i].anchor_text))->second - 1;
+        anchor_repeats_[i] = anchors.find(anchor_keys[i])->second - 1;
       }
     }
     FindLinkRuns();

@@ -1,6 +1,7 @@
 #pragma once
 // Byte classes and normalisation shared by list matching, rule operators and relevance. Lower-casing is
 // ASCII only: hosts are punycode and the list phrases are matched per byte.
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -8,12 +9,17 @@ namespace backlint {
 
 inline char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-// Letters and digits; any non-ASCII byte counts as a letter so UTF-8 words stay whole.
-inline bool IsWordByte(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  return (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-         byte >= 0x80;
-}
+// Letters and digits; any non-ASCII byte counts as a letter so UTF-8 words stay whole. A table, since
+// word scans test every byte of every snippet.
+inline constexpr std::array<bool, 256> kWordBytes = [] {
+  std::array<bool, 256> word_bytes{};
+  for (int byte = 0; byte < 256; ++byte) {
+    word_bytes[byte] = (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') ||
+                       (byte >= 'A' && byte <= 'Z') || byte >= 0x80;
+  }
+  return word_bytes;
+}();
+inline bool IsWordByte(char c) { return kWordBytes[static_cast<unsigned char>(c)]; }
 
 // Lower-cases `text`, turns every run of separator bytes into one space and trims the ends, into `out`.
 template <typename IsSeparator>

@@ -32,11 +32,15 @@ class WordIndex {
   static constexpr Id kUnlisted = 0;  // a word that is in no list
 
   Id Add(std::string_view lower_case_word);
-  Id Find(std::string_view lower_case_word) const;
+  Id Find(std::string_view word) const;  // `word` in any case
 
  private:
+  // Most words of a text are in no list: a bit per shape (first and last letter, length) of the listed
+  // words rules them out before any lower-casing or hashing.
+  static size_t Shape(std::string_view word);
+
   std::unordered_map<std::string, Id, ListKeyHash, std::equal_to<>> ids_;
-  size_t longest_ = 0;  // bytes of the longest word, so longer ones skip the lookup
+  std::vector<bool> shapes_ = std::vector<bool>(size_t{1} << 16);
 };
 
 // A value as the matchers compare it; each form is computed on first use. The viewed text must outlive it.
