@@ -21,6 +21,7 @@
 #include <variant>
 
 #include "backlint/score/list_matcher.h"
+#include "backlint/score/regex_group.h"
 #include "backlint/score/relevance.h"
 #include "text_bytes.h"
 #include "url_parts.h"
@@ -310,6 +311,7 @@ struct RuleSet::Compiled {
   size_t named_predicates = 0;      // each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
   size_t list_fields = 0;           // text fields tested by in_list; each gets a per-link ListValue slot
+  size_t regex_fields = 0;          // text fields tested by matches; each gets a per-link cache slot
 };
 
 namespace {
@@ -332,7 +334,8 @@ class PageEvaluation {
         neighbour_caches_(compiled.neighbour_predicates),
         named_results_(compiled.named_predicates, std::vector<int8_t>(links.size(), kNotEvaluated)),
         page_results_(compiled.page_predicates, kNotEvaluated),
-        list_values_(compiled.list_fields * links.size()) {
+        list_values_(compiled.list_fields * links.size()),
+        regex_matches_(compiled.regex_fields * links.size()) {
     const TopicalRelevance relevance(page);
     std::vector<std::string> anchor_keys(links.size());  // normalised text anchors of backlinks
     std::unordered_map<std::string_view, int> anchors;
@@ -405,6 +408,14 @@ class PageEvaluation {
     return *value;
   }
 
+  // Whether pattern `pattern` of a text field's group is found in the field's value at the link at `index`;
+  // the group runs once per link, however many of its patterns rules test.
+  bool RegexFound(size_t slot, const RegexGroup& group, TextGetter get, size_t index, int pattern) const {
+    std::optional<std::vector<int>>& found = regex_matches_[slot * links_.size() + index];
+    if (!found) group.Match(get(SubjectAt(index)), found.emplace());
+    return std::binary_search(found->begin(), found->end(), pattern);
+  }
+
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
   int domain_links(size_t index) const { return domain_links_.find(links_[index].registrable_domain)->second; }
 
@@ -444,6 +455,7 @@ class PageEvaluation {
   mutable std::vector<std::vector<int8_t>> named_results_;  // per named predicate, per link: 1, 0 or kNotEvaluated
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
   mutable std::vector<std::optional<ListValue>> list_values_;  // per list field, then per link; empty until asked
+  mutable std::vector<std::optional<std::vector<int>>> regex_matches_;  // per regex field, then per link
 };
 
 int AnchorRepeats(const Subject& subject) { return subject.evaluation.anchor_repeats(subject.index); }
@@ -658,6 +670,8 @@ class Compiler {
     file.compiled.named_predicates = named_.size();
     file.compiled.page_predicates = page_predicates_;
     file.compiled.list_fields = list_fields_.size();
+    file.compiled.regex_fields = regex_fields_.size();
+    for (auto& [field, regex_field] : regex_fields_) regex_field.group->Compile();
     return file;
   }
 
@@ -996,19 +1010,24 @@ class Compiler {
   }
 
   // RE2 runs in time linear in the input whatever the pattern; matching ignores case like the other
-  // operators, and finds the pattern anywhere in the value unless it is anchored with ^ and $.
-  static Test CompileMatches(const FieldSpec& field, const Entry& operation) {
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
-    auto regex = std::make_shared<const RE2>(ReadNonEmptyString(operation), options);
+  // operators, and finds the pattern anywhere in the value unless it is anchored with ^ and $. A text
+  // field's patterns run together, once per link (see regex_group.h).
+  Test CompileMatches(const FieldSpec& field, const Entry& operation) {
+    const std::string pattern = ReadNonEmptyString(operation);
+    auto regex = std::make_shared<const RE2>(pattern, RegexGroup::PatternOptions());
     if (!regex->ok()) {
       operation.Fail(Cat("'matches' is not a valid regular expression (RE2 syntax): ", regex->error()));
     }
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
-                            return [get, regex](const Subject& subject) {
-                              return RE2::PartialMatch(get(subject), *regex);
+                            auto& [slot, group] = regex_fields_[&field];
+                            if (group == nullptr) {
+                              slot = regex_fields_.size() - 1;
+                              group = std::make_shared<RegexGroup>();
+                            }
+                            return [get, slot, index = static_cast<int>(group->Add(pattern)),
+                                    group = std::shared_ptr<const RegexGroup>(group)](const Subject& subject) {
+                              return subject.evaluation.RegexFound(slot, *group, get, subject.index, index);
                             };
                           },
                           [&](TokensGetter get) -> Test {
@@ -1073,6 +1092,11 @@ class Compiler {
   size_t page_predicates_ = 0;
   std::shared_ptr<WordIndex> words_ = std::make_shared<WordIndex>();  // shared by every word-mode list
   std::map<const FieldSpec*, size_t> list_fields_;                     // text field -> its ListValue slot
+  struct RegexField {
+    size_t slot = 0;  // its per-link cache of matches
+    std::shared_ptr<RegexGroup> group;
+  };
+  std::map<const FieldSpec*, RegexField> regex_fields_;  // text field -> its `matches` patterns
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
   struct NamedPredicate {
