@@ -46,6 +46,7 @@ const std::string& ListValue::Text() const {
 std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const {
   if (words_index_ != &words) {
     word_ids_.clear();
+    word_ids_.reserve(value_.size() / 2 + 1);  // the most words the value can have: one allocation
     ForEachWord(value_, [&](std::string_view word) { word_ids_.push_back(words.Find(word)); });
     words_index_ = &words;
   }

@@ -24,6 +24,9 @@ void RegexGroup::Compile() { set_usable_ = set_usable_ && set_.Compile(); }
 void RegexGroup::Match(std::string_view value, std::vector<int>& matched) const {
   matched.clear();
   RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  // Most values match no pattern: a first pass that only answers whether any does is cheaper (it
+  // allocates nothing), and only a hit needs the second pass that lists them.
+  if (set_usable_ && !set_.Match(value, nullptr, &error) && error.kind == RE2::Set::kNoError) return;
   if (set_usable_ && (set_.Match(value, &matched, &error) || error.kind == RE2::Set::kNoError)) {
     std::sort(matched.begin(), matched.end());
     return;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -36,7 +35,7 @@ constexpr std::array<std::string_view, 98> kNonTopicalWords = {
 std::optional<uint64_t> PackShortWord(std::string_view word) {
   if (word.size() > 8) return std::nullopt;
   uint64_t packed = 0;
-  std::memcpy(&packed, word.data(), word.size());
+  for (size_t i = 0; i < word.size(); ++i) packed |= uint64_t{static_cast<unsigned char>(word[i])} << (8 * i);
   return packed;
 }
 
@@ -66,9 +65,9 @@ StemKey Pack(std::string_view bytes) {
 // The length of the common English suffix `word` ends with and can lose (three bytes must remain), or 0.
 size_t SuffixLength(std::string_view word) {
   static constexpr std::string_view kSuffixes[] = {"ings", "ing", "ers", "er", "ies", "es", "ed", "s", "e", "y"};
-  static constexpr std::string_view kSuffixEnds = "sgrdey";  // their last letters: most words end otherwise
-  if (word.empty() || kSuffixEnds.find(word.back()) == std::string_view::npos) return 0;
+  if (word.empty()) return 0;
   for (std::string_view suffix : kSuffixes) {
+    if (suffix.back() != word.back()) continue;  // most are ruled out by their last letter alone
     if (word.size() >= suffix.size() + 3 && word.ends_with(suffix)) return suffix.size();
   }
   return 0;
@@ -81,31 +80,18 @@ StemKey Stem(std::string_view word) {
   return Pack(word.substr(0, kStemBytes));
 }
 
-// Calls `visit(lower_case_word)` for each topical word of `text`: three bytes or more, not only digits,
+// Calls `visit(lower_case_word)` for each topical word of `text`: three to 64 bytes, not only digits,
 // not a non-topical word.
 template <typename Visit>
 void ForEachTopicalWord(std::string_view text, Visit visit) {
-  char word[64];
-  size_t length = 0;
-  bool letters = false, overflow = false;
-  for (size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && IsWordByte(text[i])) {
-      const char c = text[i];
-      if (length < sizeof word) {
-        word[length++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-      } else {
-        overflow = true;
-      }
-      letters = letters || c < '0' || c > '9';
-      continue;
-    }
-    const std::string_view found(word, length);
-    if (length >= 3 && letters && !overflow && !IsNonTopical(found)) {
-      visit(found);
-    }
-    length = 0;
-    letters = overflow = false;
-  }
+  char lower[64];  // longer runs are tokens or encoded data, not words
+  ForEachWord(text, [&](std::string_view word) {
+    if (word.size() < 3 || word.size() > sizeof lower) return;
+    if (std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) return;
+    std::transform(word.begin(), word.end(), lower, Lower);
+    const std::string_view found(lower, word.size());
+    if (!IsNonTopical(found)) visit(found);
+  });
 }
 
 template <typename T>
