@@ -1,6 +1,7 @@
 #include "backlint/score/list_matcher.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "text_bytes.h"
 
@@ -16,23 +17,45 @@ std::string_view LowerInto(std::string_view word, std::string& out) {
 
 }  // namespace
 
-size_t WordIndex::Shape(std::string_view word) {
-  const auto first = static_cast<unsigned char>(Lower(word.front()));
-  const auto last = static_cast<unsigned char>(Lower(word.back()));
-  return ((first * 257 + last) * 64 + std::min<size_t>(word.size(), 63)) & 0xffff;
+uint64_t WordIndex::CaseBlindHash(std::string_view word) {
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a
+  for (char c : word) hash = (hash ^ static_cast<unsigned char>(Lower(c))) * 1099511628211ull;
+  return hash;
+}
+
+void WordIndex::Place(uint64_t hash, Id id) {
+  const size_t mask = slots_.size() - 1;
+  size_t at = hash & mask;
+  while (slots_[at].id != kUnlisted) at = (at + 1) & mask;
+  slots_[at] = {hash, id};
 }
 
 WordIndex::Id WordIndex::Add(std::string_view lower_case_word) {
-  const auto [entry, inserted] = ids_.try_emplace(std::string(lower_case_word), static_cast<Id>(ids_.size() + 1));
-  shapes_[Shape(lower_case_word)] = true;
-  return entry->second;
+  if (const Id known = Find(lower_case_word); known != kUnlisted) return known;
+  words_.emplace_back(lower_case_word);
+  const auto id = static_cast<Id>(words_.size());
+  if (2 * words_.size() > slots_.size()) {  // grow, and place every word again
+    slots_.assign(std::bit_ceil(4 * words_.size()), Slot{});
+    for (size_t i = 0; i < words_.size(); ++i) Place(CaseBlindHash(words_[i]), static_cast<Id>(i + 1));
+  } else {
+    Place(CaseBlindHash(lower_case_word), id);
+  }
+  return id;
 }
 
 WordIndex::Id WordIndex::Find(std::string_view word) const {
-  if (word.empty() || !shapes_[Shape(word)]) return kUnlisted;
-  thread_local std::string lower;  // reused: this runs for every word of every tested value
-  const auto found = ids_.find(LowerInto(word, lower));
-  return found == ids_.end() ? kUnlisted : found->second;
+  if (slots_.empty()) return kUnlisted;
+  const uint64_t hash = CaseBlindHash(word);
+  const size_t mask = slots_.size() - 1;
+  for (size_t at = hash & mask; slots_[at].id != kUnlisted; at = (at + 1) & mask) {
+    if (slots_[at].hash != hash) continue;
+    const std::string& listed = words_[slots_[at].id - 1];
+    if (std::equal(word.begin(), word.end(), listed.begin(), listed.end(),
+                   [](char a, char b) { return Lower(a) == b; })) {
+      return slots_[at].id;
+    }
+  }
+  return kUnlisted;
 }
 
 const std::string& ListValue::Text() const {

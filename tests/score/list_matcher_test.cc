@@ -85,6 +85,20 @@ TEST(ListMatcherTest, ListsSharingAWordIndexKeepTheirOwnEntries) {
   EXPECT_FALSE(casino.Matches(ListValue("online payday loans")));
 }
 
+TEST(WordIndexTest, FindsEveryAddedWordInAnyCaseAndNothingElse) {
+  WordIndex words;
+  std::vector<WordIndex::Id> ids;
+  for (int i = 0; i < 5000; ++i) ids.push_back(words.Add("w" + std::to_string(i)));  // the table grows often
+  EXPECT_EQ(words.Add("w42"), ids[42]);                                               // no duplicate ids
+  for (int i = 0; i < 5000; ++i) {
+    ASSERT_EQ(words.Find("W" + std::to_string(i)), ids[i]);
+    ASSERT_NE(ids[i], WordIndex::kUnlisted);
+  }
+  EXPECT_EQ(words.Find("w5000"), WordIndex::kUnlisted);
+  EXPECT_EQ(words.Find("w"), WordIndex::kUnlisted);
+  EXPECT_EQ(WordIndex().Find("w1"), WordIndex::kUnlisted);
+}
+
 // Random lists and values over a few words, separators, cases and a UTF-8 letter, so entries and values
 // overlap often; every mode must agree with the plain definition.
 TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {

@@ -4,11 +4,11 @@
 // whitespace runs collapsed and the ends trimmed; in word mode every run of non-letters and non-digits
 // separates words. A value is normalised once into a ListValue and then tested against any number of lists,
 // since a rule set tests the same anchor, snippet or host against many.
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -35,12 +35,18 @@ class WordIndex {
   Id Find(std::string_view word) const;  // `word` in any case
 
  private:
-  // Most words of a text are in no list: a bit per shape (first and last letter, length) of the listed
-  // words rules them out before any lower-casing or hashing.
-  static size_t Shape(std::string_view word);
+  // An open-addressing table keyed by a case-blind hash computed straight from the value's bytes: a word
+  // of a text costs one pass over its bytes and, usually, one probe of an empty slot, without lower-casing
+  // it into a buffer first.
+  struct Slot {
+    uint64_t hash = 0;
+    Id id = kUnlisted;  // kUnlisted: empty slot
+  };
+  static uint64_t CaseBlindHash(std::string_view word);
+  void Place(uint64_t hash, Id id);
 
-  std::unordered_map<std::string, Id, ListKeyHash, std::equal_to<>> ids_;
-  std::vector<bool> shapes_ = std::vector<bool>(size_t{1} << 16);
+  std::vector<std::string> words_;  // by id - 1, lower-cased
+  std::vector<Slot> slots_;         // size a power of two, at most half full
 };
 
 // A value as the matchers compare it; each form is computed on first use. The viewed text must outlive it.
