@@ -465,8 +465,9 @@ int RelevanceOf(const Subject& subject) { return subject.evaluation.relevance(su
 int TargetPageLinks(const Subject& subject) { return subject.evaluation.domain_links(subject.index); }
 
 int AnchorWords(const Subject& subject) {
-  const std::string words = WordKey(subject.link.anchor_text);
-  return words.empty() ? 0 : static_cast<int>(std::count(words.begin(), words.end(), ' ')) + 1;
+  int words = 0;
+  ForEachWord(subject.link.anchor_text, [&](std::string_view) { ++words; });
+  return words;
 }
 
 // The share of the anchor's words of three or more letters that are spelled inside the target's host

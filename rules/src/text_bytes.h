@@ -7,7 +7,11 @@
 
 namespace backlint {
 
-inline char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+// Without a branch: it runs for every byte hashed or normalised.
+inline char Lower(char c) {
+  const bool upper = static_cast<unsigned char>(c - 'A') < 26;
+  return static_cast<char>(c | (upper ? 0x20 : 0));
+}
 inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 // Letters and digits; any non-ASCII byte counts as a letter so UTF-8 words stay whole. A table, since
 // word scans test every byte of every snippet.
