@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <string_view>
 
+#include "text_bytes.h"
 #include "url_parts.h"
 
 namespace backlint {
@@ -28,62 +30,68 @@ constexpr std::array<std::string_view, 98> kNonTopicalWords = {
     "website", "were",   "what",  "when",   "which",  "who",     "with",   "www",
 };
 
-bool IsWordByte(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  return (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-         byte >= 0x80;
+// A word of up to eight bytes as an integer; words have no zero bytes, so different words give different
+// integers. Longer words give nullopt.
+std::optional<uint64_t> PackShortWord(std::string_view word) {
+  if (word.size() > 8) return std::nullopt;
+  uint64_t packed = 0;
+  for (size_t i = 0; i < word.size(); ++i) packed |= uint64_t{static_cast<unsigned char>(word[i])} << (8 * i);
+  return packed;
 }
 
-// A crude stem: common English suffixes off, then at most six bytes, so "hiking", "hikes" and "hike" agree.
-// Packed into an integer (length, then the bytes) so stems compare and sort without allocating.
-StemKey Stem(std::string_view word) {
-  static constexpr std::string_view kSuffixes[] = {"ings", "ing", "ers", "er", "ies", "es", "ed", "s", "e", "y"};
-  for (std::string_view suffix : kSuffixes) {
-    if (word.size() >= suffix.size() + 3 && word.ends_with(suffix)) {
-      word.remove_suffix(suffix.size());
-      break;
-    }
-  }
-  word = word.substr(0, 6);
-  StemKey key = word.size();
-  for (char c : word) key = key << 8 | static_cast<unsigned char>(c);
+// Every word is checked against kNonTopicalWords: an integer search rather than string comparisons.
+const std::array<uint64_t, kNonTopicalWords.size()> kPackedNonTopicalWords = [] {
+  std::array<uint64_t, kNonTopicalWords.size()> packed{};
+  std::transform(kNonTopicalWords.begin(), kNonTopicalWords.end(), packed.begin(),
+                 [](std::string_view word) { return PackShortWord(word).value(); });
+  std::sort(packed.begin(), packed.end());
+  return packed;
+}();
+
+bool IsNonTopical(std::string_view lower_case_word) {
+  const std::optional<uint64_t> packed = PackShortWord(lower_case_word);
+  return packed && std::binary_search(kPackedNonTopicalWords.begin(), kPackedNonTopicalWords.end(), *packed);
+}
+
+constexpr size_t kStemBytes = 6;
+
+// Up to kStemBytes bytes packed into an integer: the length, then the bytes.
+StemKey Pack(std::string_view bytes) {
+  StemKey key = bytes.size();
+  for (char c : bytes) key = key << 8 | static_cast<unsigned char>(c);
   return key;
 }
 
-// The bytes of a stem, for substring tests: the length byte is the highest non-zero one.
-std::string_view Unpack(StemKey key, char (&buffer)[8]) {
-  size_t size = 0;
-  while (size < 7 && (key >> (8 * (size + 1))) != 0) ++size;
-  for (size_t i = 0; i < size; ++i) buffer[i] = static_cast<char>(key >> (8 * (size - 1 - i)));
-  return {buffer, size};
+// The length of the common English suffix `word` ends with and can lose (three bytes must remain), or 0.
+size_t SuffixLength(std::string_view word) {
+  static constexpr std::string_view kSuffixes[] = {"ings", "ing", "ers", "er", "ies", "es", "ed", "s", "e", "y"};
+  if (word.empty()) return 0;
+  for (std::string_view suffix : kSuffixes) {
+    if (suffix.back() != word.back()) continue;  // most are ruled out by their last letter alone
+    if (word.size() >= suffix.size() + 3 && word.ends_with(suffix)) return suffix.size();
+  }
+  return 0;
 }
 
-// Calls `visit(lower_case_word)` for each topical word of `text`: three bytes or more, not only digits,
+// A crude stem: common English suffixes off, then at most six bytes, so "hiking", "hikes" and "hike" agree.
+// Packed into an integer so stems compare and sort without allocating.
+StemKey Stem(std::string_view word) {
+  word.remove_suffix(SuffixLength(word));
+  return Pack(word.substr(0, kStemBytes));
+}
+
+// Calls `visit(lower_case_word)` for each topical word of `text`: three to 64 bytes, not only digits,
 // not a non-topical word.
 template <typename Visit>
 void ForEachTopicalWord(std::string_view text, Visit visit) {
-  char word[64];
-  size_t length = 0;
-  bool letters = false, overflow = false;
-  for (size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && IsWordByte(text[i])) {
-      const char c = text[i];
-      if (length < sizeof word) {
-        word[length++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-      } else {
-        overflow = true;
-      }
-      letters = letters || c < '0' || c > '9';
-      continue;
-    }
-    const std::string_view found(word, length);
-    if (length >= 3 && letters && !overflow &&
-        !std::binary_search(kNonTopicalWords.begin(), kNonTopicalWords.end(), found)) {
-      visit(found);
-    }
-    length = 0;
-    letters = overflow = false;
-  }
+  char lower[64];  // longer runs are tokens or encoded data, not words
+  ForEachWord(text, [&](std::string_view word) {
+    if (word.size() < 3 || word.size() > sizeof lower) return;
+    if (std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) return;
+    std::transform(word.begin(), word.end(), lower, Lower);
+    const std::string_view found(lower, word.size());
+    if (!IsNonTopical(found)) visit(found);
+  });
 }
 
 template <typename T>
@@ -100,13 +108,15 @@ std::pair<std::string_view, std::string_view> ContextOf(const Link& link) {
   return {snippet.substr(0, at), snippet.substr(at + link.anchor_text.size())};
 }
 
-// Whether `label` contains a stem of four bytes or more.
+// Whether `label` contains a stem of four bytes or more: whether one of its substrings of four to
+// kStemBytes bytes is one of the (sorted) stems.
 bool ContainsStem(const std::vector<StemKey>& stems, std::string_view label) {
-  char buffer[8];
-  return std::any_of(stems.begin(), stems.end(), [&](StemKey stem) {
-    const std::string_view text = Unpack(stem, buffer);
-    return text.size() >= 4 && label.find(text) != std::string_view::npos;
-  });
+  for (size_t length = 4; length <= kStemBytes; ++length) {
+    for (size_t start = 0; start + length <= label.size(); ++start) {
+      if (std::binary_search(stems.begin(), stems.end(), Pack(label.substr(start, length)))) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace

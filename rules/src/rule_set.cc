@@ -20,7 +20,10 @@
 #include <utility>
 #include <variant>
 
+#include "backlint/score/list_matcher.h"
+#include "backlint/score/regex_group.h"
 #include "backlint/score/relevance.h"
+#include "text_bytes.h"
 #include "url_parts.h"
 
 namespace backlint {
@@ -202,32 +205,7 @@ void AppendValue(const Getter& getter, const Subject& subject, std::string& out)
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Text helpers. Lower-casing is ASCII only: hosts are punycode and the list phrases are matched per byte.
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-// Letters and digits; any non-ASCII byte counts as a letter so UTF-8 words stay whole.
-bool IsWordByte(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  return (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-         byte >= 0x80;
-}
-
-// Lower-cases `text`, turns every run of separator bytes into one space and trims the ends, into `out`.
-template <typename IsSeparator>
-void SqueezeInto(std::string_view text, IsSeparator is_separator, std::string& out) {
-  out.clear();
-  bool pending_space = false;
-  for (char c : text) {
-    if (is_separator(c)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += Lower(c);
-  }
-}
+// Text helpers (byte classes and SqueezeInto in text_bytes.h).
 
 template <typename IsSeparator>
 std::string Squeeze(std::string_view text, IsSeparator is_separator) {
@@ -289,82 +267,6 @@ struct StringHash {
 using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
 // ---------------------------------------------------------------------------------------------------------
-// Named lists, precompiled per match mode into hash sets so a lookup costs a few hashes, not a scan.
-
-enum class MatchMode { kExact, kWord, kPrefix, kSuffix };
-
-class ListMatcher {
- public:
-  ListMatcher(MatchMode mode, const std::vector<std::string>& normalised_entries) : mode_(mode) {
-    for (const std::string& entry : normalised_entries) {
-      std::string key = mode == MatchMode::kWord ? WordKey(entry) : entry;
-      if (key.empty()) continue;  // punctuation only: no whole word to match
-      if (mode == MatchMode::kWord) {
-        max_words_ = std::max(max_words_, static_cast<size_t>(std::count(key.begin(), key.end(), ' ')) + 1);
-        first_words_.insert(key.substr(0, key.find(' ')));
-      }
-      entry_lengths_.push_back(key.size());
-      entries_.insert(std::move(key));
-    }
-    std::sort(entry_lengths_.begin(), entry_lengths_.end());
-    entry_lengths_.erase(std::unique(entry_lengths_.begin(), entry_lengths_.end()), entry_lengths_.end());
-  }
-
-  bool Matches(std::string_view value) const {
-    // Every link runs many list tests: normalise into a reused buffer rather than a new string each time.
-    thread_local std::string key;
-    SqueezeInto(value, mode_ == MatchMode::kWord ? [](char c) { return !IsWordByte(c); } : IsSpace, key);
-    switch (mode_) {
-      case MatchMode::kExact:
-        return entries_.contains(key);
-      case MatchMode::kWord:
-        return ContainsWordSequence(key);
-      case MatchMode::kPrefix:
-      case MatchMode::kSuffix:
-        return HasAffix(key);
-    }
-    return false;
-  }
-
- private:
-  // Looks up every run of up to max_words_ consecutive words, and no longer than the longest entry; in a
-  // word key those runs are substrings. Each byte is scanned and hashed at most max_words_ squared times,
-  // so the cost is linear in the value whatever it contains.
-  bool ContainsWordSequence(std::string_view words) const {
-    const size_t longest = entry_lengths_.empty() ? 0 : entry_lengths_.back();
-    for (size_t start = 0; start < words.size();) {
-      size_t end = start;
-      // Most words start no entry: one lookup rules the position out.
-      const bool starts_entry = first_words_.contains(words.substr(start, words.find(' ', start) - start));
-      for (size_t count = 0; starts_entry && count < max_words_ && end < words.size(); ++count) {
-        end = std::min(words.find(' ', end + 1), words.size());
-        if (end - start > longest) break;
-        if (entries_.contains(words.substr(start, end - start))) return true;
-      }
-      const size_t next_space = words.find(' ', start);
-      if (next_space == std::string_view::npos) break;
-      start = next_space + 1;
-    }
-    return false;
-  }
-
-  bool HasAffix(std::string_view value) const {
-    for (size_t length : entry_lengths_) {
-      if (length > value.size()) break;
-      const size_t offset = mode_ == MatchMode::kPrefix ? 0 : value.size() - length;
-      if (entries_.contains(value.substr(offset, length))) return true;
-    }
-    return false;
-  }
-
-  MatchMode mode_;
-  StringSet entries_;
-  StringSet first_words_;              // word mode: the first word of every entry
-  std::vector<size_t> entry_lengths_;  // distinct, ascending
-  size_t max_words_ = 0;
-};
-
-// ---------------------------------------------------------------------------------------------------------
 // Compiled rules.
 
 using Test = std::function<bool(const Subject&)>;
@@ -408,6 +310,8 @@ struct RuleSet::Compiled {
   size_t neighbour_predicates = 0;  // each gets a per-page cache slot
   size_t named_predicates = 0;      // each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
+  size_t list_fields = 0;           // text fields tested by in_list; each gets a per-link ListValue slot
+  size_t regex_fields = 0;          // text fields tested by matches; each gets a per-link cache slot
 };
 
 namespace {
@@ -429,18 +333,23 @@ class PageEvaluation {
         run_domains_(links.size()),
         neighbour_caches_(compiled.neighbour_predicates),
         named_results_(compiled.named_predicates, std::vector<int8_t>(links.size(), kNotEvaluated)),
-        page_results_(compiled.page_predicates, kNotEvaluated) {
+        page_results_(compiled.page_predicates, kNotEvaluated),
+        list_values_(compiled.list_fields * links.size()),
+        regex_matches_(compiled.regex_fields * links.size()) {
     const TopicalRelevance relevance(page);
-    std::unordered_map<std::string, int, StringHash, std::equal_to<>> anchors;
+    std::vector<std::string> anchor_keys(links.size());  // normalised text anchors of backlinks
+    std::unordered_map<std::string_view, int> anchors;
     for (size_t i = 0; i < links.size(); ++i) {
       if (!links[i].is_backlink) continue;
       relevance_[i] = relevance.Of(links[i]);
       ++domain_links_[links[i].registrable_domain];
-      if (links[i].anchor_kind == AnchorKind::kText) ++anchors[NormaliseText(links[i].anchor_text)];
+      if (links[i].anchor_kind != AnchorKind::kText) continue;
+      SqueezeInto(links[i].anchor_text, IsSpace, anchor_keys[i]);
+      ++anchors[anchor_keys[i]];
     }
     for (size_t i = 0; i < links.size(); ++i) {
       if (links[i].is_backlink && links[i].anchor_kind == AnchorKind::kText) {
-        anchor_repeats_[i] = anchors.find(NormaliseText(links[i].anchor_text))->second - 1;
+        anchor_repeats_[i] = anchors.find(anchor_keys[i])->second - 1;
       }
     }
     FindLinkRuns();
@@ -491,6 +400,22 @@ class PageEvaluation {
     return result == 1;
   }
 
+  // A text field's value at the link at `index`, normalised for list tests once per link, however many lists
+  // test it.
+  const ListValue& ListValueAt(size_t slot, TextGetter get, size_t index) const {
+    std::optional<ListValue>& value = list_values_[slot * links_.size() + index];
+    if (!value) value.emplace(get(SubjectAt(index)));
+    return *value;
+  }
+
+  // Whether pattern `pattern` of a text field's group is found in the field's value at the link at `index`;
+  // the group runs once per link, however many of its patterns rules test.
+  bool RegexFound(size_t slot, const RegexGroup& group, TextGetter get, size_t index, int pattern) const {
+    std::optional<std::vector<int>>& found = regex_matches_[slot * links_.size() + index];
+    if (!found) group.Match(get(SubjectAt(index)), found.emplace());
+    return std::binary_search(found->begin(), found->end(), pattern);
+  }
+
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
   int domain_links(size_t index) const { return domain_links_.find(links_[index].registrable_domain)->second; }
 
@@ -529,6 +454,8 @@ class PageEvaluation {
   static constexpr int8_t kNotEvaluated = -1;
   mutable std::vector<std::vector<int8_t>> named_results_;  // per named predicate, per link: 1, 0 or kNotEvaluated
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
+  mutable std::vector<std::optional<ListValue>> list_values_;  // per list field, then per link; empty until asked
+  mutable std::vector<std::optional<std::vector<int>>> regex_matches_;  // per regex field, then per link
 };
 
 int AnchorRepeats(const Subject& subject) { return subject.evaluation.anchor_repeats(subject.index); }
@@ -538,8 +465,9 @@ int RelevanceOf(const Subject& subject) { return subject.evaluation.relevance(su
 int TargetPageLinks(const Subject& subject) { return subject.evaluation.domain_links(subject.index); }
 
 int AnchorWords(const Subject& subject) {
-  const std::string words = WordKey(subject.link.anchor_text);
-  return words.empty() ? 0 : static_cast<int>(std::count(words.begin(), words.end(), ' ')) + 1;
+  int words = 0;
+  ForEachWord(subject.link.anchor_text, [&](std::string_view) { ++words; });
+  return words;
 }
 
 // The share of the anchor's words of three or more letters that are spelled inside the target's host
@@ -742,6 +670,9 @@ class Compiler {
     file.compiled.neighbour_predicates = neighbour_predicates_;
     file.compiled.named_predicates = named_.size();
     file.compiled.page_predicates = page_predicates_;
+    file.compiled.list_fields = list_fields_.size();
+    file.compiled.regex_fields = regex_fields_.size();
+    for (auto& [field, regex_field] : regex_fields_) regex_field.group->Compile();
     return file;
   }
 
@@ -1056,21 +987,21 @@ class Compiler {
                       field.get);
   }
 
-  Test CompileInList(const FieldSpec& field, const Entry& operation,
-                     const std::optional<Entry>& match) const {
-    const auto matcher =
-        std::make_shared<const ListMatcher>(match ? ReadMatchMode(*match) : MatchMode::kExact, FindList(operation));
+  Test CompileInList(const FieldSpec& field, const Entry& operation, const std::optional<Entry>& match) {
+    const auto matcher = std::make_shared<const ListMatcher>(match ? ReadMatchMode(*match) : MatchMode::kExact,
+                                                             FindList(operation), words_);
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
-                            return [get, matcher](const Subject& subject) {
-                              return matcher->Matches(get(subject));
+                            const size_t slot = list_fields_.try_emplace(&field, list_fields_.size()).first->second;
+                            return [get, matcher, slot](const Subject& subject) {
+                              return matcher->Matches(subject.evaluation.ListValueAt(slot, get, subject.index));
                             };
                           },
                           [&](TokensGetter get) -> Test {
                             return [get, matcher](const Subject& subject) {
                               const auto& tokens = get(subject);
                               return std::any_of(tokens.begin(), tokens.end(), [&](const std::string& token) {
-                                return matcher->Matches(token);
+                                return matcher->Matches(ListValue(token));
                               });
                             };
                           },
@@ -1080,19 +1011,24 @@ class Compiler {
   }
 
   // RE2 runs in time linear in the input whatever the pattern; matching ignores case like the other
-  // operators, and finds the pattern anywhere in the value unless it is anchored with ^ and $.
-  static Test CompileMatches(const FieldSpec& field, const Entry& operation) {
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
-    auto regex = std::make_shared<const RE2>(ReadNonEmptyString(operation), options);
+  // operators, and finds the pattern anywhere in the value unless it is anchored with ^ and $. A text
+  // field's patterns run together, once per link (see regex_group.h).
+  Test CompileMatches(const FieldSpec& field, const Entry& operation) {
+    const std::string pattern = ReadNonEmptyString(operation);
+    auto regex = std::make_shared<const RE2>(pattern, RegexGroup::PatternOptions());
     if (!regex->ok()) {
       operation.Fail(Cat("'matches' is not a valid regular expression (RE2 syntax): ", regex->error()));
     }
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
-                            return [get, regex](const Subject& subject) {
-                              return RE2::PartialMatch(get(subject), *regex);
+                            auto& [slot, group] = regex_fields_[&field];
+                            if (group == nullptr) {
+                              slot = regex_fields_.size() - 1;
+                              group = std::make_shared<RegexGroup>();
+                            }
+                            return [get, slot, index = static_cast<int>(group->Add(pattern)),
+                                    group = std::shared_ptr<const RegexGroup>(group)](const Subject& subject) {
+                              return subject.evaluation.RegexFound(slot, *group, get, subject.index, index);
                             };
                           },
                           [&](TokensGetter get) -> Test {
@@ -1155,6 +1091,13 @@ class Compiler {
   std::map<std::string, int> rule_lines_;                  // rule id -> line it was defined on
   size_t neighbour_predicates_ = 0;
   size_t page_predicates_ = 0;
+  std::shared_ptr<WordIndex> words_ = std::make_shared<WordIndex>();  // shared by every word-mode list
+  std::map<const FieldSpec*, size_t> list_fields_;                     // text field -> its ListValue slot
+  struct RegexField {
+    size_t slot = 0;  // its per-link cache of matches
+    std::shared_ptr<RegexGroup> group;
+  };
+  std::map<const FieldSpec*, RegexField> regex_fields_;  // text field -> its `matches` patterns
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
   struct NamedPredicate {

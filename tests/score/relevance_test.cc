@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+
 namespace backlint {
 namespace {
 
@@ -79,6 +82,34 @@ TEST(TopicalRelevanceTest, UnknownWithoutTopicalWordsOrPageText) {
   const TopicalRelevance empty_page{PageFacts{}};
   EXPECT_EQ(empty_page.Of(LinkTo("https://casino.example/", "casino.example", "casino.example", "casino")),
             TopicalRelevance::kUnknown);
+}
+
+// A page of one term and a link whose only term is its host label, both random over letters no stem
+// suffix ends in (so a word's stem is its first six letters): the label matches exactly when its stem is
+// the term's, or when it contains the term's stem of four letters or more.
+TEST(TopicalRelevanceTest, HostLabelMatchAgreesWithThePlainDefinitionOnRandomWords) {
+  std::mt19937 random(20261130);
+  const auto random_word = [&](size_t min_length, size_t max_length) {
+    std::string word(min_length + random() % (max_length - min_length + 1), 'a');
+    for (char& letter : word) letter = "abck"[random() % 4];
+    return word;
+  };
+  int matches = 0;
+  for (int round = 0; round < 5000; ++round) {
+    PageFacts page;
+    page.main_terms = {random_word(3, 9)};
+    // Often embeds a piece of the term, so matches and near misses are frequent.
+    const std::string piece = random() % 2 == 0 ? page.main_terms[0].substr(0, 3 + random() % 5) : "";
+    const std::string label = random_word(0, 4) + piece + random_word(3, 5);
+    const std::string term_stem = page.main_terms[0].substr(0, 6);
+    const bool expected = label.substr(0, 6) == term_stem ||
+                          (term_stem.size() >= 4 && label.find(term_stem) != std::string::npos);
+    matches += expected ? 1 : 0;
+    const std::string host = label + ".example";
+    ASSERT_EQ(TopicalRelevance(page).Of(LinkTo("https://" + host + "/", host, host, "")), expected ? 100 : 0)
+        << "term '" << page.main_terms[0] << "', host label '" << label << "'";
+  }
+  EXPECT_GT(matches, 1000);  // both outcomes are exercised
 }
 
 }  // namespace

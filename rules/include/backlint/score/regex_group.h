@@ -1,0 +1,36 @@
+#pragma once
+// The `matches` patterns a rule set applies to one field, run together: one pass of RE2's automaton over a
+// value tells which of them occur in it, instead of one search per pattern. Like RE2::PartialMatch, a
+// pattern matches when it is found anywhere in the value unless anchored with ^ or $; case is ignored.
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace backlint {
+
+class RegexGroup {
+ public:
+  // How every `matches` pattern is compiled, alone or in a group.
+  static RE2::Options PatternOptions();
+
+  RegexGroup();
+
+  // Adds a pattern that compiles with PatternOptions() and returns its index.
+  size_t Add(const std::string& pattern);
+  // After the last Add, before the first Match.
+  void Compile();
+
+  // The indices of the patterns found in `value`, ascending.
+  void Match(std::string_view value, std::vector<int>& matched) const;
+
+ private:
+  RE2::Set set_;
+  bool set_usable_ = true;                      // false when the set could not be built: search one by one
+  std::vector<std::unique_ptr<RE2>> patterns_;  // for values the set's automaton runs out of memory on
+};
+
+}  // namespace backlint

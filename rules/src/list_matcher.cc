@@ -1,0 +1,138 @@
+#include "backlint/score/list_matcher.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "text_bytes.h"
+
+namespace backlint {
+namespace {
+
+// Lower-cases `word` into `out`, reusing its buffer.
+std::string_view LowerInto(std::string_view word, std::string& out) {
+  out.resize(word.size());
+  std::transform(word.begin(), word.end(), out.begin(), Lower);
+  return out;
+}
+
+}  // namespace
+
+uint64_t WordIndex::CaseBlindHash(std::string_view word) {
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a
+  for (char c : word) hash = (hash ^ static_cast<unsigned char>(Lower(c))) * 1099511628211ull;
+  return hash;
+}
+
+void WordIndex::Place(uint64_t hash, Id id) {
+  const size_t mask = slots_.size() - 1;
+  size_t at = hash & mask;
+  while (slots_[at].id != kUnlisted) at = (at + 1) & mask;
+  slots_[at] = {hash, id};
+}
+
+WordIndex::Id WordIndex::Add(std::string_view lower_case_word) {
+  if (const Id known = Find(lower_case_word); known != kUnlisted) return known;
+  words_.emplace_back(lower_case_word);
+  const auto id = static_cast<Id>(words_.size());
+  if (2 * words_.size() > slots_.size()) {  // grow, and place every word again
+    slots_.assign(std::bit_ceil(4 * words_.size()), Slot{});
+    for (size_t i = 0; i < words_.size(); ++i) Place(CaseBlindHash(words_[i]), static_cast<Id>(i + 1));
+  } else {
+    Place(CaseBlindHash(lower_case_word), id);
+  }
+  return id;
+}
+
+WordIndex::Id WordIndex::Find(std::string_view word) const {
+  if (slots_.empty()) return kUnlisted;
+  const uint64_t hash = CaseBlindHash(word);
+  const size_t mask = slots_.size() - 1;
+  for (size_t at = hash & mask; slots_[at].id != kUnlisted; at = (at + 1) & mask) {
+    if (slots_[at].hash != hash) continue;
+    const std::string& listed = words_[slots_[at].id - 1];
+    if (std::equal(word.begin(), word.end(), listed.begin(), listed.end(),
+                   [](char a, char b) { return Lower(a) == b; })) {
+      return slots_[at].id;
+    }
+  }
+  return kUnlisted;
+}
+
+const std::string& ListValue::Text() const {
+  if (!has_text_) {
+    SqueezeInto(value_, IsSpace, text_);
+    has_text_ = true;
+  }
+  return text_;
+}
+
+std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const {
+  if (words_index_ != &words) {
+    word_ids_.clear();
+    word_ids_.reserve(value_.size() / 2 + 1);  // the most words the value can have: one allocation
+    ForEachWord(value_, [&](std::string_view word) { word_ids_.push_back(words.Find(word)); });
+    words_index_ = &words;
+  }
+  return word_ids_;
+}
+
+ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<WordIndex> words)
+    : mode_(mode), words_(std::move(words)) {
+  std::string lower;
+  for (const std::string& entry : entries) {
+    if (mode != MatchMode::kWord) {
+      std::string key = ListValue(entry).Text();
+      if (key.empty()) continue;  // blank: would match every value by prefix or suffix
+      entry_lengths_.push_back(key.size());
+      entries_.insert(std::move(key));
+      continue;
+    }
+    std::u32string sequence;
+    ForEachWord(entry, [&](std::string_view word) { sequence.push_back(words_->Add(LowerInto(word, lower))); });
+    if (sequence.empty()) continue;  // punctuation only: no whole word to match
+    max_words_ = std::max(max_words_, sequence.size());
+    if (starts_entry_.size() <= sequence.front()) starts_entry_.resize(sequence.front() + 1);
+    starts_entry_[sequence.front()] = true;
+    word_sequences_.insert(std::move(sequence));
+  }
+  std::sort(entry_lengths_.begin(), entry_lengths_.end());
+  entry_lengths_.erase(std::unique(entry_lengths_.begin(), entry_lengths_.end()), entry_lengths_.end());
+}
+
+bool ListMatcher::Matches(const ListValue& value) const {
+  switch (mode_) {
+    case MatchMode::kExact:
+      return entries_.contains(value.Text());
+    case MatchMode::kWord:
+      return ContainsWordSequence(value.WordIds(*words_));
+    case MatchMode::kPrefix:
+    case MatchMode::kSuffix:
+      return HasAffix(value.Text());
+  }
+  return false;
+}
+
+// Looks up the runs of up to max_words_ words that start with the first word of an entry: at most
+// max_words_ lookups per word of the value, so the cost is linear in the value whatever it contains.
+bool ListMatcher::ContainsWordSequence(std::span<const WordIndex::Id> words) const {
+  for (size_t start = 0; start < words.size(); ++start) {
+    const WordIndex::Id first = words[start];
+    if (first >= starts_entry_.size() || !starts_entry_[first]) continue;
+    const size_t longest = std::min(max_words_, words.size() - start);
+    for (size_t count = 1; count <= longest; ++count) {
+      if (word_sequences_.contains(std::u32string_view(&words[start], count))) return true;
+    }
+  }
+  return false;
+}
+
+bool ListMatcher::HasAffix(std::string_view text) const {
+  for (size_t length : entry_lengths_) {
+    if (length > text.size()) break;
+    const size_t offset = mode_ == MatchMode::kPrefix ? 0 : text.size() - length;
+    if (entries_.contains(text.substr(offset, length))) return true;
+  }
+  return false;
+}
+
+}  // namespace backlint

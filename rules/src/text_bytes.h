@@ -1,0 +1,58 @@
+#pragma once
+// Byte classes and normalisation shared by list matching, rule operators and relevance. Lower-casing is
+// ASCII only: hosts are punycode and the list phrases are matched per byte.
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace backlint {
+
+// Without a branch: it runs for every byte hashed or normalised.
+inline char Lower(char c) {
+  const bool upper = static_cast<unsigned char>(c - 'A') < 26;
+  return static_cast<char>(c | (upper ? 0x20 : 0));
+}
+inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+// Letters and digits; any non-ASCII byte counts as a letter so UTF-8 words stay whole. A table, since
+// word scans test every byte of every snippet.
+inline constexpr std::array<bool, 256> kWordBytes = [] {
+  std::array<bool, 256> word_bytes{};
+  for (int byte = 0; byte < 256; ++byte) {
+    word_bytes[byte] = (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') ||
+                       (byte >= 'A' && byte <= 'Z') || byte >= 0x80;
+  }
+  return word_bytes;
+}();
+inline bool IsWordByte(char c) { return kWordBytes[static_cast<unsigned char>(c)]; }
+
+// Lower-cases `text`, turns every run of separator bytes into one space and trims the ends, into `out`.
+template <typename IsSeparator>
+void SqueezeInto(std::string_view text, IsSeparator is_separator, std::string& out) {
+  out.clear();
+  bool pending_space = false;
+  for (char c : text) {
+    if (is_separator(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += Lower(c);
+  }
+}
+
+// Calls `visit(word)` for each run of word bytes in `text`, in order; the word is not lower-cased.
+template <typename Visit>
+void ForEachWord(std::string_view text, Visit visit) {
+  for (size_t i = 0; i < text.size();) {
+    if (!IsWordByte(text[i])) {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    while (i < text.size() && IsWordByte(text[i])) ++i;
+    visit(text.substr(start, i - start));
+  }
+}
+
+}  // namespace backlint

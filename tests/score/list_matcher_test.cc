@@ -1,0 +1,133 @@
+#include "backlint/score/list_matcher.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace backlint {
+namespace {
+
+// The plain definition the matcher must agree with: normalise value and entry the same way (lower-case
+// ASCII, separator runs to one space, ends trimmed), then compare the strings.
+std::string Normalise(std::string_view text, bool words_only) {
+  std::string out;
+  bool pending_space = false;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool word_byte = std::isalnum(byte) || byte >= 0x80;
+    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    if (words_only ? !word_byte : space) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return out;
+}
+
+bool PlainMatch(MatchMode mode, const std::vector<std::string>& entries, std::string_view value) {
+  const std::string text = Normalise(value, mode == MatchMode::kWord);
+  for (const std::string& raw_entry : entries) {
+    const std::string entry = Normalise(raw_entry, mode == MatchMode::kWord);
+    if (entry.empty()) continue;
+    const bool found = mode == MatchMode::kExact    ? text == entry
+                       : mode == MatchMode::kPrefix ? text.starts_with(entry)
+                       : mode == MatchMode::kSuffix ? text.ends_with(entry)
+                                                    : (" " + text + " ").find(" " + entry + " ") != std::string::npos;
+    if (found) return true;
+  }
+  return false;
+}
+
+ListMatcher Matcher(MatchMode mode, const std::vector<std::string>& entries) {
+  return ListMatcher(mode, entries, std::make_shared<WordIndex>());
+}
+
+TEST(ListMatcherTest, ExactMatchIgnoresCaseAndSpacing) {
+  const ListMatcher matcher = Matcher(MatchMode::kExact, {"payday loans", "casino"});
+  EXPECT_TRUE(matcher.Matches(ListValue("  Payday \n LOANS ")));
+  EXPECT_FALSE(matcher.Matches(ListValue("payday loans now")));
+  EXPECT_FALSE(matcher.Matches(ListValue("payday-loans")));
+}
+
+TEST(ListMatcherTest, WordMatchNeedsWholeWordsInOrder) {
+  const ListMatcher matcher = Matcher(MatchMode::kWord, {"cheap payday loans", "casino"});
+  EXPECT_TRUE(matcher.Matches(ListValue("Get Cheap-Payday-Loans!")));
+  EXPECT_TRUE(matcher.Matches(ListValue("online casino, 24/7")));
+  EXPECT_FALSE(matcher.Matches(ListValue("cheap payday loansharks")));
+  EXPECT_FALSE(matcher.Matches(ListValue("payday loans cheap")));
+  EXPECT_FALSE(matcher.Matches(ListValue("casinos")));
+}
+
+TEST(ListMatcherTest, PrefixAndSuffixCompareTheEnds) {
+  EXPECT_TRUE(Matcher(MatchMode::kSuffix, {".xyz", ".top"}).Matches(ListValue("casino.example.XYZ")));
+  EXPECT_FALSE(Matcher(MatchMode::kSuffix, {".xyz"}).Matches(ListValue("xyz.example")));
+  EXPECT_TRUE(Matcher(MatchMode::kPrefix, {"http", "www."}).Matches(ListValue("WWW.example.com")));
+  EXPECT_FALSE(Matcher(MatchMode::kPrefix, {"www."}).Matches(ListValue("example.www.com")));
+}
+
+TEST(ListMatcherTest, EntriesWithoutWordsNeverMatch) {
+  EXPECT_FALSE(Matcher(MatchMode::kWord, {"--", "!"}).Matches(ListValue("-- ! --")));
+}
+
+TEST(ListMatcherTest, ListsSharingAWordIndexKeepTheirOwnEntries) {
+  const auto words = std::make_shared<WordIndex>();
+  const ListMatcher casino(MatchMode::kWord, std::vector<std::string>{"online casino"}, words);
+  const ListMatcher loans(MatchMode::kWord, std::vector<std::string>{"payday loans", "online"}, words);
+  const ListValue value("best online casino");
+  EXPECT_TRUE(casino.Matches(value));
+  EXPECT_TRUE(loans.Matches(value));  // "online" alone is loans' entry
+  EXPECT_FALSE(casino.Matches(ListValue("online payday loans")));
+}
+
+TEST(WordIndexTest, FindsEveryAddedWordInAnyCaseAndNothingElse) {
+  WordIndex words;
+  std::vector<WordIndex::Id> ids;
+  for (int i = 0; i < 5000; ++i) ids.push_back(words.Add("w" + std::to_string(i)));  // the table grows often
+  EXPECT_EQ(words.Add("w42"), ids[42]);                                               // no duplicate ids
+  for (int i = 0; i < 5000; ++i) {
+    ASSERT_EQ(words.Find("W" + std::to_string(i)), ids[i]);
+    ASSERT_NE(ids[i], WordIndex::kUnlisted);
+  }
+  EXPECT_EQ(words.Find("w5000"), WordIndex::kUnlisted);
+  EXPECT_EQ(words.Find("w"), WordIndex::kUnlisted);
+  EXPECT_EQ(WordIndex().Find("w1"), WordIndex::kUnlisted);
+}
+
+// Random lists and values over a few words, separators, cases and a UTF-8 letter, so entries and values
+// overlap often; every mode must agree with the plain definition.
+TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
+  constexpr std::string_view kPieces[] = {"buy", "Buy", "cheap", "loans", "lo", "ans", "é", "x1", " ", "  ",
+                                          "-",   ".",   "\t",    "!",     "a",  "A",   "."};
+  std::mt19937 random(20261130);
+  const auto random_text = [&](size_t max_pieces) {
+    std::string text;
+    for (size_t count = random() % (max_pieces + 1); count > 0; --count) text += kPieces[random() % std::size(kPieces)];
+    return text;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<std::string> entries(1 + random() % 5);
+    for (std::string& entry : entries) entry = random_text(4);
+    const auto words = std::make_shared<WordIndex>();
+    const ListMatcher matchers[] = {{MatchMode::kExact, entries, words},
+                                    {MatchMode::kWord, entries, words},
+                                    {MatchMode::kPrefix, entries, words},
+                                    {MatchMode::kSuffix, entries, words}};
+    for (int sample = 0; sample < 20; ++sample) {
+      const std::string text = random_text(8);
+      const ListValue value(text);
+      for (const MatchMode mode : {MatchMode::kExact, MatchMode::kWord, MatchMode::kPrefix, MatchMode::kSuffix}) {
+        ASSERT_EQ(matchers[static_cast<int>(mode)].Matches(value), PlainMatch(mode, entries, text))
+            << "mode " << static_cast<int>(mode) << ", value '" << text << "', first entry '" << entries[0] << "'";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace backlint
