@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 
-#include "backlint/extract/ascii.h"
 
 namespace backlint {
 namespace {
@@ -58,23 +58,34 @@ bool IsStopWord(std::string_view word) {
   return std::binary_search(kStopWords.begin(), kStopWords.end(), word);
 }
 
-// Lookup table: 1 for word bytes (ASCII letters and digits, non-ASCII bytes), 0 otherwise.
-constexpr std::array<bool, 256> kWordByte = [] {
-  std::array<bool, 256> table{};
+// Each word byte (ASCII letters and digits, non-ASCII bytes) lower-cased (ASCII only); 0 for the bytes
+// that separate words. One lookup both finds a word's end and lowers it.
+constexpr std::array<char, 256> kLoweredWordByte = [] {
+  std::array<char, 256> table{};
   for (int c = 0; c < 256; ++c) {
-    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) table[c] = static_cast<char>(c);
+    if (c >= 'A' && c <= 'Z') table[c] = static_cast<char>(c - 'A' + 'a');
   }
   return table;
 }();
 
-bool IsWordByte(char c) { return kWordByte[static_cast<unsigned char>(c)]; }
+char LoweredWordByte(char c) { return kLoweredWordByte[static_cast<unsigned char>(c)]; }
 
-bool IsNumber(std::string_view word) {
-  return std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Hashes eight bytes at a time: the words of a page are mostly shorter, so a word costs one multiply.
+uint64_t HashOf(std::string_view word) {
+  constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+  uint64_t hash = word.size();
+  std::size_t i = 0;
+  for (; i + 8 <= word.size(); i += 8) {
+    uint64_t chunk;
+    std::memcpy(&chunk, word.data() + i, sizeof chunk);
+    hash = (hash ^ chunk) * kMultiplier;
+  }
+  if (i < word.size()) hash = (hash ^ Packed(word.substr(i))) * kMultiplier;
+  return hash ^ (hash >> 29);
 }
-
-constexpr uint64_t kHashSeed = 1469598103934665603ULL;  // FNV-1a
-constexpr uint64_t kHashPrime = 1099511628211ULL;
 
 }  // namespace
 
@@ -116,28 +127,25 @@ void PageTerms::AddWord(std::string_view lowered, uint64_t hash, int weight) {
 void PageTerms::Add(std::string_view text, int weight) {
   text = text.substr(0, std::min(text.size(), budget_bytes_));
   budget_bytes_ -= text.size();
-  std::string lowered;
   const char* const data = text.data();
   const std::size_t size = text.size();
   std::size_t i = 0;
   while (i < size) {
-    while (i < size && !IsWordByte(data[i])) ++i;
-    std::size_t end = i;
-    while (end < size && IsWordByte(data[end])) ++end;
-    if (end > i) {
-      const std::string_view word(data + i, end - i);
-      if (word.size() >= 3 && !IsNumber(word)) {
-        if (lowered.size() < word.size()) lowered.resize(word.size());
-        uint64_t hash = kHashSeed;
-        for (std::size_t k = 0; k < word.size(); ++k) {
-          const char c = ascii::Lower(word[k]);
-          lowered[k] = c;
-          hash = (hash ^ static_cast<unsigned char>(c)) * kHashPrime;
-        }
-        AddWord(std::string_view(lowered.data(), word.size()), hash ^ (hash >> 29), weight);
-      }
+    while (i < size && LoweredWordByte(data[i]) == 0) ++i;
+    // Lower the word into lowered_ while finding its end.
+    std::size_t length = 0;
+    bool all_digits = true;
+    for (; i < size; ++i, ++length) {
+      const char c = LoweredWordByte(data[i]);
+      if (c == 0) break;
+      if (length == lowered_.size()) lowered_.resize(std::max<std::size_t>(2 * length, 64));
+      lowered_[length] = c;
+      all_digits = all_digits && IsDigit(c);
     }
-    i = end;
+    if (length >= 3 && !all_digits) {
+      const std::string_view word(lowered_.data(), length);
+      AddWord(word, HashOf(word), weight);
+    }
   }
 }
 

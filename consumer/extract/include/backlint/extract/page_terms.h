@@ -32,7 +32,8 @@ class PageTerms {
   std::string_view KeyOf(const Slot& slot) const;
 
   std::vector<Slot> slots_;
-  std::string keys_;  // every word's bytes, back to back
+  std::string keys_;     // every word's bytes, back to back
+  std::string lowered_;  // the word being added, lower-cased
   std::size_t count_ = 0;       // terms: words that are no stop-words
   std::size_t stop_words_ = 0;  // distinct stop-words seen
   std::size_t budget_bytes_ = 512 * 1024;
