@@ -43,5 +43,17 @@ TEST(RegionMarkersTest, CommentsAndSponsorBlocksKeepTheirRegionInsideNestedMarks
   EXPECT_EQ(NestedRegion(Region::kFooter, Region::kNavigation), Region::kNavigation);
 }
 
+TEST(RegionMarkersTest, ClassAndIdReadApartCombineAsReadTogether) {
+  const std::string_view marks[] = {"", "plain", "comment-body", "ad", "related", "widget", "sidebar ad",
+                                    "reply related", "promo widget", "sig"};
+  for (std::string_view class_name : marks) {
+    for (std::string_view id : marks) {
+      EXPECT_EQ(RegionOfClassAndId(class_name, id),
+                MoreTelling(RegionOfClassAndId(class_name, {}), RegionOfClassAndId({}, id)))
+          << class_name << " / " << id;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace backlint

@@ -72,8 +72,7 @@ void Consider(std::string_view attribute, std::optional<Region>& best) {
     std::size_t end = i;
     while (end < size && kIsAlnum[static_cast<unsigned char>(data[end])]) ++end;
     if (end > i) {
-      const std::optional<Region> region = RegionOfWord(std::string_view(data + i, end - i));
-      if (region && (!best || Precedence(*region) < Precedence(*best))) best = region;
+      best = MoreTelling(best, RegionOfWord(std::string_view(data + i, end - i)));
     }
     i = end;
   }
@@ -85,6 +84,10 @@ bool NamesWhoPlacedTheLink(Region region) { return region == Region::kComments |
 
 Region NestedRegion(Region outer, Region inner) {
   return NamesWhoPlacedTheLink(outer) && !NamesWhoPlacedTheLink(inner) ? outer : inner;
+}
+
+std::optional<Region> MoreTelling(std::optional<Region> first, std::optional<Region> second) {
+  return second && (!first || Precedence(*second) < Precedence(*first)) ? second : first;
 }
 
 std::optional<Region> RegionOfClassAndId(std::string_view class_name, std::string_view id) {
