@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,7 +38,7 @@ TEST(PageTermsTest, StopWordsStayOutHoweverOftenAndInWhateverCase) {
   EXPECT_THAT(terms.Top(5), ElementsAre("garden", "gardens"));
 }
 
-// The top terms of a text whose words are neither stop-words, short nor numbers, counted naively.
+// The top terms of texts without stop-words, counted naively.
 std::vector<std::string> NaiveTop(const std::vector<std::pair<std::string, int>>& texts, std::size_t count) {
   std::map<std::string, int> weights;
   for (const auto& [text, weight] : texts) {
@@ -46,7 +47,9 @@ std::vector<std::string> NaiveTop(const std::vector<std::pair<std::string, int>>
       if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) {
         word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
       } else if (!word.empty()) {
-        weights[word] += weight;
+        if (word.size() >= 3 && !std::all_of(word.begin(), word.end(), [](char d) { return d >= '0' && d <= '9'; })) {
+          weights[word] += weight;
+        }
         word.clear();
       }
     }
@@ -78,6 +81,22 @@ TEST(PageTermsTest, ManyDistinctWordsRankAsANaiveCount) {
   PageTerms terms;
   for (const auto& [text, weight] : texts) terms.Add(text, weight);
   EXPECT_EQ(terms.Top(50), NaiveTop(texts, 50));
+}
+
+TEST(PageTermsTest, WordsOfRandomBytesAreFoundAsByANaiveCount) {
+  // Letters of no stop-word, digits, the bytes next to letters and digits in ASCII ('@' '[' '`' '{' '/' ':'),
+  // whitespace and non-ASCII bytes, in texts of every length around the sixteen- and 64-byte blocks.
+  const std::string alphabet = "qQzZx0919@[`{/: \n\x80\xC3\xFF";
+  std::mt19937 random(11);
+  std::vector<std::pair<std::string, int>> texts;
+  for (std::size_t size = 0; size < 300; ++size) {
+    std::string text;
+    for (std::size_t i = 0; i < size; ++i) text.push_back(alphabet[random() % alphabet.size()]);
+    texts.emplace_back(text, static_cast<int>(size % 3) + 1);
+  }
+  PageTerms terms;
+  for (const auto& [text, weight] : texts) terms.Add(text, weight);
+  EXPECT_EQ(terms.Top(100000), NaiveTop(texts, 100000));
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "backlint/extract/page_terms.h"
 
+#include <emmintrin.h>  // SSE2, part of x86-64
+
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
-
+#include <type_traits>
 
 namespace backlint {
 namespace {
@@ -29,6 +32,10 @@ constexpr std::size_t kLongestStopWord = 10;  // "themselves"
 // A word of up to eight bytes as one integer (no word holds a NUL byte, so the packing is one-to-one).
 constexpr uint64_t Packed(std::string_view word) {
   uint64_t packed = 0;
+  if (!std::is_constant_evaluated()) {
+    std::memcpy(&packed, word.data(), word.size());  // the same bytes in the same places, on little-endian x86
+    return packed;
+  }
   for (std::size_t i = 0; i < word.size(); ++i) packed |= static_cast<uint64_t>(static_cast<unsigned char>(word[i])) << (8 * i);
   return packed;
 }
@@ -87,6 +94,34 @@ uint64_t HashOf(std::string_view word) {
   return hash ^ (hash >> 29);
 }
 
+// Writes up to 64 bytes of `text` to `lowered`, ASCII letters lower-cased, and returns a bit per byte, set
+// for word bytes. Sixteen bytes at a time: letters are the bytes that become 'a'..'z' once bit 0x20 is set,
+// digits those in '0'..'9', and non-ASCII bytes carry their own top bit.
+uint64_t LowerBlock(std::string_view text, char* lowered) {
+  // x < n as unsigned bytes, with SSE2's signed compare: flipping the top bit of both keeps the order.
+  const auto below = [](__m128i x, char n) {
+    const __m128i top = _mm_set1_epi8(static_cast<char>(0x80));
+    return _mm_cmplt_epi8(_mm_xor_si128(x, top), _mm_xor_si128(_mm_set1_epi8(n), top));
+  };
+  uint64_t word_bytes = 0;
+  std::size_t i = 0;
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    const __m128i letter = below(_mm_sub_epi8(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')), 26);
+    const __m128i digit = below(_mm_sub_epi8(bytes, _mm_set1_epi8('0')), 10);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(lowered + i),
+                     _mm_or_si128(bytes, _mm_and_si128(letter, _mm_set1_epi8(0x20))));
+    const auto marks = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), bytes)));
+    word_bytes |= static_cast<uint64_t>(marks) << i;
+  }
+  for (; i < text.size(); ++i) {
+    const char c = LoweredWordByte(text[i]);
+    lowered[i] = c == 0 ? text[i] : c;
+    word_bytes |= static_cast<uint64_t>(c != 0) << i;
+  }
+  return word_bytes;
+}
+
 }  // namespace
 
 std::string_view PageTerms::KeyOf(const Slot& slot) const {
@@ -127,26 +162,35 @@ void PageTerms::AddWord(std::string_view lowered, uint64_t hash, int weight) {
 void PageTerms::Add(std::string_view text, int weight) {
   text = text.substr(0, std::min(text.size(), budget_bytes_));
   budget_bytes_ -= text.size();
-  const char* const data = text.data();
-  const std::size_t size = text.size();
-  std::size_t i = 0;
-  while (i < size) {
-    while (i < size && LoweredWordByte(data[i]) == 0) ++i;
-    // Lower the word into lowered_ while finding its end.
-    std::size_t length = 0;
-    bool all_digits = true;
-    for (; i < size; ++i, ++length) {
-      const char c = LoweredWordByte(data[i]);
-      if (c == 0) break;
-      if (length == lowered_.size()) lowered_.resize(std::max<std::size_t>(2 * length, 64));
-      lowered_[length] = c;
-      all_digits = all_digits && IsDigit(c);
-    }
-    if (length >= 3 && !all_digits) {
-      const std::string_view word(lowered_.data(), length);
-      AddWord(word, HashOf(word), weight);
+  // The whole text is lowered at once; its words are then views into the lowered copy.
+  lowered_.resize(text.size());
+  std::size_t word_begin = 0;
+  bool in_word = false;
+  for (std::size_t block = 0; block < text.size(); block += 64) {
+    const uint64_t word_bytes = LowerBlock(text.substr(block, 64), lowered_.data() + block);
+    // Words are the runs of set bits; one may have begun in an earlier block or go on into the next.
+    const std::size_t block_size = std::min<std::size_t>(64, text.size() - block);
+    std::size_t at = 0;
+    while (at < block_size) {
+      const uint64_t ahead = (in_word ? ~word_bytes : word_bytes) >> at;
+      if (ahead == 0) break;
+      at += static_cast<std::size_t>(std::countr_zero(ahead));
+      if (at >= block_size) break;
+      if (in_word) {
+        AddWordAt(word_begin, block + at, weight);
+      } else {
+        word_begin = block + at;
+      }
+      in_word = !in_word;
     }
   }
+  if (in_word) AddWordAt(word_begin, text.size(), weight);
+}
+
+void PageTerms::AddWordAt(std::size_t begin, std::size_t end, int weight) {
+  const std::string_view word(lowered_.data() + begin, end - begin);
+  if (word.size() < 3 || std::all_of(word.begin(), word.end(), IsDigit)) return;
+  AddWord(word, HashOf(word), weight);
 }
 
 std::vector<std::string> PageTerms::Top(std::size_t count) const {
