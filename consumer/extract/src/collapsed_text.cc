@@ -149,6 +149,7 @@ std::size_t Utf8Length(std::string_view text) {
 }
 
 bool TruncateUtf8(std::string& text, std::size_t max_chars) {
+  if (text.size() <= max_chars) return false;  // every character takes a byte at least
   std::size_t chars = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (IsUtf8Continuation(text[i])) continue;
