@@ -78,5 +78,18 @@ TEST(CollapsedTextTest, AgreesWithCollapsingOneCharacterAtATime) {
   }
 }
 
+TEST(CollapsedTextTest, TruncateUtf8CutsOnlyPastTheCharacterLimit) {
+  std::string ascii = "abcde";
+  EXPECT_FALSE(TruncateUtf8(ascii, 5));
+  EXPECT_EQ(ascii, "abcde");
+  std::string accents = "\xC3\xA9\xC3\xA9\xC3\xA9";  // three characters in six bytes
+  EXPECT_FALSE(TruncateUtf8(accents, 3));
+  EXPECT_EQ(accents, "\xC3\xA9\xC3\xA9\xC3\xA9");
+  EXPECT_TRUE(TruncateUtf8(accents, 2));
+  EXPECT_EQ(accents, "\xC3\xA9\xC3\xA9");
+  EXPECT_TRUE(TruncateUtf8(ascii, 4));
+  EXPECT_EQ(ascii, "abcd");
+}
+
 }  // namespace
 }  // namespace backlint

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+#include <utility>
+
 namespace backlint {
 namespace {
 
@@ -41,6 +45,40 @@ TEST(RegionMarkersTest, CommentsAndSponsorBlocksKeepTheirRegionInsideNestedMarks
   EXPECT_EQ(NestedRegion(Region::kSidebar, Region::kComments), Region::kComments);
   EXPECT_EQ(NestedRegion(Region::kContent, Region::kFooter), Region::kFooter);
   EXPECT_EQ(NestedRegion(Region::kFooter, Region::kNavigation), Region::kNavigation);
+}
+
+TEST(RegionMarkersTest, EveryMarkerWordIsRecognisedInAnyCaseAndNoLongerOrShorter) {
+  const std::pair<std::string_view, Region> markers[] = {
+      {"comment", Region::kComments},     {"comments", Region::kComments},   {"commentlist", Region::kComments},
+      {"disqus", Region::kComments},      {"reply", Region::kComments},      {"replies", Region::kComments},
+      {"signature", Region::kComments},   {"sig", Region::kComments},        {"postsig", Region::kComments},
+      {"postbody", Region::kComments},    {"guestbook", Region::kComments},  {"sponsored", Region::kSponsored},
+      {"sponsor", Region::kSponsored},    {"partner", Region::kSponsored},   {"partners", Region::kSponsored},
+      {"advert", Region::kSponsored},     {"advertisement", Region::kSponsored}, {"ad", Region::kSponsored},
+      {"ads", Region::kSponsored},        {"promo", Region::kSponsored},     {"promoted", Region::kSponsored},
+      {"outbrain", Region::kSponsored},   {"taboola", Region::kSponsored},   {"related", Region::kRelated},
+      {"recommended", Region::kRelated},  {"sidebar", Region::kSidebar},     {"widget", Region::kSidebar},
+      {"widgets", Region::kSidebar}};
+  for (const auto& [word, region] : markers) {
+    std::string upper(word);
+    for (char& c : upper) c = static_cast<char>(c - 'a' + 'A');
+    EXPECT_EQ(RegionOfClassAndId(word, ""), region) << word;
+    EXPECT_EQ(RegionOfClassAndId("", upper), region) << upper;
+    EXPECT_EQ(RegionOfClassAndId(std::string(word) + "x", ""), std::nullopt) << word;
+    EXPECT_EQ(RegionOfClassAndId(word.substr(1), ""), std::nullopt) << word;
+  }
+}
+
+TEST(RegionMarkersTest, ClassAndIdReadApartCombineAsReadTogether) {
+  const std::string_view marks[] = {"", "plain", "comment-body", "ad", "related", "widget", "sidebar ad",
+                                    "reply related", "promo widget", "sig"};
+  for (std::string_view class_name : marks) {
+    for (std::string_view id : marks) {
+      EXPECT_EQ(RegionOfClassAndId(class_name, id),
+                MoreTelling(RegionOfClassAndId(class_name, {}), RegionOfClassAndId({}, id)))
+          << class_name << " / " << id;
+    }
+  }
 }
 
 }  // namespace

@@ -15,10 +15,16 @@ namespace {
 
 bool IsUtf8Continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-// Bytes that may start whitespace: ASCII whitespace, and 0xC2, the first byte of U+00A0.
-constexpr std::array<bool, 256> kMayStartSpace = [] {
+// ASCII whitespace, as a table: indentation between tags makes many short runs of it.
+constexpr std::array<bool, 256> kIsAsciiSpace = [] {
   std::array<bool, 256> table{};
   for (char c : {' ', '\t', '\n', '\f', '\r'}) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+// Bytes that may start whitespace: ASCII whitespace, and 0xC2, the first byte of U+00A0.
+constexpr std::array<bool, 256> kMayStartSpace = [] {
+  std::array<bool, 256> table = kIsAsciiSpace;
   table[0xC2] = true;
   return table;
 }();
@@ -80,7 +86,7 @@ std::size_t SpaceEnd(const char* text, std::size_t from, std::size_t size) {
       }
       i += 16;
     }
-    while (i < size && ascii::IsWhitespace(text[i])) ++i;
+    while (i < size && kIsAsciiSpace[static_cast<unsigned char>(text[i])]) ++i;
     // A no-break space continues the run.
     if (i < size && IsSpaceAt(text, i, size)) {
       i += 2;
@@ -149,6 +155,7 @@ std::size_t Utf8Length(std::string_view text) {
 }
 
 bool TruncateUtf8(std::string& text, std::size_t max_chars) {
+  if (text.size() <= max_chars) return false;  // every character takes a byte at least
   std::size_t chars = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (IsUtf8Continuation(text[i])) continue;

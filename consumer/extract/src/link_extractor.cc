@@ -343,12 +343,16 @@ class Walker {
   // The region an element itself marks: its tag or ARIA role first, then class/id conventions.
   std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
     if (std::optional<Region> region = RegionOfTagOrRole(tag, attributes)) return region;
-    if (attributes.class_name.empty() || !attributes.id.empty()) {
-      return RegionOfClassAndId(attributes.class_name, attributes.id);
-    }
-    // Pages repeat class lists (one per list item, card, menu entry): each distinct one is read once.
-    auto [cached, inserted] = region_of_class_.try_emplace(attributes.class_name);
-    if (inserted) cached->second = RegionOfClassAndId(attributes.class_name, {});
+    const std::optional<Region> of_class = RegionOfClass(attributes.class_name);
+    // Ids are unique to an element, so they are read each time.
+    return attributes.id.empty() ? of_class : MoreTelling(of_class, RegionOfClassAndId({}, attributes.id));
+  }
+
+  // Pages repeat class lists (one per list item, card, menu entry): each distinct one is read once.
+  std::optional<Region> RegionOfClass(std::string_view class_name) {
+    if (class_name.empty()) return std::nullopt;
+    auto [cached, inserted] = region_of_class_.try_emplace(class_name);
+    if (inserted) cached->second = RegionOfClassAndId(class_name, {});
     return cached->second;
   }
 

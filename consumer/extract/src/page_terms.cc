@@ -1,10 +1,13 @@
 #include "backlint/extract/page_terms.h"
 
+#include <emmintrin.h>  // SSE2, part of x86-64
+
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
-
-#include "backlint/extract/ascii.h"
+#include <cstring>
+#include <type_traits>
 
 namespace backlint {
 namespace {
@@ -29,6 +32,10 @@ constexpr std::size_t kLongestStopWord = 10;  // "themselves"
 // A word of up to eight bytes as one integer (no word holds a NUL byte, so the packing is one-to-one).
 constexpr uint64_t Packed(std::string_view word) {
   uint64_t packed = 0;
+  if (!std::is_constant_evaluated()) {
+    std::memcpy(&packed, word.data(), word.size());  // the same bytes in the same places, on little-endian x86
+    return packed;
+  }
   for (std::size_t i = 0; i < word.size(); ++i) packed |= static_cast<uint64_t>(static_cast<unsigned char>(word[i])) << (8 * i);
   return packed;
 }
@@ -58,23 +65,62 @@ bool IsStopWord(std::string_view word) {
   return std::binary_search(kStopWords.begin(), kStopWords.end(), word);
 }
 
-// Lookup table: 1 for word bytes (ASCII letters and digits, non-ASCII bytes), 0 otherwise.
-constexpr std::array<bool, 256> kWordByte = [] {
-  std::array<bool, 256> table{};
+// Each word byte (ASCII letters and digits, non-ASCII bytes) lower-cased (ASCII only); 0 for the bytes
+// that separate words. One lookup both finds a word's end and lowers it.
+constexpr std::array<char, 256> kLoweredWordByte = [] {
+  std::array<char, 256> table{};
   for (int c = 0; c < 256; ++c) {
-    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) table[c] = static_cast<char>(c);
+    if (c >= 'A' && c <= 'Z') table[c] = static_cast<char>(c - 'A' + 'a');
   }
   return table;
 }();
 
-bool IsWordByte(char c) { return kWordByte[static_cast<unsigned char>(c)]; }
+char LoweredWordByte(char c) { return kLoweredWordByte[static_cast<unsigned char>(c)]; }
 
-bool IsNumber(std::string_view word) {
-  return std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Hashes eight bytes at a time: the words of a page are mostly shorter, so a word costs one multiply.
+uint64_t HashOf(std::string_view word) {
+  constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+  uint64_t hash = word.size();
+  std::size_t i = 0;
+  for (; i + 8 <= word.size(); i += 8) {
+    uint64_t chunk;
+    std::memcpy(&chunk, word.data() + i, sizeof chunk);
+    hash = (hash ^ chunk) * kMultiplier;
+  }
+  if (i < word.size()) hash = (hash ^ Packed(word.substr(i))) * kMultiplier;
+  return hash ^ (hash >> 29);
 }
 
-constexpr uint64_t kHashSeed = 1469598103934665603ULL;  // FNV-1a
-constexpr uint64_t kHashPrime = 1099511628211ULL;
+// Writes up to 64 bytes of `text` to `lowered`, ASCII letters lower-cased, and returns a bit per byte, set
+// for word bytes. Sixteen bytes at a time: letters are the bytes that become 'a'..'z' once bit 0x20 is set,
+// digits those in '0'..'9', and non-ASCII bytes carry their own top bit.
+uint64_t LowerBlock(std::string_view text, char* lowered) {
+  // x < n as unsigned bytes, with SSE2's signed compare: flipping the top bit of both keeps the order.
+  const auto below = [](__m128i x, char n) {
+    const __m128i top = _mm_set1_epi8(static_cast<char>(0x80));
+    return _mm_cmplt_epi8(_mm_xor_si128(x, top), _mm_xor_si128(_mm_set1_epi8(n), top));
+  };
+  uint64_t word_bytes = 0;
+  std::size_t i = 0;
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    const __m128i letter = below(_mm_sub_epi8(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')), 26);
+    const __m128i digit = below(_mm_sub_epi8(bytes, _mm_set1_epi8('0')), 10);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(lowered + i),
+                     _mm_or_si128(bytes, _mm_and_si128(letter, _mm_set1_epi8(0x20))));
+    const auto marks = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), bytes)));
+    word_bytes |= static_cast<uint64_t>(marks) << i;
+  }
+  for (; i < text.size(); ++i) {
+    const char c = LoweredWordByte(text[i]);
+    lowered[i] = c == 0 ? text[i] : c;
+    word_bytes |= static_cast<uint64_t>(c != 0) << i;
+  }
+  return word_bytes;
+}
 
 }  // namespace
 
@@ -116,29 +162,35 @@ void PageTerms::AddWord(std::string_view lowered, uint64_t hash, int weight) {
 void PageTerms::Add(std::string_view text, int weight) {
   text = text.substr(0, std::min(text.size(), budget_bytes_));
   budget_bytes_ -= text.size();
-  std::string lowered;
-  const char* const data = text.data();
-  const std::size_t size = text.size();
-  std::size_t i = 0;
-  while (i < size) {
-    while (i < size && !IsWordByte(data[i])) ++i;
-    std::size_t end = i;
-    while (end < size && IsWordByte(data[end])) ++end;
-    if (end > i) {
-      const std::string_view word(data + i, end - i);
-      if (word.size() >= 3 && !IsNumber(word)) {
-        if (lowered.size() < word.size()) lowered.resize(word.size());
-        uint64_t hash = kHashSeed;
-        for (std::size_t k = 0; k < word.size(); ++k) {
-          const char c = ascii::Lower(word[k]);
-          lowered[k] = c;
-          hash = (hash ^ static_cast<unsigned char>(c)) * kHashPrime;
-        }
-        AddWord(std::string_view(lowered.data(), word.size()), hash ^ (hash >> 29), weight);
+  // The whole text is lowered at once; its words are then views into the lowered copy.
+  lowered_.resize(text.size());
+  std::size_t word_begin = 0;
+  bool in_word = false;
+  for (std::size_t block = 0; block < text.size(); block += 64) {
+    const uint64_t word_bytes = LowerBlock(text.substr(block, 64), lowered_.data() + block);
+    // Words are the runs of set bits; one may have begun in an earlier block or go on into the next.
+    const std::size_t block_size = std::min<std::size_t>(64, text.size() - block);
+    std::size_t at = 0;
+    while (at < block_size) {
+      const uint64_t ahead = (in_word ? ~word_bytes : word_bytes) >> at;
+      if (ahead == 0) break;
+      at += static_cast<std::size_t>(std::countr_zero(ahead));
+      if (at >= block_size) break;
+      if (in_word) {
+        AddWordAt(word_begin, block + at, weight);
+      } else {
+        word_begin = block + at;
       }
+      in_word = !in_word;
     }
-    i = end;
   }
+  if (in_word) AddWordAt(word_begin, text.size(), weight);
+}
+
+void PageTerms::AddWordAt(std::size_t begin, std::size_t end, int weight) {
+  const std::string_view word(lowered_.data() + begin, end - begin);
+  if (word.size() < 3 || std::all_of(word.begin(), word.end(), IsDigit)) return;
+  AddWord(word, HashOf(word), weight);
 }
 
 std::vector<std::string> PageTerms::Top(std::size_t count) const {

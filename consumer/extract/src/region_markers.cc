@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 
 #include "backlint/extract/ascii.h"
 
@@ -40,6 +41,28 @@ int Precedence(Region region) {
 
 constexpr std::size_t kLongestMarker = 13;  // "advertisement"
 
+// The markers ordered by length, and where each length's run starts: a word is compared only with the
+// markers of its own length.
+constexpr std::size_t kMarkerCount = std::size(kMarkers);
+constexpr std::array<Marker, kMarkerCount> kMarkersByLength = [] {
+  std::array<Marker, kMarkerCount> sorted{};
+  std::copy(std::begin(kMarkers), std::end(kMarkers), sorted.begin());
+  std::sort(sorted.begin(), sorted.end(), [](const Marker& a, const Marker& b) {
+    return a.word.size() != b.word.size() ? a.word.size() < b.word.size() : a.word < b.word;
+  });
+  return sorted;
+}();
+constexpr std::array<std::size_t, kLongestMarker + 2> kFirstOfLength = [] {
+  std::array<std::size_t, kLongestMarker + 2> first{};
+  for (std::size_t length = 0; length < first.size(); ++length) {
+    first[length] = static_cast<std::size_t>(
+        std::find_if(kMarkersByLength.begin(), kMarkersByLength.end(),
+                     [&](const Marker& marker) { return marker.word.size() >= length; }) -
+        kMarkersByLength.begin());
+  }
+  return first;
+}();
+
 std::optional<Region> RegionOfWord(std::string_view word) {
   if (word.size() < 2 || word.size() > kLongestMarker) return std::nullopt;
   // Every marker starts with one of these letters; most class and id words are rejected here.
@@ -50,8 +73,8 @@ std::optional<Region> RegionOfWord(std::string_view word) {
   std::array<char, kLongestMarker> lowered{};
   std::transform(word.begin(), word.end(), lowered.begin(), [](char c) { return ascii::Lower(c); });
   const std::string_view lower(lowered.data(), word.size());
-  for (const Marker& marker : kMarkers) {
-    if (marker.word == lower) return marker.region;
+  for (std::size_t i = kFirstOfLength[word.size()]; i < kFirstOfLength[word.size() + 1]; ++i) {
+    if (kMarkersByLength[i].word == lower) return kMarkersByLength[i].region;
   }
   return std::nullopt;
 }
@@ -72,8 +95,7 @@ void Consider(std::string_view attribute, std::optional<Region>& best) {
     std::size_t end = i;
     while (end < size && kIsAlnum[static_cast<unsigned char>(data[end])]) ++end;
     if (end > i) {
-      const std::optional<Region> region = RegionOfWord(std::string_view(data + i, end - i));
-      if (region && (!best || Precedence(*region) < Precedence(*best))) best = region;
+      best = MoreTelling(best, RegionOfWord(std::string_view(data + i, end - i)));
     }
     i = end;
   }
@@ -85,6 +107,10 @@ bool NamesWhoPlacedTheLink(Region region) { return region == Region::kComments |
 
 Region NestedRegion(Region outer, Region inner) {
   return NamesWhoPlacedTheLink(outer) && !NamesWhoPlacedTheLink(inner) ? outer : inner;
+}
+
+std::optional<Region> MoreTelling(std::optional<Region> first, std::optional<Region> second) {
+  return second && (!first || Precedence(*second) < Precedence(*first)) ? second : first;
 }
 
 std::optional<Region> RegionOfClassAndId(std::string_view class_name, std::string_view id) {

@@ -1,7 +1,11 @@
 #pragma once
 // ASCII-only text helpers: HTML's whitespace, tag and attribute conventions are ASCII, and non-ASCII
 // bytes are left alone so UTF-8 passes through intact.
+#include <emmintrin.h>  // SSE2, part of x86-64
+
 #include <algorithm>
+#include <bit>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -22,9 +26,31 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return Lower(x) == Lower(y); });
 }
 
+inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 inline bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                     [](char x, char y) { return Lower(x) == Lower(y); }) != haystack.end();
+  if (needle.empty()) return true;
+  if (haystack.size() < needle.size()) return false;
+  // Candidates are found by the needle's first character alone, sixteen bytes at a time: a letter matches
+  // whatever its case once bit 0x20 is set.
+  const char first = Lower(needle.front());
+  const char case_bit = IsAlpha(first) ? 0x20 : 0;
+  const std::string_view rest = needle.substr(1);
+  const auto matches_at = [&](std::size_t i) { return EqualsIgnoreCase(haystack.substr(i + 1, rest.size()), rest); };
+  const std::size_t candidates = haystack.size() - needle.size() + 1;
+  std::size_t i = 0;
+  const __m128i fold = _mm_set1_epi8(case_bit), target = _mm_set1_epi8(first);
+  for (; i + 16 <= candidates; i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(haystack.data() + i));
+    for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(bytes, fold), target)));
+         mask != 0; mask &= mask - 1) {
+      if (matches_at(i + static_cast<std::size_t>(std::countr_zero(mask)))) return true;
+    }
+  }
+  for (; i < candidates; ++i) {
+    if (static_cast<char>(haystack[i] | case_bit) == first && matches_at(i)) return true;
+  }
+  return false;
 }
 
 inline std::string_view Trim(std::string_view text) {

@@ -18,4 +18,8 @@ std::optional<Region> RegionOfClassAndId(std::string_view class_name, std::strin
 // the comment, and one inside a sponsor block is still sponsored.
 Region NestedRegion(Region outer, Region inner);
 
+// The more telling of two marks, as RegionOfClassAndId ranks them; `first` on a tie. So the region of a
+// class and an id is MoreTelling(RegionOfClassAndId(class_name, {}), RegionOfClassAndId({}, id)).
+std::optional<Region> MoreTelling(std::optional<Region> first, std::optional<Region> second);
+
 }  // namespace backlint
