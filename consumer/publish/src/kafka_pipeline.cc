@@ -291,7 +291,17 @@ void KafkaPipeline::Dispatch(rd_kafka_message_t* message) {
 }
 
 void KafkaPipeline::DispatchHeld() {
-  while (!held_.empty()) {
+  // A full worker queue holds back only that worker's messages; the other workers still get theirs. A
+  // partition always maps to the same worker, so skipping all of a full worker's messages keeps each
+  // partition's order.
+  std::vector<bool> full(workers_->size(), false);
+  std::size_t full_workers = 0;
+  for (auto message = held_.begin(); message != held_.end() && full_workers < full.size();) {
+    const std::size_t worker = workers_->WorkerOf((*message)->partition);
+    if (full[worker]) {
+      ++message;
+      continue;
+    }
     if (exactly_once()) {
       std::lock_guard lock(mutex_);
       if (!fatal_.empty()) return;
@@ -304,10 +314,15 @@ void KafkaPipeline::DispatchHeld() {
         transaction_.emplace();
       }
     }
-    const std::size_t bytes = held_.front()->len;
-    if (!workers_->TryPush(held_.front())) return;
-    held_.pop_front();
+    const std::size_t bytes = (*message)->len;
+    if (!workers_->TryPush(*message)) {
+      full[worker] = true;
+      ++full_workers;
+      ++message;
+      continue;
+    }
     held_bytes_ -= bytes;
+    message = held_.erase(message);
   }
 }
 
@@ -339,8 +354,11 @@ void KafkaPipeline::SetPaused(bool paused) {
 
 void KafkaPipeline::Handle(std::size_t worker, const rd_kafka_message_t& message) {
   const auto started = Clock::now();
+  // Read once per message: a revoke waits until the message is handled before it bumps the generation.
+  DeliveryTag origin{message.partition, message.offset, 0};
   {
     std::lock_guard lock(mutex_);
+    origin.generation = generations_[message.partition];
     if (transaction_) {
       transaction_->first_offsets.try_emplace(message.partition, message.offset);
       transaction_->positions[message.partition] = message.offset + 1;
@@ -350,13 +368,13 @@ void KafkaPipeline::Handle(std::size_t worker, const rd_kafka_message_t& message
   }
   auto format = FormatOverride(message);
   if (!format) {
-    DeadLetter(message, format.failure());
+    DeadLetter(message, format.failure(), origin);
     return;
   }
   std::string_view value(static_cast<const char*>(message.payload), message.len);
   auto events = transforms_[worker](value, format.value());
   if (!events) {
-    DeadLetter(message, events.failure());
+    DeadLetter(message, events.failure(), origin);
     return;
   }
   {
@@ -370,12 +388,13 @@ void KafkaPipeline::Handle(std::size_t worker, const rd_kafka_message_t& message
   }
   for (const EncodedEvent& event : events.value()) {
     const std::string& topic = event.kind == EventKind::kMention ? config_.mention_topic : config_.output_topic;
-    Produce(topic, event.key, event.value, message.partition, message.offset, nullptr);
+    Produce(topic, event.key, event.value, origin, nullptr);
   }
   metrics_.ObserveProcessingSeconds(std::chrono::duration<double>(Clock::now() - started).count());
 }
 
-void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure& failure) {
+void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure& failure,
+                               const DeliveryTag& origin) {
   metrics_.DeadLetter(failure);
   {
     std::lock_guard lock(mutex_);
@@ -402,16 +421,12 @@ void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure&
   std::string value(static_cast<const char*>(message.payload), message.len);
   spdlog::warn("dead letter {}[{}]@{}: {}: {}", source_topic, message.partition, message.offset, failure.stage,
                failure.reason);
-  Produce(config_.dead_letter_topic, key, value, message.partition, message.offset, headers);
+  Produce(config_.dead_letter_topic, key, value, origin, headers);
 }
 
 void KafkaPipeline::Produce(const std::string& topic, const std::string& key, const std::string& value,
-                            int32_t partition, int64_t offset, rd_kafka_headers_t* headers) {
-  DeliveryTag* tag = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    tag = new DeliveryTag{partition, offset, generations_[partition]};
-  }
+                            const DeliveryTag& origin, rd_kafka_headers_t* headers) {
+  auto* tag = new DeliveryTag(origin);
   rd_kafka_resp_err_t error;
   // A full local queue is backpressure, not failure: serve delivery reports until there is room.
   while ((error = rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
@@ -428,7 +443,7 @@ void KafkaPipeline::Produce(const std::string& topic, const std::string& key, co
     metrics_.DeliveryFailed();
     std::lock_guard lock(mutex_);
     if (transaction_) transaction_->produce_failed = true;
-    offsets_.Failed(partition, offset);
+    offsets_.Failed(origin.partition, origin.offset);
     ++stats_.delivery_failures;
   }
 }
