@@ -111,7 +111,8 @@ std::vector<std::string> CorpusEvents(const std::filesystem::path& pages,
 
 struct ThreadCpu {
   std::string name;
-  uint64_t ns = 0;  // CPU used so far
+  uint64_t ns = 0;       // CPU used so far
+  uint64_t wait_ns = 0;  // runnable but waiting for a core, so far
 };
 
 // Each live thread of this process, by thread id. Names are read now: the threads may be gone later.
@@ -121,7 +122,7 @@ std::map<int, ThreadCpu> ThreadCpuNow() {
     std::ifstream schedstat(task.path() / "schedstat");
     std::ifstream comm(task.path() / "comm");
     ThreadCpu thread;
-    if (!(schedstat >> thread.ns)) continue;
+    if (!(schedstat >> thread.ns >> thread.wait_ns)) continue;
     std::getline(comm, thread.name);
     threads[std::stoi(task.path().filename().string())] = thread;
   }
@@ -134,6 +135,7 @@ struct CpuUse {
   double workers = 0;
   double clients = 0;  // the pipeline's consumer and producer threads (librdkafka)
   double cluster = 0;  // the in-process mock cluster's threads
+  double workers_waiting = 0;  // the workers were runnable but every core was busy (with anything)
   double kafka_side() const { return poll_loop + clients + cluster; }
   double total() const { return kafka_side() + workers; }
 };
@@ -150,6 +152,8 @@ CpuUse CpuBetween(const std::map<int, ThreadCpu>& before, const std::map<int, Th
       use.poll_loop += seconds;
     } else if (thread.name.starts_with(worker_prefix)) {
       use.workers += seconds;
+      use.workers_waiting +=
+          static_cast<double>(thread.wait_ns - (start == before.end() ? 0 : start->second.wait_ns)) / 1e9;
     } else if (cluster_threads.count(tid) > 0) {
       use.cluster += seconds;
     } else {
@@ -181,7 +185,7 @@ RunFigures RunPipeline(const MockCluster& cluster, const std::string& input, uin
                                 {"session.timeout.ms", "6000"},
                                 {"heartbeat.interval.ms", "500"}};
   // The largest corpus page is 1.6 MB: forwarded unchanged, it exceeds the default 1 MB message limit.
-  config.producer_properties = {{"bootstrap.servers", cluster.bootstrap_servers()}, {"linger.ms", "5"},
+  config.producer_properties = {{"bootstrap.servers", cluster.bootstrap_servers()},
                                 {"message.max.bytes", kMaxMessageBytes}};
   prometheus::Registry registry;
   PipelineMetrics metrics(registry);
@@ -234,12 +238,18 @@ RunFigures RunPipeline(const MockCluster& cluster, const std::string& input, uin
 // CPU seconds per page as milliseconds.
 double MsPerPage(double seconds, uint64_t pages) { return 1000 * seconds / static_cast<double>(pages); }
 
-void PrintCpu(const RunFigures& figures) {
+// The workers' time splits into working, waiting for a core, and idle (no work for them: starved by the
+// Kafka side, or blocked).
+void PrintCpu(const RunFigures& figures, int workers) {
   const CpuUse& cpu = figures.cpu;
   std::printf("    CPU over %.2f s: workers %.2f s, poll loop %.2f s, librdkafka clients %.2f s, mock cluster %.2f s "
               "(%.2f cores busy); per page: workers %.2f ms, Kafka side %.2f ms\n",
               figures.seconds, cpu.workers, cpu.poll_loop, cpu.clients, cpu.cluster, cpu.total() / figures.seconds,
               MsPerPage(cpu.workers, figures.pages), MsPerPage(cpu.kafka_side(), figures.pages));
+  const double worker_seconds = figures.seconds * workers;
+  std::printf("    workers' time: %.0f%% working, %.0f%% waiting for a core, %.0f%% idle\n",
+              100 * cpu.workers / worker_seconds, 100 * cpu.workers_waiting / worker_seconds,
+              100 * std::max(0.0, worker_seconds - cpu.workers - cpu.workers_waiting) / worker_seconds);
 }
 
 // Pages per second that `workers` workers can reach on `cores` cores, given the CPU per page each side
@@ -407,7 +417,7 @@ int main(int argc, char** argv) {
                 << static_cast<int>(100 * figures.pages_per_second / kcat) << "% of kcat), " << figures.events
                 << " events\n";
       std::cout.flush();
-      PrintCpu(figures);
+      PrintCpu(figures, workers);
     }
   }
   const auto rate = [&](bool scoring, int workers) { return runs[{scoring, workers}].pages_per_second; };

@@ -22,12 +22,16 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kPollTimeoutMs = 100;
+// While the workers are behind, the consumer is still polled this often, for rebalances and commit results,
+// and the loop otherwise waits this long for delivery reports (a worker queue holds far more work).
+constexpr auto kEventPollInterval = std::chrono::milliseconds(100);
+constexpr int kBehindWaitMs = 10;
 // Bounds each transactional call's retries; below the producer's transaction.timeout.ms (60 s).
 constexpr std::chrono::seconds kTransactionTimeout{30};
-// Backpressure: input pauses while more polled input than kMaxHeldBytes waits for room in the worker
-// queues, or more outputs than kMaxUnacknowledgedOutputs await acknowledgement; it resumes at half.
-// Pausing drops librdkafka's prefetched messages, so the threshold is high enough that a fetched batch
-// does not pause consumption by itself.
+// Backpressure: above half of kMaxHeldBytes (polled input waiting for room in the worker queues) or of
+// kMaxUnacknowledgedOutputs, the poll loop stops taking input, so librdkafka's bounded prefetch queue
+// fills and stops its fetcher. Above the full limits (workers stuck while the loop still serves
+// events), consumption pauses, which drops the prefetched messages; it resumes at half.
 constexpr std::size_t kWorkerQueueCapacity = 64;
 constexpr std::size_t kMaxHeldBytes = 16 << 20;
 constexpr int kMaxUnacknowledgedOutputs = 20000;
@@ -66,6 +70,9 @@ KafkaProperties ConsumerProperties(KafkaProperties properties, DeliveryGuarantee
 
 KafkaProperties ProducerProperties(KafkaProperties properties) {
   properties.try_emplace("enable.idempotence", "true");
+  // A page yields tens of events: fewer, larger batches cost the client and the brokers less CPU per
+  // event, and commits wait for a whole commit interval anyway.
+  properties.try_emplace("linger.ms", "50");
   return properties;
 }
 
@@ -169,6 +176,7 @@ KafkaPipeline::~KafkaPipeline() {
 
 Result<PublishStats> KafkaPipeline::Run(const std::function<bool(const PublishStats&)>& should_stop) {
   auto last_commit = Clock::now();
+  auto last_consumer_poll = Clock::now();
   while (true) {
     const PublishStats stats = Snapshot();
     {
@@ -176,12 +184,18 @@ Result<PublishStats> KafkaPipeline::Run(const std::function<bool(const PublishSt
       if (!fatal_.empty()) break;
     }
     if (should_stop(stats)) break;
-    // While messages wait for room, poll briefly: it still serves rebalances and keeps the membership.
-    if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), held_.empty() ? kPollTimeoutMs : 1)) {
-      Dispatch(message);
+    if (HasRoom() || Clock::now() - last_consumer_poll >= kEventPollInterval) {
+      last_consumer_poll = Clock::now();
+      // While messages wait for room, poll briefly: it still serves rebalances and keeps the membership.
+      if (rd_kafka_message_t* message =
+              rd_kafka_consumer_poll(consumer_.get(), held_.empty() ? kPollTimeoutMs : 1)) {
+        Dispatch(message);
+      }
+      rd_kafka_poll(producer_.get(), 0);  // serves delivery reports
+    } else {
+      rd_kafka_poll(producer_.get(), kBehindWaitMs);  // delivery reports, or a moment for the workers
     }
     DispatchHeld();
-    rd_kafka_poll(producer_.get(), 0);  // serves delivery reports
     ApplyBackpressure();
     metrics_.SetInFlight(stats.in_flight);
     metrics_.SetProducerQueueDepth(static_cast<std::size_t>(rd_kafka_outq_len(producer_.get())));
@@ -326,11 +340,14 @@ void KafkaPipeline::DispatchHeld() {
   }
 }
 
+bool KafkaPipeline::HasRoom() const {
+  return held_bytes_ <= kMaxHeldBytes / 2 && rd_kafka_outq_len(producer_.get()) <= kMaxUnacknowledgedOutputs / 2;
+}
+
 void KafkaPipeline::ApplyBackpressure() {
-  const int unacknowledged = rd_kafka_outq_len(producer_.get());
-  if (!paused_ && (held_bytes_ > kMaxHeldBytes || unacknowledged > kMaxUnacknowledgedOutputs)) {
+  if (!paused_ && (held_bytes_ > kMaxHeldBytes || rd_kafka_outq_len(producer_.get()) > kMaxUnacknowledgedOutputs)) {
     SetPaused(true);
-  } else if (paused_ && held_bytes_ <= kMaxHeldBytes / 2 && unacknowledged <= kMaxUnacknowledgedOutputs / 2) {
+  } else if (paused_ && HasRoom()) {
     SetPaused(false);
   }
 }

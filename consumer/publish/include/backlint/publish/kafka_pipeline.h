@@ -99,6 +99,7 @@ class KafkaPipeline {
   // Poll loop side.
   void Dispatch(rd_kafka_message_t* message);
   void DispatchHeld();
+  bool HasRoom() const;  // for more input: the held messages and unacknowledged outputs are below half their limits
   void ApplyBackpressure();
   void SetPaused(bool paused);
   enum class CommitMode { kAsync, kSync };
