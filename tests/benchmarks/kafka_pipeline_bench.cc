@@ -2,19 +2,27 @@
 // cluster topic, consumed, processed, published and committed by KafkaPipeline, next to kcat's raw
 // consume rate of the same topic in the same run. Prints figures; asserts nothing.
 //
-//   kafka_pipeline_bench [copies of the corpus, default 4]
+//   kafka_pipeline_bench [copies of the corpus, default 24] [--rates-only: skip the 100,000-page backlog]
 //
-// More copies overflow the mock cluster's ~5 MB per partition (it deletes the oldest records), and kcat
-// then waits for messages that are gone.
+// The input is spread round-robin over the partitions, so every partition (and so every worker) gets an
+// equal share. Unkeyed, librdkafka's sticky partitioner would put whole batches on one partition, and the
+// mock cluster deletes a partition's oldest records past ~5 MB, so kcat and the pipeline would wait for
+// messages that are gone; more than ~100 copies overflow even an even spread. Fewer copies make runs too
+// short: a new producer's first delivery takes 0.5-1 s (its metadata round trips), which would dominate.
 //
 // Runs, each with a fresh consumer group over the same input:
 //   forward   each message forwarded unchanged through the same consume-produce-commit path
 //   scoring   decode, extract, score, encode (the real run mode)
 // with 1 and 2 workers. Rates count from the first consumed message until every page is consumed and all
 // its outputs are acknowledged (their offsets then commit within commit_interval), so the mock
-// coordinator's join delay and the group's leave are left out. Then peak RSS of `backlint run` (a child process, so
+// coordinator's join delay and the group's leave are left out. Over the same span each thread's CPU time
+// is read (/proc/self/task/*/schedstat) and summed by role: the poll loop, the workers, the pipeline's
+// librdkafka clients, and the in-process mock cluster (which serves kcat too). From the scoring run with
+// 1 worker follows the ceiling of the 2-worker speed-up: the CPU the Kafka side needs per page competes
+// with the workers for the cores. Then peak RSS of `backlint run` (a child process, so
 // the in-process cluster's memory is not counted) while it works through a backlog of 100,000 pages.
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +44,7 @@
 #include "backlint/pipeline/processor_setup.h"
 #include "backlint/publish/kafka_pipeline.h"
 #include "backlint/publish/mock_cluster.h"
+#include "backlint/publish/partition_workers.h"
 #include "backlint/publish/topic_reader.h"
 
 namespace backlint {
@@ -44,7 +53,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // The mock cluster keeps about 5 MB per partition and deletes older records, so topics are spread wide.
-constexpr int kPartitions = 32;
+constexpr int kPartitions = 64;
 constexpr int kBacklogPartitions = 128;
 constexpr int kBacklogPages = 100000;
 constexpr std::size_t kBacklogPageBytes = 4096;
@@ -100,15 +109,72 @@ std::vector<std::string> CorpusEvents(const std::filesystem::path& pages,
   return events;
 }
 
+struct ThreadCpu {
+  std::string name;
+  uint64_t ns = 0;       // CPU used so far
+  uint64_t wait_ns = 0;  // runnable but waiting for a core, so far
+};
+
+// Each live thread of this process, by thread id. Names are read now: the threads may be gone later.
+std::map<int, ThreadCpu> ThreadCpuNow() {
+  std::map<int, ThreadCpu> threads;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream schedstat(task.path() / "schedstat");
+    std::ifstream comm(task.path() / "comm");
+    ThreadCpu thread;
+    if (!(schedstat >> thread.ns >> thread.wait_ns)) continue;
+    std::getline(comm, thread.name);
+    threads[std::stoi(task.path().filename().string())] = thread;
+  }
+  return threads;
+}
+
+// CPU seconds by role over a span of a run.
+struct CpuUse {
+  double poll_loop = 0;
+  double workers = 0;
+  double clients = 0;  // the pipeline's consumer and producer threads (librdkafka)
+  double cluster = 0;  // the in-process mock cluster's threads
+  double workers_waiting = 0;  // the workers were runnable but every core was busy (with anything)
+  double kafka_side() const { return poll_loop + clients + cluster; }
+  double total() const { return kafka_side() + workers; }
+};
+
+// `cluster_threads` are those that existed before the pipeline started.
+CpuUse CpuBetween(const std::map<int, ThreadCpu>& before, const std::map<int, ThreadCpu>& after,
+                  const std::map<int, ThreadCpu>& cluster_threads) {
+  CpuUse use;
+  const std::string worker_prefix = PartitionWorkers::kThreadNamePrefix;
+  for (const auto& [tid, thread] : after) {
+    const auto start = before.find(tid);
+    const double seconds = static_cast<double>(thread.ns - (start == before.end() ? 0 : start->second.ns)) / 1e9;
+    if (tid == getpid()) {
+      use.poll_loop += seconds;
+    } else if (thread.name.starts_with(worker_prefix)) {
+      use.workers += seconds;
+      use.workers_waiting +=
+          static_cast<double>(thread.wait_ns - (start == before.end() ? 0 : start->second.wait_ns)) / 1e9;
+    } else if (cluster_threads.count(tid) > 0) {
+      use.cluster += seconds;
+    } else {
+      use.clients += seconds;
+    }
+  }
+  return use;
+}
+
 struct RunFigures {
   double pages_per_second = 0;
+  double seconds = 0;
   uint64_t pages = 0;
   uint64_t events = 0;
+  CpuUse cpu;
 };
 
 // One pipeline run over the whole input topic with a fresh group.
 RunFigures RunPipeline(const MockCluster& cluster, const std::string& input, uint64_t pages, bool scoring,
                        int workers, int run) {
+  const std::map<int, ThreadCpu> cluster_threads = ThreadCpuNow();
   PublishConfig config;
   config.input_topic = input;
   config.output_topic = "bench-out";
@@ -119,7 +185,7 @@ RunFigures RunPipeline(const MockCluster& cluster, const std::string& input, uin
                                 {"session.timeout.ms", "6000"},
                                 {"heartbeat.interval.ms", "500"}};
   // The largest corpus page is 1.6 MB: forwarded unchanged, it exceeds the default 1 MB message limit.
-  config.producer_properties = {{"bootstrap.servers", cluster.bootstrap_servers()}, {"linger.ms", "5"},
+  config.producer_properties = {{"bootstrap.servers", cluster.bootstrap_servers()},
                                 {"message.max.bytes", kMaxMessageBytes}};
   prometheus::Registry registry;
   PipelineMetrics metrics(registry);
@@ -145,10 +211,19 @@ RunFigures RunPipeline(const MockCluster& cluster, const std::string& input, uin
   }
   std::optional<Clock::time_point> first;
   Clock::time_point end;
+  std::map<int, ThreadCpu> cpu_at_first;
+  std::map<int, ThreadCpu> cpu_at_end;
+  // Runs on the poll loop's thread, while all the pipeline's threads are alive.
   auto stats = pipeline.value()->Run([&](const PublishStats& current) {
-    if (!first && current.consumed > 0) first = Clock::now();
+    if (!first && current.consumed > 0) {
+      first = Clock::now();
+      cpu_at_first = ThreadCpuNow();
+    }
     const bool done = current.consumed >= pages && current.in_flight == 0;
-    if (done) end = Clock::now();
+    if (done) {
+      end = Clock::now();
+      cpu_at_end = ThreadCpuNow();
+    }
     return done;
   });
   if (!stats) {
@@ -156,24 +231,68 @@ RunFigures RunPipeline(const MockCluster& cluster, const std::string& input, uin
     std::exit(1);
   }
   const double seconds = std::chrono::duration<double>(end - *first).count();
-  return {static_cast<double>(stats.value().consumed) / seconds, stats.value().consumed,
-          stats.value().events_produced};
+  return {static_cast<double>(stats.value().consumed) / seconds, seconds, stats.value().consumed,
+          stats.value().events_produced, CpuBetween(cpu_at_first, cpu_at_end, cluster_threads)};
 }
 
-// kcat reading the whole topic from the beginning to its end; messages per second.
-double KcatRate(const MockCluster& cluster, const std::string& topic, uint64_t messages) {
+// CPU seconds per page as milliseconds.
+double MsPerPage(double seconds, uint64_t pages) { return 1000 * seconds / static_cast<double>(pages); }
+
+// The workers' time splits into working, waiting for a core, and idle (no work for them: starved by the
+// Kafka side, or blocked).
+void PrintCpu(const RunFigures& figures, int workers) {
+  const CpuUse& cpu = figures.cpu;
+  std::printf("    CPU over %.2f s: workers %.2f s, poll loop %.2f s, librdkafka clients %.2f s, mock cluster %.2f s "
+              "(%.2f cores busy); per page: workers %.2f ms, Kafka side %.2f ms\n",
+              figures.seconds, cpu.workers, cpu.poll_loop, cpu.clients, cpu.cluster, cpu.total() / figures.seconds,
+              MsPerPage(cpu.workers, figures.pages), MsPerPage(cpu.kafka_side(), figures.pages));
+  const double worker_seconds = figures.seconds * workers;
+  std::printf("    workers' time: %.0f%% working, %.0f%% waiting for a core, %.0f%% idle\n",
+              100 * cpu.workers / worker_seconds, 100 * cpu.workers_waiting / worker_seconds,
+              100 * std::max(0.0, worker_seconds - cpu.workers - cpu.workers_waiting) / worker_seconds);
+}
+
+// Pages per second that `workers` workers can reach on `cores` cores, given the CPU per page each side
+// needs: a worker uses at most one core, and all threads share the cores.
+double RateCeiling(const CpuUse& cpu, uint64_t pages, int workers, int cores) {
+  const double worker_seconds = cpu.workers / static_cast<double>(pages);
+  const double all_seconds = cpu.total() / static_cast<double>(pages);
+  return std::min(workers / worker_seconds, cores / all_seconds);
+}
+
+struct KcatFigures {
+  double messages_per_second = 0;
+  double cluster_cpu_per_message_ms = 0;  // what the mock cluster spent serving it
+  double kcat_cpu_per_message_ms = 0;     // kcat's own process
+};
+
+// kcat reading the whole topic from the beginning to its end.
+KcatFigures KcatRate(const MockCluster& cluster, const std::string& topic, uint64_t messages) {
   const std::string command = "timeout 300 " + std::string(BACKLINT_KCAT) + " -b " + cluster.bootstrap_servers() +
                               " -C -t " + topic + " -o beginning -e -q -f '%o\\n' | wc -l";
+  const std::map<int, ThreadCpu> cpu_before = ThreadCpuNow();
+  rusage children_before{};
+  getrusage(RUSAGE_CHILDREN, &children_before);
   const auto start = Clock::now();
   FILE* pipe = popen(command.c_str(), "r");
   char buffer[64] = {};
   const bool read = fgets(buffer, sizeof buffer, pipe) != nullptr;
   pclose(pipe);
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const std::map<int, ThreadCpu> cpu_after = ThreadCpuNow();
+  rusage children_after{};
+  getrusage(RUSAGE_CHILDREN, &children_after);
   const uint64_t received = read ? std::stoull(buffer) : 0;
-  // kcat against the mock cluster sometimes stops short of the largest events; its rate counts what it read.
+  // Its rate counts what it read, should it stop short.
   if (received != messages) std::cout << "  (kcat read " << received << " of " << messages << " messages)\n";
-  return static_cast<double>(received) / seconds;
+  const double cluster_seconds = CpuBetween(cpu_before, cpu_after, cpu_before).cluster;
+  const auto cpu_seconds = [](const rusage& usage) {
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  };
+  const double count = static_cast<double>(std::max<uint64_t>(received, 1));
+  return {static_cast<double>(received) / seconds, 1000 * cluster_seconds / count,
+          1000 * (cpu_seconds(children_after) - cpu_seconds(children_before)) / count};
 }
 
 // Peak resident set (VmHWM) of a process, in MiB.
@@ -200,7 +319,7 @@ void BacklogRss(MockCluster& cluster, const std::vector<std::string>& events) {
     for (int i = 0; i < 10000 && produced < kBacklogPages; ++i, ++produced) {
       backlog.push_back(events[static_cast<std::size_t>(produced) % events.size()]);
     }
-    if (!ProduceAll(brokers, topic, backlog, 120000).ok()) std::exit(1);
+    if (!ProduceAll(brokers, topic, backlog, 120000, kBacklogPartitions).ok()) std::exit(1);
   }
   const std::string config = (std::filesystem::temp_directory_path() / "backlint-bench.yaml").string();
   std::ofstream(config) << "input_topic: " << topic << "\noutput_topic: bench-backlog-out\n"
@@ -246,7 +365,7 @@ int main(int argc, char** argv) {
     std::cout << "skipped: the corpus is absent (configure with BACKLINT_CORPUS_DIR pointing at shared/corpus)\n";
     return 0;
   }
-  const int copies = argc > 1 ? std::max(1, std::atoi(argv[1])) : 4;
+  const int copies = argc > 1 ? std::max(1, std::atoi(argv[1])) : 24;
   const std::vector<std::string> corpus = CorpusEvents(pages);
   auto cluster = MockCluster::Start(1);
   if (!cluster) {
@@ -268,7 +387,7 @@ int main(int argc, char** argv) {
   }
   const KafkaProperties brokers = {{"bootstrap.servers", cluster.value()->bootstrap_servers()},
                                    {"message.max.bytes", kMaxMessageBytes}};
-  if (auto produced = ProduceAll(brokers, input, messages, 120000); !produced) {
+  if (auto produced = ProduceAll(brokers, input, messages, 120000, kPartitions); !produced) {
     std::cerr << produced.failure().reason << "\n";
     return 1;
   }
@@ -278,26 +397,46 @@ int main(int argc, char** argv) {
             << std::thread::hardware_concurrency() << " cores, load average " << LoadAverage() << " at start\n";
 
   const uint64_t total = messages.size();
-  double kcat = 0;
-  for (int attempt = 0; attempt < 3; ++attempt) kcat = std::max(kcat, KcatRate(*cluster.value(), input, total));
-  std::cout << "kcat raw consume: " << static_cast<int>(kcat) << " messages/s (best of 3)\n";
+  KcatFigures best_kcat;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const KcatFigures figures = KcatRate(*cluster.value(), input, total);
+    if (figures.messages_per_second > best_kcat.messages_per_second) best_kcat = figures;
+  }
+  const double kcat = best_kcat.messages_per_second;
+  std::printf("kcat raw consume: %d messages/s (best of 3); CPU per message: mock cluster %.2f ms, kcat %.2f ms\n",
+              static_cast<int>(kcat), best_kcat.cluster_cpu_per_message_ms, best_kcat.kcat_cpu_per_message_ms);
 
-  std::map<std::pair<bool, int>, double> rates;
+  std::map<std::pair<bool, int>, RunFigures> runs;
   int run = 0;
   for (const bool scoring : {false, true}) {
     for (const int workers : {1, 2}) {
       const RunFigures figures = RunPipeline(*cluster.value(), input, total, scoring, workers, run++);
-      rates[{scoring, workers}] = figures.pages_per_second;
+      runs[{scoring, workers}] = figures;
       std::cout << (scoring ? "scoring" : "forward") << ", " << workers << " worker" << (workers > 1 ? "s" : " ")
                 << ": " << static_cast<int>(figures.pages_per_second) << " pages/s ("
                 << static_cast<int>(100 * figures.pages_per_second / kcat) << "% of kcat), " << figures.events
                 << " events\n";
+      std::cout.flush();
+      PrintCpu(figures, workers);
     }
   }
-  std::cout << "forward-only vs kcat: 1 worker " << static_cast<int>(100 * rates[{false, 1}] / kcat)
-            << "%, 2 workers " << static_cast<int>(100 * rates[{false, 2}] / kcat) << "% (bar >= 50%)\n";
-  std::cout << "scoring, 2 workers vs 1: " << rates[{true, 2}] / rates[{true, 1}] << "x (bar >= 1.7x), load average "
+  const auto rate = [&](bool scoring, int workers) { return runs[{scoring, workers}].pages_per_second; };
+  std::cout << "forward-only vs kcat: 1 worker " << static_cast<int>(100 * rate(false, 1) / kcat)
+            << "%, 2 workers " << static_cast<int>(100 * rate(false, 2) / kcat) << "% (bar >= 50%)\n";
+  std::cout << "scoring, 2 workers vs 1: " << rate(true, 2) / rate(true, 1) << "x (bar >= 1.7x), load average "
             << LoadAverage() << " now\n";
+  // The ceiling from the 1-worker scoring run's CPU per page, if nothing else ran on the machine; and
+  // with the brokers on other machines, as in production (the mock cluster's CPU left out).
+  const RunFigures& one = runs[{true, 1}];
+  CpuUse brokers_elsewhere = one.cpu;
+  brokers_elsewhere.cluster = 0;
+  for (const int cores : {2, 4}) {
+    std::printf("  ceiling on %d idle cores: 2 workers vs 1 at most %.2fx (%.2fx with the brokers elsewhere)\n", cores,
+                RateCeiling(one.cpu, one.pages, 2, cores) / RateCeiling(one.cpu, one.pages, 1, cores),
+                RateCeiling(brokers_elsewhere, one.pages, 2, cores) /
+                    RateCeiling(brokers_elsewhere, one.pages, 1, cores));
+  }
+  if (argc > 2 && std::string_view(argv[2]) == "--rates-only") return 0;
   BacklogRss(*cluster.value(), CorpusEvents(pages, kBacklogPageBytes));
   return 0;
 }

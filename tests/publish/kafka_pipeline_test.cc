@@ -1,5 +1,6 @@
 #include "backlint/publish/kafka_pipeline.h"
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -246,6 +247,45 @@ TEST_F(KafkaPipelineTest, ReportsReadinessProcessingTimeAndLagToTheMetrics) {
   ASSERT_TRUE(member.Stop().ok());
   EXPECT_FALSE(metrics_.ready());
   EXPECT_TRUE(samples("backlint_consumer_lag_messages").empty());  // revoked partitions are forgotten
+}
+
+TEST_F(KafkaPipelineTest, ABusyWorkerDoesNotHoldBackTheOthers) {
+  constexpr int kPerPartition = 100;  // more than a worker's queue holds
+  ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, testing::OneBacklinkPages(0, 2 * kPerPartition),
+                         10000, testing::kTestPartitions)
+                  .ok());
+  std::atomic<bool> released{false};
+  std::atomic<int> second_worker_handled{0};
+  const auto no_events = [] { return Result<std::vector<EncodedEvent>>(std::vector<EncodedEvent>{}); };
+  std::vector<PageTransform> transforms;
+  // Worker 0 (partition 0) is stuck on its first page until released.
+  transforms.emplace_back([&](std::string_view, std::optional<InputFormat>) {
+    released.wait(false);
+    return no_events();
+  });
+  transforms.emplace_back([&](std::string_view, std::optional<InputFormat>) {
+    ++second_worker_handled;
+    return no_events();
+  });
+  auto pipeline = KafkaPipeline::Create(bed_.config, std::move(transforms), metrics_);
+  ASSERT_TRUE(pipeline.ok()) << pipeline.failure().reason;
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> consumed{0};
+  std::thread run([&] {
+    auto stats = pipeline.value()->Run([&](const PublishStats& current) {
+      consumed.store(current.consumed);
+      return stop.load();
+    });
+    EXPECT_TRUE(stats.ok()) << stats.failure().reason;
+  });
+
+  EXPECT_TRUE(testing::WaitFor([&] { return second_worker_handled.load() == kPerPartition; }))
+      << "worker 1 handled " << second_worker_handled.load() << " of its " << kPerPartition << " pages";
+  released.store(true);
+  released.notify_all();
+  EXPECT_TRUE(testing::WaitFor([&] { return consumed.load() == 2 * kPerPartition; }));
+  stop.store(true);
+  run.join();
 }
 
 }  // namespace

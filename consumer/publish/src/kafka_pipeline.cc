@@ -22,12 +22,16 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kPollTimeoutMs = 100;
+// While the workers are behind, the consumer is still polled this often, for rebalances and commit results,
+// and the loop otherwise waits this long for delivery reports (a worker queue holds far more work).
+constexpr auto kEventPollInterval = std::chrono::milliseconds(100);
+constexpr int kBehindWaitMs = 10;
 // Bounds each transactional call's retries; below the producer's transaction.timeout.ms (60 s).
 constexpr std::chrono::seconds kTransactionTimeout{30};
-// Backpressure: input pauses while more polled input than kMaxHeldBytes waits for room in the worker
-// queues, or more outputs than kMaxUnacknowledgedOutputs await acknowledgement; it resumes at half.
-// Pausing drops librdkafka's prefetched messages, so the threshold is high enough that a fetched batch
-// does not pause consumption by itself.
+// Backpressure: above half of kMaxHeldBytes (polled input waiting for room in the worker queues) or of
+// kMaxUnacknowledgedOutputs, the poll loop stops taking input, so librdkafka's bounded prefetch queue
+// fills and stops its fetcher. Above the full limits (workers stuck while the loop still serves
+// events), consumption pauses, which drops the prefetched messages; it resumes at half.
 constexpr std::size_t kWorkerQueueCapacity = 64;
 constexpr std::size_t kMaxHeldBytes = 16 << 20;
 constexpr int kMaxUnacknowledgedOutputs = 20000;
@@ -66,6 +70,9 @@ KafkaProperties ConsumerProperties(KafkaProperties properties, DeliveryGuarantee
 
 KafkaProperties ProducerProperties(KafkaProperties properties) {
   properties.try_emplace("enable.idempotence", "true");
+  // A page yields tens of events: fewer, larger batches cost the client and the brokers less CPU per
+  // event, and commits wait for a whole commit interval anyway.
+  properties.try_emplace("linger.ms", "50");
   return properties;
 }
 
@@ -169,6 +176,7 @@ KafkaPipeline::~KafkaPipeline() {
 
 Result<PublishStats> KafkaPipeline::Run(const std::function<bool(const PublishStats&)>& should_stop) {
   auto last_commit = Clock::now();
+  auto last_consumer_poll = Clock::now();
   while (true) {
     const PublishStats stats = Snapshot();
     {
@@ -176,12 +184,18 @@ Result<PublishStats> KafkaPipeline::Run(const std::function<bool(const PublishSt
       if (!fatal_.empty()) break;
     }
     if (should_stop(stats)) break;
-    // While messages wait for room, poll briefly: it still serves rebalances and keeps the membership.
-    if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), held_.empty() ? kPollTimeoutMs : 1)) {
-      Dispatch(message);
+    if (HasRoom() || Clock::now() - last_consumer_poll >= kEventPollInterval) {
+      last_consumer_poll = Clock::now();
+      // While messages wait for room, poll briefly: it still serves rebalances and keeps the membership.
+      if (rd_kafka_message_t* message =
+              rd_kafka_consumer_poll(consumer_.get(), held_.empty() ? kPollTimeoutMs : 1)) {
+        Dispatch(message);
+      }
+      rd_kafka_poll(producer_.get(), 0);  // serves delivery reports
+    } else {
+      rd_kafka_poll(producer_.get(), kBehindWaitMs);  // delivery reports, or a moment for the workers
     }
     DispatchHeld();
-    rd_kafka_poll(producer_.get(), 0);  // serves delivery reports
     ApplyBackpressure();
     metrics_.SetInFlight(stats.in_flight);
     metrics_.SetProducerQueueDepth(static_cast<std::size_t>(rd_kafka_outq_len(producer_.get())));
@@ -291,7 +305,17 @@ void KafkaPipeline::Dispatch(rd_kafka_message_t* message) {
 }
 
 void KafkaPipeline::DispatchHeld() {
-  while (!held_.empty()) {
+  // A full worker queue holds back only that worker's messages; the other workers still get theirs. A
+  // partition always maps to the same worker, so skipping all of a full worker's messages keeps each
+  // partition's order.
+  std::vector<bool> full(workers_->size(), false);
+  std::size_t full_workers = 0;
+  for (auto message = held_.begin(); message != held_.end() && full_workers < full.size();) {
+    const std::size_t worker = workers_->WorkerOf((*message)->partition);
+    if (full[worker]) {
+      ++message;
+      continue;
+    }
     if (exactly_once()) {
       std::lock_guard lock(mutex_);
       if (!fatal_.empty()) return;
@@ -304,18 +328,26 @@ void KafkaPipeline::DispatchHeld() {
         transaction_.emplace();
       }
     }
-    const std::size_t bytes = held_.front()->len;
-    if (!workers_->TryPush(held_.front())) return;
-    held_.pop_front();
+    const std::size_t bytes = (*message)->len;
+    if (!workers_->TryPush(*message)) {
+      full[worker] = true;
+      ++full_workers;
+      ++message;
+      continue;
+    }
     held_bytes_ -= bytes;
+    message = held_.erase(message);
   }
 }
 
+bool KafkaPipeline::HasRoom() const {
+  return held_bytes_ <= kMaxHeldBytes / 2 && rd_kafka_outq_len(producer_.get()) <= kMaxUnacknowledgedOutputs / 2;
+}
+
 void KafkaPipeline::ApplyBackpressure() {
-  const int unacknowledged = rd_kafka_outq_len(producer_.get());
-  if (!paused_ && (held_bytes_ > kMaxHeldBytes || unacknowledged > kMaxUnacknowledgedOutputs)) {
+  if (!paused_ && (held_bytes_ > kMaxHeldBytes || rd_kafka_outq_len(producer_.get()) > kMaxUnacknowledgedOutputs)) {
     SetPaused(true);
-  } else if (paused_ && held_bytes_ <= kMaxHeldBytes / 2 && unacknowledged <= kMaxUnacknowledgedOutputs / 2) {
+  } else if (paused_ && HasRoom()) {
     SetPaused(false);
   }
 }
@@ -339,8 +371,11 @@ void KafkaPipeline::SetPaused(bool paused) {
 
 void KafkaPipeline::Handle(std::size_t worker, const rd_kafka_message_t& message) {
   const auto started = Clock::now();
+  // Read once per message: a revoke waits until the message is handled before it bumps the generation.
+  DeliveryTag origin{message.partition, message.offset, 0};
   {
     std::lock_guard lock(mutex_);
+    origin.generation = generations_[message.partition];
     if (transaction_) {
       transaction_->first_offsets.try_emplace(message.partition, message.offset);
       transaction_->positions[message.partition] = message.offset + 1;
@@ -350,13 +385,13 @@ void KafkaPipeline::Handle(std::size_t worker, const rd_kafka_message_t& message
   }
   auto format = FormatOverride(message);
   if (!format) {
-    DeadLetter(message, format.failure());
+    DeadLetter(message, format.failure(), origin);
     return;
   }
   std::string_view value(static_cast<const char*>(message.payload), message.len);
   auto events = transforms_[worker](value, format.value());
   if (!events) {
-    DeadLetter(message, events.failure());
+    DeadLetter(message, events.failure(), origin);
     return;
   }
   {
@@ -370,12 +405,13 @@ void KafkaPipeline::Handle(std::size_t worker, const rd_kafka_message_t& message
   }
   for (const EncodedEvent& event : events.value()) {
     const std::string& topic = event.kind == EventKind::kMention ? config_.mention_topic : config_.output_topic;
-    Produce(topic, event.key, event.value, message.partition, message.offset, nullptr);
+    Produce(topic, event.key, event.value, origin, nullptr);
   }
   metrics_.ObserveProcessingSeconds(std::chrono::duration<double>(Clock::now() - started).count());
 }
 
-void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure& failure) {
+void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure& failure,
+                               const DeliveryTag& origin) {
   metrics_.DeadLetter(failure);
   {
     std::lock_guard lock(mutex_);
@@ -402,16 +438,12 @@ void KafkaPipeline::DeadLetter(const rd_kafka_message_t& message, const Failure&
   std::string value(static_cast<const char*>(message.payload), message.len);
   spdlog::warn("dead letter {}[{}]@{}: {}: {}", source_topic, message.partition, message.offset, failure.stage,
                failure.reason);
-  Produce(config_.dead_letter_topic, key, value, message.partition, message.offset, headers);
+  Produce(config_.dead_letter_topic, key, value, origin, headers);
 }
 
 void KafkaPipeline::Produce(const std::string& topic, const std::string& key, const std::string& value,
-                            int32_t partition, int64_t offset, rd_kafka_headers_t* headers) {
-  DeliveryTag* tag = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    tag = new DeliveryTag{partition, offset, generations_[partition]};
-  }
+                            const DeliveryTag& origin, rd_kafka_headers_t* headers) {
+  auto* tag = new DeliveryTag(origin);
   rd_kafka_resp_err_t error;
   // A full local queue is backpressure, not failure: serve delivery reports until there is room.
   while ((error = rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
@@ -428,7 +460,7 @@ void KafkaPipeline::Produce(const std::string& topic, const std::string& key, co
     metrics_.DeliveryFailed();
     std::lock_guard lock(mutex_);
     if (transaction_) transaction_->produce_failed = true;
-    offsets_.Failed(partition, offset);
+    offsets_.Failed(origin.partition, origin.offset);
     ++stats_.delivery_failures;
   }
 }

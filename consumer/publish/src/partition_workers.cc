@@ -1,12 +1,19 @@
 #include "backlint/publish/partition_workers.h"
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <string>
 
 namespace backlint {
 
 PartitionWorkers::PartitionWorkers(std::size_t workers, std::size_t queue_capacity, Handler handler)
     : queue_capacity_(queue_capacity), handler_(std::move(handler)), workers_(std::max<std::size_t>(workers, 1)) {
-  for (std::size_t i = 0; i < workers_.size(); ++i) workers_[i].thread = std::thread([this, i] { Work(i); });
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    workers_[i].thread = std::thread([this, i] { Work(i); });
+    // Only a label for tools: a name that cannot be set (too long) changes nothing else.
+    pthread_setname_np(workers_[i].thread.native_handle(), (kThreadNamePrefix + std::to_string(i)).c_str());
+  }
 }
 
 PartitionWorkers::~PartitionWorkers() {
@@ -21,7 +28,7 @@ PartitionWorkers::~PartitionWorkers() {
 bool PartitionWorkers::TryPush(rd_kafka_message_t* message) {
   {
     std::lock_guard lock(mutex_);
-    Worker& worker = workers_[static_cast<std::size_t>(message->partition) % workers_.size()];
+    Worker& worker = workers_[WorkerOf(message->partition)];
     if (worker.queue.size() >= queue_capacity_) return false;
     worker.queue.emplace_back(message);
   }

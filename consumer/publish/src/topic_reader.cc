@@ -72,7 +72,7 @@ Result<std::vector<ConsumedRecord>> ReadWholeTopic(const KafkaProperties& proper
 }
 
 Result<bool> ProduceAll(const KafkaProperties& properties, const std::string& topic,
-                        const std::vector<std::string>& values, int timeout_ms) {
+                        const std::vector<std::string>& values, int timeout_ms, int spread_over) {
   auto conf = MakeKafkaConf(properties);
   if (!conf) return conf.failure();
   int failed_deliveries = 0;
@@ -80,9 +80,13 @@ Result<bool> ProduceAll(const KafkaProperties& properties, const std::string& to
   rd_kafka_conf_set_opaque(conf.value().get(), &failed_deliveries);
   auto producer = MakeKafkaClient(RD_KAFKA_PRODUCER, std::move(conf).value());
   if (!producer) return producer.failure();
-  for (const std::string& value : values) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::string& value = values[i];
+    const int32_t partition =
+        spread_over > 0 ? static_cast<int32_t>(i % static_cast<std::size_t>(spread_over)) : RD_KAFKA_PARTITION_UA;
     rd_kafka_resp_err_t error;
     while ((error = rd_kafka_producev(producer.value().get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+                                      RD_KAFKA_V_PARTITION(partition),
                                       RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)) ==
            RD_KAFKA_RESP_ERR__QUEUE_FULL) {

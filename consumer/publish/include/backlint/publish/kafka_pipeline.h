@@ -6,7 +6,7 @@
 // one worker, so its outputs keep their input order.
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <functional>
 #include <map>
 #include <memory>
@@ -99,6 +99,7 @@ class KafkaPipeline {
   // Poll loop side.
   void Dispatch(rd_kafka_message_t* message);
   void DispatchHeld();
+  bool HasRoom() const;  // for more input: the held messages and unacknowledged outputs are below half their limits
   void ApplyBackpressure();
   void SetPaused(bool paused);
   enum class CommitMode { kAsync, kSync };
@@ -114,9 +115,9 @@ class KafkaPipeline {
 
   // Worker side.
   void Handle(std::size_t worker, const rd_kafka_message_t& message);
-  void DeadLetter(const rd_kafka_message_t& message, const Failure& failure);
-  void Produce(const std::string& topic, const std::string& key, const std::string& value, int32_t partition,
-               int64_t offset, rd_kafka_headers_t* headers);
+  void DeadLetter(const rd_kafka_message_t& message, const Failure& failure, const DeliveryTag& origin);
+  void Produce(const std::string& topic, const std::string& key, const std::string& value, const DeliveryTag& origin,
+               rd_kafka_headers_t* headers);
 
   static void OnDelivery(rd_kafka_t* producer, const rd_kafka_message_t* message, void* opaque);
   // Rebalances (eager or cooperative): a revoke first finishes and commits what was done for the revoked
@@ -135,7 +136,7 @@ class KafkaPipeline {
   KafkaHandle consumer_;
   KafkaHandle producer_;
   std::unique_ptr<PartitionWorkers> workers_;
-  std::deque<rd_kafka_message_t*> held_;  // polled, waiting for room in a worker queue (owned)
+  std::list<rd_kafka_message_t*> held_;  // polled, waiting for room in a worker queue (owned)
   std::size_t held_bytes_ = 0;           // their payload
   std::map<int32_t, int64_t> end_offsets_;  // where each assigned partition last reported its end (poll thread)
   bool paused_ = false;

@@ -23,6 +23,8 @@ class PartitionWorkers {
  public:
   // Called on worker `worker`'s thread for each message, in partition offset order.
   using Handler = std::function<void(std::size_t worker, const rd_kafka_message_t& message)>;
+  // Worker threads are named this plus their index, so `top -H` and per-thread CPU figures tell them apart.
+  static constexpr const char* kThreadNamePrefix = "backlint-w";
 
   PartitionWorkers(std::size_t workers, std::size_t queue_capacity, Handler handler);
   // Stops the workers; messages still queued are dropped.
@@ -36,6 +38,8 @@ class PartitionWorkers {
   // Waits until every queue is empty and every worker idle, or `deadline` passes; whether they are.
   bool WaitIdle(std::chrono::steady_clock::time_point deadline);
   std::size_t size() const { return workers_.size(); }
+  // The worker that handles `partition`'s messages.
+  std::size_t WorkerOf(int32_t partition) const { return static_cast<std::size_t>(partition) % workers_.size(); }
 
  private:
   struct MessageDeleter {

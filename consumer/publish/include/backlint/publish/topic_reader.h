@@ -21,8 +21,10 @@ struct ConsumedRecord {
 Result<std::vector<ConsumedRecord>> ReadWholeTopic(const KafkaProperties& properties, const std::string& topic,
                                                    int partitions, int timeout_ms);
 
-// Produces `values` (null keys) and waits until all are acknowledged.
+// Produces `values` (null keys) and waits until all are acknowledged. With `spread_over` > 0, value i goes
+// to partition i % spread_over; otherwise the partitioner picks, and an unkeyed batch lands on one
+// partition (librdkafka's sticky partitioner).
 Result<bool> ProduceAll(const KafkaProperties& properties, const std::string& topic,
-                        const std::vector<std::string>& values, int timeout_ms);
+                        const std::vector<std::string>& values, int timeout_ms, int spread_over = 0);
 
 }  // namespace backlint
