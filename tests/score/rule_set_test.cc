@@ -344,6 +344,15 @@ TEST(PageRulesTest, MatchesSeesEachLinksOwnValueAlongThePage) {
               ElementsAre(false, true, false, false, false, false, true));
 }
 
+// The same for list tests: consecutive equal values share one normalised value, different ones do not.
+TEST(PageRulesTest, InListSeesEachLinksOwnValueAlongThePage) {
+  const auto page = PageWith({BacklinkTo("a.example", "Cheap payday loans"), BacklinkTo("a.example", "Cheap payday loans"),
+                              BacklinkTo("a.example", "cheap hats"), BacklinkTo("a.example", "cheap hats"),
+                              BacklinkTo("a.example", "buy viagra online now"), BacklinkTo("a.example", "cheap hats")});
+  EXPECT_THAT(FiresOnPage("{field: anchor.text, in_list: phrases, match: word}", page),
+              ElementsAre(true, true, false, false, true, false));
+}
+
 TEST(PageRulesTest, AnchorRepeatsCountsOtherBacklinksWithTheSameText) {
   Link image = BacklinkTo("e.example", "cheap payday loans");
   image.anchor_kind = AnchorKind::kImage;
