@@ -16,7 +16,6 @@ using StemKey = uint64_t;
 
 // Words that say nothing about a topic: English function words, web furniture ("click here", "www",
 // "html") and the commercial modifiers link sellers wrap around any keyword ("best", "cheap", "buy").
-// Sorted, for binary search.
 constexpr std::array<std::string_view, 98> kNonTopicalWords = {
     "about",  "after",   "again", "all",    "also",   "and",     "any",    "are",    "asp",    "aspx",
     "best",   "but",     "buy",   "can",    "cheap",  "click",   "com",    "could",  "deal",   "deals",
@@ -39,18 +38,30 @@ std::optional<uint64_t> PackShortWord(std::string_view word) {
   return packed;
 }
 
-// Every word is checked against kNonTopicalWords: an integer search rather than string comparisons.
-const std::array<uint64_t, kNonTopicalWords.size()> kPackedNonTopicalWords = [] {
-  std::array<uint64_t, kNonTopicalWords.size()> packed{};
-  std::transform(kNonTopicalWords.begin(), kNonTopicalWords.end(), packed.begin(),
-                 [](std::string_view word) { return PackShortWord(word).value(); });
-  std::sort(packed.begin(), packed.end());
-  return packed;
+// Every word is checked against kNonTopicalWords: one probe, usually, of an open-addressing table of the
+// packed words (0 marks an empty slot: a packed word of three bytes or more is never 0).
+constexpr size_t kNonTopicalSlots = 512;  // a power of two, under a fifth full
+
+size_t NonTopicalSlot(uint64_t packed) { return (packed * 0x9e3779b97f4a7c15ull) >> 55; }  // top 9 bits
+
+const std::array<uint64_t, kNonTopicalSlots> kNonTopicalTable = [] {
+  std::array<uint64_t, kNonTopicalSlots> table{};
+  for (std::string_view word : kNonTopicalWords) {
+    const uint64_t packed = PackShortWord(word).value();
+    size_t slot = NonTopicalSlot(packed);
+    while (table[slot] != 0) slot = (slot + 1) % kNonTopicalSlots;
+    table[slot] = packed;
+  }
+  return table;
 }();
 
 bool IsNonTopical(std::string_view lower_case_word) {
   const std::optional<uint64_t> packed = PackShortWord(lower_case_word);
-  return packed && std::binary_search(kPackedNonTopicalWords.begin(), kPackedNonTopicalWords.end(), *packed);
+  if (!packed) return false;
+  for (size_t slot = NonTopicalSlot(*packed); kNonTopicalTable[slot] != 0; slot = (slot + 1) % kNonTopicalSlots) {
+    if (kNonTopicalTable[slot] == *packed) return true;
+  }
+  return false;
 }
 
 constexpr size_t kStemBytes = 6;

@@ -335,7 +335,10 @@ class PageEvaluation {
         named_results_(compiled.named_predicates, std::vector<int8_t>(links.size(), kNotEvaluated)),
         page_results_(compiled.page_predicates, kNotEvaluated),
         list_values_(compiled.list_fields * links.size()),
-        regex_matches_(compiled.regex_fields * links.size()) {
+        list_value_of_(compiled.list_fields * links.size()),
+        last_list_values_(compiled.list_fields),
+        regex_matches_(compiled.regex_fields * links.size()),
+        last_searches_(compiled.regex_fields) {
     const TopicalRelevance relevance(page);
     std::vector<std::string> anchor_keys(links.size());  // normalised text anchors of backlinks
     std::unordered_map<std::string_view, int> anchors;
@@ -402,17 +405,34 @@ class PageEvaluation {
 
   // A text field's value at the link at `index`, normalised for list tests once per link, however many lists
   // test it.
+  // As with regex searches, a link whose value equals the one last normalised for the field shares it.
   const ListValue& ListValueAt(size_t slot, TextGetter get, size_t index) const {
-    std::optional<ListValue>& value = list_values_[slot * links_.size() + index];
-    if (!value) value.emplace(get(SubjectAt(index)));
-    return *value;
+    const size_t at = slot * links_.size() + index;
+    if (list_value_of_[at] == nullptr) {
+      const std::string_view text = get(SubjectAt(index));
+      const ListValue*& last = last_list_values_[slot];
+      if (last == nullptr || last->value() != text) last = &list_values_[at].emplace(text);
+      list_value_of_[at] = last;
+    }
+    return *list_value_of_[at];
   }
 
   // Whether pattern `pattern` of a text field's group is found in the field's value at the link at `index`;
   // the group runs once per link, however many of its patterns rules test.
+  // Consecutive links often share a value (the same host, page title or anchor): the last value searched
+  // per field is remembered, and an equal value reuses its result.
   bool RegexFound(size_t slot, const RegexGroup& group, TextGetter get, size_t index, int pattern) const {
     std::optional<std::vector<int>>& found = regex_matches_[slot * links_.size() + index];
-    if (!found) group.Match(get(SubjectAt(index)), found.emplace());
+    if (!found) {
+      const std::string_view value = get(SubjectAt(index));
+      LastSearch& last = last_searches_[slot];
+      if (last.found != nullptr && last.value == value) {
+        found = *last.found;
+      } else {
+        group.Match(value, found.emplace());
+      }
+      last = {value, &*found};
+    }
     return std::binary_search(found->begin(), found->end(), pattern);
   }
 
@@ -455,7 +475,14 @@ class PageEvaluation {
   mutable std::vector<std::vector<int8_t>> named_results_;  // per named predicate, per link: 1, 0 or kNotEvaluated
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
   mutable std::vector<std::optional<ListValue>> list_values_;  // per list field, then per link; empty until asked
+  mutable std::vector<const ListValue*> list_value_of_;         // the same: a value in list_values_, or null
+  mutable std::vector<const ListValue*> last_list_values_;      // per list field
   mutable std::vector<std::optional<std::vector<int>>> regex_matches_;  // per regex field, then per link
+  struct LastSearch {
+    std::string_view value;
+    const std::vector<int>* found = nullptr;  // in regex_matches_, whose size is fixed
+  };
+  mutable std::vector<LastSearch> last_searches_;  // per regex field
 };
 
 int AnchorRepeats(const Subject& subject) { return subject.evaluation.anchor_repeats(subject.index); }

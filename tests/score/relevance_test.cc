@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
+#include <set>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace backlint {
 namespace {
@@ -110,6 +114,82 @@ TEST(TopicalRelevanceTest, HostLabelMatchAgreesWithThePlainDefinitionOnRandomWor
         << "term '" << page.main_terms[0] << "', host label '" << label << "'";
   }
   EXPECT_GT(matches, 1000);  // both outcomes are exercised
+}
+
+
+// Random pages, anchors, snippets, host labels and paths over letters no stem suffix ends in (a word's
+// stem is its first six letters), against the definition: a link term matches when its stem is a stem of
+// the page or of the snippet without the anchor, or, for a host label, when the label contains such a
+// stem of four letters or more.
+TEST(TopicalRelevanceTest, AgreesWithThePlainDefinitionOnRandomLinks) {
+  std::mt19937 random(20261201);
+  // Words are drawn from a small vocabulary per round, so that page, snippet and link share words often;
+  // host labels are sometimes two words run together, to exercise matching inside a label.
+  std::vector<std::string> vocabulary(8);
+  const auto random_words = [&](size_t max_words, bool run_together = false) {
+    std::vector<std::string> words(random() % (max_words + 1));
+    for (std::string& word : words) {
+      word = vocabulary[random() % vocabulary.size()];
+      if (run_together && random() % 2 == 0) word += vocabulary[random() % vocabulary.size()];
+    }
+    return words;
+  };
+  const auto join = [](const std::vector<std::string>& words, std::string_view separator) {
+    std::string out;
+    for (const std::string& word : words) out.append(out.empty() ? "" : separator).append(word);
+    return out;
+  };
+  const auto stem = [](const std::string& word) { return word.substr(0, 6); };
+  int scores[101] = {};
+  for (int round = 0; round < 5000; ++round) {
+    for (std::string& word : vocabulary) {
+      word.assign(3 + random() % 7, 'a');
+      for (char& letter : word) letter = "abck"[random() % 4];
+    }
+    PageFacts page;
+    page.main_terms = random_words(3);
+    const std::vector<std::string> anchor = random_words(2), labels = random_words(2, true), path = random_words(2);
+    const std::vector<std::string> before = random_words(4), after = random_words(4);
+    const std::string anchor_text = join(anchor, " ");
+    const std::string snippet = join(before, " ") + " " + anchor_text + " " + join(after, " ");
+    // The registrable domain "co.uk" leaves the label "co", too short to be a term.
+    const std::string host = join(labels, ".") + (labels.empty() ? "" : ".") + "co.uk";
+    const Link link = LinkTo("https://" + host + "/" + join(path, "/"), host, "co.uk", anchor_text, snippet);
+
+    std::set<std::string> page_stems, context_stems, matched, unmatched;
+    for (const std::string& word : page.main_terms) page_stems.insert(stem(word));
+    const size_t at = anchor_text.empty() ? std::string::npos : snippet.find(anchor_text);
+    const std::string context = at == std::string::npos ? snippet : snippet.substr(0, at) + " " +
+                                                                        snippet.substr(at + anchor_text.size());
+    std::istringstream context_words(context);
+    for (std::string word; context_words >> word;) context_stems.insert(stem(word));
+    const auto term = [&](const std::string& word, bool is_host_label) {
+      bool match = page_stems.contains(stem(word)) || context_stems.contains(stem(word));
+      for (const auto* stems : {&page_stems, &context_stems}) {
+        for (const std::string& known : *stems) {
+          match = match || (is_host_label && known.size() >= 4 && word.find(known) != std::string::npos);
+        }
+      }
+      (match ? matched : unmatched).insert(stem(word));
+    };
+    for (const std::string& word : anchor) term(word, false);
+    for (const std::string& word : labels) term(word, true);
+    for (const std::string& word : path) term(word, false);
+    for (const std::string& word : matched) unmatched.erase(word);
+    const size_t terms = matched.size() + unmatched.size();
+    int expected = TopicalRelevance::kUnknown;
+    if (terms != 0 && !(page_stems.empty() && context_stems.empty())) {
+      expected = static_cast<int>(std::lround(100 * std::min(1.0, static_cast<double>(matched.size()) /
+                                                                     static_cast<double>(std::min<size_t>(terms, 3)))));
+    }
+    ASSERT_EQ(TopicalRelevance(page).Of(link), expected) << "snippet '" << snippet << "', url " << link.url;
+    ++scores[expected];
+  }
+  // Every outcome is exercised.
+  EXPECT_GT(scores[0], 100);
+  EXPECT_GT(scores[100], 100);
+  EXPECT_GT(scores[33] + scores[67], 100);
+  EXPECT_GT(scores[TopicalRelevance::kUnknown], 100);
 }
 
 }  // namespace

@@ -329,6 +329,30 @@ TEST(PageRulesTest, EvaluateScoresBacklinksOnlyIndexAligned) {
   EXPECT_THAT(FiresOnPage("{field: hidden, equals: false}", page), ElementsAre(true, false, true));
 }
 
+// A field's patterns are searched once per distinct run of equal values: consecutive links to the same
+// host share the search, and a different value, or an equal one after another, is searched again.
+TEST(PageRulesTest, MatchesSeesEachLinksOwnValueAlongThePage) {
+  Link internal = BacklinkTo("casino.example", "About us");
+  internal.is_backlink = false;
+  const auto page = PageWith({BacklinkTo("casino.example", "a"), BacklinkTo("casino.example", "b"),
+                              BacklinkTo("huts.example", "c"), BacklinkTo("huts.example", "d"), internal,
+                              BacklinkTo("casino.example", "e"), BacklinkTo("Casino.example", "f")});
+  EXPECT_THAT(FiresOnPage("{field: target.host, matches: casino}", page),
+              ElementsAre(true, true, false, false, false, true, true));
+  EXPECT_THAT(FiresOnPage("{all: [{field: anchor.text, matches: '^[bdf]$'}, {field: target.host, matches: casino}]}",
+                          page),
+              ElementsAre(false, true, false, false, false, false, true));
+}
+
+// The same for list tests: consecutive equal values share one normalised value, different ones do not.
+TEST(PageRulesTest, InListSeesEachLinksOwnValueAlongThePage) {
+  const auto page = PageWith({BacklinkTo("a.example", "Cheap payday loans"), BacklinkTo("a.example", "Cheap payday loans"),
+                              BacklinkTo("a.example", "cheap hats"), BacklinkTo("a.example", "cheap hats"),
+                              BacklinkTo("a.example", "buy viagra online now"), BacklinkTo("a.example", "cheap hats")});
+  EXPECT_THAT(FiresOnPage("{field: anchor.text, in_list: phrases, match: word}", page),
+              ElementsAre(true, true, false, false, true, false));
+}
+
 TEST(PageRulesTest, AnchorRepeatsCountsOtherBacklinksWithTheSameText) {
   Link image = BacklinkTo("e.example", "cheap payday loans");
   image.anchor_kind = AnchorKind::kImage;
