@@ -223,6 +223,29 @@ TEST_F(KafkaPipelineTest, RequestErrorsAndABrokerOutageLoseNothing) {
   EXPECT_EQ(testing::CountByEventId(events.value()).size(), static_cast<std::size_t>(kCount));
 }
 
+TEST_F(KafkaPipelineTest, GroupCoordinatorMovingMidStreamLosesNothing) {
+  constexpr int kCount = 300;
+  bed_ = KafkaTestBed::Start(testing::kTestPartitions, 3);  // three brokers, so the coordinator can move
+  ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, testing::OneBacklinkPages(0, kCount), 10000).ok());
+  rd_kafka_mock_cluster_t* cluster = bed_.cluster->get();
+  const char* group = "backlint-test";
+  ASSERT_EQ(rd_kafka_mock_coordinator_set(cluster, "group", group, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+
+  testing::GroupMember member(bed_.config, metrics_);
+  ASSERT_TRUE(testing::WaitFor([&] { return member.consumed() >= kCount / 3; }));
+  ASSERT_EQ(rd_kafka_mock_coordinator_set(cluster, "group", group, 2), RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_TRUE(testing::WaitFor([&] { return member.consumed() >= 2 * kCount / 3; }));
+  ASSERT_EQ(rd_kafka_mock_coordinator_set(cluster, "group", group, 3), RD_KAFKA_RESP_ERR_NO_ERROR);
+  // Commits follow the group to whichever broker coordinates it now: every input ends up committed.
+  ASSERT_TRUE(testing::WaitFor([&] { return TotalCommitted() == kCount; })) << "committed " << TotalCommitted();
+  auto stats = member.Stop();
+  ASSERT_TRUE(stats.ok()) << stats.failure().reason;
+
+  auto events = ReadWholeTopic(bed_.brokers, bed_.config.output_topic, testing::kTestPartitions, 30000);
+  ASSERT_TRUE(events.ok()) << events.failure().reason;
+  EXPECT_EQ(testing::CountByEventId(events.value()).size(), static_cast<std::size_t>(kCount));
+}
+
 TEST_F(KafkaPipelineTest, ReportsReadinessProcessingTimeAndLagToTheMetrics) {
   constexpr int kCount = 20;
   // Unkeyed messages all go to one partition under this partitioner: the other one stays empty.

@@ -37,9 +37,9 @@ struct KafkaTestBed {
   PublishConfig config;
   KafkaProperties brokers;
 
-  static KafkaTestBed Start(int partitions = kTestPartitions) {
+  static KafkaTestBed Start(int partitions = kTestPartitions, int brokers = 1) {
     KafkaTestBed bed;
-    auto cluster = MockCluster::Start(1);
+    auto cluster = MockCluster::Start(brokers);
     EXPECT_TRUE(cluster.ok()) << (cluster.ok() ? "" : cluster.failure().reason);
     bed.cluster = std::move(cluster).value();
     for (const std::string& topic : {bed.config.input_topic, bed.config.output_topic,
