@@ -22,8 +22,11 @@ constexpr int kPages = 200;
 
 class ExactlyOnceTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    bed_ = KafkaTestBed::Start();
+  void SetUp() override { StartBed(1); }
+
+  // A fresh cluster of `brokers` brokers holding kPages inputs, and the pipeline set to exactly-once.
+  void StartBed(int brokers) {
+    bed_ = KafkaTestBed::Start(testing::kTestPartitions, brokers);
     bed_.config.delivery = DeliveryGuarantee::kExactlyOnce;
     bed_.config.producer_properties["transactional.id"] = "backlint-test-txn";
     ASSERT_TRUE(ProduceAll(bed_.brokers, bed_.config.input_topic, testing::OneBacklinkPages(0, kPages), 10000).ok());
@@ -86,6 +89,31 @@ TEST_F(ExactlyOnceTest, AbortedTransactionIsRewoundAndItsPagesCommittedOnce) {
   // The mock keeps aborted records visible (no abort markers); a real broker hides them from
   // read_committed readers. All extra records must come from aborted transactions.
   EXPECT_LE(events.size(), kPages + stats.value().events_aborted);
+}
+
+TEST_F(ExactlyOnceTest, CoordinatorsMovingMidStreamNeitherLoseNorDuplicate) {
+  StartBed(3);  // three brokers, so the group's and the transaction's coordinators can move
+  rd_kafka_mock_cluster_t* cluster = bed_.cluster->get();
+  const std::string transactional_id = bed_.config.producer_properties["transactional.id"];
+  const auto move_coordinators = [&](int32_t broker) {
+    ASSERT_EQ(rd_kafka_mock_coordinator_set(cluster, "group", "backlint-test", broker), RD_KAFKA_RESP_ERR_NO_ERROR);
+    ASSERT_EQ(rd_kafka_mock_coordinator_set(cluster, "transaction", transactional_id.c_str(), broker),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
+  };
+  move_coordinators(1);
+  GroupMember member(bed_.config, metrics_);
+  ASSERT_TRUE(WaitFor([&] { return member.consumed() >= kPages / 3; }));
+  move_coordinators(2);
+  ASSERT_TRUE(WaitFor([&] { return member.consumed() >= 2 * kPages / 3; }));
+  move_coordinators(3);
+  ASSERT_TRUE(WaitFor([&] { return member.consumed() >= kPages && member.settled(); }));
+  auto stats = member.Stop();
+  ASSERT_TRUE(stats.ok()) << stats.failure().reason;
+  EXPECT_EQ(stats.value().consumed, static_cast<uint64_t>(kPages));  // committed work only
+
+  const auto events = ReadCommittedOutput();
+  EXPECT_EQ(CountByEventId(events).size(), static_cast<std::size_t>(kPages));
+  EXPECT_LE(events.size(), kPages + stats.value().events_aborted);  // the mock keeps aborted records visible
 }
 
 TEST_F(ExactlyOnceTest, FencedProducerStopsWithAFatalError) {
