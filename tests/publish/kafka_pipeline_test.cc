@@ -54,6 +54,16 @@ class KafkaPipelineTest : public ::testing::Test {
     return total;
   }
 
+  // Every input ends up committed, the member stops cleanly, and the output holds each input's event.
+  void ExpectEveryInputCommittedAndPublished(testing::GroupMember& member, uint64_t inputs) {
+    ASSERT_TRUE(testing::WaitFor([&] { return TotalCommitted() == inputs; })) << "committed " << TotalCommitted();
+    auto stats = member.Stop();
+    ASSERT_TRUE(stats.ok()) << stats.failure().reason;
+    auto events = ReadWholeTopic(bed_.brokers, bed_.config.output_topic, testing::kTestPartitions, 30000);
+    ASSERT_TRUE(events.ok()) << events.failure().reason;
+    EXPECT_EQ(testing::CountByEventId(events.value()).size(), inputs);
+  }
+
   KafkaTestBed bed_;
   prometheus::Registry registry_;
   PipelineMetrics metrics_{registry_};
@@ -214,13 +224,7 @@ TEST_F(KafkaPipelineTest, RequestErrorsAndABrokerOutageLoseNothing) {
   ASSERT_EQ(rd_kafka_mock_broker_set_down(cluster, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
   std::this_thread::sleep_for(std::chrono::seconds(1));
   ASSERT_EQ(rd_kafka_mock_broker_set_up(cluster, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
-  ASSERT_TRUE(testing::WaitFor([&] { return TotalCommitted() == kCount; })) << "committed " << TotalCommitted();
-  auto stats = member.Stop();
-  ASSERT_TRUE(stats.ok()) << stats.failure().reason;
-
-  auto events = ReadWholeTopic(bed_.brokers, bed_.config.output_topic, testing::kTestPartitions, 30000);
-  ASSERT_TRUE(events.ok()) << events.failure().reason;
-  EXPECT_EQ(testing::CountByEventId(events.value()).size(), static_cast<std::size_t>(kCount));
+  ExpectEveryInputCommittedAndPublished(member, kCount);
 }
 
 TEST_F(KafkaPipelineTest, GroupCoordinatorMovingMidStreamLosesNothing) {
@@ -237,13 +241,7 @@ TEST_F(KafkaPipelineTest, GroupCoordinatorMovingMidStreamLosesNothing) {
   ASSERT_TRUE(testing::WaitFor([&] { return member.consumed() >= 2 * kCount / 3; }));
   ASSERT_EQ(rd_kafka_mock_coordinator_set(cluster, "group", group, 3), RD_KAFKA_RESP_ERR_NO_ERROR);
   // Commits follow the group to whichever broker coordinates it now: every input ends up committed.
-  ASSERT_TRUE(testing::WaitFor([&] { return TotalCommitted() == kCount; })) << "committed " << TotalCommitted();
-  auto stats = member.Stop();
-  ASSERT_TRUE(stats.ok()) << stats.failure().reason;
-
-  auto events = ReadWholeTopic(bed_.brokers, bed_.config.output_topic, testing::kTestPartitions, 30000);
-  ASSERT_TRUE(events.ok()) << events.failure().reason;
-  EXPECT_EQ(testing::CountByEventId(events.value()).size(), static_cast<std::size_t>(kCount));
+  ExpectEveryInputCommittedAndPublished(member, kCount);
 }
 
 TEST_F(KafkaPipelineTest, ReportsReadinessProcessingTimeAndLagToTheMetrics) {
