@@ -308,6 +308,7 @@ void KafkaPipeline::DispatchHeld() {
   // A full worker queue holds back only that worker's messages; the other workers still get theirs. A
   // partition always maps to the same worker, so skipping all of a full worker's messages keeps each
   // partition's order.
+  if (held_.empty()) return;  // the usual case on every loop turn: no bookkeeping to allocate
   std::vector<bool> full(workers_->size(), false);
   std::size_t full_workers = 0;
   for (auto message = held_.begin(); message != held_.end() && full_workers < full.size();) {
