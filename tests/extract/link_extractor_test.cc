@@ -522,9 +522,11 @@ TEST_F(LinkExtractorTest, EveryCorpusPageExtracts) {
 }
 
 
-// The heading of each link, by target host.
-std::map<std::string, std::string> SectionHeadingsOf(const std::vector<Link>& links) {
-  std::map<std::string, std::string> headings;
+using HeadingsByHost = std::map<std::string, std::string>;
+
+// The section heading of each link, by target host.
+HeadingsByHost SectionHeadingsOf(const std::vector<Link>& links) {
+  HeadingsByHost headings;
   for (const Link& link : links) headings[link.host] = link.section_heading;
   return headings;
 }
@@ -538,13 +540,13 @@ TEST_F(LinkExtractorTest, SectionHeadingOfAHeadedSponsorAside) {
       "<aside class='widget'><h3>Our <em>Sponsors</em></h3><ul>"
       "<li><a href='https://gear.example/'>Summit Gear</a></li>"
       "<li><div class='logo'><a href='https://boots.example/'>Boot Co</a></div></li></ul></aside>");
-  const auto headings = SectionHeadingsOf(links);
-  // An article's <h1> sits in its <header> and still heads the article.
-  EXPECT_EQ(headings.at("alpenverein.example"), "Ten alpine huts worth the climb");
-  // The <h1> titles the page, so it does not precede the <h2> it stands above.
-  EXPECT_EQ(headings.at("sbb.example"), "Getting there");
-  EXPECT_EQ(headings.at("gear.example"), "Our Sponsors");
-  EXPECT_EQ(headings.at("boots.example"), "Our Sponsors");
+  EXPECT_EQ(SectionHeadingsOf(links),
+            (HeadingsByHost{// An article's <h1> sits in its <header> and still heads the article ...
+                            {"alpenverein.example", "Ten alpine huts worth the climb"},
+                            // ... but titles the page, so it does not precede the <h2> under it.
+                            {"sbb.example", "Getting there"},
+                            {"gear.example", "Our Sponsors"},
+                            {"boots.example", "Our Sponsors"}}));
 }
 
 TEST_F(LinkExtractorTest, SectionHeadingDoesNotLeakFromAPreviousSection) {
@@ -554,12 +556,11 @@ TEST_F(LinkExtractorTest, SectionHeadingDoesNotLeakFromAPreviousSection) {
       "<div class='sidebar'><h3>Partners</h3></div><p><a href='https://after-widget.example/'>x</a></p>"
       "<blockquote><h2>Quoted heading</h2></blockquote><p><a href='https://after-quote.example/'>y</a></p>"
       "<h2>Further reading</h2><p><a href='https://book.example/'>a book</a></p>");
-  const auto headings = SectionHeadingsOf(links);
-  EXPECT_EQ(headings.at("ad.example"), "Sponsored");
-  EXPECT_EQ(headings.at("report.example"), "");
-  EXPECT_EQ(headings.at("after-widget.example"), "");
-  EXPECT_EQ(headings.at("after-quote.example"), "");
-  EXPECT_EQ(headings.at("book.example"), "Further reading");
+  EXPECT_EQ(SectionHeadingsOf(links), (HeadingsByHost{{"ad.example", "Sponsored"},
+                                                      {"report.example", ""},
+                                                      {"after-widget.example", ""},
+                                                      {"after-quote.example", ""},
+                                                      {"book.example", "Further reading"}}));
 }
 
 TEST_F(LinkExtractorTest, SectionHeadingOfNestedSectionsAndTiers) {
@@ -571,16 +572,16 @@ TEST_F(LinkExtractorTest, SectionHeadingOfNestedSectionsAndTiers) {
       "<p><a href='https://after-tiers.example/'>Also Gold</a></p>"
       "<h2>Community</h2><p><a href='https://community.example/'>Meetup</a></p></section>"
       "<h2><a href='https://in-heading.example/'>Linked heading</a></h2>");
-  const auto headings = SectionHeadingsOf(links);
-  EXPECT_EQ(headings.at("gold.example"), "Sponsors › Gold");
-  // A nested section starts with the headings around it; its own heading ends when it does.
-  EXPECT_EQ(headings.at("silver.example"), "Gold › Silver");
-  EXPECT_EQ(headings.at("unheaded.example"), "Sponsors › Gold");
-  EXPECT_EQ(headings.at("after-tiers.example"), "Sponsors › Gold");
-  // A heading of higher rank ends the lower ones under it.
-  EXPECT_EQ(headings.at("community.example"), "Community");
-  // A link inside a heading is read before its heading ends.
-  EXPECT_EQ(headings.at("in-heading.example"), "");
+  EXPECT_EQ(SectionHeadingsOf(links),
+            (HeadingsByHost{{"gold.example", "Sponsors › Gold"},
+                            // A nested section starts with the headings around it; its own end with it.
+                            {"silver.example", "Gold › Silver"},
+                            {"unheaded.example", "Sponsors › Gold"},
+                            {"after-tiers.example", "Sponsors › Gold"},
+                            // A heading of higher rank ends the lower ones under it.
+                            {"community.example", "Community"},
+                            // A link inside a heading is read before its heading ends.
+                            {"in-heading.example", ""}}));
 }
 
 TEST_F(LinkExtractorTest, SectionHeadingIsBoundedAndAbsentForCrawlerLinks) {
