@@ -584,6 +584,27 @@ TEST_F(LinkExtractorTest, SectionHeadingOfNestedSectionsAndTiers) {
                             {"in-heading.example", ""}}));
 }
 
+TEST_F(LinkExtractorTest, SectionHeadingOfDivLayoutsEndsWithTheBlockItHeads) {
+  const std::vector<Link> links = LinksOf(
+      "<h1>Home Improvement</h1>"
+      "<div class='featured'><h3>Featured listings</h3>"
+      "<div class='listing'><a href='https://paid.example/'>Paid</a></div></div>"
+      "<div class='listings'><div class='listing'><a href='https://free.example/'>Free</a></div></div>"
+      // Page builders wrap a heading in blocks of its own; the heading still heads what follows.
+      "<div class='col'><div class='title-wrap'><div class='container'><h2>Our sponsors</h2></div></div>"
+      "<div class='logos'><a href='https://logo.example/'><img alt='Logo'></a></div></div>"
+      "<p><a href='https://after-col.example/'>after</a></p>"
+      // A wrapper with a link after its heading is a block, not a wrapper.
+      "<div class='box'><div class='box-head'><h2>Partners</h2><a href='https://join.example/'>Join</a></div>"
+      "<p><a href='https://member.example/'>member</a></p></div>");
+  EXPECT_EQ(SectionHeadingsOf(links), (HeadingsByHost{{"paid.example", "Featured listings"},
+                                                      {"free.example", "Home Improvement"},
+                                                      {"logo.example", "Our sponsors"},
+                                                      {"after-col.example", "Home Improvement"},
+                                                      {"join.example", "Partners"},
+                                                      {"member.example", "Home Improvement"}}));
+}
+
 TEST_F(LinkExtractorTest, SectionHeadingIsBoundedAndAbsentForCrawlerLinks) {
   std::string long_heading;
   for (int i = 0; i < 40; ++i) long_heading += "Ü" + std::to_string(i) + " ";
