@@ -181,6 +181,19 @@ TEST_F(LinkExtractorTest, StructuralMarksInsideCommentsAndSponsorBlocksKeepThatR
   EXPECT_EQ(links[2].region, Region::kComments);
 }
 
+TEST_F(LinkExtractorTest, AnAsideMarkedAsAnAdOrCommentsByClassIsThatRegion) {
+  const std::vector<Link> links = LinksOf(
+      "<aside class='ad-unit'><p class='ad-label'>Sponsored links</p><a href='https://ad.example/'>ad</a></aside>"
+      "<div role='complementary' id='comments'><a href='https://commenter.example/'>me</a></div>"
+      "<aside class='widget'><a href='https://widget.example/'>widget</a></aside>"
+      "<nav class='sponsored'><a href='https://nav.example/'>nav</a></nav>");
+  ASSERT_THAT(links, SizeIs(4));
+  EXPECT_EQ(links[0].region, Region::kSponsored);
+  EXPECT_EQ(links[1].region, Region::kComments);
+  EXPECT_EQ(links[2].region, Region::kSidebar);
+  EXPECT_EQ(links[3].region, Region::kNavigation);
+}
+
 TEST_F(LinkExtractorTest, HiddenByAttributeAriaOrInlineStyleOnTheLinkOrAnAncestor) {
   const std::vector<Link> links = LinksOf(
       "<a href='https://h.org/0' hidden>0</a>"

@@ -434,12 +434,16 @@ class Walker {
            (!attributes.style.empty() && StyleHides(attributes.style));
   }
 
-  // The region an element itself marks: its tag or ARIA role first, then class/id conventions.
+  // The region an element itself marks: its tag or ARIA role first, then class/id conventions. An <aside>
+  // only says "beside the content": its class may say more (<aside class="ad-unit"> is an ad block).
   std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
-    if (std::optional<Region> region = RegionOfTagOrRole(tag, attributes)) return region;
+    const std::optional<Region> of_tag = RegionOfTagOrRole(tag, attributes);
+    if (of_tag && *of_tag != Region::kSidebar) return of_tag;
     const std::optional<Region> of_class = RegionOfClass(attributes.class_name);
     // Ids are unique to an element, so they are read each time.
-    return attributes.id.empty() ? of_class : MoreTelling(of_class, RegionOfClassAndId({}, attributes.id));
+    const std::optional<Region> marked =
+        attributes.id.empty() ? of_class : MoreTelling(of_class, RegionOfClassAndId({}, attributes.id));
+    return of_tag ? MoreTelling(marked, of_tag) : marked;
   }
 
   // Pages repeat class lists (one per list item, card, menu entry): each distinct one is read once.
