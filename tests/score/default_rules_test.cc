@@ -454,7 +454,8 @@ TEST_F(DefaultRulesTest, HeadingThatNamesAPaidBlock) {
 
   // Headings that talk about sponsoring are prose, not labels; partners nobody paid are not sponsors.
   for (const char* heading : {"Sponsors of the bill", "Sponsored content rules tightened",
-                              "Rovers sign record shirt sponsorship deal", "Featured", "Partners",
+                              "Rovers sign record shirt sponsorship deal", "Featured", "Partners", "Promoted",
+                              "Advertising", "Presented by Dr Ana Ruiz", "PR",
                               "Community partners", "Things I like", "Gold › Silver"}) {
     link.section_heading = heading;
     EXPECT_THAT(Evaluate(link).flags, IsEmpty()) << heading;
