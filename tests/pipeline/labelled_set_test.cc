@@ -6,10 +6,10 @@
 //                             figures are development figures, reported, not asserted;
 //   tests/fixtures/holdout2/  written independently after that tuning; its mistakes then tuned the rules
 //                             too, so its figures are development figures, reported the same way;
-//   tests/fixtures/holdout3/  held-out: written independently again, to stay out-of-sample once the second
-//                             set's mistakes have tuned the rules; reported the same way.
-//   tests/fixtures/holdout4/  held-out: a fourth independent sample, written the same way, for the next
-//                             out-of-sample figure; reported the same way.
+//   tests/fixtures/holdout3/  written independently again, out-of-sample for the second tuning; its
+//                             mistakes then tuned the rules (the third tuning), so it is a development set too.
+//   tests/fixtures/holdout4/  held-out: a fourth independent sample, written the same way and never used to
+//                             change the rules, for the out-of-sample figure; reported the same way.
 //
 // Run build/tests/labelled_set_test to print every set's table. Environment:
 //   BACKLINT_LABELLED_RULES=FILE      evaluate another rule file instead of the built-in default;
@@ -447,7 +447,7 @@ constexpr FixtureSet kHeldOut2{"HeldOut2",
                                "second held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout2", 20, 160};
 constexpr FixtureSet kHeldOut3{"HeldOut3",
-                               "third held-out set (out-of-sample: never used to change the rules)",
+                               "third held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout3", 20, 160};
 constexpr FixtureSet kHeldOut4{"HeldOut4",
                                "fourth held-out set (out-of-sample: never used to change the rules)",
