@@ -9,8 +9,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <span>
@@ -219,10 +221,6 @@ std::string NormaliseText(std::string_view text) { return Squeeze(text, IsSpace)
 std::string ToLower(std::string_view text) {
   return Squeeze(text, [](char) { return false; });
 }
-// The words of `text` joined by single spaces, so "Buy-Viagra, online!" becomes "buy viagra online".
-std::string WordKey(std::string_view text) {
-  return Squeeze(text, [](char c) { return !IsWordByte(c); });
-}
 
 bool EqualsIgnoreCase(std::string_view text, std::string_view lower_case) {
   return std::equal(text.begin(), text.end(), lower_case.begin(), lower_case.end(),
@@ -334,11 +332,11 @@ class PageEvaluation {
         neighbour_caches_(compiled.neighbour_predicates),
         named_results_(compiled.named_predicates, std::vector<int8_t>(links.size(), kNotEvaluated)),
         page_results_(compiled.page_predicates, kNotEvaluated),
-        list_values_(compiled.list_fields * links.size()),
         list_value_of_(compiled.list_fields * links.size()),
         last_list_values_(compiled.list_fields),
         regex_matches_(compiled.regex_fields * links.size()),
-        last_searches_(compiled.regex_fields) {
+        last_searches_(compiled.regex_fields),
+        memoised_(kMemoisedFacts * links.size(), kNotComputed) {
     const TopicalRelevance relevance(page);
     std::vector<std::string> anchor_keys(links.size());  // normalised text anchors of backlinks
     std::unordered_map<std::string_view, int> anchors;
@@ -411,7 +409,7 @@ class PageEvaluation {
     if (list_value_of_[at] == nullptr) {
       const std::string_view text = get(SubjectAt(index));
       const ListValue*& last = last_list_values_[slot];
-      if (last == nullptr || last->value() != text) last = &list_values_[at].emplace(text);
+      if (last == nullptr || last->value() != text) last = &list_values_.emplace_back(text);
       list_value_of_[at] = last;
     }
     return *list_value_of_[at];
@@ -434,6 +432,14 @@ class PageEvaluation {
       last = {value, &*found};
     }
     return std::binary_search(found->begin(), found->end(), pattern);
+  }
+
+  // Per-link facts computed on first use, since several predicates read them.
+  enum MemoisedFact { kAnchorWords, kAnchorTargetEcho, kMemoisedFacts };
+  int Memoised(MemoisedFact fact, size_t index, int (*compute)(const Link&)) const {
+    int& value = memoised_[fact * links_.size() + index];
+    if (value == kNotComputed) value = compute(links_[index]);
+    return value;
   }
 
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
@@ -474,8 +480,8 @@ class PageEvaluation {
   static constexpr int8_t kNotEvaluated = -1;
   mutable std::vector<std::vector<int8_t>> named_results_;  // per named predicate, per link: 1, 0 or kNotEvaluated
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
-  mutable std::vector<std::optional<ListValue>> list_values_;  // per list field, then per link; empty until asked
-  mutable std::vector<const ListValue*> list_value_of_;         // the same: a value in list_values_, or null
+  mutable std::deque<ListValue> list_values_;              // the values asked for, which do not move
+  mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in list_values_, or null
   mutable std::vector<const ListValue*> last_list_values_;      // per list field
   mutable std::vector<std::optional<std::vector<int>>> regex_matches_;  // per regex field, then per link
   struct LastSearch {
@@ -483,6 +489,8 @@ class PageEvaluation {
     const std::vector<int>* found = nullptr;  // in regex_matches_, whose size is fixed
   };
   mutable std::vector<LastSearch> last_searches_;  // per regex field
+  static constexpr int kNotComputed = -1;             // the facts are never negative
+  mutable std::vector<int> memoised_;                 // per MemoisedFact, then per link, or kNotComputed
 };
 
 int AnchorRepeats(const Subject& subject) { return subject.evaluation.anchor_repeats(subject.index); }
@@ -491,31 +499,36 @@ int LinkRunDomains(const Subject& subject) { return subject.evaluation.run_domai
 int RelevanceOf(const Subject& subject) { return subject.evaluation.relevance(subject.index); }
 int TargetPageLinks(const Subject& subject) { return subject.evaluation.domain_links(subject.index); }
 
-int AnchorWords(const Subject& subject) {
+int CountAnchorWords(const Link& link) {
   int words = 0;
-  ForEachWord(subject.link.anchor_text, [&](std::string_view) { ++words; });
+  ForEachWord(link.anchor_text, [&](std::string_view) { ++words; });
   return words;
 }
 
 // The share of the anchor's words of three or more letters that are spelled inside the target's host
 // labels ("cheap flights" -> cheapflights.example: 100).
-int AnchorTargetEcho(const Subject& subject) {
-  const std::string labels = WordKey(HostLabels(subject.link));
-  std::string joined_labels;
-  for (char c : labels) {
-    if (c != ' ') joined_labels += c;
-  }
+int ComputeAnchorTargetEcho(const Link& link) {
+  thread_local std::string joined_labels, lower_word;  // reused: it runs for most backlinks
+  joined_labels.clear();
+  ForEachWord(HostLabels(link), [&](std::string_view label) {
+    std::transform(label.begin(), label.end(), std::back_inserter(joined_labels), Lower);
+  });
   int words = 0, echoed = 0;
-  const std::string anchor = WordKey(subject.link.anchor_text);
-  for (size_t start = 0; start < anchor.size();) {
-    const size_t end = std::min(anchor.find(' ', start), anchor.size());
-    const std::string_view word = std::string_view(anchor).substr(start, end - start);
-    start = end + 1;
-    if (word.size() < 3) continue;
+  ForEachWord(link.anchor_text, [&](std::string_view word) {
+    if (word.size() < 3) return;
     ++words;
-    if (joined_labels.find(word) != std::string::npos) ++echoed;
-  }
+    lower_word.clear();
+    std::transform(word.begin(), word.end(), std::back_inserter(lower_word), Lower);
+    if (joined_labels.find(lower_word) != std::string::npos) ++echoed;
+  });
   return words == 0 ? 0 : echoed * 100 / words;
+}
+
+int AnchorWords(const Subject& subject) {
+  return subject.evaluation.Memoised(PageEvaluation::kAnchorWords, subject.index, &CountAnchorWords);
+}
+int AnchorTargetEcho(const Subject& subject) {
+  return subject.evaluation.Memoised(PageEvaluation::kAnchorTargetEcho, subject.index, &ComputeAnchorTargetEcho);
 }
 
 }  // namespace
@@ -1186,6 +1199,7 @@ std::optional<TrustOverride> FindTrust(const std::vector<TrustList>& lists, Trus
                                        const Subject& subject) {
   // Registrable domains come lower-case from extraction, like the normalised list entries.
   for (const TrustList& list : lists) {
+    if (list.domains->empty()) continue;  // an empty list (the default's) costs no lookups per link
     for (std::string_view domain : {subject.page.registrable_domain, subject.link.registrable_domain}) {
       if (!domain.empty() && list.domains->contains(domain)) {
         return TrustOverride{action, std::string(domain), list.reason};
