@@ -258,6 +258,17 @@ std::string FormatNumber(double number) {
   return out.str();
 }
 
+// Whether `pattern` is a whole-value shape: ^ first (after any flag groups such as (?-i)) and $ last.
+// Only a reading of the text (^a|b$ is not one): it chooses how the pattern is run, never what it matches.
+bool IsWholeValueShape(std::string_view pattern) {
+  while (pattern.starts_with("(?")) {
+    const size_t close = pattern.find(')');
+    if (close == std::string_view::npos || pattern.find(':') < close) break;  // (?i:...) is a group
+    pattern.remove_prefix(close + 1);
+  }
+  return pattern.starts_with('^') && pattern.ends_with('$') && !pattern.ends_with("\\$");
+}
+
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
@@ -310,6 +321,7 @@ struct RuleSet::Compiled {
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
   size_t list_fields = 0;           // text fields tested by in_list; each gets a per-link ListValue slot
   size_t regex_fields = 0;          // text fields tested by matches; each gets a per-link cache slot
+  size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-link cache slot
 };
 
 namespace {
@@ -336,6 +348,8 @@ class PageEvaluation {
         last_list_values_(compiled.list_fields),
         regex_matches_(compiled.regex_fields * links.size()),
         last_searches_(compiled.regex_fields),
+        whole_value_results_(compiled.whole_value_patterns * links.size(), kNotEvaluated),
+        last_whole_value_searches_(compiled.whole_value_patterns),
         memoised_(kMemoisedFacts * links.size(), kNotComputed) {
     const TopicalRelevance relevance(page);
     std::vector<std::string> anchor_keys(links.size());  // normalised text anchors of backlinks
@@ -434,6 +448,21 @@ class PageEvaluation {
     return std::binary_search(found->begin(), found->end(), pattern);
   }
 
+  // Whether a whole-value pattern (^...$) matches its field's value at the link at `index`: searched alone,
+  // when a rule asks, at most once per link; a value equal to the last one searched reuses its result.
+  bool WholeValueFound(size_t slot, const RE2& regex, TextGetter get, size_t index) const {
+    int8_t& result = whole_value_results_[slot * links_.size() + index];
+    if (result == kNotEvaluated) {
+      const std::string_view value = get(SubjectAt(index));
+      LastWholeValueSearch& last = last_whole_value_searches_[slot];
+      if (last.found == kNotEvaluated || last.value != value) {
+        last = {value, static_cast<int8_t>(RE2::PartialMatch(value, regex) ? 1 : 0)};
+      }
+      result = last.found;
+    }
+    return result == 1;
+  }
+
   // Per-link facts computed on first use, since several predicates read them.
   enum MemoisedFact { kAnchorWords, kAnchorTargetEcho, kMemoisedFacts };
   int Memoised(MemoisedFact fact, size_t index, int (*compute)(const Link&)) const {
@@ -489,6 +518,12 @@ class PageEvaluation {
     const std::vector<int>* found = nullptr;  // in regex_matches_, whose size is fixed
   };
   mutable std::vector<LastSearch> last_searches_;  // per regex field
+  mutable std::vector<int8_t> whole_value_results_;  // per whole-value pattern, then per link: 1, 0 or kNotEvaluated
+  struct LastWholeValueSearch {
+    std::string_view value;
+    int8_t found = kNotEvaluated;
+  };
+  mutable std::vector<LastWholeValueSearch> last_whole_value_searches_;  // per whole-value pattern
   static constexpr int kNotComputed = -1;             // the facts are never negative
   mutable std::vector<int> memoised_;                 // per MemoisedFact, then per link, or kNotComputed
 };
@@ -712,6 +747,7 @@ class Compiler {
     file.compiled.page_predicates = page_predicates_;
     file.compiled.list_fields = list_fields_.size();
     file.compiled.regex_fields = regex_fields_.size();
+    file.compiled.whole_value_patterns = whole_value_slots_.size();
     for (auto& [field, regex_field] : regex_fields_) regex_field.group->Compile();
     return file;
   }
@@ -1052,7 +1088,11 @@ class Compiler {
 
   // RE2 runs in time linear in the input whatever the pattern; matching ignores case like the other
   // operators, and finds the pattern anywhere in the value unless it is anchored with ^ and $. A text
-  // field's patterns run together, once per link (see regex_group.h).
+  // field's patterns run together, once per link (see regex_group.h), except whole-value shapes (^...$):
+  // each of those runs alone, and only when a rule asks. In the set, such a pattern follows the whole value
+  // alongside every other pattern, which multiplies the states of the set's automaton (RE2 builds them as
+  // values reach them: on the corpus, 70M instructions for the anchor patterns), and every value it
+  // matches needs the set's second pass; alone, its anchored search is short.
   Test CompileMatches(const FieldSpec& field, const Entry& operation) {
     const std::string pattern = ReadNonEmptyString(operation);
     auto regex = std::make_shared<const RE2>(pattern, RegexGroup::PatternOptions());
@@ -1061,6 +1101,13 @@ class Compiler {
     }
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
+                            if (IsWholeValueShape(pattern)) {
+                              const size_t slot =
+                                  whole_value_slots_.try_emplace({&field, pattern}, whole_value_slots_.size()).first->second;
+                              return [get, slot, regex](const Subject& subject) {
+                                return subject.evaluation.WholeValueFound(slot, *regex, get, subject.index);
+                              };
+                            }
                             auto& [slot, group] = regex_fields_[&field];
                             if (group == nullptr) {
                               slot = regex_fields_.size() - 1;
@@ -1138,6 +1185,7 @@ class Compiler {
     std::shared_ptr<RegexGroup> group;
   };
   std::map<const FieldSpec*, RegexField> regex_fields_;  // text field -> its `matches` patterns
+  std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
   struct NamedPredicate {
