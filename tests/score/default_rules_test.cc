@@ -644,8 +644,22 @@ TEST_F(DefaultRulesTest, FeaturedListingOnADirectoryIsPaid) {
   const std::vector<Score> scores = Evaluate(listings, directory);
   EXPECT_THAT(FiredIds(scores[5]), Contains("paid.featured-directory-listing"));
   EXPECT_THAT(FiredIds(scores[6]), Not(Contains("paid.featured-directory-listing")));
-  // "Featured" over a blog's picks is an editor's choice.
+  // A job board's featured vacancy sits under its own heading too ("Featured › Field Ecologist").
+  listings[5].section_heading = "Featured › Field Ecologist";
+  EXPECT_THAT(FiredIds(Evaluate(listings, directory)[5]), Contains("paid.featured-directory-listing"));
+  // "Featured" over a blog's picks, and "Featured posts" anywhere, are an editor's choice.
   EXPECT_THAT(FiredIds(Evaluate(listings)[5]), Not(Contains("paid.featured-directory-listing")));
+  listings[5].section_heading = "Featured posts";
+  EXPECT_THAT(FiredIds(Evaluate(listings, directory)[5]), Not(Contains("paid.featured-directory-listing")));
+}
+
+TEST_F(DefaultRulesTest, ThanksToOurSponsorsHeadsASponsorList) {
+  Link sponsor = LinkTo("https://www.harbour-motors.example/", "www.harbour-motors.example", "harbour-motors.example",
+                        "Harbour Motors");
+  sponsor.section_heading = "Special thanks to our sponsors";
+  EXPECT_THAT(FiredIds(Evaluate(sponsor)), ElementsAre("paid.sponsor-heading"));
+  sponsor.section_heading = "Thanks to our volunteers";
+  EXPECT_THAT(Evaluate(sponsor).flags, IsEmpty());
 }
 
 TEST_F(DefaultRulesTest, CommercialLinksInReadersContributionsAreCommentSpam) {
@@ -714,6 +728,14 @@ TEST_F(DefaultRulesTest, FourthRoundVocabulary) {
                 Contains("spammy.spam-vertical-link"))
         << anchor;
   }
+  // A hosting provider's referral code is an affiliate parameter; a page counter is not.
+  EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://www.vps-host.example/?refcode=9a1b2c", "www.vps-host.example",
+                                       "vps-host.example", "VPS Host"))),
+              ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+  EXPECT_THAT(Evaluate(LinkTo("https://www.vps-host.example/docs?refcount=2", "www.vps-host.example",
+                              "vps-host.example", "VPS Host"))
+                  .flags,
+              IsEmpty());
   // A city and a trade that a reader needs stay clean.
   EXPECT_THAT(Evaluate(LinkTo("https://www.innsbruck.example/", "www.innsbruck.example", "innsbruck.example",
                               "Innsbruck's tourist office"))
