@@ -42,6 +42,12 @@ Link LinkTo(std::string_view url, std::string_view host, std::string_view domain
   return link;
 }
 
+// A link to a site's home page, https://www.DOMAIN/.
+Link HomeLink(std::string_view domain, std::string_view anchor) {
+  const std::string host = "www." + std::string(domain);
+  return LinkTo("https://" + host + "/", host, domain, anchor);
+}
+
 class DefaultRulesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -654,8 +660,7 @@ TEST_F(DefaultRulesTest, FeaturedListingOnADirectoryIsPaid) {
 }
 
 TEST_F(DefaultRulesTest, ThanksToOurSponsorsHeadsASponsorList) {
-  Link sponsor = LinkTo("https://www.harbour-motors.example/", "www.harbour-motors.example", "harbour-motors.example",
-                        "Harbour Motors");
+  Link sponsor = HomeLink("harbour-motors.example", "Harbour Motors");
   sponsor.section_heading = "Special thanks to our sponsors";
   EXPECT_THAT(FiredIds(Evaluate(sponsor)), ElementsAre("paid.sponsor-heading"));
   sponsor.section_heading = "Thanks to our volunteers";
@@ -692,11 +697,11 @@ TEST_F(DefaultRulesTest, CommercialLinksInReadersContributionsAreCommentSpam) {
 }
 
 TEST_F(DefaultRulesTest, SponsorNamedInADisclosureIsPaidWhereverItIsLinked) {
-  Link disclosed = LinkTo("https://www.nordbike.example/", "www.nordbike.example", "nordbike.example", "Nordbike");
+  Link disclosed = HomeLink("nordbike.example", "Nordbike");
   disclosed.snippet = "Sponsored post: Nordbike";
   Link later = LinkTo("https://www.nordbike.example/e-bikes/trekking", "www.nordbike.example", "nordbike.example",
                       "their trekking e-bike");
-  Link other = LinkTo("https://www.adfc.example/", "www.adfc.example", "adfc.example", "the cyclists' club");
+  Link other = HomeLink("adfc.example", "the cyclists' club");
   const std::vector<Score> scores = Evaluate({disclosed, later, other});
   EXPECT_THAT(FiredIds(scores[0]), Contains("paid.disclosed-in-text-without-rel"));
   EXPECT_THAT(FiredIds(scores[1]), ElementsAre("paid.disclosed-advertiser-linked-again"));
@@ -704,43 +709,31 @@ TEST_F(DefaultRulesTest, SponsorNamedInADisclosureIsPaidWhereverItIsLinked) {
 }
 
 TEST_F(DefaultRulesTest, CharityInAPartnerBlockIsNotAPaidPlacement) {
-  Link charity = LinkTo("https://www.riverside-hospice.example/", "www.riverside-hospice.example",
-                        "riverside-hospice.example", "Riverside Hospice");
-  charity.region = Region::kSponsored;
-  EXPECT_THAT(Evaluate(charity).flags, IsEmpty());
-  Link garage = LinkTo("https://www.riverside-motors.example/", "www.riverside-motors.example",
-                       "riverside-motors.example", "Riverside Motors");
-  garage.region = Region::kSponsored;
-  EXPECT_THAT(FiredIds(Evaluate(garage)), ElementsAre("paid.sponsor-block"));
+  Link partner = HomeLink("riverside.example", "Riverside Hospice");
+  partner.region = Region::kSponsored;
+  EXPECT_THAT(Evaluate(partner).flags, IsEmpty());
+  partner.anchor_text = "Riverside Motors";
+  EXPECT_THAT(FiredIds(Evaluate(partner)), ElementsAre("paid.sponsor-block"));
 }
 
 TEST_F(DefaultRulesTest, FourthRoundVocabulary) {
   for (const char* anchor : {"halvat lennot Lappiin", "خرید گوشی ارزان", "pozycjonowanie Gdańsk",
                              "prêt sans apport immobilier", "Webdesign Agentur Salzburg"}) {
-    EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://www.shop-x.example/", "www.shop-x.example", "shop-x.example",
-                                         anchor))),
-                Contains("forced_keyword.keyword-anchor"))
+    EXPECT_THAT(FiredIds(Evaluate(HomeLink("shop-x.example", anchor))), Contains("forced_keyword.keyword-anchor"))
         << anchor;
   }
   for (const char* anchor : {"empréstimo para negativado", "毕业证办理"}) {
-    EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://www.shop-x.example/", "www.shop-x.example", "shop-x.example",
-                                         anchor))),
-                Contains("spammy.spam-vertical-link"))
+    EXPECT_THAT(FiredIds(Evaluate(HomeLink("shop-x.example", anchor))), Contains("spammy.spam-vertical-link"))
         << anchor;
   }
   // A hosting provider's referral code is an affiliate parameter; a page counter is not.
-  EXPECT_THAT(FiredIds(Evaluate(LinkTo("https://www.vps-host.example/?refcode=9a1b2c", "www.vps-host.example",
-                                       "vps-host.example", "VPS Host"))),
-              ElementsAre("paid.affiliate-or-ad-link-without-rel"));
-  EXPECT_THAT(Evaluate(LinkTo("https://www.vps-host.example/docs?refcount=2", "www.vps-host.example",
-                              "vps-host.example", "VPS Host"))
-                  .flags,
-              IsEmpty());
+  Link host = HomeLink("vps-host.example", "VPS Host");
+  host.url = "https://www.vps-host.example/?refcode=9a1b2c";
+  EXPECT_THAT(FiredIds(Evaluate(host)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+  host.url = "https://www.vps-host.example/docs?refcount=2";
+  EXPECT_THAT(Evaluate(host).flags, IsEmpty());
   // A city and a trade that a reader needs stay clean.
-  EXPECT_THAT(Evaluate(LinkTo("https://www.innsbruck.example/", "www.innsbruck.example", "innsbruck.example",
-                              "Innsbruck's tourist office"))
-                  .flags,
-              IsEmpty());
+  EXPECT_THAT(Evaluate(HomeLink("innsbruck.example", "Innsbruck's tourist office")).flags, IsEmpty());
 }
 
 }  // namespace
