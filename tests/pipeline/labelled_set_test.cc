@@ -8,10 +8,10 @@
 //                             too, so its figures are development figures, reported the same way;
 //   tests/fixtures/holdout3/  written independently again, out-of-sample for the second tuning; its
 //                             mistakes then tuned the rules (the third tuning), so it is a development set too.
-//   tests/fixtures/holdout4/  held-out: a fourth independent sample, written the same way and never used to
-//                             change the rules, for the out-of-sample figure; reported the same way.
-//   tests/fixtures/holdout5/  held-out: a fifth independent sample, written after a tuning round on the
-//                             fourth and never used to change the rules; reported the same way.
+//   tests/fixtures/holdout4/  a fourth independent sample, out-of-sample for the third tuning; its mistakes
+//                             then tuned the rules (the fourth tuning), so it is a development set too.
+//   tests/fixtures/holdout5/  held-out: a fifth independent sample, written after the third tuning and never
+//                             used to change the rules, for the out-of-sample figure; reported the same way.
 //
 // Run build/tests/labelled_set_test to print every set's table. Environment:
 //   BACKLINT_LABELLED_RULES=FILE      evaluate another rule file instead of the built-in default;
@@ -452,7 +452,7 @@ constexpr FixtureSet kHeldOut3{"HeldOut3",
                                "third held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout3", 20, 160};
 constexpr FixtureSet kHeldOut4{"HeldOut4",
-                               "fourth held-out set (out-of-sample: never used to change the rules)",
+                               "fourth held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout4", 20, 160};
 constexpr FixtureSet kHeldOut5{"HeldOut5",
                                "fifth held-out set (out-of-sample: never used to change the rules)",

@@ -42,6 +42,12 @@ Link LinkTo(std::string_view url, std::string_view host, std::string_view domain
   return link;
 }
 
+// A link to a site's home page, https://www.DOMAIN/.
+Link HomeLink(std::string_view domain, std::string_view anchor) {
+  const std::string host = "www." + std::string(domain);
+  return LinkTo("https://" + host + "/", host, domain, anchor);
+}
+
 class DefaultRulesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -602,6 +608,132 @@ TEST_F(DefaultRulesTest, CreatorDiscountCodeIsAPaidLink) {
                               "auth.example"))
                   .flags,
               IsEmpty());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Fourth tuning round: structural signals the held-out sets showed the rules lacked.
+
+TEST_F(DefaultRulesTest, LinkExchangeSectionIsNamedByItsHeading) {
+  // Listings with blurbs keep the link-text share low; the heading says what the list is.
+  PageFacts partners = BlogPage();
+  partners.url = "https://www.pension-seeblick.example/ueber-uns.html";
+  partners.title = "Über uns - Pension Seeblick";
+  partners.link_text_ratio = 0.30;
+  std::vector<Link> swapped = ListedSites();
+  for (Link& link : swapped) link.section_heading = "Über uns › Linktausch";
+  swapped[1].anchor_text = "Seeblick";
+  const std::vector<Score> scores = Evaluate(swapped, partners);
+  EXPECT_THAT(FiredIds(scores[0]), Contains("spammy.link-exchange-section"));
+  EXPECT_THAT(FiredIds(scores[5]), ElementsAre("spammy.link-exchange-section"));
+  EXPECT_EQ(scores[5].flags[0].evidence,
+            "link to site5.example listed under the link-exchange heading \"Über uns › Linktausch\"");
+
+  // The same list under another heading, or an article citing one site under a "Link exchange" heading,
+  // is not a link exchange.
+  for (Link& link : swapped) link.section_heading = "Unsere Partner";
+  EXPECT_THAT(Evaluate(swapped, partners)[5].flags, IsEmpty());
+  Link cited = LinkTo("https://www.search-guidelines.example/", "www.search-guidelines.example",
+                      "search-guidelines.example", "cheap car hire Malaga");
+  cited.section_heading = "Why link exchanges stopped working";
+  EXPECT_THAT(FiredIds(Evaluate({cited, EditorialLink()}, partners)[0]),
+              Not(Contains("spammy.link-exchange-section")));
+}
+
+TEST_F(DefaultRulesTest, FeaturedListingOnADirectoryIsPaid) {
+  PageFacts directory = BlogPage();
+  directory.url = "https://www.webkatalog-nord.example/rubrik/handwerk/";
+  directory.title = "Handwerk - Webkatalog Nord";
+  directory.external_domains = 10;
+  directory.link_text_ratio = 0.48;
+  std::vector<Link> listings = ListedSites();
+  listings[0].section_heading = listings[5].section_heading = "Hervorgehoben";
+  const std::vector<Score> scores = Evaluate(listings, directory);
+  EXPECT_THAT(FiredIds(scores[5]), Contains("paid.featured-directory-listing"));
+  EXPECT_THAT(FiredIds(scores[6]), Not(Contains("paid.featured-directory-listing")));
+  // A job board's featured vacancy sits under its own heading too ("Featured › Field Ecologist").
+  listings[5].section_heading = "Featured › Field Ecologist";
+  EXPECT_THAT(FiredIds(Evaluate(listings, directory)[5]), Contains("paid.featured-directory-listing"));
+  // "Featured" over a blog's picks, and "Featured posts" anywhere, are an editor's choice.
+  EXPECT_THAT(FiredIds(Evaluate(listings)[5]), Not(Contains("paid.featured-directory-listing")));
+  listings[5].section_heading = "Featured posts";
+  EXPECT_THAT(FiredIds(Evaluate(listings, directory)[5]), Not(Contains("paid.featured-directory-listing")));
+}
+
+TEST_F(DefaultRulesTest, ThanksToOurSponsorsHeadsASponsorList) {
+  Link sponsor = HomeLink("harbour-motors.example", "Harbour Motors");
+  sponsor.section_heading = "Special thanks to our sponsors";
+  EXPECT_THAT(FiredIds(Evaluate(sponsor)), ElementsAre("paid.sponsor-heading"));
+  sponsor.section_heading = "Thanks to our volunteers";
+  EXPECT_THAT(Evaluate(sponsor).flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, CommercialLinksInReadersContributionsAreCommentSpam) {
+  // A review section and a member profile page, marked up as neither comments nor a forum.
+  Link review = LinkTo("https://www.kettle-outlet.example/", "www.kettle-outlet.example", "kettle-outlet.example",
+                       "cheap kettles uk");
+  review.section_heading = "Kundenbewertungen (7)";
+  EXPECT_THAT(FiredIds(Evaluate(review)), Contains("spammy.comment-link-commercial"));
+  PageFacts profiles = BlogPage();
+  profiles.url = "https://forum-free.example.org/members/list?page=2";
+  review.section_heading = "loansguy77";
+  EXPECT_THAT(FiredIds(Evaluate(review, profiles)), Contains("spammy.comment-link-commercial"));
+  PageFacts discuz = BlogPage();
+  discuz.url = "https://bbs.hiking-cn.example/thread-31337-1-1.html";
+  EXPECT_THAT(FiredIds(Evaluate(review, discuz)), Contains("spammy.comment-link-commercial"));
+
+  // A commenter posting one shop twice is not the publisher's advertiser.
+  Link again = review;
+  again.url = "https://www.kettle-outlet.example/sale";
+  again.section_heading = review.section_heading = "Comments";
+  const std::vector<Score> twice = Evaluate({review, again});
+  EXPECT_THAT(FiredIds(twice[0]), Not(Contains("paid.advertiser-linked-with-keyword-anchors")));
+
+  // "Comment choisir ..." is French for "how", and a reviewer's own blog is not commercial.
+  review.section_heading = "Comment choisir sa bouilloire";
+  EXPECT_THAT(FiredIds(Evaluate(review)), Not(Contains("spammy.comment-link-commercial")));
+  Link own_blog = LinkTo("https://tea-notes.example.net/", "tea-notes.example.net", "example.net", "my tea blog");
+  own_blog.section_heading = "Reviews (4)";
+  EXPECT_THAT(Evaluate(own_blog).flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, SponsorNamedInADisclosureIsPaidWhereverItIsLinked) {
+  Link disclosed = HomeLink("nordbike.example", "Nordbike");
+  disclosed.snippet = "Sponsored post: Nordbike";
+  Link later = LinkTo("https://www.nordbike.example/e-bikes/trekking", "www.nordbike.example", "nordbike.example",
+                      "their trekking e-bike");
+  Link other = HomeLink("adfc.example", "the cyclists' club");
+  const std::vector<Score> scores = Evaluate({disclosed, later, other});
+  EXPECT_THAT(FiredIds(scores[0]), Contains("paid.disclosed-in-text-without-rel"));
+  EXPECT_THAT(FiredIds(scores[1]), ElementsAre("paid.disclosed-advertiser-linked-again"));
+  EXPECT_THAT(scores[2].flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, CharityInAPartnerBlockIsNotAPaidPlacement) {
+  Link partner = HomeLink("riverside.example", "Riverside Hospice");
+  partner.region = Region::kSponsored;
+  EXPECT_THAT(Evaluate(partner).flags, IsEmpty());
+  partner.anchor_text = "Riverside Motors";
+  EXPECT_THAT(FiredIds(Evaluate(partner)), ElementsAre("paid.sponsor-block"));
+}
+
+TEST_F(DefaultRulesTest, FourthRoundVocabulary) {
+  for (const char* anchor : {"halvat lennot Lappiin", "خرید گوشی ارزان", "pozycjonowanie Gdańsk",
+                             "prêt sans apport immobilier", "Webdesign Agentur Salzburg"}) {
+    EXPECT_THAT(FiredIds(Evaluate(HomeLink("shop-x.example", anchor))), Contains("forced_keyword.keyword-anchor"))
+        << anchor;
+  }
+  for (const char* anchor : {"empréstimo para negativado", "毕业证办理"}) {
+    EXPECT_THAT(FiredIds(Evaluate(HomeLink("shop-x.example", anchor))), Contains("spammy.spam-vertical-link"))
+        << anchor;
+  }
+  // A hosting provider's referral code is an affiliate parameter; a page counter is not.
+  Link host = HomeLink("vps-host.example", "VPS Host");
+  host.url = "https://www.vps-host.example/?refcode=9a1b2c";
+  EXPECT_THAT(FiredIds(Evaluate(host)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+  host.url = "https://www.vps-host.example/docs?refcount=2";
+  EXPECT_THAT(Evaluate(host).flags, IsEmpty());
+  // A city and a trade that a reader needs stay clean.
+  EXPECT_THAT(Evaluate(HomeLink("innsbruck.example", "Innsbruck's tourist office")).flags, IsEmpty());
 }
 
 }  // namespace
