@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <set>
@@ -378,8 +379,23 @@ class Walker {
   TrackingIds tracking_ids_;
 };
 
+// The site a link points to, shared by every link to the same host.
+struct Site {
+  std::string host;                // lower-case, punycode
+  std::string registrable_domain;  // by libpsl
+  bool is_backlink = false;
+};
+
+// Where an http(s) href points: its normalised URL (fragment dropped) on its site.
+struct Target {
+  ada::url_aggregator url;
+  const Site* site = nullptr;
+};
+
 // Resolves hrefs against a base URL, classifies them against the page's site, and counts the links to
-// other schemes.
+// other schemes. Pages repeat hrefs (navigation, pagination, share buttons) and hosts: each distinct href
+// is parsed once and each distinct host goes to the suffix list once, and links copy the strings from here
+// rather than resolved Links being copied around.
 class LinkResolver {
  public:
   LinkResolver(const ada::url_aggregator& base, const PageFacts& page, const RegistrableDomains& domains,
@@ -389,59 +405,61 @@ class LinkResolver {
         domains_(domains),
         subdomains_are_internal_(subdomains_are_internal),
         other_schemes_(other_schemes) {}
+  LinkResolver(const LinkResolver&) = delete;
+  LinkResolver& operator=(const LinkResolver&) = delete;
 
-  // The http(s) link `href` points to, fragment dropped (its url, host, registrable domain and
-  // is_backlink); null for other schemes and unparseable hrefs. Valid as long as the resolver.
-  const Link* Resolve(std::string_view href) const {
-    // Pages repeat hrefs (navigation, pagination, share buttons): each distinct one is parsed once.
-    auto [cached, inserted] = resolved_.try_emplace(href);
+  // The http(s) target `href` points to; null for other schemes (counted) and unparseable hrefs. Valid as
+  // long as the resolver.
+  const Target* Resolve(std::string_view href) {
+    auto [cached, inserted] = resolution_of_href_.try_emplace(href);
     if (inserted) cached->second = ResolveUncached(href);
-    const Resolved& resolved = cached->second;
-    if (!resolved.link) {
-      if (resolved.other_protocol) CountOtherScheme(*resolved.other_protocol);
-      return nullptr;
-    }
-    return &*resolved.link;
+    const Resolution& resolution = cached->second;
+    if (resolution.other_scheme != nullptr) CountOtherScheme(*resolution.other_scheme);
+    return resolution.target;
+  }
+
+  // Sets `link`'s url, host, registrable domain and is_backlink to those of `target`.
+  static void Fill(const Target& target, Link& link) {
+    link.url = target.url.get_href();
+    link.host = target.site->host;
+    link.registrable_domain = target.site->registrable_domain;
+    link.is_backlink = target.site->is_backlink;
   }
 
  private:
-  struct Resolved {
-    std::optional<Link> link;
-    std::optional<std::string> other_protocol;  // set when the href parsed to a non-http(s) URL
+  struct Resolution {
+    const Target* target = nullptr;
+    const std::string* other_scheme = nullptr;  // set when the href parsed to a non-http(s) URL
   };
 
-  Resolved ResolveUncached(std::string_view href) const {
-    Resolved resolved;
+  Resolution ResolveUncached(std::string_view href) {
     auto url = ada::parse<ada::url_aggregator>(href, &base_);
-    if (!url) return resolved;
+    if (!url) return {};
     if (url->type != ada::scheme::HTTP && url->type != ada::scheme::HTTPS) {
-      resolved.other_protocol = std::string(url->get_protocol());
-      return resolved;
+      const std::string_view protocol = url->get_protocol();
+      return {.other_scheme = &schemes_.emplace_back(protocol.substr(0, protocol.size() - 1))};  // without ':'
     }
     url->clear_hash();
-    Link link;
-    link.url = url->get_href();
-    link.host = url->get_hostname();
-    link.registrable_domain = DomainOf(link.host);
-    link.is_backlink = subdomains_are_internal_ ? link.registrable_domain != page_.registrable_domain
-                                                : link.host != page_.host;
-    resolved.link = std::move(link);
-    return resolved;
+    const Site& site = SiteOf(url->get_hostname());
+    return {.target = &targets_.emplace_back(Target{std::move(*url), &site}), .other_scheme = nullptr};
   }
 
-  // Many links share a host: each distinct one goes to the suffix list once.
-  const std::string& DomainOf(const std::string& host) const {
-    auto [cached, inserted] = domains_of_hosts_.try_emplace(host);
-    if (inserted) cached->second = domains_.Of(host);
-    return cached->second;
+  const Site& SiteOf(std::string_view host) {
+    if (auto known = site_of_host_.find(host); known != site_of_host_.end()) return *known->second;
+    Site& site = sites_.emplace_back();
+    site.host = host;
+    site.registrable_domain = domains_.Of(host);
+    site.is_backlink = subdomains_are_internal_ ? site.registrable_domain != page_.registrable_domain
+                                                : site.host != page_.host;
+    site_of_host_.emplace(site.host, &site);
+    return site;
   }
 
-  void CountOtherScheme(std::string_view protocol) const {
-    std::string scheme(protocol.substr(0, protocol.size() - 1));  // without the ':'
+  void CountOtherScheme(const std::string& scheme) const {
     if (auto counted = other_schemes_.find(scheme); counted != other_schemes_.end()) {
       ++counted->second;
     } else if (other_schemes_.size() < kMaxOtherSchemes) {
-      other_schemes_.emplace(std::move(scheme), 1);
+      other_schemes_.emplace(scheme, 1);
     }
   }
 
@@ -450,8 +468,12 @@ class LinkResolver {
   const RegistrableDomains& domains_;
   bool subdomains_are_internal_;
   std::map<std::string, int>& other_schemes_;
-  mutable std::unordered_map<std::string_view, Resolved> resolved_;  // keys point into the page
-  mutable std::unordered_map<std::string, std::string> domains_of_hosts_;
+  // Deques: entries stay where they are, so the pointers and views into them do.
+  std::deque<Target> targets_;
+  std::deque<Site> sites_;
+  std::deque<std::string> schemes_;
+  std::unordered_map<std::string_view, Resolution> resolution_of_href_;  // keys point into the page
+  std::unordered_map<std::string_view, const Site*> site_of_host_;       // keys point into sites_
 };
 
 // Sets the anchor text, cut to the limit.
@@ -461,9 +483,10 @@ void FillAnchorText(std::string text, AnchorKind kind, std::size_t max_chars, Li
   if (TruncateUtf8(link.anchor_text, max_chars)) limits.anchor_text = true;
 }
 
-// Appends `resolved` at the next position, to be filled in place (copying a whole Link costs).
-Link& AppendLink(const Link& resolved, std::vector<Link>& links) {
-  Link& link = links.emplace_back(resolved);
+// Appends a link to `target` at the next position, to be filled in place.
+Link& AppendLink(const Target& target, std::vector<Link>& links) {
+  Link& link = links.emplace_back();
+  LinkResolver::Fill(target, link);
   link.position = static_cast<int>(links.size()) - 1;
   return link;
 }
@@ -476,7 +499,7 @@ bool KeepWithinLimit(std::size_t max_links, std::vector<Link>& links, LimitsHit&
   return false;
 }
 
-std::vector<Link> LinksFromHtml(const Walker& walker, const LinkResolver& resolver,
+std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
                                 const LinkExtractorOptions& options, LimitsHit& limits) {
   std::vector<Link> links;
   links.reserve(std::min(walker.anchors().size(), options.max_links) + 1);
@@ -492,9 +515,9 @@ std::vector<Link> LinksFromHtml(const Walker& walker, const LinkResolver& resolv
           static_cast<int>(Utf8Length(ascii::Trim(all.substr(text_end, anchor.text.begin - text_end))));
     }
     text_end = std::max(text_end, anchor.text.end);
-    const Link* resolved = resolver.Resolve(anchor.href);
-    if (resolved == nullptr) continue;
-    Link& link = AppendLink(*resolved, links);
+    const Target* target = resolver.Resolve(anchor.href);
+    if (target == nullptr) continue;
+    Link& link = AppendLink(*target, links);
     link.text_chars_before = std::exchange(text_chars_before, 0);
     std::string text = walker.text().Slice(anchor.text.begin, anchor.text.end);
     if (text.empty() && !anchor.image_alt.empty()) {
@@ -516,13 +539,13 @@ std::vector<Link> LinksFromHtml(const Walker& walker, const LinkResolver& resolv
 }
 
 std::vector<Link> LinksFromCrawler(const std::vector<PreExtractedLink>& pre_extracted,
-                                   const LinkResolver& resolver, const LinkExtractorOptions& options,
+                                   LinkResolver& resolver, const LinkExtractorOptions& options,
                                    LimitsHit& limits) {
   std::vector<Link> links;
   for (const PreExtractedLink& pre : pre_extracted) {
-    const Link* resolved = resolver.Resolve(pre.href);
-    if (resolved == nullptr) continue;
-    Link& link = AppendLink(*resolved, links);
+    const Target* target = resolver.Resolve(pre.href);
+    if (target == nullptr) continue;
+    Link& link = AppendLink(*target, links);
     FillAnchorText(Collapse(pre.text), AnchorKind::kText, options.max_anchor_chars, link, limits);
     link.rel = RelTokens(pre.rel);
     if (!KeepWithinLimit(options.max_links, links, limits)) break;
@@ -627,11 +650,9 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
     std::optional<ada::url_aggregator> base;
     if (!page.base_url.empty()) base = ParseAgainst(page.base_url, *page_url);
     facts.title = Collapse(page.title);
-    extracted.links = LinksFromCrawler(
-        page.links,
-        LinkResolver(base ? *base : *page_url, facts, domains_, options_.subdomains_are_internal,
-                     facts.other_schemes),
-        options_, limits);
+    LinkResolver resolver(base ? *base : *page_url, facts, domains_, options_.subdomains_are_internal,
+                          facts.other_schemes);
+    extracted.links = LinksFromCrawler(page.links, resolver, options_, limits);
     if (!facts.title.empty()) {
       PageTerms terms;
       terms.Add(facts.title, kTitleWeight);
@@ -678,10 +699,8 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
       }
     }
     facts.site.tracking_ids = walker.tracking_ids().Take();
-    extracted.links = LinksFromHtml(
-        walker,
-        LinkResolver(document_base, facts, domains_, options_.subdomains_are_internal, facts.other_schemes),
-        options_, limits);
+    LinkResolver resolver(document_base, facts, domains_, options_.subdomains_are_internal, facts.other_schemes);
+    extracted.links = LinksFromHtml(walker, resolver, options_, limits);
     FillTextFacts(walker, facts);
     extracted.mentions = watched_.Find(walker.text(), AnchorTextRanges(walker));
   }
