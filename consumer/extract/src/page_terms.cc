@@ -81,10 +81,11 @@ char LoweredWordByte(char c) { return kLoweredWordByte[static_cast<unsigned char
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Hashes eight bytes at a time: the words of a page are mostly shorter, so a word costs one multiply.
-uint64_t HashOf(std::string_view word) {
+// `head` is the word's first eight bytes, packed (see Packed).
+uint64_t HashOf(std::string_view word, uint64_t head) {
   constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
-  uint64_t hash = word.size();
-  std::size_t i = 0;
+  uint64_t hash = (word.size() ^ head) * kMultiplier;
+  std::size_t i = 8;
   for (; i + 8 <= word.size(); i += 8) {
     uint64_t chunk;
     std::memcpy(&chunk, word.data() + i, sizeof chunk);
@@ -92,6 +93,16 @@ uint64_t HashOf(std::string_view word) {
   }
   if (i < word.size()) hash = (hash ^ Packed(word.substr(i))) * kMultiplier;
   return hash ^ (hash >> 29);
+}
+
+// Whether every byte of the packed `head` (bytes past the word's end are zero) is an ASCII digit.
+bool AllDigits(uint64_t head, std::size_t size) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  const uint64_t used = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+  // A digit is 0x30..0x39: its high nibble is 3 and its low nibble, plus 6, stays below 0x10.
+  const uint64_t high_nibble_3 = ((head & (kOnes * 0xF0)) ^ (kOnes * 0x30)) & used;
+  const uint64_t low_over_9 = ((head & (kOnes * 0x0F)) + kOnes * 0x06) & (kOnes * 0x10) & used;
+  return high_nibble_3 == 0 && low_over_9 == 0;
 }
 
 // Writes up to 64 bytes of `text` to `lowered`, ASCII letters lower-cased, and returns a bit per byte, set
@@ -130,7 +141,7 @@ std::string_view PageTerms::KeyOf(const Slot& slot) const {
 
 void PageTerms::Grow() {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  slots_.assign(old.empty() ? 2048 : old.size() * 2, Slot{});
   const std::size_t mask = slots_.size() - 1;
   for (const Slot& slot : old) {
     if (slot.length == 0) continue;
@@ -140,21 +151,23 @@ void PageTerms::Grow() {
   }
 }
 
-void PageTerms::AddWord(std::string_view lowered, uint64_t hash, int weight) {
+void PageTerms::AddWord(std::string_view lowered, uint64_t head, uint64_t hash, int weight) {
   if ((count_ + stop_words_ + 1) * 2 > slots_.size()) Grow();
   const std::size_t mask = slots_.size() - 1;
+  const auto length = static_cast<uint32_t>(lowered.size());
   std::size_t i = hash & mask;
-  while (slots_[i].length != 0) {
-    if (slots_[i].hash == hash && KeyOf(slots_[i]) == lowered) {
-      if (!slots_[i].stop_word) slots_[i].weight += weight;
+  for (; slots_[i].length != 0; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    // Words of up to eight bytes are equal when their packed heads are; longer ones compare the rest.
+    if (slot.hash == hash && slot.head == head && slot.length == length &&
+        (length <= 8 || std::memcmp(keys_.data() + slot.offset + 8, lowered.data() + 8, length - 8) == 0)) {
+      if (!slot.stop_word) slot.weight += weight;
       return;
     }
-    i = (i + 1) & mask;
   }
   const bool stop_word = IsStopWord(lowered);
   if (!stop_word && count_ >= kMaxVocabulary) return;
-  slots_[i] = Slot{hash, static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(lowered.size()),
-                   stop_word ? 0 : weight, stop_word};
+  slots_[i] = Slot{hash, head, static_cast<uint32_t>(keys_.size()), length, stop_word ? 0 : weight, stop_word};
   keys_.append(lowered);
   ++(stop_word ? stop_words_ : count_);
 }
@@ -162,8 +175,9 @@ void PageTerms::AddWord(std::string_view lowered, uint64_t hash, int weight) {
 void PageTerms::Add(std::string_view text, int weight) {
   text = text.substr(0, std::min(text.size(), budget_bytes_));
   budget_bytes_ -= text.size();
-  // The whole text is lowered at once; its words are then views into the lowered copy.
-  lowered_.resize(text.size());
+  // The whole text is lowered at once, with eight spare bytes so that any word's first eight bytes can be
+  // loaded at once; its words are then views into the lowered copy.
+  if (lowered_.size() < text.size() + 8) lowered_.resize(text.size() + 8);
   std::size_t word_begin = 0;
   bool in_word = false;
   for (std::size_t block = 0; block < text.size(); block += 64) {
@@ -188,9 +202,17 @@ void PageTerms::Add(std::string_view text, int weight) {
 }
 
 void PageTerms::AddWordAt(std::size_t begin, std::size_t end, int weight) {
-  const std::string_view word(lowered_.data() + begin, end - begin);
-  if (word.size() < 3 || std::all_of(word.begin(), word.end(), IsDigit)) return;
-  AddWord(word, HashOf(word), weight);
+  const std::size_t size = end - begin;
+  if (size < 3) return;
+  // The bytes past a short word's end (separators, or the spare bytes) are masked off.
+  uint64_t head;
+  std::memcpy(&head, lowered_.data() + begin, sizeof head);
+  if (size < 8) head &= (1ULL << (8 * size)) - 1;
+  if (AllDigits(head, size) && (size <= 8 || std::all_of(lowered_.data() + begin + 8, lowered_.data() + end, IsDigit))) {
+    return;
+  }
+  const std::string_view word(lowered_.data() + begin, size);
+  AddWord(word, head, HashOf(word, head), weight);
 }
 
 std::vector<std::string> PageTerms::Top(std::size_t count) const {
