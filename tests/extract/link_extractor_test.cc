@@ -179,6 +179,40 @@ TEST_F(LinkExtractorTest, StructuralMarksInsideCommentsAndSponsorBlocksKeepThatR
   EXPECT_EQ(links[2].region, Region::kComments);
 }
 
+// Attributes are recognised by the ids lexbor gives their names, whatever their case in the markup, on
+// HTML and SVG elements alike; a page that never uses a name has no id for it, and no attribute matches.
+TEST_F(LinkExtractorTest, AttributesAreRecognisedWhateverTheirCaseAndElement) {
+  const ExtractedPage page = Extract(
+      "<HTML LANG=' nl '><HEAD><META NAME='Robots' CONTENT='NOFOLLOW'></HEAD><BODY>"
+      "<DIV ROLE='navigation' CLASS='x' ID='y'><A HREF='https://a.org/0' REL='NoFollow Sponsored'>0</A></DIV>"
+      "<P ARIA-HIDDEN='true'><A HREF='https://a.org/1'>1</A></P>"
+      "<A HREF='https://a.org/2' HIDDEN>2</A>"
+      "<A HREF='https://a.org/3' STYLE='DISPLAY:NONE'>3</A>"
+      "<A HREF='https://a.org/4'><IMG SRC='x.png' ALT=' logo '></A>"
+      "<svg><a href='https://a.org/5' rel='ugc'><text>5</text></a></svg>"
+      "<INS DATA-AD-CLIENT='ca-pub-1234567890123456'></INS></BODY></HTML>");
+  EXPECT_EQ(page.page.lang, "nl");
+  EXPECT_TRUE(page.page.nofollow);
+  EXPECT_THAT(page.page.site.tracking_ids, ElementsAre("ca-pub-1234567890123456"));
+  ASSERT_THAT(page.links, SizeIs(6));
+  EXPECT_EQ(page.links[0].region, Region::kNavigation);
+  EXPECT_THAT(page.links[0].rel, ElementsAre("nofollow", "sponsored"));
+  EXPECT_FALSE(page.links[0].hidden);
+  EXPECT_TRUE(page.links[1].hidden);
+  EXPECT_TRUE(page.links[2].hidden);
+  EXPECT_TRUE(page.links[3].hidden);
+  EXPECT_EQ(page.links[4].anchor_text, "logo");
+  EXPECT_EQ(page.links[4].anchor_kind, AnchorKind::kImage);
+  EXPECT_THAT(page.links[5].rel, ElementsAre("ugc"));
+  EXPECT_EQ(page.links[5].anchor_text, "5");
+
+  const ExtractedPage plain = Extract("<p><a href='https://b.org/'>no rel, role or hidden anywhere</a></p>");
+  ASSERT_THAT(plain.links, SizeIs(1));
+  EXPECT_THAT(plain.links[0].rel, IsEmpty());
+  EXPECT_FALSE(plain.links[0].hidden);
+  EXPECT_EQ(plain.links[0].region, Region::kContent);
+}
+
 TEST_F(LinkExtractorTest, HiddenByAttributeAriaOrInlineStyleOnTheLinkOrAnAncestor) {
   const std::vector<Link> links = LinksOf(
       "<a href='https://h.org/0' hidden>0</a>"

@@ -60,68 +60,62 @@ std::string_view ViewOf(const lxb_char_t* data, std::size_t length) {
   return data == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(data), length);
 }
 
-std::string_view AttributeValue(lxb_dom_attr_t* attribute) {
-  std::size_t length = 0;
-  const lxb_char_t* value = lxb_dom_attr_value(attribute, &length);
-  return ViewOf(value, length);
-}
+// Ids of the attribute names extraction reads that have no static id in lexbor. lexbor gives such a name
+// an id per document the first time the document uses it, so a name the page never uses matches nothing.
+struct DynamicAttributeIds {
+  static constexpr uintptr_t kUnused = UINTPTR_MAX;
+  uintptr_t rel, role, name, hidden, aria_hidden, ad_client;
 
-// The attributes extraction looks at, gathered in one pass over an element's attribute list.
+  explicit DynamicAttributeIds(lxb_dom_document_t* document)
+      : rel(IdOf(document, "rel")),
+        role(IdOf(document, "role")),
+        name(IdOf(document, "name")),
+        hidden(IdOf(document, "hidden")),
+        aria_hidden(IdOf(document, "aria-hidden")),
+        ad_client(IdOf(document, "data-ad-client")) {}
+
+ private:
+  static uintptr_t IdOf(lxb_dom_document_t* document, std::string_view attribute_name) {
+    const lxb_dom_attr_data_t* data = lxb_dom_attr_data_by_local_name(
+        document->attrs, reinterpret_cast<const lxb_char_t*>(attribute_name.data()), attribute_name.size());
+    return data != nullptr ? data->attr_id : kUnused;
+  }
+};
+
+// The attributes extraction looks at, gathered in one pass over an element's attribute list, by the id of
+// each attribute's name rather than its text.
 struct Attributes {
   std::optional<std::string_view> href;
   std::string_view rel, role, class_name, id, style, alt, name, content, aria_hidden, src, ad_client;
   bool hidden = false;
 
-  explicit Attributes(lxb_dom_element_t* element) {
-    for (lxb_dom_attr_t* attribute = lxb_dom_element_first_attribute(element); attribute != nullptr;
-         attribute = lxb_dom_element_next_attribute(attribute)) {
-      std::size_t length = 0;
-      const lxb_char_t* raw_name = lxb_dom_attr_local_name(attribute, &length);
-      const std::string_view attribute_name = ViewOf(raw_name, length);
-      const std::string_view value = AttributeValue(attribute);
-      // Dispatch on the length first: most attributes are none of these, and are rejected in one compare.
-      switch (attribute_name.size()) {
-        case 2:
-          if (attribute_name == "id") id = value;
-          break;
-        case 3:
-          if (attribute_name == "rel") {
+  Attributes(lxb_dom_element_t* element, const DynamicAttributeIds& ids) {
+    for (lxb_dom_attr_t* attribute = element->first_attr; attribute != nullptr; attribute = attribute->next) {
+      const std::string_view value =
+          attribute->value != nullptr ? ViewOf(attribute->value->data, attribute->value->length) : std::string_view();
+      switch (const uintptr_t name_id = attribute->node.local_name) {
+        case LXB_DOM_ATTR_ID: id = value; break;
+        case LXB_DOM_ATTR_ALT: alt = value; break;
+        case LXB_DOM_ATTR_SRC: src = value; break;
+        case LXB_DOM_ATTR_HREF: href = value; break;
+        case LXB_DOM_ATTR_CLASS: class_name = value; break;
+        case LXB_DOM_ATTR_STYLE: style = value; break;
+        case LXB_DOM_ATTR_CONTENT: content = value; break;
+        default:
+          if (name_id == ids.rel) {
             rel = value;
-          } else if (attribute_name == "alt") {
-            alt = value;
-          } else if (attribute_name == "src") {
-            src = value;
-          }
-          break;
-        case 4:
-          if (attribute_name == "href") {
-            href = value;
-          } else if (attribute_name == "role") {
+          } else if (name_id == ids.role) {
             role = value;
-          } else if (attribute_name == "name") {
+          } else if (name_id == ids.name) {
             name = value;
+          } else if (name_id == ids.hidden) {
+            hidden = true;
+          } else if (name_id == ids.aria_hidden) {
+            aria_hidden = value;
+          } else if (name_id == ids.ad_client) {
+            ad_client = value;
           }
           break;
-        case 5:
-          if (attribute_name == "class") {
-            class_name = value;
-          } else if (attribute_name == "style") {
-            style = value;
-          }
-          break;
-        case 6:
-          if (attribute_name == "hidden") hidden = true;
-          break;
-        case 7:
-          if (attribute_name == "content") content = value;
-          break;
-        case 11:
-          if (attribute_name == "aria-hidden") aria_hidden = value;
-          break;
-        case 14:
-          if (attribute_name == "data-ad-client") ad_client = value;
-          break;
-        default: break;
       }
     }
   }
@@ -198,7 +192,7 @@ struct Anchor {
 // <link rel=canonical> and <meta name=robots>. The string_views point into the document.
 class Walker {
  public:
-  explicit Walker(std::size_t max_depth) : max_depth_(max_depth) {}
+  Walker(lxb_dom_document_t* document, std::size_t max_depth) : attribute_ids_(document), max_depth_(max_depth) {}
 
   void Walk(lxb_dom_node_t* root) {
     lxb_dom_node_t* node = root->first_child;
@@ -242,7 +236,7 @@ class Walker {
 
     auto* element = lxb_dom_interface_element(node);
     const lxb_tag_id_t tag = lxb_dom_element_tag_id(element);
-    const Attributes attributes(element);
+    const Attributes attributes(element, attribute_ids_);
     Scope scope = scopes_.empty() ? Scope{} : scopes_.back();
     scope.opened_block = scope.opened_anchor = -1;
     if (scopes_.size() < max_depth_) {
@@ -364,6 +358,7 @@ class Walker {
     return cached->second;
   }
 
+  DynamicAttributeIds attribute_ids_;
   std::size_t max_depth_;
   bool too_deep_ = false;
   std::vector<Scope> scopes_;
@@ -668,7 +663,7 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
     if (!parse.parsed) {
       return Failure{"extract", "lexbor could not parse the HTML of " + page.url};
     }
-    Walker walker(options_.max_depth);
+    Walker walker(lxb_dom_interface_document(document.get()), options_.max_depth);
     walker.Walk(lxb_dom_interface_node(document.get()));
     limits.depth = parse.flattened || walker.too_deep();
 
