@@ -135,41 +135,40 @@ uint64_t LowerBlock(std::string_view text, char* lowered) {
 
 }  // namespace
 
-std::string_view PageTerms::KeyOf(const Slot& slot) const {
-  return std::string_view(keys_).substr(slot.offset, slot.length);
+std::string_view PageTerms::KeyOf(const Entry& entry) const {
+  return std::string_view(keys_).substr(entry.offset, entry.length);
 }
 
 void PageTerms::Grow() {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 2048 : old.size() * 2, Slot{});
+  slots_.assign(slots_.empty() ? 2048 : slots_.size() * 2, 0);
   const std::size_t mask = slots_.size() - 1;
-  for (const Slot& slot : old) {
-    if (slot.length == 0) continue;
-    std::size_t i = slot.hash & mask;
-    while (slots_[i].length != 0) i = (i + 1) & mask;
-    slots_[i] = slot;
+  for (std::size_t entry = 0; entry < entries_.size(); ++entry) {
+    std::size_t i = entries_[entry].hash & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = static_cast<uint32_t>(entry + 1);
   }
 }
 
 void PageTerms::AddWord(std::string_view lowered, uint64_t head, uint64_t hash, int weight) {
-  if ((count_ + stop_words_ + 1) * 2 > slots_.size()) Grow();
+  if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
   const std::size_t mask = slots_.size() - 1;
   const auto length = static_cast<uint32_t>(lowered.size());
   std::size_t i = hash & mask;
-  for (; slots_[i].length != 0; i = (i + 1) & mask) {
-    Slot& slot = slots_[i];
+  for (; slots_[i] != 0; i = (i + 1) & mask) {
+    Entry& entry = entries_[slots_[i] - 1];
     // Words of up to eight bytes are equal when their packed heads are; longer ones compare the rest.
-    if (slot.hash == hash && slot.head == head && slot.length == length &&
-        (length <= 8 || std::memcmp(keys_.data() + slot.offset + 8, lowered.data() + 8, length - 8) == 0)) {
-      if (!slot.stop_word) slot.weight += weight;
+    if (entry.hash == hash && entry.head == head && entry.length == length &&
+        (length <= 8 || std::memcmp(keys_.data() + entry.offset + 8, lowered.data() + 8, length - 8) == 0)) {
+      if (!entry.stop_word) entry.weight += weight;
       return;
     }
   }
   const bool stop_word = IsStopWord(lowered);
   if (!stop_word && count_ >= kMaxVocabulary) return;
-  slots_[i] = Slot{hash, head, static_cast<uint32_t>(keys_.size()), length, stop_word ? 0 : weight, stop_word};
+  entries_.push_back({hash, head, static_cast<uint32_t>(keys_.size()), length, stop_word ? 0 : weight, stop_word});
+  slots_[i] = static_cast<uint32_t>(entries_.size());
   keys_.append(lowered);
-  ++(stop_word ? stop_words_ : count_);
+  if (!stop_word) ++count_;
 }
 
 void PageTerms::Add(std::string_view text, int weight) {
@@ -216,18 +215,23 @@ void PageTerms::AddWordAt(std::size_t begin, std::size_t end, int weight) {
 }
 
 std::vector<std::string> PageTerms::Top(std::size_t count) const {
-  std::vector<std::pair<std::string_view, int>> ranked;
-  ranked.reserve(count_);
-  for (const Slot& slot : slots_) {
-    if (slot.length != 0 && !slot.stop_word) ranked.emplace_back(KeyOf(slot), slot.weight);
-  }
+  // The best `count` so far, best first. Most terms weigh less than the last of them, so a page's whole
+  // vocabulary is ranked at about one compare a term, and nothing is copied for the rest.
+  std::vector<std::pair<std::string_view, int>> best;
+  best.reserve(count + 1);
   const auto before = [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   };
-  const std::size_t kept = std::min(count, ranked.size());
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(kept), ranked.end(), before);
+  for (const Entry& entry : entries_) {
+    if (entry.stop_word || count == 0) continue;
+    const std::pair<std::string_view, int> term(KeyOf(entry), entry.weight);
+    if (best.size() == count && !before(term, best.back())) continue;
+    best.insert(std::upper_bound(best.begin(), best.end(), term, before), term);
+    if (best.size() > count) best.pop_back();
+  }
   std::vector<std::string> top;
-  for (std::size_t i = 0; i < kept; ++i) top.emplace_back(ranked[i].first);
+  top.reserve(best.size());
+  for (const auto& [term, weight] : best) top.emplace_back(term);
   return top;
 }
 
