@@ -184,6 +184,7 @@ const FieldSpec kFields[] = {
     {"link_run.domains", IntGetter{&LinkRunDomains}},
     {"relevance", IntGetter{&RelevanceOf}},
     {"target.page_links", IntGetter{&TargetPageLinks}},
+    {"section_heading", &LinkText<&Link::section_heading>},
 };
 
 template <typename... Visitors>

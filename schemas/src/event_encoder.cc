@@ -119,6 +119,7 @@ v1::BacklinkEvent BuildEvent(const PageFacts& page, const Link& link, const Scor
   context.set_position(link.position);
   context.set_page_outbound_links(page.outbound_links);
   context.set_relevance(score.relevance);
+  context.set_section_heading(link.section_heading);
 
   for (const Flag& flag : score.flags) {
     v1::Flag& event_flag = *event.add_flags();

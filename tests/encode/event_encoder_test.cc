@@ -55,7 +55,8 @@ Link SampleLink() {
               .snippet = "buy cheap watches here",
               .region = Region::kFooter,
               .hidden = true,
-              .position = 3};
+              .position = 3,
+              .section_heading = "Sponsors › Gold"};
 }
 
 Score SampleScore() {
@@ -172,6 +173,7 @@ TEST_F(EventEncoderTest, BuildEventFillsEveryField) {
   EXPECT_TRUE(event.context().hidden());
   EXPECT_EQ(event.context().position(), 3);
   EXPECT_EQ(event.context().page_outbound_links(), 7);
+  EXPECT_EQ(event.context().section_heading(), "Sponsors › Gold");
 
   ASSERT_EQ(event.flags_size(), 2);
   EXPECT_EQ(event.flags(0).rule_id(), "paid-footer");

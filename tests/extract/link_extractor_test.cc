@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "backlint/extract/collapsed_text.h"
+
 namespace backlint {
 namespace {
 
@@ -551,6 +553,87 @@ TEST_F(LinkExtractorTest, EveryCorpusPageExtracts) {
   EXPECT_GT(links, 10000u);
   EXPECT_LE(links, 21888u);
   EXPECT_GT(backlinks, 5000u);
+}
+
+
+using HeadingsByHost = std::map<std::string, std::string>;
+
+// The section heading of each link, by target host.
+HeadingsByHost SectionHeadingsOf(const std::vector<Link>& links) {
+  HeadingsByHost headings;
+  for (const Link& link : links) headings[link.host] = link.section_heading;
+  return headings;
+}
+
+TEST_F(LinkExtractorTest, SectionHeadingOfAHeadedSponsorAside) {
+  const std::vector<Link> links = LinksOf(
+      "<main><article><header><h1>Ten alpine huts worth the climb</h1></header>"
+      "<p>Start at the <a href='https://alpenverein.example/'>Alpine Club</a>.</p>"
+      "<h2>Getting  there\n</h2><p>Trains run from <a href='https://sbb.example/'>Zurich</a>.</p>"
+      "</article></main>"
+      "<aside class='widget'><h3>Our <em>Sponsors</em></h3><ul>"
+      "<li><a href='https://gear.example/'>Summit Gear</a></li>"
+      "<li><div class='logo'><a href='https://boots.example/'>Boot Co</a></div></li></ul></aside>");
+  EXPECT_EQ(SectionHeadingsOf(links),
+            (HeadingsByHost{// An article's <h1> sits in its <header> and still heads the article ...
+                            {"alpenverein.example", "Ten alpine huts worth the climb"},
+                            // ... but titles the page, so it does not precede the <h2> under it.
+                            {"sbb.example", "Getting there"},
+                            {"gear.example", "Our Sponsors"},
+                            {"boots.example", "Our Sponsors"}}));
+}
+
+TEST_F(LinkExtractorTest, SectionHeadingDoesNotLeakFromAPreviousSection) {
+  const std::vector<Link> links = LinksOf(
+      "<section><h2>Sponsored</h2><p><a href='https://ad.example/'>ad</a></p></section>"
+      "<section><p>Read the <a href='https://report.example/'>report</a>.</p></section>"
+      "<div class='sidebar'><h3>Partners</h3></div><p><a href='https://after-widget.example/'>x</a></p>"
+      "<blockquote><h2>Quoted heading</h2></blockquote><p><a href='https://after-quote.example/'>y</a></p>"
+      "<h2>Further reading</h2><p><a href='https://book.example/'>a book</a></p>");
+  EXPECT_EQ(SectionHeadingsOf(links), (HeadingsByHost{{"ad.example", "Sponsored"},
+                                                      {"report.example", ""},
+                                                      {"after-widget.example", ""},
+                                                      {"after-quote.example", ""},
+                                                      {"book.example", "Further reading"}}));
+}
+
+TEST_F(LinkExtractorTest, SectionHeadingOfNestedSectionsAndTiers) {
+  const std::vector<Link> links = LinksOf(
+      "<section id='sponsors'><h2>Sponsors</h2>"
+      "<h3>Gold</h3><p><a href='https://gold.example/'>Gold Co</a></p>"
+      "<section class='tier'><h4>Silver</h4><p><a href='https://silver.example/'>Silver Co</a></p></section>"
+      "<section class='tier'><p><a href='https://unheaded.example/'>Card</a></p></section>"
+      "<p><a href='https://after-tiers.example/'>Also Gold</a></p>"
+      "<h2>Community</h2><p><a href='https://community.example/'>Meetup</a></p></section>"
+      "<h2><a href='https://in-heading.example/'>Linked heading</a></h2>");
+  EXPECT_EQ(SectionHeadingsOf(links),
+            (HeadingsByHost{{"gold.example", "Sponsors › Gold"},
+                            // A nested section starts with the headings around it; its own end with it.
+                            {"silver.example", "Gold › Silver"},
+                            {"unheaded.example", "Sponsors › Gold"},
+                            {"after-tiers.example", "Sponsors › Gold"},
+                            // A heading of higher rank ends the lower ones under it.
+                            {"community.example", "Community"},
+                            // A link inside a heading is read before its heading ends.
+                            {"in-heading.example", ""}}));
+}
+
+TEST_F(LinkExtractorTest, SectionHeadingIsBoundedAndAbsentForCrawlerLinks) {
+  std::string long_heading;
+  for (int i = 0; i < 40; ++i) long_heading += "Ü" + std::to_string(i) + " ";
+  const std::vector<Link> links =
+      LinksOf("<h2>" + long_heading + "</h2><h3>" + long_heading + "</h3><p><a href='https://l.example/'>l</a>");
+  ASSERT_THAT(links, SizeIs(1));
+  EXPECT_EQ(Utf8Length(links[0].section_heading), 60 + 3 + 60);
+  EXPECT_THAT(links[0].section_heading, HasSubstr(" › Ü0 Ü1 "));
+
+  CrawledPage page;
+  page.url = "https://www.example.com/";
+  page.links = {{.href = "https://crawled.example/", .text = "Sponsors", .rel = ""}};
+  Result<ExtractedPage> crawled = extractor_.Extract(page);
+  ASSERT_TRUE(crawled.ok());
+  ASSERT_THAT(crawled.value().links, SizeIs(1));
+  EXPECT_EQ(crawled.value().links[0].section_heading, "");
 }
 
 }  // namespace

@@ -796,5 +796,16 @@ TEST(HashTest, LoadFileHashesTheFileContent) {
   EXPECT_EQ(parsed->hash(), loaded.value()->hash());
 }
 
+
+TEST(PredicateTest, SectionHeadingIsATextField) {
+  Link link = EditorialLink();
+  EXPECT_FALSE(Fires("{field: section_heading, contains: sponsor}", link));
+  link.section_heading = "Our Sponsors › Gold";
+  EXPECT_TRUE(Fires("{field: section_heading, contains: sponsor}", link));
+  EXPECT_TRUE(Fires("{field: section_heading, matches: '^our sponsors\\b'}", link));
+  link.section_heading = "Cheap payday loans compared";
+  EXPECT_TRUE(Fires("{field: section_heading, in_list: phrases, match: word}", link));
+}
+
 }  // namespace
 }  // namespace backlint

@@ -33,6 +33,7 @@ constexpr std::size_t kSnippetBytes = 300;
 constexpr std::size_t kMainTerms = 10;
 constexpr std::size_t kMaxOtherSchemes = 16;  // distinct non-http(s) schemes counted per page
 constexpr int kTitleWeight = 3, kHeadingWeight = 2, kBodyWeight = 1;
+constexpr std::size_t kSectionHeadingChars = 60;  // per heading of a link's section_heading
 
 std::vector<std::string> RelTokens(std::string_view rel) {
   std::vector<std::string> tokens;
@@ -168,6 +169,25 @@ bool IsBlock(lxb_tag_id_t tag) {
 
 bool IsHeading(lxb_tag_id_t tag) { return tag >= LXB_TAG_H1 && tag <= LXB_TAG_H6; }
 
+// Whether an element bounds the headings before and inside it, so none of them heads a link after it:
+// HTML's sectioning content and sectioning roots, <main>, and a block marked as a region other than a
+// page header or footer (a sidebar widget, a comment, a sponsor box). <header> and <footer> are not: the
+// <h1> in an article's <header> heads the article.
+bool OpensSection(lxb_tag_id_t tag, std::optional<Region> marked) {
+  switch (tag) {
+    case LXB_TAG_ARTICLE: case LXB_TAG_ASIDE: case LXB_TAG_NAV: case LXB_TAG_SECTION: case LXB_TAG_MAIN:
+    case LXB_TAG_BODY: case LXB_TAG_BLOCKQUOTE: case LXB_TAG_DETAILS: case LXB_TAG_DIALOG:
+    case LXB_TAG_FIELDSET: case LXB_TAG_FIGURE: case LXB_TAG_TD: case LXB_TAG_TH:
+      return true;
+    default: break;
+  }
+  return marked && *marked != Region::kHeader && *marked != Region::kFooter;
+}
+
+// The headings in force in an open section, by rank (h1..h6): indexes into Walker::headings_, -1 for none.
+// A heading replaces the one of its rank and ends those of lower rank.
+using SectionHeadings = std::array<int, 6>;
+
 // Inherited state of the element being visited, carried down the walk so no link looks at its ancestors.
 struct Scope {
   Region region = Region::kContent;
@@ -176,6 +196,7 @@ struct Scope {
   int anchor = -1;        // innermost enclosing <a href>, index into Walker::anchors_
   int opened_block = -1;  // the block / anchor this element itself opened, closed when it is left
   int opened_anchor = -1;
+  bool opened_section = false;  // this element pushed Walker::sections_
 };
 
 // A link as found in the DOM; resolution and classification wait until the document's base is known.
@@ -185,6 +206,7 @@ struct Anchor {
   bool hidden = false;
   int block = -1;
   TextRange text;
+  int heading = -1, parent_heading = -1;  // its section heading and the one above it, into Walker::headings_
 };
 
 // One depth-first walk over the DOM (iterative, so deep nesting cannot exhaust the stack), collecting
@@ -239,9 +261,12 @@ class Walker {
     const Attributes attributes(element, attribute_ids_);
     Scope scope = scopes_.empty() ? Scope{} : scopes_.back();
     scope.opened_block = scope.opened_anchor = -1;
+    scope.opened_section = false;
     if (scopes_.size() < max_depth_) {
-      if (std::optional<Region> region = RegionOf(tag, attributes)) scope.region = NestedRegion(scope.region, *region);
+      const std::optional<Region> region = RegionOf(tag, attributes);
+      if (region) scope.region = NestedRegion(scope.region, *region);
       scope.hidden = scope.hidden || IsHidden(attributes);
+      if (OpensSection(tag, region)) OpenSection(scope);
     } else {
       too_deep_ = true;
     }
@@ -265,6 +290,7 @@ class Walker {
                               .hidden = scope.hidden,
                               .block = scope.block,
                               .text = {text_.size(), text_.size()}});
+          SetSectionHeading(anchors_.back());
         }
         break;
       case LXB_TAG_IMG:
@@ -295,7 +321,7 @@ class Walker {
         break;
       default: break;
     }
-    if (IsHeading(tag)) heading_depth_.push_back(scopes_.size());
+    if (IsHeading(tag)) open_headings_.push_back({scopes_.size(), static_cast<int>(tag - LXB_TAG_H1)});
     scopes_.push_back(scope);
     // Script and style text is not prose; <template> content lives in a separate fragment anyway.
     return tag != LXB_TAG_SCRIPT && tag != LXB_TAG_STYLE;
@@ -305,16 +331,52 @@ class Walker {
     if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) return;
     const Scope& scope = scopes_.back();
     if (scope.opened_anchor >= 0) anchors_[scope.opened_anchor].text.end = text_.size();
+    // A heading that opened a section itself (a marked class) heads the section around it.
+    if (scope.opened_section) sections_.pop_back();
     if (scope.opened_block >= 0) {
       TextRange& block = blocks_[scope.opened_block];
       block.end = text_.size();
-      if (!heading_depth_.empty() && heading_depth_.back() == scopes_.size() - 1) {
+      if (!open_headings_.empty() && open_headings_.back().depth == scopes_.size() - 1) {
+        CloseHeading(open_headings_.back().rank);
         headings_.push_back(block);
-        heading_depth_.pop_back();
+        open_headings_.pop_back();
       }
       text_.Break();
     }
     scopes_.pop_back();
+  }
+
+  // A section starts with the headings of the one around it: a card in a "Sponsors" section is a sponsor's.
+  void OpenSection(Scope& scope) {
+    SectionHeadings none;
+    none.fill(-1);
+    sections_.push_back(sections_.empty() ? none : sections_.back());
+    scope.opened_section = true;
+  }
+
+  // Records the heading of `rank` about to be appended to headings_ in the innermost open section.
+  void CloseHeading(int rank) {
+    if (sections_.empty()) return;
+    SectionHeadings& in_force = sections_.back();
+    in_force[rank] = static_cast<int>(headings_.size());
+    std::fill(in_force.begin() + rank + 1, in_force.end(), -1);
+  }
+
+  // The lowest-ranked heading in force, and the one in force above it unless that is an <h1>, which titles
+  // the page rather than a part of it ("Sponsors" above "Gold", not the article's title above "Sources").
+  void SetSectionHeading(Anchor& anchor) const {
+    if (sections_.empty()) return;
+    const SectionHeadings& in_force = sections_.back();
+    int rank = static_cast<int>(in_force.size()) - 1;
+    while (rank >= 0 && in_force[rank] < 0) --rank;
+    if (rank < 0) return;
+    anchor.heading = in_force[rank];
+    for (int above = rank - 1; above >= 1; --above) {
+      if (in_force[above] >= 0) {
+        anchor.parent_heading = in_force[above];
+        break;
+      }
+    }
   }
 
   static std::string_view TextOf(lxb_dom_node_t* text_node) {
@@ -362,7 +424,12 @@ class Walker {
   std::size_t max_depth_;
   bool too_deep_ = false;
   std::vector<Scope> scopes_;
-  std::vector<std::size_t> heading_depth_;  // scope depth of each open heading
+  struct OpenHeading {
+    std::size_t depth;  // scope depth
+    int rank;           // 0 for <h1> .. 5 for <h6>
+  };
+  std::vector<OpenHeading> open_headings_;
+  std::vector<SectionHeadings> sections_;  // the open sections, innermost last
   std::vector<Anchor> anchors_;
   std::vector<TextRange> blocks_, headings_;
   CollapsedText text_;
@@ -494,6 +561,22 @@ bool KeepWithinLimit(std::size_t max_links, std::vector<Link>& links, LimitsHit&
   return false;
 }
 
+std::string HeadingText(const Walker& walker, int heading) {
+  const TextRange& range = walker.headings()[heading];
+  std::string text = walker.text().Slice(range.begin, range.end);
+  TruncateUtf8(text, kSectionHeadingChars);
+  return text;
+}
+
+// "Sponsors › Gold", "Further reading", or empty.
+std::string SectionHeading(const Walker& walker, const Anchor& anchor) {
+  std::string heading = anchor.heading < 0 ? std::string() : HeadingText(walker, anchor.heading);
+  if (anchor.parent_heading < 0) return heading;
+  std::string parent = HeadingText(walker, anchor.parent_heading);
+  if (parent.empty() || heading.empty()) return parent + heading;
+  return parent + " › " + heading;
+}
+
 std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
                                 const LinkExtractorOptions& options, LimitsHit& limits) {
   std::vector<Link> links;
@@ -528,6 +611,7 @@ std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
     }
     link.region = anchor.region;
     link.hidden = anchor.hidden;
+    link.section_heading = SectionHeading(walker, anchor);
     if (!KeepWithinLimit(options.max_links, links, limits)) break;
   }
   return links;

@@ -56,6 +56,9 @@ struct Link {
   bool hidden = false;             // the link or an ancestor is hidden
   int position = 0;                // 0-based index among the page's http(s) links
   int text_chars_before = 0;       // characters of non-link text since the previous http(s) link (or the body start)
+  // The heading of the link's part of the page ("Sponsors › Gold"), bounded; empty when none precedes it in
+  // its section or the crawler extracted the link. See README.md, "Link context".
+  std::string section_heading;
 };
 
 // A watched domain or brand named in the page's text outside any link.
