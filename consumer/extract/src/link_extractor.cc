@@ -587,6 +587,9 @@ std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
   const std::string_view all = walker.text().str();
   std::size_t text_end = std::min(walker.body_begin(), all.size());  // where the last anchor's text ended
   int text_chars_before = 0;
+  // Links in a row mostly sit under the same headings: their section heading is composed once a run.
+  std::pair<int, int> named_headings(-1, -1);  // (heading, parent_heading) of section_heading
+  std::string section_heading;
   for (const Anchor& anchor : walker.anchors()) {
     if (anchor.text.begin > text_end) {
       text_chars_before +=
@@ -611,7 +614,11 @@ std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
     }
     link.region = anchor.region;
     link.hidden = anchor.hidden;
-    link.section_heading = SectionHeading(walker, anchor);
+    if (std::pair(anchor.heading, anchor.parent_heading) != named_headings) {
+      named_headings = {anchor.heading, anchor.parent_heading};
+      section_heading = SectionHeading(walker, anchor);
+    }
+    link.section_heading = section_heading;
     if (!KeepWithinLimit(options.max_links, links, limits)) break;
   }
   return links;
