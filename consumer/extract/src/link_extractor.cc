@@ -470,6 +470,9 @@ class LinkResolver {
   LinkResolver(const LinkResolver&) = delete;
   LinkResolver& operator=(const LinkResolver&) = delete;
 
+  // Sizes the tables for about `hrefs` hrefs, so they do not grow as a page's links are resolved.
+  void Expect(std::size_t hrefs) { resolution_of_href_.reserve(hrefs); }
+
   // The http(s) target `href` points to; null for other schemes (counted) and unparseable hrefs. Valid as
   // long as the resolver.
   const Target* Resolve(std::string_view href) {
@@ -786,6 +789,7 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
     }
     facts.site.tracking_ids = walker.tracking_ids().Take();
     LinkResolver resolver(document_base, facts, domains_, options_.subdomains_are_internal, facts.other_schemes);
+    resolver.Expect(walker.anchors().size());
     extracted.links = LinksFromHtml(walker, resolver, options_, limits);
     FillTextFacts(walker, facts);
     extracted.mentions = watched_.Find(walker.text(), AnchorTextRanges(walker));
