@@ -57,11 +57,10 @@ constexpr std::array<uint64_t, kShortStopWords> kPackedStopWords = [] {
   return packed;
 }();
 
-bool IsStopWord(std::string_view word) {
+// `head` is the word's first eight bytes, packed, zero past its end.
+bool IsStopWord(std::string_view word, uint64_t head) {
   if (word.size() > kLongestStopWord) return false;
-  if (word.size() <= 8) {
-    return std::binary_search(kPackedStopWords.begin(), kPackedStopWords.end(), Packed(word));
-  }
+  if (word.size() <= 8) return std::binary_search(kPackedStopWords.begin(), kPackedStopWords.end(), head);
   return std::binary_search(kStopWords.begin(), kStopWords.end(), word);
 }
 
@@ -80,18 +79,21 @@ char LoweredWordByte(char c) { return kLoweredWordByte[static_cast<unsigned char
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// Eight bytes at `data`, those from `size` on zeroed (so a word's last chunk packs as Packed would).
+uint64_t LoadPacked(const char* data, std::size_t size) {
+  uint64_t chunk;
+  std::memcpy(&chunk, data, sizeof chunk);
+  return size >= 8 ? chunk : chunk & ((1ULL << (8 * size)) - 1);
+}
+
 // Hashes eight bytes at a time: the words of a page are mostly shorter, so a word costs one multiply.
-// `head` is the word's first eight bytes, packed (see Packed).
+// `head` is the word's first eight bytes, packed; eight bytes past the word's end must be readable.
 uint64_t HashOf(std::string_view word, uint64_t head) {
   constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
   uint64_t hash = (word.size() ^ head) * kMultiplier;
-  std::size_t i = 8;
-  for (; i + 8 <= word.size(); i += 8) {
-    uint64_t chunk;
-    std::memcpy(&chunk, word.data() + i, sizeof chunk);
-    hash = (hash ^ chunk) * kMultiplier;
+  for (std::size_t i = 8; i < word.size(); i += 8) {
+    hash = (hash ^ LoadPacked(word.data() + i, word.size() - i)) * kMultiplier;
   }
-  if (i < word.size()) hash = (hash ^ Packed(word.substr(i))) * kMultiplier;
   return hash ^ (hash >> 29);
 }
 
@@ -163,7 +165,7 @@ void PageTerms::AddWord(std::string_view lowered, uint64_t head, uint64_t hash, 
       return;
     }
   }
-  const bool stop_word = IsStopWord(lowered);
+  const bool stop_word = IsStopWord(lowered, head);
   if (!stop_word && count_ >= kMaxVocabulary) return;
   entries_.push_back({hash, head, static_cast<uint32_t>(keys_.size()), length, stop_word ? 0 : weight, stop_word});
   slots_[i] = static_cast<uint32_t>(entries_.size());
@@ -204,9 +206,7 @@ void PageTerms::AddWordAt(std::size_t begin, std::size_t end, int weight) {
   const std::size_t size = end - begin;
   if (size < 3) return;
   // The bytes past a short word's end (separators, or the spare bytes) are masked off.
-  uint64_t head;
-  std::memcpy(&head, lowered_.data() + begin, sizeof head);
-  if (size < 8) head &= (1ULL << (8 * size)) - 1;
+  const uint64_t head = LoadPacked(lowered_.data() + begin, size);
   if (AllDigits(head, size) && (size <= 8 || std::all_of(lowered_.data() + begin + 8, lowered_.data() + end, IsDigit))) {
     return;
   }
