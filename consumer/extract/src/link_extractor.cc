@@ -10,6 +10,7 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -56,6 +57,42 @@ struct DocumentDeleter {
   void operator()(lxb_html_document_t* document) const { lxb_html_document_destroy(document); }
 };
 using Document = std::unique_ptr<lxb_html_document_t, DocumentDeleter>;
+
+}  // namespace
+
+// Documents kept between pages. lexbor cleans a document for reuse keeping its parser and first memory
+// chunks, so a page parsed into a kept one skips setting those up and tearing them down.
+class DocumentPool {
+ public:
+  static constexpr std::size_t kMaxKept = 8;  // about one for each thread extracting at once
+
+  // A kept document, or a new one; null when lexbor cannot allocate one.
+  Document Take() {
+    {
+      const std::lock_guard lock(mutex_);
+      if (!kept_.empty()) {
+        Document document = std::move(kept_.back());
+        kept_.pop_back();
+        return document;
+      }
+    }
+    return Document(lxb_html_document_create());
+  }
+
+  // Keeps a document that parsed for the next page, unless enough are kept already. Cleaning it now
+  // releases its page's DOM, so a kept document holds no more than lexbor's first memory chunks.
+  void Keep(Document document) {
+    lxb_html_document_clean(document.get());
+    const std::lock_guard lock(mutex_);
+    if (kept_.size() < kMaxKept) kept_.push_back(std::move(document));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<Document> kept_;
+};
+
+namespace {
 
 std::string_view ViewOf(const lxb_char_t* data, std::size_t length) {
   return data == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(data), length);
@@ -717,6 +754,12 @@ std::optional<ada::url_aggregator> ParseAgainst(std::string_view href, const ada
 
 }  // namespace
 
+LinkExtractor::LinkExtractor(RegistrableDomains domains, Options options)
+    : domains_(std::move(domains)),
+      options_(std::move(options)),
+      watched_(options_.watch_domains, options_.watch_brands),
+      documents_(std::make_shared<DocumentPool>()) {}
+
 Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
   auto page_url = ada::parse<ada::url_aggregator>(page.url);
   if (!page_url) return Failure{"extract", "page URL does not parse: " + page.url};
@@ -748,7 +791,8 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
       facts.main_terms = terms.Top(kMainTerms);
     }
   } else {
-    Document document(lxb_html_document_create());
+    // A document whose parse failed is dropped rather than kept.
+    Document document = documents_->Take();
     if (document == nullptr) return Failure{"extract", "cannot allocate an HTML document for " + page.url};
     const std::size_t parsed_bytes = std::min(page.html.size(), options_.max_page_bytes);
     limits.page_bytes = parsed_bytes < page.html.size();
@@ -793,6 +837,7 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
     extracted.links = LinksFromHtml(walker, resolver, options_, limits);
     FillTextFacts(walker, facts);
     extracted.mentions = watched_.Find(walker.text(), AnchorTextRanges(walker));
+    documents_->Keep(std::move(document));
   }
   FillLinkFacts(extracted.links, facts);
   if (options_.only_watched && !watched_.empty()) {
