@@ -84,6 +84,7 @@ ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, s
       std::string key = ListValue(entry).Text();
       if (key.empty()) continue;  // blank: would match every value by prefix or suffix
       entry_lengths_.push_back(key.size());
+      affix_outer_bytes_[static_cast<unsigned char>(mode == MatchMode::kPrefix ? key.back() : key.front())] = true;
       entries_.insert(std::move(key));
       continue;
     }
@@ -92,7 +93,7 @@ ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, s
     if (sequence.empty()) continue;  // punctuation only: no whole word to match
     max_words_ = std::max(max_words_, sequence.size());
     if (starts_entry_.size() <= sequence.front()) starts_entry_.resize(sequence.front() + 1);
-    starts_entry_[sequence.front()] = true;
+    starts_entry_[sequence.front()] |= sequence.size() == 1 ? kOneWordEntry : kLongerEntry;
     word_sequences_.insert(std::move(sequence));
   }
   std::sort(entry_lengths_.begin(), entry_lengths_.end());
@@ -117,9 +118,10 @@ bool ListMatcher::Matches(const ListValue& value) const {
 bool ListMatcher::ContainsWordSequence(std::span<const WordIndex::Id> words) const {
   for (size_t start = 0; start < words.size(); ++start) {
     const WordIndex::Id first = words[start];
-    if (first >= starts_entry_.size() || !starts_entry_[first]) continue;
+    if (first >= starts_entry_.size() || starts_entry_[first] == 0) continue;
+    if ((starts_entry_[first] & kOneWordEntry) != 0) return true;
     const size_t longest = std::min(max_words_, words.size() - start);
-    for (size_t count = 1; count <= longest; ++count) {
+    for (size_t count = 2; count <= longest; ++count) {
       if (word_sequences_.contains(std::u32string_view(&words[start], count))) return true;
     }
   }
@@ -130,6 +132,9 @@ bool ListMatcher::HasAffix(std::string_view text) const {
   for (size_t length : entry_lengths_) {
     if (length > text.size()) break;
     const size_t offset = mode_ == MatchMode::kPrefix ? 0 : text.size() - length;
+    // Most candidates are ruled out by their outer byte, without hashing them.
+    const unsigned char outer = mode_ == MatchMode::kPrefix ? text[offset + length - 1] : text[offset];
+    if (!affix_outer_bytes_[outer]) continue;
     if (entries_.contains(text.substr(offset, length))) return true;
   }
   return false;

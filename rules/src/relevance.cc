@@ -119,12 +119,16 @@ std::pair<std::string_view, std::string_view> ContextOf(const Link& link) {
   return {snippet.substr(0, at), snippet.substr(at + link.anchor_text.size())};
 }
 
-// Whether `label` contains a stem of four bytes or more: whether one of its substrings of four to
-// kStemBytes bytes is one of the (sorted) stems.
-bool ContainsStem(const std::vector<StemKey>& stems, std::string_view label) {
+// Whether `label` contains a stem of four bytes or more of either list: whether one of its substrings of
+// four to kStemBytes bytes is in one of the (sorted) lists. Each substring is packed once for both.
+bool ContainsStem(const std::vector<StemKey>& stems, const std::vector<StemKey>& more_stems, std::string_view label) {
   for (size_t length = 4; length <= kStemBytes; ++length) {
     for (size_t start = 0; start + length <= label.size(); ++start) {
-      if (std::binary_search(stems.begin(), stems.end(), Pack(label.substr(start, length)))) return true;
+      const StemKey key = Pack(label.substr(start, length));
+      if (std::binary_search(stems.begin(), stems.end(), key) ||
+          std::binary_search(more_stems.begin(), more_stems.end(), key)) {
+        return true;
+      }
     }
   }
   return false;
@@ -157,7 +161,7 @@ int TopicalRelevance::Of(const Link& link) const {
     const StemKey stem = Stem(word);
     const bool match = std::binary_search(page_stems_.begin(), page_stems_.end(), stem) ||
                        std::binary_search(context_stems.begin(), context_stems.end(), stem) ||
-                       (is_host_label && (ContainsStem(page_stems_, word) || ContainsStem(context_stems, word)));
+                       (is_host_label && ContainsStem(page_stems_, context_stems, word));
     (match ? matched : unmatched).push_back(stem);
   };
   ForEachTopicalWord(link.anchor_text, [&](std::string_view word) { add(word, false); });

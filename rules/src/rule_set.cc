@@ -9,8 +9,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <span>
@@ -220,10 +222,6 @@ std::string NormaliseText(std::string_view text) { return Squeeze(text, IsSpace)
 std::string ToLower(std::string_view text) {
   return Squeeze(text, [](char) { return false; });
 }
-// The words of `text` joined by single spaces, so "Buy-Viagra, online!" becomes "buy viagra online".
-std::string WordKey(std::string_view text) {
-  return Squeeze(text, [](char c) { return !IsWordByte(c); });
-}
 
 bool EqualsIgnoreCase(std::string_view text, std::string_view lower_case) {
   return std::equal(text.begin(), text.end(), lower_case.begin(), lower_case.end(),
@@ -259,6 +257,17 @@ std::string FormatNumber(double number) {
   std::ostringstream out;
   out << number;
   return out.str();
+}
+
+// Whether `pattern` is a whole-value shape: ^ first (after any flag groups such as (?-i)) and $ last.
+// Only a reading of the text (^a|b$ is not one): it chooses how the pattern is run, never what it matches.
+bool IsWholeValueShape(std::string_view pattern) {
+  while (pattern.starts_with("(?")) {
+    const size_t close = pattern.find(')');
+    if (close == std::string_view::npos || pattern.find(':') < close) break;  // (?i:...) is a group
+    pattern.remove_prefix(close + 1);
+  }
+  return pattern.starts_with('^') && pattern.ends_with('$') && !pattern.ends_with("\\$");
 }
 
 struct StringHash {
@@ -313,6 +322,7 @@ struct RuleSet::Compiled {
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
   size_t list_fields = 0;           // text fields tested by in_list; each gets a per-link ListValue slot
   size_t regex_fields = 0;          // text fields tested by matches; each gets a per-link cache slot
+  size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-link cache slot
 };
 
 namespace {
@@ -335,11 +345,13 @@ class PageEvaluation {
         neighbour_caches_(compiled.neighbour_predicates),
         named_results_(compiled.named_predicates, std::vector<int8_t>(links.size(), kNotEvaluated)),
         page_results_(compiled.page_predicates, kNotEvaluated),
-        list_values_(compiled.list_fields * links.size()),
         list_value_of_(compiled.list_fields * links.size()),
         last_list_values_(compiled.list_fields),
         regex_matches_(compiled.regex_fields * links.size()),
-        last_searches_(compiled.regex_fields) {
+        last_searches_(compiled.regex_fields),
+        whole_value_results_(compiled.whole_value_patterns * links.size(), kNotEvaluated),
+        last_whole_value_searches_(compiled.whole_value_patterns),
+        memoised_(kMemoisedFacts * links.size(), kNotComputed) {
     const TopicalRelevance relevance(page);
     std::vector<std::string> anchor_keys(links.size());  // normalised text anchors of backlinks
     std::unordered_map<std::string_view, int> anchors;
@@ -412,7 +424,7 @@ class PageEvaluation {
     if (list_value_of_[at] == nullptr) {
       const std::string_view text = get(SubjectAt(index));
       const ListValue*& last = last_list_values_[slot];
-      if (last == nullptr || last->value() != text) last = &list_values_[at].emplace(text);
+      if (last == nullptr || last->value() != text) last = &list_values_.emplace_back(text);
       list_value_of_[at] = last;
     }
     return *list_value_of_[at];
@@ -435,6 +447,29 @@ class PageEvaluation {
       last = {value, &*found};
     }
     return std::binary_search(found->begin(), found->end(), pattern);
+  }
+
+  // Whether a whole-value pattern (^...$) matches its field's value at the link at `index`: searched alone,
+  // when a rule asks, at most once per link; a value equal to the last one searched reuses its result.
+  bool WholeValueFound(size_t slot, const RE2& regex, TextGetter get, size_t index) const {
+    int8_t& result = whole_value_results_[slot * links_.size() + index];
+    if (result == kNotEvaluated) {
+      const std::string_view value = get(SubjectAt(index));
+      LastWholeValueSearch& last = last_whole_value_searches_[slot];
+      if (last.found == kNotEvaluated || last.value != value) {
+        last = {value, static_cast<int8_t>(RE2::PartialMatch(value, regex) ? 1 : 0)};
+      }
+      result = last.found;
+    }
+    return result == 1;
+  }
+
+  // Per-link facts computed on first use, since several predicates read them.
+  enum MemoisedFact { kAnchorWords, kAnchorTargetEcho, kMemoisedFacts };
+  int Memoised(MemoisedFact fact, size_t index, int (*compute)(const Link&)) const {
+    int& value = memoised_[fact * links_.size() + index];
+    if (value == kNotComputed) value = compute(links_[index]);
+    return value;
   }
 
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
@@ -475,8 +510,8 @@ class PageEvaluation {
   static constexpr int8_t kNotEvaluated = -1;
   mutable std::vector<std::vector<int8_t>> named_results_;  // per named predicate, per link: 1, 0 or kNotEvaluated
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
-  mutable std::vector<std::optional<ListValue>> list_values_;  // per list field, then per link; empty until asked
-  mutable std::vector<const ListValue*> list_value_of_;         // the same: a value in list_values_, or null
+  mutable std::deque<ListValue> list_values_;              // the values asked for, which do not move
+  mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in list_values_, or null
   mutable std::vector<const ListValue*> last_list_values_;      // per list field
   mutable std::vector<std::optional<std::vector<int>>> regex_matches_;  // per regex field, then per link
   struct LastSearch {
@@ -484,6 +519,14 @@ class PageEvaluation {
     const std::vector<int>* found = nullptr;  // in regex_matches_, whose size is fixed
   };
   mutable std::vector<LastSearch> last_searches_;  // per regex field
+  mutable std::vector<int8_t> whole_value_results_;  // per whole-value pattern, then per link: 1, 0 or kNotEvaluated
+  struct LastWholeValueSearch {
+    std::string_view value;
+    int8_t found = kNotEvaluated;
+  };
+  mutable std::vector<LastWholeValueSearch> last_whole_value_searches_;  // per whole-value pattern
+  static constexpr int kNotComputed = -1;             // the facts are never negative
+  mutable std::vector<int> memoised_;                 // per MemoisedFact, then per link, or kNotComputed
 };
 
 int AnchorRepeats(const Subject& subject) { return subject.evaluation.anchor_repeats(subject.index); }
@@ -492,31 +535,36 @@ int LinkRunDomains(const Subject& subject) { return subject.evaluation.run_domai
 int RelevanceOf(const Subject& subject) { return subject.evaluation.relevance(subject.index); }
 int TargetPageLinks(const Subject& subject) { return subject.evaluation.domain_links(subject.index); }
 
-int AnchorWords(const Subject& subject) {
+int CountAnchorWords(const Link& link) {
   int words = 0;
-  ForEachWord(subject.link.anchor_text, [&](std::string_view) { ++words; });
+  ForEachWord(link.anchor_text, [&](std::string_view) { ++words; });
   return words;
 }
 
 // The share of the anchor's words of three or more letters that are spelled inside the target's host
 // labels ("cheap flights" -> cheapflights.example: 100).
-int AnchorTargetEcho(const Subject& subject) {
-  const std::string labels = WordKey(HostLabels(subject.link));
-  std::string joined_labels;
-  for (char c : labels) {
-    if (c != ' ') joined_labels += c;
-  }
+int ComputeAnchorTargetEcho(const Link& link) {
+  thread_local std::string joined_labels, lower_word;  // reused: it runs for most backlinks
+  joined_labels.clear();
+  ForEachWord(HostLabels(link), [&](std::string_view label) {
+    std::transform(label.begin(), label.end(), std::back_inserter(joined_labels), Lower);
+  });
   int words = 0, echoed = 0;
-  const std::string anchor = WordKey(subject.link.anchor_text);
-  for (size_t start = 0; start < anchor.size();) {
-    const size_t end = std::min(anchor.find(' ', start), anchor.size());
-    const std::string_view word = std::string_view(anchor).substr(start, end - start);
-    start = end + 1;
-    if (word.size() < 3) continue;
+  ForEachWord(link.anchor_text, [&](std::string_view word) {
+    if (word.size() < 3) return;
     ++words;
-    if (joined_labels.find(word) != std::string::npos) ++echoed;
-  }
+    lower_word.clear();
+    std::transform(word.begin(), word.end(), std::back_inserter(lower_word), Lower);
+    if (joined_labels.find(lower_word) != std::string::npos) ++echoed;
+  });
   return words == 0 ? 0 : echoed * 100 / words;
+}
+
+int AnchorWords(const Subject& subject) {
+  return subject.evaluation.Memoised(PageEvaluation::kAnchorWords, subject.index, &CountAnchorWords);
+}
+int AnchorTargetEcho(const Subject& subject) {
+  return subject.evaluation.Memoised(PageEvaluation::kAnchorTargetEcho, subject.index, &ComputeAnchorTargetEcho);
 }
 
 }  // namespace
@@ -700,6 +748,7 @@ class Compiler {
     file.compiled.page_predicates = page_predicates_;
     file.compiled.list_fields = list_fields_.size();
     file.compiled.regex_fields = regex_fields_.size();
+    file.compiled.whole_value_patterns = whole_value_slots_.size();
     for (auto& [field, regex_field] : regex_fields_) regex_field.group->Compile();
     return file;
   }
@@ -1040,7 +1089,11 @@ class Compiler {
 
   // RE2 runs in time linear in the input whatever the pattern; matching ignores case like the other
   // operators, and finds the pattern anywhere in the value unless it is anchored with ^ and $. A text
-  // field's patterns run together, once per link (see regex_group.h).
+  // field's patterns run together, once per link (see regex_group.h), except whole-value shapes (^...$):
+  // each of those runs alone, and only when a rule asks. In the set, such a pattern follows the whole value
+  // alongside every other pattern, which multiplies the states of the set's automaton (RE2 builds them as
+  // values reach them: on the corpus, 70M instructions for the anchor patterns), and every value it
+  // matches needs the set's second pass; alone, its anchored search is short.
   Test CompileMatches(const FieldSpec& field, const Entry& operation) {
     const std::string pattern = ReadNonEmptyString(operation);
     auto regex = std::make_shared<const RE2>(pattern, RegexGroup::PatternOptions());
@@ -1049,6 +1102,13 @@ class Compiler {
     }
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
+                            if (IsWholeValueShape(pattern)) {
+                              const size_t slot =
+                                  whole_value_slots_.try_emplace({&field, pattern}, whole_value_slots_.size()).first->second;
+                              return [get, slot, regex](const Subject& subject) {
+                                return subject.evaluation.WholeValueFound(slot, *regex, get, subject.index);
+                              };
+                            }
                             auto& [slot, group] = regex_fields_[&field];
                             if (group == nullptr) {
                               slot = regex_fields_.size() - 1;
@@ -1126,6 +1186,7 @@ class Compiler {
     std::shared_ptr<RegexGroup> group;
   };
   std::map<const FieldSpec*, RegexField> regex_fields_;  // text field -> its `matches` patterns
+  std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
   struct NamedPredicate {
@@ -1187,6 +1248,7 @@ std::optional<TrustOverride> FindTrust(const std::vector<TrustList>& lists, Trus
                                        const Subject& subject) {
   // Registrable domains come lower-case from extraction, like the normalised list entries.
   for (const TrustList& list : lists) {
+    if (list.domains->empty()) continue;  // an empty list (the default's) costs no lookups per link
     for (std::string_view domain : {subject.page.registrable_domain, subject.link.registrable_domain}) {
       if (!domain.empty() && list.domains->contains(domain)) {
         return TrustOverride{action, std::string(domain), list.reason};

@@ -159,12 +159,18 @@ TEST_F(LinkExtractorTest, RegionComesFromTheNearestMarkedAncestor) {
       "<div class='widget_text'><a href='https://r.org/11'>11</a></div>"
       "<nav><div class='widget'><a href='https://r.org/12'>12</a></div></nav>"
       "<div class='sidebar'><nav><a href='https://r.org/13'>13</a></nav></div>"
-      "<footer></footer><main><article><p><a href='https://r.org/14'>14</a></article></main>");
-  ASSERT_THAT(links, SizeIs(15));
+      "<footer></footer><main><article><p><a href='https://r.org/14'>14</a></article></main>"
+      // An aside only says "beside the content": a class or id that marks more wins there, not elsewhere.
+      "<aside class='ad-unit'><p class='ad-label'>Sponsored links</p><a href='https://r.org/15'>15</a></aside>"
+      "<div role='complementary' id='comments'><a href='https://r.org/16'>16</a></div>"
+      "<aside class='widget'><a href='https://r.org/17'>17</a></aside>"
+      "<nav class='sponsored'><a href='https://r.org/18'>18</a></nav>");
+  ASSERT_THAT(links, SizeIs(19));
   const std::vector<Region> expected = {
-      Region::kNavigation, Region::kNavigation, Region::kHeader,  Region::kHeader,     Region::kFooter,
-      Region::kFooter,     Region::kSidebar,    Region::kSidebar, Region::kComments,   Region::kComments,
-      Region::kSidebar,    Region::kSidebar,    Region::kSidebar, Region::kNavigation, Region::kContent};
+      Region::kNavigation, Region::kNavigation, Region::kHeader,    Region::kHeader,   Region::kFooter,
+      Region::kFooter,     Region::kSidebar,    Region::kSidebar,   Region::kComments, Region::kComments,
+      Region::kSidebar,    Region::kSidebar,    Region::kSidebar,   Region::kNavigation, Region::kContent,
+      Region::kSponsored,  Region::kComments,   Region::kSidebar,   Region::kNavigation};
   for (std::size_t i = 0; i < links.size(); ++i) {
     EXPECT_EQ(links[i].region, expected[i]) << "link " << i << " got " << ToString(links[i].region);
   }
@@ -617,6 +623,27 @@ TEST_F(LinkExtractorTest, SectionHeadingOfNestedSectionsAndTiers) {
                             {"community.example", "Community"},
                             // A link inside a heading is read before its heading ends.
                             {"in-heading.example", ""}}));
+}
+
+TEST_F(LinkExtractorTest, SectionHeadingOfDivLayoutsEndsWithTheBlockItHeads) {
+  const std::vector<Link> links = LinksOf(
+      "<h1>Home Improvement</h1>"
+      "<div class='featured'><h3>Featured listings</h3>"
+      "<div class='listing'><a href='https://paid.example/'>Paid</a></div></div>"
+      "<div class='listings'><div class='listing'><a href='https://free.example/'>Free</a></div></div>"
+      // Page builders wrap a heading in blocks of its own; the heading still heads what follows.
+      "<div class='col'><div class='title-wrap'><div class='container'><h2>Our sponsors</h2></div></div>"
+      "<div class='logos'><a href='https://logo.example/'><img alt='Logo'></a></div></div>"
+      "<p><a href='https://after-col.example/'>after</a></p>"
+      // A wrapper with a link after its heading is a block, not a wrapper.
+      "<div class='box'><div class='box-head'><h2>Partners</h2><a href='https://join.example/'>Join</a></div>"
+      "<p><a href='https://member.example/'>member</a></p></div>");
+  EXPECT_EQ(SectionHeadingsOf(links), (HeadingsByHost{{"paid.example", "Featured listings"},
+                                                      {"free.example", "Home Improvement"},
+                                                      {"logo.example", "Our sponsors"},
+                                                      {"after-col.example", "Home Improvement"},
+                                                      {"join.example", "Partners"},
+                                                      {"member.example", "Home Improvement"}}));
 }
 
 TEST_F(LinkExtractorTest, SectionHeadingIsBoundedAndAbsentForCrawlerLinks) {

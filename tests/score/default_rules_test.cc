@@ -435,5 +435,174 @@ TEST_F(DefaultRulesTest, LinkChainAndBadNeighbourhood) {
   EXPECT_THAT(scores[0].flags, IsEmpty());
 }
 
+
+// ---------------------------------------------------------------------------------------------------------
+// Classes of mistakes found on the held-out sets, each with the links that must stay as they are.
+
+TEST_F(DefaultRulesTest, HeadingThatNamesAPaidBlock) {
+  Link link = LinkTo("https://www.tidewater.example/", "www.tidewater.example", "tidewater.example", "Tidewater Cloud");
+  for (const char* heading : {"Sponsors › Gold", "Our sponsors", "Gold sponsors", "★ Featured listings",
+                              "Featured agents Sponsored", "Sponsored · Similar apps", "Χορηγούμενα",
+                              "תוכן מקודם", "Sponsorowane", "Anzeige", "Around the web Promoted by Adnet", "広告"}) {
+    link.section_heading = heading;
+    const Score score = Evaluate(link);
+    EXPECT_THAT(FiredIds(score), ElementsAre("paid.sponsor-heading")) << heading;
+  }
+  link.section_heading = "Sponsors › Gold";
+  EXPECT_EQ(Evaluate(link).flags[0].evidence,
+            "link to www.tidewater.example under the heading \"Sponsors › Gold\" (rel=\"\")");
+
+  // Headings that talk about sponsoring are prose, not labels; partners nobody paid are not sponsors.
+  for (const char* heading : {"Sponsors of the bill", "Sponsored content rules tightened",
+                              "Rovers sign record shirt sponsorship deal", "Featured", "Partners", "Promoted",
+                              "Advertising", "Presented by Dr Ana Ruiz", "PR",
+                              "Community partners", "Things I like", "Gold › Silver"}) {
+    link.section_heading = heading;
+    EXPECT_THAT(Evaluate(link).flags, IsEmpty()) << heading;
+  }
+  // Under a "Sponsors" heading: the way to sponsor, a donation platform and a public funder.
+  link.section_heading = "Sponsors";
+  EXPECT_THAT(Evaluate(LinkTo("https://github.com/sponsors/tidewater", "github.com", "github.com",
+                              "Become a sponsor")).flags,
+              IsEmpty());
+  Link funding = LinkTo("https://opencollective.com/tidewater", "opencollective.com", "opencollective.com",
+                        "Open Collective");
+  funding.section_heading = "Sponsors";
+  EXPECT_THAT(Evaluate(funding).flags, IsEmpty());
+  Link funder = LinkTo("https://www.nsf.gov/awards/123", "www.nsf.gov", "nsf.gov", "National Science Foundation");
+  funder.section_heading = "Sponsored by";
+  EXPECT_THAT(Evaluate(funder).flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, CommunityPartnersInAPartnerBlockAreNotPaid) {
+  Link partner = LinkTo("https://www.pgeu.example/", "www.pgeu.example", "pgeu.example", "PG Europe");
+  partner.region = Region::kSponsored;
+  partner.section_heading = "Community partners";
+  EXPECT_THAT(Evaluate(partner).flags, IsEmpty());
+  partner.section_heading = "Partners";
+  EXPECT_THAT(FiredIds(Evaluate(partner)), ElementsAre("paid.sponsor-block"));
+}
+
+TEST_F(DefaultRulesTest, KeywordLinkInAPaidSidebarBoxIsPaidNotATemplateCredit) {
+  Link ad = LinkTo("https://www.aircon-deals.example/", "www.aircon-deals.example", "aircon-deals.example",
+                   "cheap air conditioners");
+  ad.region = Region::kSidebar;
+  ad.snippet = "cheap air conditioners from 199 euros";
+  EXPECT_THAT(FiredIds(Evaluate(ad)), Contains("spammy.template-credit-keyword-link"));
+  ad.section_heading = "Χορηγούμενα";
+  EXPECT_THAT(FiredIds(Evaluate(ad)), Contains("paid.sponsor-heading"));
+  EXPECT_THAT(FiredIds(Evaluate(ad)), Not(Contains("spammy.template-credit-keyword-link")));
+}
+
+TEST_F(DefaultRulesTest, HiddenKeywordLinksDoNotMakeTheVisibleOnesAFarmOrAChain) {
+  PageFacts list = BlogPage();
+  list.external_domains = 10;
+  list.link_text_ratio = 0.72;
+  std::vector<Link> injected = ListedSites();
+  injected[0].hidden = injected[1].hidden = true;
+  const std::vector<Score> scores = Evaluate(injected, list);
+  EXPECT_THAT(scores[5].flags, IsEmpty());
+  EXPECT_THAT(FiredIds(scores[0]), Contains("spammy.hidden-link"));
+
+  // A footer credit, then an injected font-size:0 run of keyword links and one visible keyword link.
+  std::vector<Link> footer;
+  for (const char* anchor : {"Kiln Web", "best online casinos", "same day payday loans", "replica watches",
+                             "free betting tips"}) {
+    const std::string domain = std::string(anchor).substr(0, std::string(anchor).find(' ')) + "-x.example";
+    Link link = LinkTo("https://" + domain + "/", domain, domain, anchor);
+    link.region = Region::kFooter;
+    link.hidden = footer.size() >= 1 && footer.size() <= 3;
+    link.text_chars_before = footer.empty() ? 40 : 1;
+    footer.push_back(link);
+  }
+  const std::vector<Score> footer_scores = Evaluate(footer);
+  EXPECT_THAT(FiredIds(footer_scores[0]), Not(Contains("spammy.link-chain")));
+  for (size_t i = 1; i <= 3; ++i) EXPECT_THAT(FiredIds(footer_scores[i]), Contains("spammy.hidden-link")) << i;
+  // Visible, the same run is a chain.
+  for (Link& link : footer) link.hidden = false;
+  EXPECT_THAT(FiredIds(Evaluate(footer)[0]), Contains("spammy.link-chain"));
+}
+
+TEST_F(DefaultRulesTest, ReferralAndGamblingBrandLinksInComments) {
+  Link referral = LinkTo("https://www.tradehub.example/signup?ref=dave_k91", "www.tradehub.example",
+                         "tradehub.example", "my link");
+  referral.region = Region::kComments;
+  referral.rel = {"ugc", "nofollow"};
+  EXPECT_THAT(FiredIds(Evaluate(referral)), Contains("spammy.comment-link-commercial"));
+  Link brand = LinkTo("https://www.luckyspin-uk.example/", "www.luckyspin-uk.example", "luckyspin-uk.example",
+                      "LuckySpin");
+  brand.region = Region::kComments;
+  EXPECT_THAT(FiredIds(Evaluate(brand)), Contains("spammy.comment-link-commercial"));
+  Link lotto = LinkTo("https://www.lottovip-th.example/", "www.lottovip-th.example", "lottovip-th.example", "LOTTOVIP");
+  lotto.region = Region::kComments;
+  EXPECT_THAT(FiredIds(Evaluate(lotto)), Contains("spammy.comment-link-commercial"));
+
+  // A national lottery cited in an article, a sign-up page without a referrer, and a store link a commenter
+  // recommends are not comment spam.
+  lotto.region = Region::kContent;
+  EXPECT_THAT(Evaluate(lotto).flags, IsEmpty());
+  Link signup = LinkTo("https://www.parkrun.example/register/", "www.parkrun.example", "parkrun.example", "parkrun");
+  signup.region = Region::kComments;
+  EXPECT_THAT(Evaluate(signup).flags, IsEmpty());
+  Link recommended = LinkTo("https://www.amazon.com/dp/B01ZEST678?tag=lemonthyme-20", "www.amazon.com",
+                            "amazon.com", "my favourite zester");
+  recommended.region = Region::kComments;
+  EXPECT_THAT(FiredIds(Evaluate(recommended)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+}
+
+TEST_F(DefaultRulesTest, ListingThatLinksItsSubjectsPrivacyPolicyIsNotAnAdvertisement) {
+  std::vector<Link> listing = {
+      LinkTo("https://www.budgetbee.example/features", "www.budgetbee.example", "budgetbee.example",
+             "best free expense tracker app"),
+      LinkTo("https://www.budgetbee.example/", "www.budgetbee.example", "budgetbee.example", "Website"),
+      LinkTo("https://www.budgetbee.example/privacy", "www.budgetbee.example", "budgetbee.example", "Privacy policy"),
+  };
+  const std::vector<Score> scores = Evaluate(listing);
+  EXPECT_THAT(FiredIds(scores[0]), Not(Contains("paid.advertiser-linked-with-keyword-anchors")));
+  EXPECT_THAT(FiredIds(scores[0]), Contains("forced_keyword.keyword-anchor"));
+  EXPECT_THAT(scores[1].flags, IsEmpty());
+  EXPECT_THAT(scores[2].flags, IsEmpty());
+  // Without the privacy policy the same site is an advertiser linked with a keyword anchor.
+  listing.pop_back();
+  EXPECT_THAT(FiredIds(Evaluate(listing)[1]), ElementsAre("paid.advertiser-linked-with-keyword-anchors"));
+}
+
+TEST_F(DefaultRulesTest, FirstPersonEssayMillQueries) {
+  const Score score = Evaluate(LinkTo("https://www.essays-now.example/", "www.essays-now.example",
+                                      "essays-now.example", "write my essay cheap"));
+  EXPECT_THAT(FiredIds(score), Contains("forced_keyword.keyword-anchor"));
+  EXPECT_THAT(FiredIds(score), Contains("spammy.spam-vertical-link"));
+  EXPECT_THAT(Evaluate(LinkTo("https://www.lit-review.example/", "www.lit-review.example", "lit-review.example",
+                              "how I write my essays on Woolf"))
+                  .flags,
+              IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, AffiliateLinkOnAGamblingPageIsASpamVerticalLink) {
+  PageFacts review = BlogPage();
+  review.title = "Maple Spins Casino review 2026";
+  const Link play = LinkTo("https://track.maplespins.example/visit/?bta=40211", "track.maplespins.example",
+                           "maplespins.example", "Play now");
+  EXPECT_THAT(FiredIds(Evaluate(play, review)), Contains("spammy.spam-vertical-link"));
+  EXPECT_THAT(FiredIds(Evaluate(play)), Not(Contains("spammy.spam-vertical-link")));
+  const Link help = LinkTo("https://www.begambleaware.example/", "www.begambleaware.example",
+                           "begambleaware.example", "BeGambleAware");
+  EXPECT_THAT(Evaluate(help, review).flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, CreatorDiscountCodeIsAPaidLink) {
+  const Link code = LinkTo("https://www.beanbox.example/?code=ESPRESSOJO", "www.beanbox.example", "beanbox.example",
+                           "beanbox.example");
+  EXPECT_THAT(FiredIds(Evaluate(code)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+  const Link coupon = LinkTo("https://www.beanbox.example/?coupon_code=JO10", "www.beanbox.example",
+                             "beanbox.example", "beanbox.example");
+  EXPECT_THAT(FiredIds(Evaluate(coupon)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+  // An OAuth or verification code is lower-case and long.
+  EXPECT_THAT(Evaluate(LinkTo("https://auth.example/cb?code=4f9a1c2e88b0d7", "auth.example", "auth.example",
+                              "auth.example"))
+                  .flags,
+              IsEmpty());
+}
+
 }  // namespace
 }  // namespace backlint

@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <re2/re2.h>
+
 #include <fstream>
+#include <memory>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -342,6 +346,58 @@ TEST(PageRulesTest, MatchesSeesEachLinksOwnValueAlongThePage) {
   EXPECT_THAT(FiresOnPage("{all: [{field: anchor.text, matches: '^[bdf]$'}, {field: target.host, matches: casino}]}",
                           page),
               ElementsAre(false, true, false, false, false, false, true));
+}
+
+// A field's patterns run in two ways: whole-value shapes (^...$) alone, the others together in one set,
+// each with a per-link cache shared by consecutive equal values. Whatever the mix, every rule must fire
+// exactly where an RE2 search of its own pattern finds it, on every link of randomised pages.
+TEST(PageRulesTest, MatchesAgreesWithOneSearchPerPatternWhateverTheMix) {
+  const std::vector<std::string> patterns = {
+      "^a",        "b$",           "^ab*$",     "(?-i)^[A-Z][a-z]*( [A-Z][a-z]*)*$", "a b",
+      "^\\W*\\d+", "(x|yy)+$",     "^(a|b)+ $", "\\bba\\b",                      "(?i)^B",
+      "\\$$",      "^\\[",          "c",         "^$",                                "(?-i)A"};
+  std::ostringstream yaml;
+  yaml << "name: mix\nrules:\n";
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    for (const char* field : {"anchor.text", "target.host"}) {
+      yaml << "  - {id: '" << field << i << "', category: spammy, weight: 1, evidence: x, when: {field: " << field
+           << ", matches: '" << patterns[i] << "'}}\n";
+    }
+  }
+  const auto rules = MustParse(yaml.str());
+  ASSERT_NE(rules, nullptr);
+  RE2::Options options;
+  options.set_case_sensitive(false);
+  std::vector<std::unique_ptr<RE2>> regexes;
+  for (const std::string& pattern : patterns) regexes.push_back(std::make_unique<RE2>(pattern, options));
+
+  constexpr std::string_view kPieces[] = {"a", "A", "b", "B", " ", "x", "yy", "1", "$", "[", "c", "Ab", "ba"};
+  std::mt19937 random(20261130);
+  const auto random_text = [&] {
+    std::string text;
+    for (size_t count = random() % 6; count > 0; --count) text += kPieces[random() % std::size(kPieces)];
+    return text;
+  };
+  for (int round = 0; round < 300; ++round) {
+    std::vector<Link> links;
+    for (size_t count = 1 + random() % 8; count > 0; --count) {
+      // Repeat the previous link's values now and then, as consecutive links to one site do.
+      links.push_back(!links.empty() && random() % 3 == 0 ? links.back() : BacklinkTo(random_text(), random_text()));
+    }
+    const ExtractedPage page = PageWith(links);
+    const std::vector<Score> scores = rules->Evaluate(page);
+    ASSERT_EQ(scores.size(), links.size());
+    for (size_t link = 0; link < links.size(); ++link) {
+      std::vector<std::string> expected;
+      for (size_t i = 0; i < patterns.size(); ++i) {
+        if (RE2::PartialMatch(links[link].anchor_text, *regexes[i])) expected.push_back("anchor.text" + std::to_string(i));
+        if (RE2::PartialMatch(links[link].host, *regexes[i])) expected.push_back("target.host" + std::to_string(i));
+      }
+      std::vector<std::string> fired;
+      for (const Flag& flag : scores[link].flags) fired.push_back(flag.rule_id);
+      ASSERT_EQ(fired, expected) << "anchor '" << links[link].anchor_text << "', host '" << links[link].host << "'";
+    }
+  }
 }
 
 // The same for list tests: consecutive equal values share one normalised value, different ones do not.

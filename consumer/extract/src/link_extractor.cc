@@ -206,24 +206,26 @@ bool IsBlock(lxb_tag_id_t tag) {
 
 bool IsHeading(lxb_tag_id_t tag) { return tag >= LXB_TAG_H1 && tag <= LXB_TAG_H6; }
 
-// Whether an element bounds the headings before and inside it, so none of them heads a link after it:
-// HTML's sectioning content and sectioning roots, <main>, and a block marked as a region other than a
-// page header or footer (a sidebar widget, a comment, a sponsor box). <header> and <footer> are not: the
-// <h1> in an article's <header> heads the article.
-bool OpensSection(lxb_tag_id_t tag, std::optional<Region> marked) {
+// How far the headings inside an element reach (see README.md, "Link context").
+enum class HeadingReach : std::uint8_t {
+  kElement,  // to the element's end, or further when the element only wraps the heading
+  kSection,  // to the section's end: sectioning elements and marked regions, whatever they hold
+  kAround,   // to the end of the element around it: <header> and <hgroup> head what holds them
+};
+
+HeadingReach HeadingReachOf(lxb_tag_id_t tag, std::optional<Region> marked) {
   switch (tag) {
+    case LXB_TAG_HEADER: case LXB_TAG_HGROUP:
+      return HeadingReach::kAround;
     case LXB_TAG_ARTICLE: case LXB_TAG_ASIDE: case LXB_TAG_NAV: case LXB_TAG_SECTION: case LXB_TAG_MAIN:
     case LXB_TAG_BODY: case LXB_TAG_BLOCKQUOTE: case LXB_TAG_DETAILS: case LXB_TAG_DIALOG:
     case LXB_TAG_FIELDSET: case LXB_TAG_FIGURE: case LXB_TAG_TD: case LXB_TAG_TH:
-      return true;
+      return HeadingReach::kSection;
     default: break;
   }
-  return marked && *marked != Region::kHeader && *marked != Region::kFooter;
+  return marked && *marked != Region::kHeader && *marked != Region::kFooter ? HeadingReach::kSection
+                                                                             : HeadingReach::kElement;
 }
-
-// The headings in force in an open section, by rank (h1..h6): indexes into Walker::headings_, -1 for none.
-// A heading replaces the one of its rank and ends those of lower rank.
-using SectionHeadings = std::array<int, 6>;
 
 // Inherited state of the element being visited, carried down the walk so no link looks at its ancestors.
 struct Scope {
@@ -233,7 +235,8 @@ struct Scope {
   int anchor = -1;        // innermost enclosing <a href>, index into Walker::anchors_
   int opened_block = -1;  // the block / anchor this element itself opened, closed when it is left
   int opened_anchor = -1;
-  bool opened_section = false;  // this element pushed Walker::sections_
+  HeadingReach heading_reach = HeadingReach::kElement;
+  std::size_t text_begin = 0;  // offset of the element's text in Walker::text_
 };
 
 // A link as found in the DOM; resolution and classification wait until the document's base is known.
@@ -298,17 +301,18 @@ class Walker {
     const Attributes attributes(element, attribute_ids_);
     Scope scope = scopes_.empty() ? Scope{} : scopes_.back();
     scope.opened_block = scope.opened_anchor = -1;
-    scope.opened_section = false;
+    scope.heading_reach = HeadingReach::kElement;
     if (scopes_.size() < max_depth_) {
       const std::optional<Region> region = RegionOf(tag, attributes);
       if (region) scope.region = NestedRegion(scope.region, *region);
       scope.hidden = scope.hidden || IsHidden(attributes);
-      if (OpensSection(tag, region)) OpenSection(scope);
+      scope.heading_reach = HeadingReachOf(tag, region);
     } else {
       too_deep_ = true;
     }
 
     if (IsBlock(tag) || tag == LXB_TAG_BR) text_.Break();
+    scope.text_begin = text_.size();
     if (IsBlock(tag)) {
       scope.block = scope.opened_block = static_cast<int>(blocks_.size());
       blocks_.push_back({text_.size(), text_.size()});
@@ -368,13 +372,16 @@ class Walker {
     if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) return;
     const Scope& scope = scopes_.back();
     if (scope.opened_anchor >= 0) anchors_[scope.opened_anchor].text.end = text_.size();
-    // A heading that opened a section itself (a marked class) heads the section around it.
-    if (scope.opened_section) sections_.pop_back();
+    const std::size_t depth = scopes_.size() - 1;
+    EndHeadingsWithin(scope, depth);
     if (scope.opened_block >= 0) {
       TextRange& block = blocks_[scope.opened_block];
       block.end = text_.size();
-      if (!open_headings_.empty() && open_headings_.back().depth == scopes_.size() - 1) {
-        CloseHeading(open_headings_.back().rank);
+      if (!open_headings_.empty() && open_headings_.back().depth == depth) {
+        PutInForce({.heading = static_cast<int>(headings_.size()),
+                    .rank = open_headings_.back().rank,
+                    .reach_depth = depth - 1,
+                    .anchors_before_end = anchors_.size()});
         headings_.push_back(block);
         open_headings_.pop_back();
       }
@@ -383,34 +390,59 @@ class Walker {
     scopes_.pop_back();
   }
 
-  // A section starts with the headings of the one around it: a card in a "Sponsors" section is a sponsor's.
-  void OpenSection(Scope& scope) {
-    SectionHeadings none;
-    none.fill(-1);
-    sections_.push_back(sections_.empty() ? none : sections_.back());
-    scope.opened_section = true;
+  // A heading in force reaches to the end of the element at `reach_depth` (its parent at first).
+  struct HeadingInForce {
+    int heading;  // index into headings_
+    int rank;     // 0 for <h1> .. 5 for <h6>
+    std::size_t reach_depth;
+    std::size_t anchors_before_end;  // anchors_.size() when the heading ended
+  };
+
+  // A heading ends those of its rank and below that reach as far; ones reaching further are only hidden
+  // until it ends. So in_force_ is ordered by reach_depth, and bounded by the depth times six ranks.
+  void PutInForce(const HeadingInForce& heading) {
+    while (!in_force_.empty() && in_force_.back().reach_depth == heading.reach_depth &&
+           in_force_.back().rank >= heading.rank) {
+      in_force_.pop_back();
+    }
+    in_force_.push_back(heading);
   }
 
-  // Records the heading of `rank` about to be appended to headings_ in the innermost open section.
-  void CloseHeading(int rank) {
-    if (sections_.empty()) return;
-    SectionHeadings& in_force = sections_.back();
-    in_force[rank] = static_cast<int>(headings_.size());
-    std::fill(in_force.begin() + rank + 1, in_force.end(), -1);
+  // Leaving the element at `depth`: the headings reaching to its end stop there, unless it is a <header>
+  // or only wraps the heading (no other text, no link after it), in which case they reach one level up.
+  void EndHeadingsWithin(const Scope& scope, std::size_t depth) {
+    std::size_t first = in_force_.size();
+    while (first > 0 && in_force_[first - 1].reach_depth == depth) --first;
+    if (first == in_force_.size()) return;
+    std::vector<HeadingInForce> ending(in_force_.begin() + static_cast<std::ptrdiff_t>(first), in_force_.end());
+    in_force_.resize(first);
+    for (HeadingInForce& heading : ending) {
+      if (depth > 0 && (scope.heading_reach == HeadingReach::kAround ||
+                        (scope.heading_reach == HeadingReach::kElement && OnlyWraps(scope, heading)))) {
+        heading.reach_depth = depth - 1;
+        PutInForce(heading);
+      }
+    }
   }
 
-  // The lowest-ranked heading in force, and the one in force above it unless that is an <h1>, which titles
-  // the page rather than a part of it ("Sponsors" above "Gold", not the article's title above "Sources").
+  bool OnlyWraps(const Scope& scope, const HeadingInForce& heading) const {
+    const std::string_view all = text_.str();
+    const TextRange& range = headings_[heading.heading];
+    return heading.anchors_before_end == anchors_.size() &&
+           ascii::Trim(all.substr(scope.text_begin)).size() ==
+               ascii::Trim(all.substr(range.begin, range.end - range.begin)).size();
+  }
+
+  // The last heading in force, and the nearest one in force of higher rank than it unless that is an
+  // <h1>, which titles the page rather than a part of it ("Sponsors" above "Gold", not the article's title
+  // above "Sources").
   void SetSectionHeading(Anchor& anchor) const {
-    if (sections_.empty()) return;
-    const SectionHeadings& in_force = sections_.back();
-    int rank = static_cast<int>(in_force.size()) - 1;
-    while (rank >= 0 && in_force[rank] < 0) --rank;
-    if (rank < 0) return;
-    anchor.heading = in_force[rank];
-    for (int above = rank - 1; above >= 1; --above) {
-      if (in_force[above] >= 0) {
-        anchor.parent_heading = in_force[above];
+    if (in_force_.empty()) return;
+    const HeadingInForce& last = in_force_.back();
+    anchor.heading = last.heading;
+    for (auto above = in_force_.rbegin() + 1; above != in_force_.rend(); ++above) {
+      if (above->rank < last.rank) {
+        if (above->rank > 0) anchor.parent_heading = above->heading;
         break;
       }
     }
@@ -434,12 +466,16 @@ class Walker {
            (!attributes.style.empty() && StyleHides(attributes.style));
   }
 
-  // The region an element itself marks: its tag or ARIA role first, then class/id conventions.
+  // The region an element itself marks: its tag or ARIA role first, then class/id conventions. An <aside>
+  // only says "beside the content": its class may say more (<aside class="ad-unit"> is an ad block).
   std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
-    if (std::optional<Region> region = RegionOfTagOrRole(tag, attributes)) return region;
+    const std::optional<Region> of_tag = RegionOfTagOrRole(tag, attributes);
+    if (of_tag && *of_tag != Region::kSidebar) return of_tag;
     const std::optional<Region> of_class = RegionOfClass(attributes.class_name);
     // Ids are unique to an element, so they are read each time.
-    return attributes.id.empty() ? of_class : MoreTelling(of_class, RegionOfClassAndId({}, attributes.id));
+    const std::optional<Region> marked =
+        attributes.id.empty() ? of_class : MoreTelling(of_class, RegionOfClassAndId({}, attributes.id));
+    return of_tag ? MoreTelling(marked, of_tag) : marked;
   }
 
   // Pages repeat class lists (one per list item, card, menu entry): each distinct one is read once.
@@ -466,7 +502,7 @@ class Walker {
     int rank;           // 0 for <h1> .. 5 for <h6>
   };
   std::vector<OpenHeading> open_headings_;
-  std::vector<SectionHeadings> sections_;  // the open sections, innermost last
+  std::vector<HeadingInForce> in_force_;  // the headings a link found now would be under, last one nearest
   std::vector<Anchor> anchors_;
   std::vector<TextRange> blocks_, headings_;
   CollapsedText text_;

@@ -4,6 +4,7 @@
 // whitespace runs collapsed and the ends trimmed; in word mode every run of non-letters and non-digits
 // separates words. A value is normalised once into a ListValue and then tested against any number of lists,
 // since a rule set tests the same anchor, snippet or host against many.
+#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -84,8 +85,11 @@ class ListMatcher {
   std::shared_ptr<WordIndex> words_;
   std::unordered_set<std::string, ListKeyHash, std::equal_to<>> entries_;             // exact, prefix, suffix
   std::vector<size_t> entry_lengths_;                                          // prefix, suffix: distinct, ascending
+  std::bitset<256> affix_outer_bytes_;  // prefix: the last bytes of entries; suffix: their first bytes
   std::unordered_set<std::u32string, ListKeyHash, std::equal_to<>> word_sequences_;  // word: each entry's word ids
-  std::vector<bool> starts_entry_;                                             // word: by id, first word of an entry
+  // word: by word id, whether an entry is that word alone and whether a longer entry starts with it
+  static constexpr uint8_t kOneWordEntry = 1, kLongerEntry = 2;
+  std::vector<uint8_t> starts_entry_;
   size_t max_words_ = 0;                                                       // word: of the longest entry
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // The `matches` patterns a rule set applies to one field, run together: one pass of RE2's automaton over a
-// value tells which of them occur in it, instead of one search per pattern. Like RE2::PartialMatch, a
+// value tells which of them occur in it, instead of one search per pattern. (The rule set keeps
+// whole-value shapes, ^...$, out of the group: see CompileMatches in rule_set.cc.) Like RE2::PartialMatch, a
 // pattern matches when it is found anywhere in the value unless anchored with ^ or $; case is ignored.
 #include <re2/re2.h>
 #include <re2/set.h>
