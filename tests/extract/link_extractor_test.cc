@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "backlint/extract/collapsed_text.h"
@@ -185,6 +186,40 @@ TEST_F(LinkExtractorTest, StructuralMarksInsideCommentsAndSponsorBlocksKeepThatR
   EXPECT_EQ(links[0].region, Region::kComments);
   EXPECT_EQ(links[1].region, Region::kSponsored);
   EXPECT_EQ(links[2].region, Region::kComments);
+}
+
+// Attributes are recognised by the ids lexbor gives their names, whatever their case in the markup, on
+// HTML and SVG elements alike; a page that never uses a name has no id for it, and no attribute matches.
+TEST_F(LinkExtractorTest, AttributesAreRecognisedWhateverTheirCaseAndElement) {
+  const ExtractedPage page = Extract(
+      "<HTML LANG=' nl '><HEAD><META NAME='Robots' CONTENT='NOFOLLOW'></HEAD><BODY>"
+      "<DIV ROLE='navigation' CLASS='x' ID='y'><A HREF='https://a.org/0' REL='NoFollow Sponsored'>0</A></DIV>"
+      "<P ARIA-HIDDEN='true'><A HREF='https://a.org/1'>1</A></P>"
+      "<A HREF='https://a.org/2' HIDDEN>2</A>"
+      "<A HREF='https://a.org/3' STYLE='DISPLAY:NONE'>3</A>"
+      "<A HREF='https://a.org/4'><IMG SRC='x.png' ALT=' logo '></A>"
+      "<svg><a href='https://a.org/5' rel='ugc'><text>5</text></a></svg>"
+      "<INS DATA-AD-CLIENT='ca-pub-1234567890123456'></INS></BODY></HTML>");
+  EXPECT_EQ(page.page.lang, "nl");
+  EXPECT_TRUE(page.page.nofollow);
+  EXPECT_THAT(page.page.site.tracking_ids, ElementsAre("ca-pub-1234567890123456"));
+  ASSERT_THAT(page.links, SizeIs(6));
+  EXPECT_EQ(page.links[0].region, Region::kNavigation);
+  EXPECT_THAT(page.links[0].rel, ElementsAre("nofollow", "sponsored"));
+  EXPECT_FALSE(page.links[0].hidden);
+  EXPECT_TRUE(page.links[1].hidden);
+  EXPECT_TRUE(page.links[2].hidden);
+  EXPECT_TRUE(page.links[3].hidden);
+  EXPECT_EQ(page.links[4].anchor_text, "logo");
+  EXPECT_EQ(page.links[4].anchor_kind, AnchorKind::kImage);
+  EXPECT_THAT(page.links[5].rel, ElementsAre("ugc"));
+  EXPECT_EQ(page.links[5].anchor_text, "5");
+
+  const ExtractedPage plain = Extract("<p><a href='https://b.org/'>no rel, role or hidden anywhere</a></p>");
+  ASSERT_THAT(plain.links, SizeIs(1));
+  EXPECT_THAT(plain.links[0].rel, IsEmpty());
+  EXPECT_FALSE(plain.links[0].hidden);
+  EXPECT_EQ(plain.links[0].region, Region::kContent);
 }
 
 TEST_F(LinkExtractorTest, HiddenByAttributeAriaOrInlineStyleOnTheLinkOrAnAncestor) {
@@ -627,6 +662,68 @@ TEST_F(LinkExtractorTest, SectionHeadingIsBoundedAndAbsentForCrawlerLinks) {
   ASSERT_TRUE(crawled.ok());
   ASSERT_THAT(crawled.value().links, SizeIs(1));
   EXPECT_EQ(crawled.value().links[0].section_heading, "");
+}
+
+// Everything extraction found on a page, as one comparable text.
+std::string Summary(const ExtractedPage& page) {
+  std::ostringstream out;
+  const PageFacts& facts = page.page;
+  out << facts.url << '|' << facts.title << '|' << facts.lang << '|' << facts.meta_robots << '|'
+      << facts.canonical_url << '|' << facts.nofollow << facts.outbound_links << '|' << facts.external_domains
+      << '|' << facts.body_words << '|' << facts.link_text_ratio << '|' << page.limits_hit.any() << '\n';
+  for (const auto& [scheme, count] : facts.other_schemes) out << scheme << '=' << count << ' ';
+  for (const std::string& term : facts.main_terms) out << term << ' ';
+  for (const std::string& id : facts.site.tracking_ids) out << id << ' ';
+  out << '\n';
+  for (const Link& link : page.links) {
+    out << link.position << ' ' << link.url << ' ' << link.registrable_domain << ' ' << link.is_backlink << ' '
+        << link.anchor_text << '|' << ToString(link.anchor_kind) << '|' << link.snippet << '|'
+        << ToString(link.region) << ' ' << link.hidden << ' ' << link.text_chars_before << ' '
+        << link.section_heading << '|';
+    for (const std::string& rel : link.rel) out << rel << ',';
+    out << '\n';
+  }
+  for (const Mention& mention : page.mentions) out << mention.term << ' ' << mention.position << '\n';
+  return out.str();
+}
+
+// Documents are cleaned and reused from page to page (and shared by copies of an extractor across
+// threads): nothing of one page may show in the next, so each page extracts as by a fresh extractor.
+TEST_F(LinkExtractorTest, ReusedDocumentsCarryNothingFromPageToPage) {
+  const std::vector<std::string> pages = {
+      "<html lang=de><head><title>Erste</title><base href='https://base.example/dir/'>"
+      "<link rel=canonical href='/kanon'><meta name=robots content=nofollow></head><body>"
+      "<nav role=navigation class='menu widget'><h2>Menü</h2><a href='x' rel='sponsored' custom-attr=1>x</a>"
+      "</nav><div style='display:none' data-x=1><a href='https://h.example/'>hidden</a></div>"
+      "<script>gtag('config', 'G-AB12CD34EF');</script><a href='mailto:a@b.example'>mail</a></body></html>",
+      "<p>Second page: <a href='relative'>relative to the page URL, not the last base</a> and "
+      "<a href='https://other.example/'>other</a></p>",
+      "<table><tr><td><a href='https://t.example/'><img alt='logo'></a></td></tr></table><svg><a href='/s'>s</a></svg>",
+      "<p>no links at all</p>",
+      "<!doctype html><body><section><h1>Title</h1><h2>Part</h2><p><a href='/p' rel='ugc nofollow'>p</a>"};
+  std::vector<std::string> expected;
+  for (const std::string& html : pages) {
+    CrawledPage page;
+    page.url = "https://www.example.com/blog/post.html";
+    page.html = html;
+    expected.push_back(Summary(MakeExtractor().Extract(page).value()));  // a new extractor, a new document
+  }
+  const auto extract_all = [&](const LinkExtractor& extractor) {
+    for (int round = 0; round < 20; ++round) {
+      for (std::size_t i = 0; i < pages.size(); ++i) {
+        CrawledPage page;
+        page.url = "https://www.example.com/blog/post.html";
+        page.html = pages[i];
+        Result<ExtractedPage> extracted = extractor.Extract(page);
+        ASSERT_TRUE(extracted.ok());
+        ASSERT_EQ(Summary(extracted.value()), expected[i]) << "page " << i << ", round " << round;
+      }
+    }
+  };
+  extract_all(extractor_);
+  std::vector<std::thread> threads;
+  for (int thread = 0; thread < 4; ++thread) threads.emplace_back(extract_all, std::cref(extractor_));
+  for (std::thread& thread : threads) thread.join();
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace backlint {
 namespace {
@@ -51,6 +53,27 @@ TEST_F(RegistrableDomainsTest, TrailingDotNamesTheSameSite) {
 
 TEST_F(RegistrableDomainsTest, PunycodeHosts) {
   EXPECT_EQ(domains_.Of("www.xn--mnchen-3ya.de"), "xn--mnchen-3ya.de");
+}
+
+// Answers are remembered; the memo is shared by copies and threads, and forgetting it when full (more
+// distinct hosts than kMemoHosts) changes no answer.
+TEST_F(RegistrableDomainsTest, RememberedAnswersStayRightAcrossCopiesThreadsAndAFullMemo) {
+  const auto check = [](const RegistrableDomains& domains, int thread) {
+    for (std::size_t i = 0; i < RegistrableDomains::kMemoHosts / 2 + 100; ++i) {
+      const std::string site = "s" + std::to_string(i % 3000) + (i % 2 == 0 ? ".co.uk" : ".github.io");
+      const std::string host = "h" + std::to_string(thread) + "-" + std::to_string(i) + "." + site;
+      ASSERT_EQ(domains.Of(host), site) << host;
+      ASSERT_EQ(domains.Of(host), site) << host << " (remembered)";
+      ASSERT_EQ(domains.Of("www.example.co.uk"), "example.co.uk");
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int thread = 0; thread < 4; ++thread) {
+    threads.emplace_back(check, RegistrableDomains(domains_), thread);  // a copy each, one memo
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(domains_.Of("192.168.0.1"), "192.168.0.1");
+  EXPECT_EQ(domains_.Of("co.uk"), "co.uk");
 }
 
 TEST(RegistrableDomainsLoadFileTest, LoadsAPinnedList) {

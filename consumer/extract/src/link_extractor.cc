@@ -8,7 +8,9 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -56,72 +58,102 @@ struct DocumentDeleter {
 };
 using Document = std::unique_ptr<lxb_html_document_t, DocumentDeleter>;
 
+}  // namespace
+
+// Documents kept between pages. lexbor cleans a document for reuse keeping its parser and first memory
+// chunks, so a page parsed into a kept one skips setting those up and tearing them down.
+class DocumentPool {
+ public:
+  static constexpr std::size_t kMaxKept = 8;  // about one for each thread extracting at once
+
+  // A kept document, or a new one; null when lexbor cannot allocate one.
+  Document Take() {
+    {
+      const std::lock_guard lock(mutex_);
+      if (!kept_.empty()) {
+        Document document = std::move(kept_.back());
+        kept_.pop_back();
+        return document;
+      }
+    }
+    return Document(lxb_html_document_create());
+  }
+
+  // Keeps a document that parsed for the next page, unless enough are kept already. Cleaning it now
+  // releases its page's DOM, so a kept document holds no more than lexbor's first memory chunks.
+  void Keep(Document document) {
+    lxb_html_document_clean(document.get());
+    const std::lock_guard lock(mutex_);
+    if (kept_.size() < kMaxKept) kept_.push_back(std::move(document));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<Document> kept_;
+};
+
+namespace {
+
 std::string_view ViewOf(const lxb_char_t* data, std::size_t length) {
   return data == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(data), length);
 }
 
-std::string_view AttributeValue(lxb_dom_attr_t* attribute) {
-  std::size_t length = 0;
-  const lxb_char_t* value = lxb_dom_attr_value(attribute, &length);
-  return ViewOf(value, length);
-}
+// Ids of the attribute names extraction reads that have no static id in lexbor. lexbor gives such a name
+// an id per document the first time the document uses it, so a name the page never uses matches nothing.
+struct DynamicAttributeIds {
+  static constexpr uintptr_t kUnused = UINTPTR_MAX;
+  uintptr_t rel, role, name, hidden, aria_hidden, ad_client;
 
-// The attributes extraction looks at, gathered in one pass over an element's attribute list.
+  explicit DynamicAttributeIds(lxb_dom_document_t* document)
+      : rel(IdOf(document, "rel")),
+        role(IdOf(document, "role")),
+        name(IdOf(document, "name")),
+        hidden(IdOf(document, "hidden")),
+        aria_hidden(IdOf(document, "aria-hidden")),
+        ad_client(IdOf(document, "data-ad-client")) {}
+
+ private:
+  static uintptr_t IdOf(lxb_dom_document_t* document, std::string_view attribute_name) {
+    const lxb_dom_attr_data_t* data = lxb_dom_attr_data_by_local_name(
+        document->attrs, reinterpret_cast<const lxb_char_t*>(attribute_name.data()), attribute_name.size());
+    return data != nullptr ? data->attr_id : kUnused;
+  }
+};
+
+// The attributes extraction looks at, gathered in one pass over an element's attribute list, by the id of
+// each attribute's name rather than its text.
 struct Attributes {
   std::optional<std::string_view> href;
   std::string_view rel, role, class_name, id, style, alt, name, content, aria_hidden, src, ad_client;
   bool hidden = false;
 
-  explicit Attributes(lxb_dom_element_t* element) {
-    for (lxb_dom_attr_t* attribute = lxb_dom_element_first_attribute(element); attribute != nullptr;
-         attribute = lxb_dom_element_next_attribute(attribute)) {
-      std::size_t length = 0;
-      const lxb_char_t* raw_name = lxb_dom_attr_local_name(attribute, &length);
-      const std::string_view attribute_name = ViewOf(raw_name, length);
-      const std::string_view value = AttributeValue(attribute);
-      // Dispatch on the length first: most attributes are none of these, and are rejected in one compare.
-      switch (attribute_name.size()) {
-        case 2:
-          if (attribute_name == "id") id = value;
-          break;
-        case 3:
-          if (attribute_name == "rel") {
+  Attributes(lxb_dom_element_t* element, const DynamicAttributeIds& ids) {
+    for (lxb_dom_attr_t* attribute = element->first_attr; attribute != nullptr; attribute = attribute->next) {
+      const std::string_view value =
+          attribute->value != nullptr ? ViewOf(attribute->value->data, attribute->value->length) : std::string_view();
+      switch (const uintptr_t name_id = attribute->node.local_name) {
+        case LXB_DOM_ATTR_ID: id = value; break;
+        case LXB_DOM_ATTR_ALT: alt = value; break;
+        case LXB_DOM_ATTR_SRC: src = value; break;
+        case LXB_DOM_ATTR_HREF: href = value; break;
+        case LXB_DOM_ATTR_CLASS: class_name = value; break;
+        case LXB_DOM_ATTR_STYLE: style = value; break;
+        case LXB_DOM_ATTR_CONTENT: content = value; break;
+        default:
+          if (name_id == ids.rel) {
             rel = value;
-          } else if (attribute_name == "alt") {
-            alt = value;
-          } else if (attribute_name == "src") {
-            src = value;
-          }
-          break;
-        case 4:
-          if (attribute_name == "href") {
-            href = value;
-          } else if (attribute_name == "role") {
+          } else if (name_id == ids.role) {
             role = value;
-          } else if (attribute_name == "name") {
+          } else if (name_id == ids.name) {
             name = value;
+          } else if (name_id == ids.hidden) {
+            hidden = true;
+          } else if (name_id == ids.aria_hidden) {
+            aria_hidden = value;
+          } else if (name_id == ids.ad_client) {
+            ad_client = value;
           }
           break;
-        case 5:
-          if (attribute_name == "class") {
-            class_name = value;
-          } else if (attribute_name == "style") {
-            style = value;
-          }
-          break;
-        case 6:
-          if (attribute_name == "hidden") hidden = true;
-          break;
-        case 7:
-          if (attribute_name == "content") content = value;
-          break;
-        case 11:
-          if (attribute_name == "aria-hidden") aria_hidden = value;
-          break;
-        case 14:
-          if (attribute_name == "data-ad-client") ad_client = value;
-          break;
-        default: break;
       }
     }
   }
@@ -222,7 +254,7 @@ struct Anchor {
 // <link rel=canonical> and <meta name=robots>. The string_views point into the document.
 class Walker {
  public:
-  explicit Walker(std::size_t max_depth) : max_depth_(max_depth) {}
+  Walker(lxb_dom_document_t* document, std::size_t max_depth) : attribute_ids_(document), max_depth_(max_depth) {}
 
   void Walk(lxb_dom_node_t* root) {
     lxb_dom_node_t* node = root->first_child;
@@ -266,7 +298,7 @@ class Walker {
 
     auto* element = lxb_dom_interface_element(node);
     const lxb_tag_id_t tag = lxb_dom_element_tag_id(element);
-    const Attributes attributes(element);
+    const Attributes attributes(element, attribute_ids_);
     Scope scope = scopes_.empty() ? Scope{} : scopes_.back();
     scope.opened_block = scope.opened_anchor = -1;
     scope.heading_reach = HeadingReach::kElement;
@@ -461,6 +493,7 @@ class Walker {
     return cached->second;
   }
 
+  DynamicAttributeIds attribute_ids_;
   std::size_t max_depth_;
   bool too_deep_ = false;
   std::vector<Scope> scopes_;
@@ -481,8 +514,23 @@ class Walker {
   TrackingIds tracking_ids_;
 };
 
+// The site a link points to, shared by every link to the same host.
+struct Site {
+  std::string host;                // lower-case, punycode
+  std::string registrable_domain;  // by libpsl
+  bool is_backlink = false;
+};
+
+// Where an http(s) href points: its normalised URL (fragment dropped) on its site.
+struct Target {
+  ada::url_aggregator url;
+  const Site* site = nullptr;
+};
+
 // Resolves hrefs against a base URL, classifies them against the page's site, and counts the links to
-// other schemes.
+// other schemes. Pages repeat hrefs (navigation, pagination, share buttons) and hosts: each distinct href
+// is parsed once and each distinct host goes to the suffix list once, and links copy the strings from here
+// rather than resolved Links being copied around.
 class LinkResolver {
  public:
   LinkResolver(const ada::url_aggregator& base, const PageFacts& page, const RegistrableDomains& domains,
@@ -492,59 +540,64 @@ class LinkResolver {
         domains_(domains),
         subdomains_are_internal_(subdomains_are_internal),
         other_schemes_(other_schemes) {}
+  LinkResolver(const LinkResolver&) = delete;
+  LinkResolver& operator=(const LinkResolver&) = delete;
 
-  // The http(s) link `href` points to, fragment dropped (its url, host, registrable domain and
-  // is_backlink); null for other schemes and unparseable hrefs. Valid as long as the resolver.
-  const Link* Resolve(std::string_view href) const {
-    // Pages repeat hrefs (navigation, pagination, share buttons): each distinct one is parsed once.
-    auto [cached, inserted] = resolved_.try_emplace(href);
+  // Sizes the tables for about `hrefs` hrefs, so they do not grow as a page's links are resolved.
+  void Expect(std::size_t hrefs) { resolution_of_href_.reserve(hrefs); }
+
+  // The http(s) target `href` points to; null for other schemes (counted) and unparseable hrefs. Valid as
+  // long as the resolver.
+  const Target* Resolve(std::string_view href) {
+    auto [cached, inserted] = resolution_of_href_.try_emplace(href);
     if (inserted) cached->second = ResolveUncached(href);
-    const Resolved& resolved = cached->second;
-    if (!resolved.link) {
-      if (resolved.other_protocol) CountOtherScheme(*resolved.other_protocol);
-      return nullptr;
-    }
-    return &*resolved.link;
+    const Resolution& resolution = cached->second;
+    if (resolution.other_scheme != nullptr) CountOtherScheme(*resolution.other_scheme);
+    return resolution.target;
+  }
+
+  // Sets `link`'s url, host, registrable domain and is_backlink to those of `target`.
+  static void Fill(const Target& target, Link& link) {
+    link.url = target.url.get_href();
+    link.host = target.site->host;
+    link.registrable_domain = target.site->registrable_domain;
+    link.is_backlink = target.site->is_backlink;
   }
 
  private:
-  struct Resolved {
-    std::optional<Link> link;
-    std::optional<std::string> other_protocol;  // set when the href parsed to a non-http(s) URL
+  struct Resolution {
+    const Target* target = nullptr;
+    const std::string* other_scheme = nullptr;  // set when the href parsed to a non-http(s) URL
   };
 
-  Resolved ResolveUncached(std::string_view href) const {
-    Resolved resolved;
+  Resolution ResolveUncached(std::string_view href) {
     auto url = ada::parse<ada::url_aggregator>(href, &base_);
-    if (!url) return resolved;
+    if (!url) return {};
     if (url->type != ada::scheme::HTTP && url->type != ada::scheme::HTTPS) {
-      resolved.other_protocol = std::string(url->get_protocol());
-      return resolved;
+      const std::string_view protocol = url->get_protocol();
+      return {.other_scheme = &schemes_.emplace_back(protocol.substr(0, protocol.size() - 1))};  // without ':'
     }
     url->clear_hash();
-    Link link;
-    link.url = url->get_href();
-    link.host = url->get_hostname();
-    link.registrable_domain = DomainOf(link.host);
-    link.is_backlink = subdomains_are_internal_ ? link.registrable_domain != page_.registrable_domain
-                                                : link.host != page_.host;
-    resolved.link = std::move(link);
-    return resolved;
+    const Site& site = SiteOf(url->get_hostname());
+    return {.target = &targets_.emplace_back(Target{std::move(*url), &site}), .other_scheme = nullptr};
   }
 
-  // Many links share a host: each distinct one goes to the suffix list once.
-  const std::string& DomainOf(const std::string& host) const {
-    auto [cached, inserted] = domains_of_hosts_.try_emplace(host);
-    if (inserted) cached->second = domains_.Of(host);
-    return cached->second;
+  const Site& SiteOf(std::string_view host) {
+    if (auto known = site_of_host_.find(host); known != site_of_host_.end()) return *known->second;
+    Site& site = sites_.emplace_back();
+    site.host = host;
+    site.registrable_domain = domains_.Of(host);
+    site.is_backlink = subdomains_are_internal_ ? site.registrable_domain != page_.registrable_domain
+                                                : site.host != page_.host;
+    site_of_host_.emplace(site.host, &site);
+    return site;
   }
 
-  void CountOtherScheme(std::string_view protocol) const {
-    std::string scheme(protocol.substr(0, protocol.size() - 1));  // without the ':'
+  void CountOtherScheme(const std::string& scheme) const {
     if (auto counted = other_schemes_.find(scheme); counted != other_schemes_.end()) {
       ++counted->second;
     } else if (other_schemes_.size() < kMaxOtherSchemes) {
-      other_schemes_.emplace(std::move(scheme), 1);
+      other_schemes_.emplace(scheme, 1);
     }
   }
 
@@ -553,8 +606,12 @@ class LinkResolver {
   const RegistrableDomains& domains_;
   bool subdomains_are_internal_;
   std::map<std::string, int>& other_schemes_;
-  mutable std::unordered_map<std::string_view, Resolved> resolved_;  // keys point into the page
-  mutable std::unordered_map<std::string, std::string> domains_of_hosts_;
+  // Deques: entries stay where they are, so the pointers and views into them do.
+  std::deque<Target> targets_;
+  std::deque<Site> sites_;
+  std::deque<std::string> schemes_;
+  std::unordered_map<std::string_view, Resolution> resolution_of_href_;  // keys point into the page
+  std::unordered_map<std::string_view, const Site*> site_of_host_;       // keys point into sites_
 };
 
 // Sets the anchor text, cut to the limit.
@@ -564,9 +621,10 @@ void FillAnchorText(std::string text, AnchorKind kind, std::size_t max_chars, Li
   if (TruncateUtf8(link.anchor_text, max_chars)) limits.anchor_text = true;
 }
 
-// Appends `resolved` at the next position, to be filled in place (copying a whole Link costs).
-Link& AppendLink(const Link& resolved, std::vector<Link>& links) {
-  Link& link = links.emplace_back(resolved);
+// Appends a link to `target` at the next position, to be filled in place.
+Link& AppendLink(const Target& target, std::vector<Link>& links) {
+  Link& link = links.emplace_back();
+  LinkResolver::Fill(target, link);
   link.position = static_cast<int>(links.size()) - 1;
   return link;
 }
@@ -595,7 +653,7 @@ std::string SectionHeading(const Walker& walker, const Anchor& anchor) {
   return parent + " › " + heading;
 }
 
-std::vector<Link> LinksFromHtml(const Walker& walker, const LinkResolver& resolver,
+std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
                                 const LinkExtractorOptions& options, LimitsHit& limits) {
   std::vector<Link> links;
   links.reserve(std::min(walker.anchors().size(), options.max_links) + 1);
@@ -605,15 +663,18 @@ std::vector<Link> LinksFromHtml(const Walker& walker, const LinkResolver& resolv
   const std::string_view all = walker.text().str();
   std::size_t text_end = std::min(walker.body_begin(), all.size());  // where the last anchor's text ended
   int text_chars_before = 0;
+  // Links in a row mostly sit under the same headings: their section heading is composed once a run.
+  std::pair<int, int> named_headings(-1, -1);  // (heading, parent_heading) of section_heading
+  std::string section_heading;
   for (const Anchor& anchor : walker.anchors()) {
     if (anchor.text.begin > text_end) {
       text_chars_before +=
           static_cast<int>(Utf8Length(ascii::Trim(all.substr(text_end, anchor.text.begin - text_end))));
     }
     text_end = std::max(text_end, anchor.text.end);
-    const Link* resolved = resolver.Resolve(anchor.href);
-    if (resolved == nullptr) continue;
-    Link& link = AppendLink(*resolved, links);
+    const Target* target = resolver.Resolve(anchor.href);
+    if (target == nullptr) continue;
+    Link& link = AppendLink(*target, links);
     link.text_chars_before = std::exchange(text_chars_before, 0);
     std::string text = walker.text().Slice(anchor.text.begin, anchor.text.end);
     if (text.empty() && !anchor.image_alt.empty()) {
@@ -629,20 +690,24 @@ std::vector<Link> LinksFromHtml(const Walker& walker, const LinkResolver& resolv
     }
     link.region = anchor.region;
     link.hidden = anchor.hidden;
-    link.section_heading = SectionHeading(walker, anchor);
+    if (std::pair(anchor.heading, anchor.parent_heading) != named_headings) {
+      named_headings = {anchor.heading, anchor.parent_heading};
+      section_heading = SectionHeading(walker, anchor);
+    }
+    link.section_heading = section_heading;
     if (!KeepWithinLimit(options.max_links, links, limits)) break;
   }
   return links;
 }
 
 std::vector<Link> LinksFromCrawler(const std::vector<PreExtractedLink>& pre_extracted,
-                                   const LinkResolver& resolver, const LinkExtractorOptions& options,
+                                   LinkResolver& resolver, const LinkExtractorOptions& options,
                                    LimitsHit& limits) {
   std::vector<Link> links;
   for (const PreExtractedLink& pre : pre_extracted) {
-    const Link* resolved = resolver.Resolve(pre.href);
-    if (resolved == nullptr) continue;
-    Link& link = AppendLink(*resolved, links);
+    const Target* target = resolver.Resolve(pre.href);
+    if (target == nullptr) continue;
+    Link& link = AppendLink(*target, links);
     FillAnchorText(Collapse(pre.text), AnchorKind::kText, options.max_anchor_chars, link, limits);
     link.rel = RelTokens(pre.rel);
     if (!KeepWithinLimit(options.max_links, links, limits)) break;
@@ -725,6 +790,12 @@ std::optional<ada::url_aggregator> ParseAgainst(std::string_view href, const ada
 
 }  // namespace
 
+LinkExtractor::LinkExtractor(RegistrableDomains domains, Options options)
+    : domains_(std::move(domains)),
+      options_(std::move(options)),
+      watched_(options_.watch_domains, options_.watch_brands),
+      documents_(std::make_shared<DocumentPool>()) {}
+
 Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
   auto page_url = ada::parse<ada::url_aggregator>(page.url);
   if (!page_url) return Failure{"extract", "page URL does not parse: " + page.url};
@@ -747,18 +818,17 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
     std::optional<ada::url_aggregator> base;
     if (!page.base_url.empty()) base = ParseAgainst(page.base_url, *page_url);
     facts.title = Collapse(page.title);
-    extracted.links = LinksFromCrawler(
-        page.links,
-        LinkResolver(base ? *base : *page_url, facts, domains_, options_.subdomains_are_internal,
-                     facts.other_schemes),
-        options_, limits);
+    LinkResolver resolver(base ? *base : *page_url, facts, domains_, options_.subdomains_are_internal,
+                          facts.other_schemes);
+    extracted.links = LinksFromCrawler(page.links, resolver, options_, limits);
     if (!facts.title.empty()) {
       PageTerms terms;
       terms.Add(facts.title, kTitleWeight);
       facts.main_terms = terms.Top(kMainTerms);
     }
   } else {
-    Document document(lxb_html_document_create());
+    // A document whose parse failed is dropped rather than kept.
+    Document document = documents_->Take();
     if (document == nullptr) return Failure{"extract", "cannot allocate an HTML document for " + page.url};
     const std::size_t parsed_bytes = std::min(page.html.size(), options_.max_page_bytes);
     limits.page_bytes = parsed_bytes < page.html.size();
@@ -767,7 +837,7 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
     if (!parse.parsed) {
       return Failure{"extract", "lexbor could not parse the HTML of " + page.url};
     }
-    Walker walker(options_.max_depth);
+    Walker walker(lxb_dom_interface_document(document.get()), options_.max_depth);
     walker.Walk(lxb_dom_interface_node(document.get()));
     limits.depth = parse.flattened || walker.too_deep();
 
@@ -798,12 +868,12 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
       }
     }
     facts.site.tracking_ids = walker.tracking_ids().Take();
-    extracted.links = LinksFromHtml(
-        walker,
-        LinkResolver(document_base, facts, domains_, options_.subdomains_are_internal, facts.other_schemes),
-        options_, limits);
+    LinkResolver resolver(document_base, facts, domains_, options_.subdomains_are_internal, facts.other_schemes);
+    resolver.Expect(walker.anchors().size());
+    extracted.links = LinksFromHtml(walker, resolver, options_, limits);
     FillTextFacts(walker, facts);
     extracted.mentions = watched_.Find(walker.text(), AnchorTextRanges(walker));
+    documents_->Keep(std::move(document));
   }
   FillLinkFacts(extracted.links, facts);
   if (options_.only_watched && !watched_.empty()) {

@@ -57,11 +57,10 @@ constexpr std::array<uint64_t, kShortStopWords> kPackedStopWords = [] {
   return packed;
 }();
 
-bool IsStopWord(std::string_view word) {
+// `head` is the word's first eight bytes, packed, zero past its end.
+bool IsStopWord(std::string_view word, uint64_t head) {
   if (word.size() > kLongestStopWord) return false;
-  if (word.size() <= 8) {
-    return std::binary_search(kPackedStopWords.begin(), kPackedStopWords.end(), Packed(word));
-  }
+  if (word.size() <= 8) return std::binary_search(kPackedStopWords.begin(), kPackedStopWords.end(), head);
   return std::binary_search(kStopWords.begin(), kStopWords.end(), word);
 }
 
@@ -80,18 +79,32 @@ char LoweredWordByte(char c) { return kLoweredWordByte[static_cast<unsigned char
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// Eight bytes at `data`, those from `size` on zeroed (so a word's last chunk packs as Packed would).
+uint64_t LoadPacked(const char* data, std::size_t size) {
+  uint64_t chunk;
+  std::memcpy(&chunk, data, sizeof chunk);
+  return size >= 8 ? chunk : chunk & ((1ULL << (8 * size)) - 1);
+}
+
 // Hashes eight bytes at a time: the words of a page are mostly shorter, so a word costs one multiply.
-uint64_t HashOf(std::string_view word) {
+// `head` is the word's first eight bytes, packed; eight bytes past the word's end must be readable.
+uint64_t HashOf(std::string_view word, uint64_t head) {
   constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
-  uint64_t hash = word.size();
-  std::size_t i = 0;
-  for (; i + 8 <= word.size(); i += 8) {
-    uint64_t chunk;
-    std::memcpy(&chunk, word.data() + i, sizeof chunk);
-    hash = (hash ^ chunk) * kMultiplier;
+  uint64_t hash = (word.size() ^ head) * kMultiplier;
+  for (std::size_t i = 8; i < word.size(); i += 8) {
+    hash = (hash ^ LoadPacked(word.data() + i, word.size() - i)) * kMultiplier;
   }
-  if (i < word.size()) hash = (hash ^ Packed(word.substr(i))) * kMultiplier;
   return hash ^ (hash >> 29);
+}
+
+// Whether every byte of the packed `head` (bytes past the word's end are zero) is an ASCII digit.
+bool AllDigits(uint64_t head, std::size_t size) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  const uint64_t used = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+  // A digit is 0x30..0x39: its high nibble is 3 and its low nibble, plus 6, stays below 0x10.
+  const uint64_t high_nibble_3 = ((head & (kOnes * 0xF0)) ^ (kOnes * 0x30)) & used;
+  const uint64_t low_over_9 = ((head & (kOnes * 0x0F)) + kOnes * 0x06) & (kOnes * 0x10) & used;
+  return high_nibble_3 == 0 && low_over_9 == 0;
 }
 
 // Writes up to 64 bytes of `text` to `lowered`, ASCII letters lower-cased, and returns a bit per byte, set
@@ -124,46 +137,48 @@ uint64_t LowerBlock(std::string_view text, char* lowered) {
 
 }  // namespace
 
-std::string_view PageTerms::KeyOf(const Slot& slot) const {
-  return std::string_view(keys_).substr(slot.offset, slot.length);
+std::string_view PageTerms::KeyOf(const Entry& entry) const {
+  return std::string_view(keys_).substr(entry.offset, entry.length);
 }
 
 void PageTerms::Grow() {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  slots_.assign(slots_.empty() ? 2048 : slots_.size() * 2, 0);
   const std::size_t mask = slots_.size() - 1;
-  for (const Slot& slot : old) {
-    if (slot.length == 0) continue;
-    std::size_t i = slot.hash & mask;
-    while (slots_[i].length != 0) i = (i + 1) & mask;
-    slots_[i] = slot;
+  for (std::size_t entry = 0; entry < entries_.size(); ++entry) {
+    std::size_t i = entries_[entry].hash & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = static_cast<uint32_t>(entry + 1);
   }
 }
 
-void PageTerms::AddWord(std::string_view lowered, uint64_t hash, int weight) {
-  if ((count_ + stop_words_ + 1) * 2 > slots_.size()) Grow();
+void PageTerms::AddWord(std::string_view lowered, uint64_t head, uint64_t hash, int weight) {
+  if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
   const std::size_t mask = slots_.size() - 1;
+  const auto length = static_cast<uint32_t>(lowered.size());
   std::size_t i = hash & mask;
-  while (slots_[i].length != 0) {
-    if (slots_[i].hash == hash && KeyOf(slots_[i]) == lowered) {
-      if (!slots_[i].stop_word) slots_[i].weight += weight;
+  for (; slots_[i] != 0; i = (i + 1) & mask) {
+    Entry& entry = entries_[slots_[i] - 1];
+    // Words of up to eight bytes are equal when their packed heads are; longer ones compare the rest.
+    if (entry.hash == hash && entry.head == head && entry.length == length &&
+        (length <= 8 || std::memcmp(keys_.data() + entry.offset + 8, lowered.data() + 8, length - 8) == 0)) {
+      if (!entry.stop_word) entry.weight += weight;
       return;
     }
-    i = (i + 1) & mask;
   }
-  const bool stop_word = IsStopWord(lowered);
+  const bool stop_word = IsStopWord(lowered, head);
   if (!stop_word && count_ >= kMaxVocabulary) return;
-  slots_[i] = Slot{hash, static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(lowered.size()),
-                   stop_word ? 0 : weight, stop_word};
+  entries_.push_back({hash, head, static_cast<uint32_t>(keys_.size()), length, stop_word ? 0 : weight, stop_word});
+  slots_[i] = static_cast<uint32_t>(entries_.size());
   keys_.append(lowered);
-  ++(stop_word ? stop_words_ : count_);
+  if (!stop_word) ++count_;
 }
 
 void PageTerms::Add(std::string_view text, int weight) {
   text = text.substr(0, std::min(text.size(), budget_bytes_));
   budget_bytes_ -= text.size();
-  // The whole text is lowered at once; its words are then views into the lowered copy.
-  lowered_.resize(text.size());
+  // The whole text is lowered at once, with eight spare bytes so that any word's first eight bytes can be
+  // loaded at once; its words are then views into the lowered copy.
+  if (lowered_.size() < text.size() + 8) lowered_.resize(text.size() + 8);
   std::size_t word_begin = 0;
   bool in_word = false;
   for (std::size_t block = 0; block < text.size(); block += 64) {
@@ -188,24 +203,35 @@ void PageTerms::Add(std::string_view text, int weight) {
 }
 
 void PageTerms::AddWordAt(std::size_t begin, std::size_t end, int weight) {
-  const std::string_view word(lowered_.data() + begin, end - begin);
-  if (word.size() < 3 || std::all_of(word.begin(), word.end(), IsDigit)) return;
-  AddWord(word, HashOf(word), weight);
+  const std::size_t size = end - begin;
+  if (size < 3) return;
+  // The bytes past a short word's end (separators, or the spare bytes) are masked off.
+  const uint64_t head = LoadPacked(lowered_.data() + begin, size);
+  if (AllDigits(head, size) && (size <= 8 || std::all_of(lowered_.data() + begin + 8, lowered_.data() + end, IsDigit))) {
+    return;
+  }
+  const std::string_view word(lowered_.data() + begin, size);
+  AddWord(word, head, HashOf(word, head), weight);
 }
 
 std::vector<std::string> PageTerms::Top(std::size_t count) const {
-  std::vector<std::pair<std::string_view, int>> ranked;
-  ranked.reserve(count_);
-  for (const Slot& slot : slots_) {
-    if (slot.length != 0 && !slot.stop_word) ranked.emplace_back(KeyOf(slot), slot.weight);
-  }
+  // The best `count` so far, best first. Most terms weigh less than the last of them, so a page's whole
+  // vocabulary is ranked at about one compare a term, and nothing is copied for the rest.
+  std::vector<std::pair<std::string_view, int>> best;
+  best.reserve(count + 1);
   const auto before = [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   };
-  const std::size_t kept = std::min(count, ranked.size());
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(kept), ranked.end(), before);
+  for (const Entry& entry : entries_) {
+    if (entry.stop_word || count == 0) continue;
+    const std::pair<std::string_view, int> term(KeyOf(entry), entry.weight);
+    if (best.size() == count && !before(term, best.back())) continue;
+    best.insert(std::upper_bound(best.begin(), best.end(), term, before), term);
+    if (best.size() > count) best.pop_back();
+  }
   std::vector<std::string> top;
-  for (std::size_t i = 0; i < kept; ++i) top.emplace_back(ranked[i].first);
+  top.reserve(best.size());
+  for (const auto& [term, weight] : best) top.emplace_back(term);
   return top;
 }
 

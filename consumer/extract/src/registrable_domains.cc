@@ -3,7 +3,10 @@
 #include <arpa/inet.h>
 #include <libpsl.h>
 
+#include <functional>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 namespace backlint {
 namespace {
@@ -16,14 +19,26 @@ bool IsIpLiteral(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), &ipv4) == 1;
 }
 
+// Hashes std::string keys and looks them up by string_view, so a lookup copies no host.
+struct TransparentHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+
 }  // namespace
+
+struct RegistrableDomains::Memo {
+  std::mutex mutex;
+  std::unordered_map<std::string, std::string, TransparentHash, std::equal_to<>> domain_of_host;
+};
 
 void RegistrableDomains::Deleter::operator()(const psl_ctx_st* ctx) const {
   // psl_free leaves libpsl's built-in context alone, so every context can go through it.
   psl_free(const_cast<psl_ctx_t*>(ctx));
 }
 
-RegistrableDomains::RegistrableDomains(const psl_ctx_st* ctx) : ctx_(ctx, Deleter{}) {}
+RegistrableDomains::RegistrableDomains(const psl_ctx_st* ctx)
+    : ctx_(ctx, Deleter{}), memo_(std::make_shared<Memo>()) {}
 
 Result<RegistrableDomains> RegistrableDomains::LoadSystem() {
   // psl_latest picks the newest of the distribution file and the built-in data.
@@ -39,6 +54,18 @@ Result<RegistrableDomains> RegistrableDomains::LoadFile(const std::string& path)
 }
 
 std::string RegistrableDomains::Of(std::string_view host) const {
+  {
+    const std::lock_guard lock(memo_->mutex);
+    if (auto known = memo_->domain_of_host.find(host); known != memo_->domain_of_host.end()) return known->second;
+  }
+  std::string domain = Lookup(host);
+  const std::lock_guard lock(memo_->mutex);
+  if (memo_->domain_of_host.size() >= kMemoHosts) memo_->domain_of_host.clear();
+  memo_->domain_of_host.emplace(host, domain);
+  return domain;
+}
+
+std::string RegistrableDomains::Lookup(std::string_view host) const {
   // A fully qualified "example.co.uk." names the same site as "example.co.uk", but libpsl would answer
   // "co.uk." for it, so the root label's dot goes first.
   if (host.size() > 1 && host.back() == '.') host.remove_suffix(1);

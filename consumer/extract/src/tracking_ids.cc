@@ -3,7 +3,6 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <cstring>
 
 namespace backlint {
 namespace {
@@ -17,10 +16,6 @@ const RE2& IdPattern() {
 bool HasDigit(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
-
-}  // namespace
-
-namespace {
 
 bool IsUpperOrDigit(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -53,28 +48,38 @@ bool CandidateAt(std::string_view text, std::size_t dash) {
   return false;
 }
 
-}  // namespace
-
-bool TrackingIds::MayContain(std::string_view text) {
-  // Every id has a '-' right after an upper-case 'A', 'G' or 'M', or after "pub", followed by the id's
-  // shortest body; a GA4 id also carries a digit.
-  for (const char* dash = static_cast<const char*>(std::memchr(text.data(), '-', text.size()));
-       dash != nullptr && dash != text.data();
-       dash = static_cast<const char*>(std::memchr(dash + 1, '-', text.size() - (dash + 1 - text.data())))) {
-    const char before = dash[-1];
-    if ((before == 'A' || before == 'G' || before == 'M' || before == 'b') &&
-        CandidateAt(text, static_cast<std::size_t>(dash - text.data()))) {
-      return true;
-    }
+// The '-' at or after `from` where an id may start (see CandidateAt), or npos. Every id has a '-' right
+// after an upper-case 'A', 'G' or 'M', or after "pub", followed by the id's shortest body.
+std::size_t NextCandidate(std::string_view text, std::size_t from) {
+  for (std::size_t dash = text.find('-', from); dash != std::string_view::npos; dash = text.find('-', dash + 1)) {
+    if (dash == 0) continue;
+    const char before = text[dash - 1];
+    if ((before == 'A' || before == 'G' || before == 'M' || before == 'b') && CandidateAt(text, dash)) return dash;
   }
-  return false;
+  return std::string_view::npos;
 }
 
+// How far an id reaches around its candidate '-': "ca-pub-" starts six bytes before it, and its twenty
+// digits reach twenty bytes after it, the furthest of any id.
+constexpr std::size_t kBytesBeforeDash = 6, kBytesAfterDash = 20;
+
+}  // namespace
+
+bool TrackingIds::MayContain(std::string_view text) { return NextCandidate(text, 0) != std::string_view::npos; }
+
 void TrackingIds::Scan(std::string_view text) {
-  if (ids_.size() >= kMaxIds || !MayContain(text)) return;
-  re2::StringPiece input(text.data(), text.size());
-  re2::StringPiece match;
-  while (ids_.size() < kMaxIds && RE2::FindAndConsume(&input, IdPattern(), &match)) {
+  // The pattern runs only on a window around each candidate, not over whole scripts. RE2 reads the bytes
+  // around a window for \b, and every id lies within the window of its own candidate, so the windows find
+  // the ids a scan of the whole text finds, in the same order.
+  const re2::StringPiece whole(text.data(), text.size());
+  std::size_t scanned = 0;  // where the last id ended
+  for (std::size_t dash = NextCandidate(text, 0); dash != std::string_view::npos && ids_.size() < kMaxIds;
+       dash = NextCandidate(text, std::max(scanned, dash + 1))) {
+    const std::size_t begin = std::max(scanned, dash >= kBytesBeforeDash ? dash - kBytesBeforeDash : 0);
+    const std::size_t end = std::min(text.size(), dash + kBytesAfterDash + 1);
+    re2::StringPiece match;
+    if (!IdPattern().Match(whole, begin, end, RE2::UNANCHORED, &match, 1)) continue;
+    scanned = static_cast<std::size_t>(match.data() + match.size() - text.data());
     const std::string_view id(match.data(), match.size());
     // GA4 ids always carry a digit; "G-" before an all-letter word is ordinary text ("G-SPOT", "G-FORCE").
     if (id.starts_with("G-") && !HasDigit(id)) continue;

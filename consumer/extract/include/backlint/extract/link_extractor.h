@@ -2,6 +2,7 @@
 // extract stage: CrawledPage -> page facts, every http(s) link with context, and unlinked mentions of
 // watched names (lexbor, ada, libpsl).
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@
 #include "backlint/result.h"
 
 namespace backlint {
+
+class DocumentPool;
 
 struct LinkExtractorOptions {
   // When false, another host of the page's own registrable domain (blog.example.com from
@@ -40,10 +43,7 @@ class LinkExtractor {
  public:
   using Options = LinkExtractorOptions;
 
-  explicit LinkExtractor(RegistrableDomains domains, Options options = {})
-      : domains_(std::move(domains)),
-        options_(std::move(options)),
-        watched_(options_.watch_domains, options_.watch_brands) {}
+  explicit LinkExtractor(RegistrableDomains domains, Options options = {});
 
   // HTML when the page has it, else the crawler's pre-extracted links. Failure.stage is "extract".
   Result<ExtractedPage> Extract(const CrawledPage& page) const;
@@ -52,6 +52,8 @@ class LinkExtractor {
   RegistrableDomains domains_;
   Options options_;
   MentionFinder watched_;
+  // Parsed documents kept for the next pages, shared by copies; thread-safe.
+  std::shared_ptr<DocumentPool> documents_;
 };
 
 }  // namespace backlint

@@ -19,24 +19,27 @@ class PageTerms {
   std::vector<std::string> Top(std::size_t count) const;
 
  private:
-  // Open-addressing table of words; a slot with length 0 is empty (words have at least three bytes).
-  // Stop-words get a slot too, so each distinct word is checked against the stop-word list once.
-  struct Slot {
+  // Each distinct word once, in order of first sight; stop-words too, so each distinct word is checked
+  // against the stop-word list once.
+  struct Entry {
     uint64_t hash = 0;
+    uint64_t head = 0;                // the word's first eight bytes, packed, zero past its end
     uint32_t offset = 0, length = 0;  // the word, in keys_
     int weight = 0;
     bool stop_word = false;
   };
-  void AddWord(std::string_view lowered, uint64_t hash, int weight);
+  void AddWord(std::string_view lowered, uint64_t head, uint64_t hash, int weight);
   void AddWordAt(std::size_t begin, std::size_t end, int weight);  // lowered_[begin, end), if a term
   void Grow();
-  std::string_view KeyOf(const Slot& slot) const;
+  std::string_view KeyOf(const Entry& entry) const;
 
-  std::vector<Slot> slots_;
+  std::vector<Entry> entries_;
+  // Open-addressing table over entries_: 1 + an entry's index, 0 for an empty slot. Small slots make
+  // regrowth cheap, and ranking reads entries_ alone.
+  std::vector<uint32_t> slots_;
   std::string keys_;     // every word's bytes, back to back
-  std::string lowered_;  // the text being added, ASCII letters lower-cased
-  std::size_t count_ = 0;       // terms: words that are no stop-words
-  std::size_t stop_words_ = 0;  // distinct stop-words seen
+  std::string lowered_;  // the text being added, ASCII letters lower-cased, and spare bytes
+  std::size_t count_ = 0;  // terms: entries that are no stop-words
   std::size_t budget_bytes_ = 512 * 1024;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
-// Registrable domain ("eTLD+1") of a host, by libpsl and the system's Public Suffix List.
+// Registrable domain ("eTLD+1") of a host, by libpsl and the system's Public Suffix List, remembered for
+// the hosts asked about most recently.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,12 +20,20 @@ class RegistrableDomains {
 
   // Lower-case ASCII (punycode) host in; its registrable domain out, or the host itself when it has
   // none (an IP literal, a bare public suffix), so two links compare equal only for the same site.
+  // Thread-safe. Pages of every site link the same popular hosts, so the answers for up to kMemoHosts
+  // hosts are kept, shared by the copies of this object, and forgotten all at once when it is full.
   std::string Of(std::string_view host) const;
+
+  static constexpr std::size_t kMemoHosts = 16384;
 
  private:
   struct Deleter { void operator()(const psl_ctx_st* ctx) const; };
+  struct Memo;
   explicit RegistrableDomains(const psl_ctx_st* ctx);  // takes ownership
+  std::string Lookup(std::string_view host) const;      // by libpsl
+
   std::shared_ptr<const psl_ctx_st> ctx_;
+  std::shared_ptr<Memo> memo_;
 };
 
 }  // namespace backlint
