@@ -210,5 +210,24 @@ TEST(CharsetTest, Html5libEncodingPrescanCases) {
   std::cout << "html5lib encoding prescan: " << passed << "/" << cases.size() << " cases pass\n";
 }
 
+TEST(CharsetTest, ConvertsInPlace) {
+  struct Case {
+    std::string html, content_type, utf8;
+  };
+  const std::vector<Case> cases = {
+      {"<p>caf\xC3\xA9</p>", "", "<p>caf\xC3\xA9</p>"},  // UTF-8 already: kept
+      // A byte order mark outranks the HTTP charset, and is dropped.
+      {"\xEF\xBB\xBF<p>caf\xC3\xA9</p>", "text/html; charset=windows-1252", "<p>caf\xC3\xA9</p>"},
+      {"<p>Caf\xE9</p>", "text/html; charset=windows-1252", "<p>Caf\xC3\xA9</p>"},
+      {"<meta charset=\"iso-8859-7\"><p>\xE9</p>", "", "<meta charset=\"iso-8859-7\"><p>\xCE\xB9</p>"},
+      {"a\x80\xC3", "", "a" + kReplacement + kReplacement},
+  };
+  for (const Case& test : cases) {
+    std::string html = test.html;
+    ConvertHtmlToUtf8(html, test.content_type);
+    EXPECT_EQ(html, test.utf8) << test.html;
+  }
+}
+
 }  // namespace
 }  // namespace backlint

@@ -1,11 +1,18 @@
 #include "backlint/decode/json_page_decoder.h"
 
 #include <gmock/gmock.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "crawled_page_text.h"
 
 namespace backlint {
 namespace {
@@ -245,6 +252,69 @@ TEST(JsonPageDecoderTest, DecoderIsReusableAcrossMessages) {
     EXPECT_THAT(FailureReason(decoder, R"({"url": ")" + url), StartsWith("invalid JSON: "));
     EXPECT_EQ(FailureReason(decoder, R"({"status": "x"})"), "field 'status': expected integer, got string");
   }
+}
+
+// A stream whose messages differ in every field, in size, and in success: a page decoded into again must
+// forget everything of the message before.
+std::vector<std::string> VariedMessages() {
+  return {
+      R"({"url": "https://a.example/p", "fetched_at": "2024-05-01T12:00:00Z", "status": 200,
+          "content_type": "text/html", "html": "\u003cp\u003e)" + std::string(3000, 'x') + R"(\u003c/p\u003e",
+          "links": [{"href": "https://l.example/", "text": "L", "rel": "ugc"}],
+          "headers": {"Server": "nginx"}, "metadata": {"k": [1]}})",
+      R"({"url": "http://only.example/"})",
+      R"({"url": "http://b64.example/", "headers": {"Content-Type": "text/html; charset=windows-1252"},
+          "html_base64": "Q2Fm6Q=="})",
+      R"({"url": "http://bom.example/", "html_base64": "77u/aGk="})",
+      R"({"url": "http://e.com/", "html": 5})",
+      R"({"url": "http://short.example/", "html": "ab"})",
+      R"({"url": "http://twice.example/", "html": "first", "html": null, "status": 404})",
+      R"({"url": "http://e.com/", "links": [{"text": "no href"}]})",
+      R"({"url": "http://e.com/", "html": "bad \x escape"})",
+      R"({"url": "http://after-failures.example/", "links": [{"href": "/x"}]})",
+  };
+}
+
+TEST(JsonPageDecoderTest, DecodeIntoAReusedPageEqualsAFreshDecode) {
+  JsonPageDecoder decoder;
+  CrawledPage page;
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string& message : VariedMessages()) {
+      const Result<CrawledPage> expected = JsonPageDecoder().Decode(message);
+      const std::optional<Failure> failure = decoder.DecodeInto(message, page);
+      ASSERT_EQ(failure.has_value(), !expected.ok()) << message;
+      if (failure) {
+        EXPECT_EQ(failure->reason, expected.failure().reason);
+      } else {
+        EXPECT_EQ(PageText(page), PageText(expected.value()));
+      }
+    }
+  }
+}
+
+// Every real page, as Protobuf's JSON printer sends it (`<` and `>` as \u003c and \u003e), comes back
+// byte for byte, into a page reused from the one before.
+TEST(JsonPageDecoderTest, CorpusPagesRoundTripThroughThePrintersJson) {
+  const std::filesystem::path directory = BACKLINT_CORPUS_DIR "/pages";
+  if (!std::filesystem::is_directory(directory)) GTEST_SKIP() << "corpus pages not found at " << directory;
+  JsonPageDecoder decoder;
+  CrawledPage page;
+  int round_trips = 0;
+  for (const std::filesystem::directory_entry& file : std::filesystem::directory_iterator(directory)) {
+    if (file.path().extension() != ".html") continue;
+    std::stringstream html;
+    html << std::ifstream(file.path(), std::ios::binary).rdbuf();
+    google::protobuf::Struct message;
+    (*message.mutable_fields())["url"].set_string_value("http://fakehost/test/page.html");
+    (*message.mutable_fields())["html"].set_string_value(html.str());
+    std::string json;
+    if (!google::protobuf::util::MessageToJsonString(message, &json).ok()) continue;  // not UTF-8
+    const std::optional<Failure> failure = decoder.DecodeInto(json, page);
+    ASSERT_FALSE(failure) << file.path() << ": " << failure->reason;
+    EXPECT_EQ(page.html, html.str()) << file.path();
+    ++round_trips;
+  }
+  EXPECT_GT(round_trips, 100);
 }
 
 }  // namespace

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "crawled_page.pb.h"
+#include "crawled_page_text.h"
 
 namespace backlint {
 namespace {
@@ -41,6 +44,42 @@ TEST(PageDecoderTest, DispatchesOnTheFormat) {
                decoder.Decode(wat, InputFormat::kJson).value()->url == "https://wat.example/");
   EXPECT_EQ(decoder.Decode(json, InputFormat::kWat).failure().reason, "field 'Envelope': missing");
   EXPECT_EQ(decoder.Decode(proto.SerializeAsString(), InputFormat::kJson).failure().stage, "decode");
+}
+
+TEST(PageDecoderTest, DecodeIntoOnePageAcrossFormatsEqualsAFreshDecode) {
+  v1::CrawledPage proto;
+  proto.set_url("https://protobuf.example/");
+  proto.set_html("<p>from Protobuf</p>");
+  proto.add_headers()->set_name("X-From");
+  const std::vector<std::pair<std::string, InputFormat>> stream = {
+      {R"({"url": "https://json.example/", "html": "\u003cp\u003elong )" + std::string(2000, 'j') +
+           R"(", "links": [{"href": "/a"}]})",
+       InputFormat::kJson},
+      {R"({"Envelope":{"WARC-Header-Metadata":{"WARC-Type":"request"}}})", InputFormat::kWat},  // no page
+      {R"({"Envelope":{"WARC-Header-Metadata":{"WARC-Target-URI":"https://wat.example/"},)"
+       R"("Payload-Metadata":{"HTTP-Response-Metadata":{"HTML-Metadata":{"Head":{"Title":"T"}}}}}})",
+       InputFormat::kWat},
+      {proto.SerializeAsString(), InputFormat::kProtobuf},
+      {"not a page", InputFormat::kProtobuf},
+      {R"({"url": "https://json.example/short"})", InputFormat::kJson},
+  };
+  PageDecoder decoder;
+  CrawledPage page;
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [message, format] : stream) {
+      const Result<std::optional<CrawledPage>> expected = PageDecoder().Decode(message, format);
+      const Result<bool> holds_page = decoder.DecodeInto(message, format, page);
+      ASSERT_EQ(holds_page.ok(), expected.ok()) << message;
+      if (!expected.ok()) {
+        EXPECT_EQ(holds_page.failure().reason, expected.failure().reason);
+        continue;
+      }
+      ASSERT_EQ(holds_page.value(), expected.value().has_value()) << message;
+      if (holds_page.value()) {
+        EXPECT_EQ(PageText(page), PageText(*expected.value()));
+      }
+    }
+  }
 }
 
 }  // namespace

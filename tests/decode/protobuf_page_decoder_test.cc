@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "crawled_page.pb.h"
+#include "crawled_page_text.h"
 
 namespace backlint {
 namespace {
@@ -72,6 +74,34 @@ TEST(ProtobufPageDecoderTest, GarbageBytesFail) {
     ASSERT_FALSE(page.ok()) << garbage;
     EXPECT_EQ(page.failure().stage, "decode");
     EXPECT_THAT(page.failure().reason, StartsWith("invalid Protobuf: "));
+  }
+}
+
+TEST(ProtobufPageDecoderTest, DecodeIntoAReusedPageEqualsAFreshDecode) {
+  std::vector<v1::CrawledPage> stream(6, FullPage());
+  stream[0].set_html(std::string(5000, 'x'));  // a long page first, then shorter ones
+  stream[1].clear_html();
+  stream[1].clear_links();
+  stream[1].clear_headers();
+  stream[2].set_html("\xEF\xBB\xBF<p>UTF-8 after a byte order mark</p>");
+  stream[2].clear_content_type();
+  stream[3].clear_url();  // fails
+  stream[4].set_html("<p>valid UTF-8: caf\xC3\xA9</p>");
+  stream[4].set_content_type("text/html; charset=utf-8");
+  ProtobufPageDecoder decoder;
+  CrawledPage page;
+  for (int round = 0; round < 3; ++round) {
+    for (const v1::CrawledPage& proto : stream) {
+      const std::string message = proto.SerializeAsString();
+      const Result<CrawledPage> expected = ProtobufPageDecoder().Decode(message);
+      const std::optional<Failure> failure = decoder.DecodeInto(message, page);
+      ASSERT_EQ(failure.has_value(), !expected.ok());
+      if (failure) {
+        EXPECT_EQ(failure->reason, expected.failure().reason);
+      } else {
+        EXPECT_EQ(PageText(page), PageText(expected.value()));
+      }
+    }
   }
 }
 

@@ -122,14 +122,21 @@ std::string_view SniffHtmlEncoding(std::string_view html, std::string_view http_
 }
 
 std::string HtmlToUtf8(std::string_view html, std::string_view http_content_type) {
+  std::string utf8(html);
+  ConvertHtmlToUtf8(utf8, http_content_type);
+  return utf8;
+}
+
+void ConvertHtmlToUtf8(std::string& html, std::string_view http_content_type) {
   const Sniffed sniffed = Sniff(html, http_content_type);
-  const std::string_view content = html.substr(sniffed.bom_bytes);
-  // Most pages are valid UTF-8 already: they are copied, not decoded code point by code point.
+  const std::string_view content = std::string_view(html).substr(sniffed.bom_bytes);
+  // Most pages are valid UTF-8 already: they keep their bytes, not decoded code point by code point.
   if (sniffed.encoding->encoding == LXB_ENCODING_UTF_8 &&
       simdjson::validate_utf8(content.data(), content.size())) {
-    return std::string(content);
+    html.erase(0, sniffed.bom_bytes);
+    return;
   }
-  return Decode(*sniffed.encoding, content);
+  html = Decode(*sniffed.encoding, content);
 }
 
 std::string_view HttpContentType(const CrawledPage& page) {

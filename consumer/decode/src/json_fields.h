@@ -45,16 +45,26 @@ struct JsonTypeOf<simdjson::ondemand::array> {
 // first byte only and "nul" must not pass as an absent field.
 Result<simdjson::ondemand::json_type> TypeOf(simdjson::ondemand::value& value);
 
-// Reads an optional field of type T; nullopt when it is null, which means absent.
+// Whether an optional field holds a T: false when it is null, which means absent, and a Failure naming
+// the field when it holds another type.
 template <typename T>
-Result<std::optional<T>> ReadOptional(simdjson::ondemand::value& value, std::string_view field) {
+Result<bool> HoldsOptional(simdjson::ondemand::value& value, std::string_view field) {
   Result<simdjson::ondemand::json_type> type = TypeOf(value);
   if (!type) return type.failure();
-  if (type.value() == simdjson::ondemand::json_type::null) return std::optional<T>();
+  if (type.value() == simdjson::ondemand::json_type::null) return false;
   if (type.value() != JsonTypeOf<T>::kType) {
     return FieldFailure(field, "expected " + std::string(JsonTypeOf<T>::kName) + ", got " +
                                    std::string(TypeName(type.value())));
   }
+  return true;
+}
+
+// Reads an optional field of type T; nullopt when it is null, which means absent.
+template <typename T>
+Result<std::optional<T>> ReadOptional(simdjson::ondemand::value& value, std::string_view field) {
+  Result<bool> holds = HoldsOptional<T>(value, field);
+  if (!holds) return holds.failure();
+  if (!holds.value()) return std::optional<T>();
   T result;
   if (simdjson::error_code error = value.get(result)) {
     // The type matched, so a failure here is a number that is no int64 (fraction, exponent, too big).

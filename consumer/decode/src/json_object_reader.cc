@@ -54,4 +54,18 @@ std::optional<Failure> JsonObjectReader::Read(std::string_view message, const Vi
   return std::nullopt;
 }
 
+simdjson::error_code JsonObjectReader::ReadLongString(simdjson::ondemand::value& value, std::string& out) const {
+  const std::string_view token = value.raw_json_token();  // the string with its quotes, and whitespace after
+  simdjson::ondemand::raw_json_string raw;
+  if (error_code error = value.get_raw_json_string().get(raw)) return error;
+  // Unescaping never lengthens a string, and simdjson may write up to SIMDJSON_PADDING bytes past its end.
+  // Resizing keeps the bytes already there, so a reused `out` is only zero-filled where it grows.
+  out.resize(token.size() + simdjson::SIMDJSON_PADDING);
+  auto* end = reinterpret_cast<uint8_t*>(out.data());
+  std::string_view unescaped;
+  if (error_code error = parser_.unescape(raw, end).get(unescaped)) return error;
+  out.resize(unescaped.size());
+  return simdjson::SUCCESS;
+}
+
 }  // namespace backlint

@@ -1,8 +1,5 @@
 #include "backlint/decode/json_page_decoder.h"
 
-#include <openssl/evp.h>
-
-#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <optional>
@@ -11,10 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "backlint/decode/base64.h"
 #include "backlint/decode/charset.h"
 #include "decode_failure.h"
 #include "json_fields.h"
 #include "page_url.h"
+#include "reused_page.h"
 
 namespace backlint {
 namespace {
@@ -22,32 +21,11 @@ namespace {
 using json_fields::DecodeContainer;
 using json_fields::ForEachElement;
 using json_fields::ForEachMember;
+using json_fields::HoldsOptional;
 using json_fields::InvalidJson;
 using json_fields::ReadOptional;
 using json_fields::ReadString;
 using simdjson::error_code;
-
-bool IsBase64Alphabet(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
-}
-
-Result<std::string> DecodeBase64(std::string_view text, std::string_view field) {
-  // EVP_DecodeBlock silently skips surrounding whitespace and decodes a misplaced '=' as zero bits,
-  // so the strict RFC 4648 shape is checked here first: whole quanta, padding only at the end.
-  const size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
-  if (text.size() % 4 != 0 || text.size() > INT_MAX ||
-      !std::all_of(text.begin(), text.end() - padding, IsBase64Alphabet)) {
-    return FieldFailure(field, "invalid base64");
-  }
-  std::string bytes(text.size() / 4 * 3, '\0');
-  const int decoded =
-      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
-                      reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (decoded < 0) return FieldFailure(field, "invalid base64");
-  // EVP_DecodeBlock counts each '=' as a decoded zero byte.
-  bytes.resize(static_cast<size_t>(decoded) - padding);
-  return bytes;
-}
 
 Result<PreExtractedLink> DecodeLink(simdjson::ondemand::value& value, const std::string& field) {
   Result<std::optional<simdjson::ondemand::object>> object =
@@ -98,9 +76,11 @@ Status ReadRawJson(simdjson::ondemand::object& object, std::string& out) {
   return std::nullopt;
 }
 
-// Decodes the top-level fields one by one, remembering which ones were present.
+// Decodes the top-level fields one by one into `page`, remembering which ones were present.
 class PageFieldDecoder {
  public:
+  PageFieldDecoder(CrawledPage& page, const JsonObjectReader& reader) : page_(page), reader_(reader) {}
+
   Status Decode(std::string_view key, simdjson::ondemand::value& value) {
     using simdjson::ondemand::array;
     using simdjson::ondemand::object;
@@ -108,7 +88,7 @@ class PageFieldDecoder {
     if (key == "fetched_at") return ReadString(value, key, page_.fetched_at);
     if (key == "status") return DecodeStatus(value);
     if (key == "content_type") return ReadString(value, key, page_.content_type);
-    if (key == "html") return ReadString(value, key, page_.html, &has_html_);
+    if (key == "html") return DecodeHtml(value);
     if (key == "html_base64") return DecodeHtmlBase64(value);
     if (key == "links") {
       return DecodeContainer<array>(value, key,
@@ -125,15 +105,16 @@ class PageFieldDecoder {
     return std::nullopt;  // unknown fields are ignored so producers can add fields first
   }
 
-  Result<CrawledPage> Finish() && {
+  Status Finish() {
     if (!has_url_) return FieldFailure("url", "missing");
     if (has_html_ && has_html_base64_) {
       return DecodeFailure("fields 'html' and 'html_base64': both present, expected at most one");
     }
     // Only the bytes are in the page's own charset: `html` is JSON text, already Unicode, and decoding
     // it again by its <meta charset> would garble it. Done last, when the headers are known.
-    if (has_html_base64_) page_.html = HtmlToUtf8(page_.html, HttpContentType(page_));
-    return std::move(page_);
+    if (has_html_base64_) ConvertHtmlToUtf8(page_.html, HttpContentType(page_));
+    if (!has_html_ && !has_html_base64_) page_.html.clear();  // the previous message's
+    return std::nullopt;
   }
 
  private:
@@ -153,18 +134,27 @@ class PageFieldDecoder {
     return std::nullopt;
   }
 
+  // Nearly all of a message is its HTML: it is unescaped straight into the page.
+  Status DecodeHtml(simdjson::ondemand::value& value) {
+    Result<bool> holds = HoldsOptional<std::string_view>(value, "html");
+    if (!holds) return holds.failure();
+    if (!holds.value()) return std::nullopt;
+    if (error_code error = reader_.ReadLongString(value, page_.html)) return InvalidJson(error);
+    has_html_ = true;
+    return std::nullopt;
+  }
+
   Status DecodeHtmlBase64(simdjson::ondemand::value& value) {
     Result<std::optional<std::string_view>> text = ReadOptional<std::string_view>(value, "html_base64");
     if (!text) return text.failure();
     if (!text.value()) return std::nullopt;
-    Result<std::string> html = DecodeBase64(*text.value(), "html_base64");
-    if (!html) return html.failure();
-    page_.html = std::move(html).value();
+    if (!DecodeBase64(*text.value(), page_.html)) return FieldFailure("html_base64", "invalid base64");
     has_html_base64_ = true;
     return std::nullopt;
   }
 
-  CrawledPage page_;
+  CrawledPage& page_;
+  const JsonObjectReader& reader_;
   bool has_url_ = false;
   bool has_html_ = false;
   bool has_html_base64_ = false;
@@ -172,14 +162,21 @@ class PageFieldDecoder {
 
 }  // namespace
 
-Result<CrawledPage> JsonPageDecoder::Decode(std::string_view message) {
-  PageFieldDecoder fields;
+std::optional<Failure> JsonPageDecoder::DecodeInto(std::string_view message, CrawledPage& page) {
+  ClearAllButHtml(page);
+  PageFieldDecoder fields(page, reader_);
   if (Status status = reader_.Read(message, [&](std::string_view key, simdjson::ondemand::value& value) {
         return fields.Decode(key, value);
       })) {
-    return *status;
+    return status;
   }
-  return std::move(fields).Finish();
+  return fields.Finish();
+}
+
+Result<CrawledPage> JsonPageDecoder::Decode(std::string_view message) {
+  CrawledPage page;
+  if (std::optional<Failure> failure = DecodeInto(message, page)) return *failure;
+  return page;
 }
 
 }  // namespace backlint

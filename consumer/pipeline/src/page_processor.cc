@@ -25,13 +25,13 @@ void PageProcessor::ReplaceRules(std::shared_ptr<const RuleSet> rules) {
 
 Result<std::vector<EncodedEvent>> PageProcessor::Process(std::string_view message,
                                                         std::optional<InputFormat> format) {
-  auto page = decoder_.Decode(message, format.value_or(input_format_));
-  if (!page) return page.failure();
-  if (!page.value()) {
+  const Result<bool> holds_page = decoder_.DecodeInto(message, format.value_or(input_format_), page_);
+  if (!holds_page) return holds_page.failure();
+  if (!holds_page.value()) {
     metrics_.PageSkipped();
     return std::vector<EncodedEvent>();
   }
-  auto extracted = extractor_.Extract(*page.value());
+  auto extracted = extractor_.Extract(page_);
   if (!extracted) return extracted.failure();
   const std::shared_ptr<const RuleSet> rules = rules_.load();
 

@@ -27,6 +27,9 @@ std::string_view SniffHtmlEncoding(std::string_view html, std::string_view http_
 // byte sequence becomes U+FFFD.
 std::string HtmlToUtf8(std::string_view html, std::string_view http_content_type);
 
+// HtmlToUtf8 in place: a page that is UTF-8 already is not copied.
+void ConvertHtmlToUtf8(std::string& html, std::string_view http_content_type);
+
 // The HTTP Content-Type `page` was served with: its content_type, else its Content-Type header.
 std::string_view HttpContentType(const CrawledPage& page);
 

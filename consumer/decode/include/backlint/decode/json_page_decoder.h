@@ -1,5 +1,6 @@
 #pragma once
 // decode stage: one Kafka message value (CrawledPage JSON) -> CrawledPage.
+#include <optional>
 #include <string_view>
 
 #include "backlint/crawled_page.h"
@@ -15,6 +16,11 @@ class JsonPageDecoder {
   // `html` is JSON text and stays as it is; `html_base64` bytes are converted to UTF-8 from the
   // charset the page declares (see charset.h).
   Result<CrawledPage> Decode(std::string_view message);
+
+  // As Decode, into `page`, which keeps the capacity of its strings and vectors: a worker that reuses one
+  // page for message after message allocates (and zero-fills) nothing for pages no larger than it has
+  // seen. nullopt on success; on failure `page` is partly overwritten.
+  std::optional<Failure> DecodeInto(std::string_view message, CrawledPage& page);
 
  private:
   JsonObjectReader reader_;

@@ -45,6 +45,7 @@ class PageProcessor {
   std::atomic<std::shared_ptr<const RuleSet>> rules_;
   EventFormat format_;
   PipelineMetrics& metrics_;
+  CrawledPage page_;  // decoded into message after message, so its buffers are reused
 };
 
 }  // namespace backlint
