@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backlint/score/rule_set.h"
@@ -734,6 +735,57 @@ TEST_F(DefaultRulesTest, FourthRoundVocabulary) {
   EXPECT_THAT(Evaluate(host).flags, IsEmpty());
   // A city and a trade that a reader needs stay clean.
   EXPECT_THAT(Evaluate(HomeLink("innsbruck.example", "Innsbruck's tourist office")).flags, IsEmpty());
+}
+
+// A run of three business links in the article that share no word with the hiking page (spun "related
+// resources"), with no keyword anchor: spammy. A run of two, a sidebar blogroll, an editor's on-topic
+// further reading and a declared sponsor line are not.
+std::vector<Link> RelatedResourcesRun() {
+  std::vector<Link> links = {EditorialLink()};
+  const std::pair<const char*, const char*> sites[] = {{"brightwater-plumbing.example", "Brightwater"},
+                                                       {"northgate-dental.example", "Northgate"},
+                                                       {"copperfield-ledger.example", "Copperfield"}};
+  for (const auto& [domain, anchor] : sites) {
+    Link link = HomeLink(domain, anchor);
+    link.snippet = "Related resources: Brightwater Northgate Copperfield";
+    link.text_chars_before = links.size() == 1 ? 40 : 1;
+    links.push_back(link);
+  }
+  return links;
+}
+
+TEST_F(DefaultRulesTest, OffTopicRunOfLinksInTheArticle) {
+  const std::vector<Score> scores = Evaluate(RelatedResourcesRun());
+  for (size_t i = 1; i <= 3; ++i) {
+    EXPECT_THAT(FiredIds(scores[i]), ElementsAre("spammy.off-topic-link-run")) << i;
+  }
+  const Flag* flag = FlagOf(scores[1], "spammy.off-topic-link-run");
+  ASSERT_NE(flag, nullptr);
+  EXPECT_THAT(flag->evidence,
+              MatchesRegex(".*www.brightwater-plumbing.example .relevance 0. in a run of 3 links to 3 sites"));
+  EXPECT_THAT(scores[0].flags, IsEmpty());
+}
+
+TEST_F(DefaultRulesTest, OnTopicShortSidebarOrSponsoredRunsAreNotOffTopicRuns) {
+  std::vector<Link> two = RelatedResourcesRun();
+  two.pop_back();
+  for (const Score& score : Evaluate(two)) EXPECT_THAT(score.flags, IsEmpty());
+
+  std::vector<Link> blogroll = RelatedResourcesRun();
+  for (Link& link : blogroll) link.region = Region::kSidebar;
+  for (const Score& score : Evaluate(blogroll)) EXPECT_THAT(score.flags, IsEmpty());
+
+  // One off-topic link among an editor's on-topic further reading.
+  std::vector<Link> reading = RelatedResourcesRun();
+  for (size_t i = 2; i <= 3; ++i) {
+    reading[i].anchor_text = i == 2 ? "Zugspitze hut guide" : "alpine snow report";
+  }
+  for (const Score& score : Evaluate(reading)) EXPECT_THAT(score.flags, IsEmpty());
+
+  std::vector<Link> sponsors = RelatedResourcesRun();
+  for (Link& link : sponsors) link.rel = {"sponsored"};
+  const std::vector<Score> scores = Evaluate(sponsors);
+  for (size_t i = 1; i <= 3; ++i) EXPECT_THAT(FiredIds(scores[i]), ElementsAre("paid.rel-sponsored")) << i;
 }
 
 }  // namespace
