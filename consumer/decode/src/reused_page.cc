@@ -1,17 +1,15 @@
 #include "reused_page.h"
 
+#include <utility>
+
 namespace backlint {
 
 void ClearAllButHtml(CrawledPage& page) {
-  page.url.clear();
-  page.fetched_at.clear();
-  page.status = 0;
-  page.content_type.clear();
-  page.links.clear();
-  page.base_url.clear();
-  page.title.clear();
-  page.headers.clear();
-  page.metadata_json.clear();
+  // A fresh page, not a field-by-field clear, so a field added to CrawledPage can never leak from one
+  // message into the next. Only the HTML buffer is worth keeping: the other fields are small.
+  std::string html = std::move(page.html);
+  page = CrawledPage{};
+  page.html = std::move(html);
 }
 
 }  // namespace backlint

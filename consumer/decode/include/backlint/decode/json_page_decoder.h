@@ -17,9 +17,8 @@ class JsonPageDecoder {
   // charset the page declares (see charset.h).
   Result<CrawledPage> Decode(std::string_view message);
 
-  // As Decode, into `page`, which keeps the capacity of its strings and vectors: a worker that reuses one
-  // page for message after message allocates (and zero-fills) nothing for pages no larger than it has
-  // seen. nullopt on success; on failure `page` is partly overwritten.
+  // As Decode, into `page`, whose HTML buffer keeps its capacity: a worker that reuses one page for
+  // message after message allocates (and zero-fills) no HTML buffer for pages no larger than it has seen. nullopt on success; on failure `page` is partly overwritten.
   std::optional<Failure> DecodeInto(std::string_view message, CrawledPage& page);
 
  private:

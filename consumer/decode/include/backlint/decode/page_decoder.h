@@ -28,7 +28,7 @@ class PageDecoder {
   Result<std::optional<CrawledPage>> Decode(std::string_view message, InputFormat format);
 
   // As Decode, into `page`: false for a message that holds no page. A worker that reuses one page for
-  // message after message keeps the capacity of its buffers (see JsonPageDecoder::DecodeInto). On failure,
+  // message after message keeps the capacity of its HTML buffer (see JsonPageDecoder::DecodeInto). On failure,
   // or for a message with no page, `page` is partly overwritten.
   Result<bool> DecodeInto(std::string_view message, InputFormat format, CrawledPage& page);
 

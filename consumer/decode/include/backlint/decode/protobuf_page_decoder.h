@@ -16,7 +16,7 @@ class ProtobufPageDecoder {
   // to UTF-8 from the charset the page declares (see charset.h).
   Result<CrawledPage> Decode(std::string_view message);
 
-  // As Decode, into `page`, which keeps the capacity of its strings and vectors; the HTML is moved, not
+  // As Decode, into `page`, whose other fields start empty; the HTML is moved, not
   // copied. nullopt on success; on failure `page` is partly overwritten.
   std::optional<Failure> DecodeInto(std::string_view message, CrawledPage& page);
 
