@@ -6,6 +6,7 @@
 // Each reports bytes/s (of HTML) and pages/s; `extract_ratio` (DecodeExtract / LexborParse throughput, bar
 // >= 0.70) and `score_share` (the rule engine's share of DecodeExtractScore time, target <= 0.15) are
 // printed at the end. PageMemory processes 10,000 pages and reports resident-set growth after the first 1,000.
+// The context printed first names the kernels that ran, chosen for this CPU at run time.
 //
 // <form> is how the page travels. The headline, printer_json, is JSON as Protobuf's JSON printer writes it:
 // every `<` and `>` escaped as \u003c and \u003e (Go's encoding/json does the same), the dearest common
@@ -17,6 +18,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/wrappers.pb.h>
 #include <lexbor/html/html.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <array>
@@ -33,6 +35,7 @@
 #include <vector>
 #include <unistd.h>
 
+#include "backlint/decode/base64.h"
 #include "backlint/decode/page_decoder.h"
 #include "backlint/extract/link_extractor.h"
 #include "backlint/score/rule_set.h"
@@ -324,6 +327,12 @@ class RatioReporter : public benchmark::ConsoleReporter {
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
+  // Which code paths ran, chosen at run time for this CPU: simdjson's scan and string unescaping (in
+  // libsimdjson), its On-Demand front-end (compiled into backlint for the build's target), base64's.
+  benchmark::AddCustomContext("simdjson_kernel", simdjson::get_active_implementation()->name());
+  benchmark::AddCustomContext("simdjson_ondemand_frontend", simdjson::builtin_implementation()->name());
+  const bool base64_avx2 = backlint::SupportedBase64Kernels().back() == backlint::Base64Kernel::kAvx2;
+  benchmark::AddCustomContext("base64_kernel", base64_avx2 ? "avx2" : "portable");
   backlint::RegisterBenchmarks();
   backlint::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

@@ -3,10 +3,15 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace backlint {
 namespace {
@@ -33,6 +38,20 @@ std::optional<std::string> Decode(std::string_view text) {
   std::string bytes;
   if (!DecodeBase64(text, bytes)) return std::nullopt;
   return bytes;
+}
+
+std::optional<std::string> DecodeWith(Base64Kernel kernel, std::string_view text) {
+  std::string bytes;
+  if (!DecodeBase64(text, bytes, kernel)) return std::nullopt;
+  return bytes;
+}
+
+std::string OpenSslEncode(std::string_view bytes) {
+  std::string text(4 * ((bytes.size() + 2) / 3) + 1, '\0');  // EVP_EncodeBlock writes a terminating NUL
+  text.resize(static_cast<size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()),
+                                                  reinterpret_cast<const unsigned char*>(bytes.data()),
+                                                  static_cast<int>(bytes.size()))));
+  return text;
 }
 
 TEST(Base64Test, DecodesTheRfc4648TestVectors) {
@@ -98,6 +117,77 @@ TEST(Base64Test, AgreesWithOpenSslOnRandomTexts) {
   }
   EXPECT_GT(valid, 5000);  // the invalid cases did not crowd out the valid ones
   EXPECT_LT(valid, 19000);
+}
+
+// The kernels are checked one by one: DecodeBase64 itself only ever runs the fastest.
+class Base64KernelTest : public testing::TestWithParam<Base64Kernel> {};
+
+INSTANTIATE_TEST_SUITE_P(SupportedKernels, Base64KernelTest, testing::ValuesIn(SupportedBase64Kernels()),
+                         [](const testing::TestParamInfo<Base64Kernel>& kernel) {
+                           return kernel.param == Base64Kernel::kAvx2 ? "Avx2" : "Portable";
+                         });
+
+TEST(Base64KernelsTest, ThePortableKernelComesFirstAndAvx2IsUsedWhereTheCpuHasIt) {
+  const std::vector<Base64Kernel> kernels = SupportedBase64Kernels();
+  ASSERT_FALSE(kernels.empty());
+  EXPECT_EQ(kernels.front(), Base64Kernel::kPortable);
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  EXPECT_EQ(std::count(kernels.begin(), kernels.end(), Base64Kernel::kAvx2), __builtin_cpu_supports("avx2") ? 1 : 0);
+#endif
+}
+
+// Every byte value at every place of texts long enough for several vector blocks: a character outside
+// the alphabet anywhere is rejected, and every other text decodes as OpenSSL decodes it.
+TEST_P(Base64KernelTest, EachByteAtEachPlaceDecodesAsOpenSslDecodesIt) {
+  std::string bytes(96, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 37 + 11);
+  const std::string valid = OpenSslEncode(bytes);  // 128 characters, no padding
+  for (size_t place = 0; place < valid.size(); ++place) {
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string text = valid;
+      text[place] = static_cast<char>(byte);
+      ASSERT_EQ(DecodeWith(GetParam(), text), OpenSslDecode(text)) << "byte " << byte << " at " << place;
+    }
+  }
+  EXPECT_EQ(DecodeWith(GetParam(), valid), bytes);
+}
+
+// Random lengths around the vector block sizes, valid and with one character wrong, and padded ends.
+TEST_P(Base64KernelTest, AgreesWithOpenSslOnRandomLongTexts) {
+  constexpr std::string_view kCharacters = "ABZaz09+/=-_ \n\x80";
+  std::mt19937 random(20261130);
+  int valid = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string bytes(static_cast<size_t>(random() % 200), '\0');
+    for (char& c : bytes) c = static_cast<char>(random());
+    std::string text = OpenSslEncode(bytes);
+    if (round % 2 == 1 && !text.empty()) text[random() % text.size()] = kCharacters[random() % kCharacters.size()];
+    const std::optional<std::string> expected = OpenSslDecode(text);
+    ASSERT_EQ(DecodeWith(GetParam(), text), expected) << text;
+    if (round % 2 == 0) {
+      ASSERT_EQ(expected, bytes);
+    }
+    valid += expected.has_value();
+  }
+  EXPECT_GT(valid, 2000);
+  EXPECT_LT(valid, 3500);
+}
+
+// Real pages, base64-encoded as `html_base64` carries them, come back byte for byte.
+TEST_P(Base64KernelTest, CorpusPagesRoundTrip) {
+  const std::filesystem::path directory = BACKLINT_CORPUS_DIR "/pages";
+  if (!std::filesystem::is_directory(directory)) GTEST_SKIP() << "corpus pages not found at " << directory;
+  std::string decoded;  // reused, as the JSON decoder reuses a page's HTML
+  int pages = 0;
+  for (const std::filesystem::directory_entry& file : std::filesystem::directory_iterator(directory)) {
+    std::stringstream html;
+    html << std::ifstream(file.path(), std::ios::binary).rdbuf();
+    ASSERT_TRUE(DecodeBase64(OpenSslEncode(html.str()), decoded, GetParam())) << file.path();
+    ASSERT_EQ(decoded, html.str()) << file.path();
+    ++pages;
+  }
+  EXPECT_GT(pages, 100);
 }
 
 }  // namespace

@@ -15,6 +15,9 @@ namespace {
 // The bound keeps the cost low on pages that declare nothing.
 constexpr size_t kPrescanBytes = 64 * 1024;
 constexpr size_t kChunkBytes = 4096;
+// The decoder's code point batch: at most one code point per byte of a chunk, plus the few a sequence
+// carried over from the previous chunk completes to.
+constexpr size_t kCodepointBatch = kChunkBytes + 4;
 
 const lxb_char_t* Bytes(std::string_view text) { return reinterpret_cast<const lxb_char_t*>(text.data()); }
 
@@ -71,22 +74,23 @@ Sniffed Sniff(std::string_view html, std::string_view http_content_type) {
   return {lxb_encoding_data(LXB_ENCODING_UTF_8), 0};
 }
 
-void AppendUtf8(std::string& out, const lxb_codepoint_t* codepoints, size_t count) {
+// The first `count` of `codepoints` as UTF-8, encoded into one buffer and appended at once: appending
+// code point by code point cost more than the encoding.
+void AppendUtf8(std::string& out, const std::array<lxb_codepoint_t, kCodepointBatch>& codepoints, size_t count) {
+  std::array<lxb_char_t, 4 * kCodepointBatch> bytes;  // four bytes at most for each
+  lxb_char_t* end = bytes.data();
   lxb_encoding_encode_t encoder{};
   for (size_t i = 0; i < count; ++i) {
-    std::array<lxb_char_t, 4> bytes;
-    lxb_char_t* end = bytes.data();
     lxb_encoding_encode_utf_8_single(&encoder, &end, bytes.data() + bytes.size(), codepoints[i]);
-    out.append(reinterpret_cast<const char*>(bytes.data()), static_cast<size_t>(end - bytes.data()));
   }
+  out.append(reinterpret_cast<const char*>(bytes.data()), static_cast<size_t>(end - bytes.data()));
 }
 
 std::string Decode(const lxb_encoding_data_t& encoding, std::string_view bytes) {
   static constexpr lxb_codepoint_t kReplacement = LXB_ENCODING_REPLACEMENT_CODEPOINT;
   // lexbor's single-byte decoders lose a byte when the code point batch fills up mid-input, so the
-  // input goes in chunks the batch always holds: at most one code point per byte, plus the few a
-  // sequence carried over from the previous chunk completes to.
-  std::array<lxb_codepoint_t, kChunkBytes + 4> codepoints;
+  // input goes in chunks the batch always holds (see kCodepointBatch).
+  std::array<lxb_codepoint_t, kCodepointBatch> codepoints;
   lxb_encoding_decode_t decoder;
   lxb_encoding_decode_init(&decoder, &encoding, codepoints.data(), codepoints.size());
   lxb_encoding_decode_replace_set(&decoder, &kReplacement, 1);
@@ -94,7 +98,7 @@ std::string Decode(const lxb_encoding_data_t& encoding, std::string_view bytes) 
   std::string utf8;
   utf8.reserve(bytes.size());
   auto drain = [&] {
-    AppendUtf8(utf8, codepoints.data(), lxb_encoding_decode_buf_used(&decoder));
+    AppendUtf8(utf8, codepoints, lxb_encoding_decode_buf_used(&decoder));
     lxb_encoding_decode_buf_used_set(&decoder, 0);
   };
   for (size_t offset = 0; offset < bytes.size(); offset += kChunkBytes) {
