@@ -455,7 +455,7 @@ constexpr FixtureSet kHeldOut4{"HeldOut4",
                                "fourth held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout4", 20, 160};
 constexpr FixtureSet kHeldOut5{"HeldOut5",
-                               "fifth held-out set (out-of-sample: never used to change the rules)",
+                               "fifth held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout5", 20, 160};
 
 // Each set is evaluated once, on first use, for all the tests below.
