@@ -10,8 +10,8 @@
 //                             mistakes then tuned the rules (the third tuning), so it is a development set too.
 //   tests/fixtures/holdout4/  a fourth independent sample, out-of-sample for the third tuning; its mistakes
 //                             then tuned the rules (the fourth tuning), so it is a development set too.
-//   tests/fixtures/holdout5/  held-out: a fifth independent sample, written after the third tuning and never
-//                             used to change the rules, for the out-of-sample figure; reported the same way.
+//   tests/fixtures/holdout5/  a fifth independent sample, out-of-sample up to the fifth tuning; its mistakes
+//                             then tuned the rules (the sixth round), so it is a development set too.
 //
 // Run build/tests/labelled_set_test to print every set's table. Environment:
 //   BACKLINT_LABELLED_RULES=FILE      evaluate another rule file instead of the built-in default;
