@@ -8,10 +8,9 @@
 namespace backlint {
 namespace {
 
-// Lower-cases `word` into `out`, reusing its buffer.
+// Lower-cases `word` into `out` in every cased script, reusing its buffer.
 std::string_view LowerInto(std::string_view word, std::string& out) {
-  out.resize(word.size());
-  std::transform(word.begin(), word.end(), out.begin(), Lower);
+  FoldCaseInto(word, out);
   return out;
 }
 
@@ -70,7 +69,11 @@ std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const 
   if (words_index_ != &words) {
     word_ids_.clear();
     word_ids_.reserve(value_.size() / 2 + 1);  // the most words the value can have: one allocation
-    ForEachWord(value_, [&](std::string_view word) { word_ids_.push_back(words.Find(word)); });
+    std::string folded;
+    ForEachWord(value_, [&](std::string_view word) {
+      // The index hashes ASCII case-blind; any other cased letter is folded first.
+      word_ids_.push_back(words.Find(HasNonAscii(word) ? LowerInto(word, folded) : word));
+    });
     words_index_ = &words;
   }
   return word_ids_;

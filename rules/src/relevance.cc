@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "text_bytes.h"
@@ -92,15 +93,23 @@ StemKey Stem(std::string_view word) {
 }
 
 // Calls `visit(lower_case_word)` for each topical word of `text`: three to 64 bytes, not only digits,
-// not a non-topical word.
+// not a non-topical word. Words with letters outside ASCII are lower-cased in every cased script, so
+// "Ország" in a title meets "ország" in the text.
 template <typename Visit>
 void ForEachTopicalWord(std::string_view text, Visit visit) {
   char lower[64];  // longer runs are tokens or encoded data, not words
+  std::string folded;
   ForEachWord(text, [&](std::string_view word) {
     if (word.size() < 3 || word.size() > sizeof lower) return;
     if (std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) return;
-    std::transform(word.begin(), word.end(), lower, Lower);
-    const std::string_view found(lower, word.size());
+    std::string_view found;
+    if (HasNonAscii(word)) {
+      FoldCaseInto(word, folded);
+      found = folded;
+    } else {
+      std::transform(word.begin(), word.end(), lower, Lower);
+      found = std::string_view(lower, word.size());
+    }
     if (!IsNonTopical(found)) visit(found);
   });
 }

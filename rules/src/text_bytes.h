@@ -1,9 +1,11 @@
 #pragma once
-// Byte classes and normalisation shared by list matching, rule operators and relevance. Lower-casing is
-// ASCII only: hosts are punycode and the list phrases are matched per byte.
+// Byte classes and normalisation shared by list matching, rule operators and relevance. Lower() is ASCII
+// only, for hosts (punycode) and hashing; SqueezeInto folds every cased script (case_fold.h).
 #include <array>
 #include <string>
 #include <string_view>
+
+#include "case_fold.h"
 
 namespace backlint {
 
@@ -25,19 +27,26 @@ inline constexpr std::array<bool, 256> kWordBytes = [] {
 }();
 inline bool IsWordByte(char c) { return kWordBytes[static_cast<unsigned char>(c)]; }
 
-// Lower-cases `text`, turns every run of separator bytes into one space and trims the ends, into `out`.
+// Lower-cases `text` (every cased script), turns every run of separator bytes into one space and trims the ends, into `out`.
 template <typename IsSeparator>
 void SqueezeInto(std::string_view text, IsSeparator is_separator, std::string& out) {
   out.clear();
   bool pending_space = false;
-  for (char c : text) {
+  for (size_t at = 0; at < text.size();) {
+    const char c = text[at];
     if (is_separator(c)) {
       pending_space = !out.empty();
+      ++at;
       continue;
     }
     if (pending_space) out += ' ';
     pending_space = false;
-    out += Lower(c);
+    if (static_cast<unsigned char>(c) < 0x80) {
+      out += Lower(c);
+      ++at;
+    } else {
+      at += AppendFoldedCodePoint(text, at, out);
+    }
   }
 }
 

@@ -105,8 +105,9 @@ TEST(KcatPipelineTest, ScoresEveryBacklinkOfTheDemoPagesAndDeadLettersTheMalform
        "forced_keyword.exact-money-anchor,forced_keyword.off-topic-keyword-anchor,spammy.hidden-link,"
        "spammy.off-topic-spam-link,spammy.risky-tld,spammy.spam-vertical-link"},
       {"replica-watch-outlet.shop", "https://replica-watch-outlet.shop/", "VERDICT_TOXIC",
-       "forced_keyword.exact-money-anchor,forced_keyword.off-topic-keyword-anchor,spammy.comment-link-commercial,"
-       "spammy.comment-link-without-ugc,spammy.off-topic-spam-link,spammy.risky-tld,spammy.spam-vertical-link"},
+       "forced_keyword.exact-money-anchor,forced_keyword.off-topic-keyword-anchor,"
+       "forced_keyword.spam-host-keyword-anchor,spammy.comment-link-commercial,spammy.comment-link-without-ugc,"
+       "spammy.off-topic-spam-link,spammy.risky-tld,spammy.spam-vertical-link"},
       {"example.net", "https://fastloans-now.example.net/", "VERDICT_TOXIC",
        "forced_keyword.exact-money-anchor,spammy.comment-link-commercial,spammy.comment-link-without-ugc,"
        "spammy.spam-vertical-link"},

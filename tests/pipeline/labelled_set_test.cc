@@ -10,10 +10,10 @@
 //                             mistakes then tuned the rules (the third tuning), so it is a development set too.
 //   tests/fixtures/holdout4/  a fourth independent sample, out-of-sample for the third tuning; its mistakes
 //                             then tuned the rules (the fourth tuning), so it is a development set too.
-//   tests/fixtures/holdout5/  held-out: a fifth independent sample, written after the third tuning and never
+//   tests/fixtures/holdout5/  a fifth independent sample, out-of-sample up to the fifth tuning; its mistakes
+//                             then tuned the rules (the sixth round), so it is a development set too.
+//   tests/fixtures/holdout6/  held-out: a sixth independent sample, written during the sixth round and never
 //                             used to change the rules, for the out-of-sample figure; reported the same way.
-//   tests/fixtures/holdout6/  held-out: a sixth independent sample, written after the fifth tuning and never
-//                             used to change the rules, for the next out-of-sample figure; reported the same way.
 //
 // Run build/tests/labelled_set_test to print every set's table. Environment:
 //   BACKLINT_LABELLED_RULES=FILE      evaluate another rule file instead of the built-in default;
@@ -457,7 +457,7 @@ constexpr FixtureSet kHeldOut4{"HeldOut4",
                                "fourth held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout4", 20, 160};
 constexpr FixtureSet kHeldOut5{"HeldOut5",
-                               "fifth held-out set (out-of-sample: never used to change the rules)",
+                               "fifth held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout5", 20, 160};
 constexpr FixtureSet kHeldOut6{"HeldOut6",
                                "sixth held-out set (out-of-sample: never used to change the rules)",

@@ -544,8 +544,8 @@ TEST_F(DefaultRulesTest, ReferralAndGamblingBrandLinksInComments) {
   lotto.region = Region::kComments;
   EXPECT_THAT(FiredIds(Evaluate(lotto)), Contains("spammy.comment-link-commercial"));
 
-  // A national lottery cited in an article, a sign-up page without a referrer, and a store link a commenter
-  // recommends are not comment spam.
+  // A national lottery cited in an article and a sign-up page without a referrer are not comment spam; a
+  // store link a commenter posts with an affiliate tag is (the commenter is paid for it), as well as paid.
   lotto.region = Region::kContent;
   EXPECT_THAT(Evaluate(lotto).flags, IsEmpty());
   Link signup = LinkTo("https://www.parkrun.example/register/", "www.parkrun.example", "parkrun.example", "parkrun");
@@ -554,7 +554,8 @@ TEST_F(DefaultRulesTest, ReferralAndGamblingBrandLinksInComments) {
   Link recommended = LinkTo("https://www.amazon.com/dp/B01ZEST678?tag=lemonthyme-20", "www.amazon.com",
                             "amazon.com", "my favourite zester");
   recommended.region = Region::kComments;
-  EXPECT_THAT(FiredIds(Evaluate(recommended)), ElementsAre("paid.affiliate-or-ad-link-without-rel"));
+  EXPECT_THAT(FiredIds(Evaluate(recommended)),
+              ElementsAre("paid.affiliate-or-ad-link-without-rel", "spammy.comment-link-commercial"));
 }
 
 TEST_F(DefaultRulesTest, ListingThatLinksItsSubjectsPrivacyPolicyIsNotAnAdvertisement) {

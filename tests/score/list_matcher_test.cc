@@ -64,6 +64,21 @@ TEST(ListMatcherTest, WordMatchNeedsWholeWordsInOrder) {
   EXPECT_FALSE(matcher.Matches(ListValue("casinos")));
 }
 
+TEST(ListMatcherTest, FoldsCaseInEveryCasedScript) {
+  // Entries and values meet in lower case whichever side was written with capitals.
+  const ListMatcher words = Matcher(MatchMode::kWord, {"купить диплом", "ΦΘΗΝΆ", "olcsó repülőjegy", "ａｂｃ"});
+  EXPECT_TRUE(words.Matches(ListValue("Купить Диплом недорого")));                 // Cyrillic
+  EXPECT_TRUE(words.Matches(ListValue("φθηνά εισιτήρια")));                        // Greek, entry in capitals
+  EXPECT_TRUE(words.Matches(ListValue("OLCSÓ REPÜLŐJEGY online")));                // Latin with diacritics
+  EXPECT_TRUE(words.Matches(ListValue("ABC")));                                     // full-width Latin
+  EXPECT_FALSE(words.Matches(ListValue("Купить дипломат")));                        // still whole words
+  EXPECT_TRUE(Matcher(MatchMode::kExact, {"günstig kaufen"}).Matches(ListValue(" GÜNSTIG  Kaufen")));
+  EXPECT_TRUE(Matcher(MatchMode::kPrefix, {"ставки"}).Matches(ListValue("СТАВКИ на спорт")));
+  // Invalid UTF-8 is compared byte for byte rather than dropped.
+  EXPECT_TRUE(Matcher(MatchMode::kExact, {"a\xC3"}).Matches(ListValue("A\xC3")));
+  EXPECT_FALSE(Matcher(MatchMode::kExact, {"a\xC3"}).Matches(ListValue("A")));
+}
+
 TEST(ListMatcherTest, PrefixAndSuffixCompareTheEnds) {
   EXPECT_TRUE(Matcher(MatchMode::kSuffix, {".xyz", ".top"}).Matches(ListValue("casino.example.XYZ")));
   EXPECT_FALSE(Matcher(MatchMode::kSuffix, {".xyz"}).Matches(ListValue("xyz.example")));

@@ -61,6 +61,19 @@ TEST(TopicalRelevanceTest, SurroundingTextCountsButNotTheAnchorItself) {
   EXPECT_EQ(relevance.Of(described), 100);
 }
 
+TEST(TopicalRelevanceTest, WordsMatchWhateverTheirCaseInAnyScript) {
+  PageFacts page;
+  page.title = "Горный туризм";
+  page.main_terms = {"туризм", "маршрут", "горы"};
+  const TopicalRelevance relevance(page);
+  const auto anchored = [&](std::string_view anchor) {
+    return relevance.Of(LinkTo("https://gory.example/", "gory.example", "gory.example", anchor));
+  };
+  EXPECT_GT(anchored("туризм и маршрут"), 0);
+  EXPECT_EQ(anchored("ТУРИЗМ И МАРШРУТ"), anchored("туризм и маршрут"));
+  EXPECT_EQ(anchored("Туризм и Маршрут"), anchored("туризм и маршрут"));
+}
+
 TEST(TopicalRelevanceTest, HostLabelsContainingAPageTermMatch) {
   const TopicalRelevance relevance(HikingPage());
   // "alpinehuts" contains "alpin"; "booking" does not match: one of two terms.

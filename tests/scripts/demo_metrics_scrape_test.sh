@@ -28,7 +28,7 @@ expect 'backlint_backlinks_total{verdict="clean"} 17'
 expect 'backlint_backlinks_total{verdict="suspicious"} 1'
 expect 'backlint_backlinks_total{verdict="toxic"} 5'
 expect 'backlint_flags_total{category="paid"} 1'
-expect 'backlint_flags_total{category="forced_keyword"} 9'
+expect 'backlint_flags_total{category="forced_keyword"} 10'
 expect 'backlint_flags_total{category="spammy"} 17'
 
 # Dead letters carry a bounded reason code next to their stage; the two bad demo pages fail in decode.

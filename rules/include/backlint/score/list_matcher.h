@@ -1,8 +1,8 @@
 #pragma once
 // `in_list` matching: does a value match an entry of a named list, as a whole (exact), as whole words
-// (word), or at its start or end (prefix, suffix)? Values and entries are compared lower-cased (ASCII) with
-// whitespace runs collapsed and the ends trimmed; in word mode every run of non-letters and non-digits
-// separates words. A value is normalised once into a ListValue and then tested against any number of lists,
+// (word), or at its start or end (prefix, suffix)? Values and entries are compared lower-cased in every
+// cased script, with whitespace runs collapsed and the ends trimmed; in word mode every run of non-letters
+// and non-digits separates words. A value is normalised once into a ListValue and then tested against any number of lists,
 // since a rule set tests the same anchor, snippet or host against many.
 #include <bitset>
 #include <cstdint>
