@@ -488,11 +488,15 @@ class PageEvaluation {
       while (end < links_.size() && links_[end].is_backlink && links_[end].text_chars_before <= kRunGapChars) {
         ++end;
       }
-      std::unordered_set<std::string_view> domains;
-      for (size_t i = begin; i < end; ++i) domains.insert(links_[i].registrable_domain);
+      // Most runs are one or a few links: counting distinct domains by sorting views costs no allocation
+      // beyond the reused buffer, where a hash set would allocate per run.
+      run_domain_buffer_.clear();
+      for (size_t i = begin; i < end; ++i) run_domain_buffer_.push_back(links_[i].registrable_domain);
+      std::sort(run_domain_buffer_.begin(), run_domain_buffer_.end());
+      const auto distinct = std::unique(run_domain_buffer_.begin(), run_domain_buffer_.end()) - run_domain_buffer_.begin();
       for (size_t i = begin; i < end; ++i) {
         run_length_[i] = static_cast<int>(end - begin);
-        run_domains_[i] = static_cast<int>(domains.size());
+        run_domains_[i] = static_cast<int>(distinct);
       }
       begin = end;
     }
@@ -502,6 +506,7 @@ class PageEvaluation {
   std::span<const Link> links_;
   std::vector<int> relevance_, anchor_repeats_, run_length_, run_domains_;  // per link, 0 for internal ones
   std::unordered_map<std::string_view, int> domain_links_;  // backlinks per registrable domain
+  std::vector<std::string_view> run_domain_buffer_;         // FindLinkRuns' scratch: the domains of one run
   struct NeighbourCache {
     std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass; empty until first asked
     std::unordered_map<std::string_view, int> by_domain;  // backlinks that pass, per registrable domain
