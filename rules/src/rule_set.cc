@@ -353,20 +353,28 @@ class PageEvaluation {
         last_whole_value_searches_(compiled.whole_value_patterns),
         memoised_(kMemoisedFacts * links.size(), kNotComputed) {
     const TopicalRelevance relevance(page);
-    std::vector<std::string> anchor_keys(links.size());  // normalised text anchors of backlinks
-    std::unordered_map<std::string_view, int> anchors;
+    // The normalised text anchors of backlinks, packed into one buffer (reserved up front: a normalised
+    // anchor is never longer than the anchor, so the views stay valid), then sorted so equal ones are
+    // adjacent: no allocation per link or per distinct anchor.
+    size_t anchor_bytes = 0;
+    for (const Link& link : links) anchor_bytes += link.anchor_text.size();
+    std::string packed_anchors, anchor;
+    packed_anchors.reserve(anchor_bytes);
+    std::vector<std::pair<std::string_view, size_t>> anchor_keys;  // (normalised anchor, link index)
     for (size_t i = 0; i < links.size(); ++i) {
       if (!links[i].is_backlink) continue;
       relevance_[i] = relevance.Of(links[i]);
       ++domain_links_[links[i].registrable_domain];
       if (links[i].anchor_kind != AnchorKind::kText) continue;
-      SqueezeInto(links[i].anchor_text, IsSpace, anchor_keys[i]);
-      ++anchors[anchor_keys[i]];
+      SqueezeInto(links[i].anchor_text, IsSpace, anchor);
+      anchor_keys.emplace_back(std::string_view(packed_anchors.data() + packed_anchors.size(), anchor.size()), i);
+      packed_anchors += anchor;
     }
-    for (size_t i = 0; i < links.size(); ++i) {
-      if (links[i].is_backlink && links[i].anchor_kind == AnchorKind::kText) {
-        anchor_repeats_[i] = anchors.find(anchor_keys[i])->second - 1;
-      }
+    std::sort(anchor_keys.begin(), anchor_keys.end());
+    for (auto run = anchor_keys.begin(); run != anchor_keys.end();) {
+      const auto end = std::find_if(run, anchor_keys.end(), [&](const auto& key) { return key.first != run->first; });
+      for (auto key = run; key != end; ++key) anchor_repeats_[key->second] = static_cast<int>(end - run) - 1;
+      run = end;
     }
     FindLinkRuns();
   }
