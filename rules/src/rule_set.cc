@@ -432,7 +432,7 @@ class PageEvaluation {
     if (list_value_of_[at] == nullptr) {
       const std::string_view text = get(SubjectAt(index));
       const ListValue*& last = last_list_values_[slot];
-      if (last == nullptr || last->value() != text) last = &list_values_.emplace_back(text);
+      if (last == nullptr || last->value() != text) last = &NextListValue(text);
       list_value_of_[at] = last;
     }
     return *list_value_of_[at];
@@ -523,7 +523,17 @@ class PageEvaluation {
   static constexpr int8_t kNotEvaluated = -1;
   mutable std::vector<std::vector<int8_t>> named_results_;  // per named predicate, per link: 1, 0 or kNotEvaluated
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
-  mutable std::deque<ListValue> list_values_;              // the values asked for, which do not move
+  // The values asked for, which do not move: a pool per thread, whose first list_values_used_ entries are
+  // this page's. Reused from page to page (a thread evaluates one page at a time), so normalising and
+  // splitting values allocates only when a page has more, or longer, values than any before it.
+  const ListValue& NextListValue(std::string_view text) const {
+    thread_local std::deque<ListValue> pool;
+    if (list_values_used_ == pool.size()) pool.emplace_back();
+    ListValue& value = pool[list_values_used_++];
+    value.Reset(text);
+    return value;
+  }
+  mutable size_t list_values_used_ = 0;
   mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in list_values_, or null
   mutable std::vector<const ListValue*> last_list_values_;      // per list field
   mutable std::vector<std::optional<std::vector<int>>> regex_matches_;  // per regex field, then per link
