@@ -534,7 +534,7 @@ class PageEvaluation {
     return value;
   }
   mutable size_t list_values_used_ = 0;
-  mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in list_values_, or null
+  mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in the pool, or null
   mutable std::vector<const ListValue*> last_list_values_;      // per list field
   mutable std::vector<std::optional<std::vector<int>>> regex_matches_;  // per regex field, then per link
   struct LastSearch {
