@@ -471,19 +471,9 @@ class Walker {
   std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
     const std::optional<Region> of_tag = RegionOfTagOrRole(tag, attributes);
     if (of_tag && *of_tag != Region::kSidebar) return of_tag;
-    const std::optional<Region> of_class = RegionOfClass(attributes.class_name);
-    // Ids are unique to an element, so they are read each time.
-    const std::optional<Region> marked =
-        attributes.id.empty() ? of_class : MoreTelling(of_class, RegionOfClassAndId({}, attributes.id));
+    // Class lists are read each time: reading one costs less than looking it up in a table of those seen.
+    const std::optional<Region> marked = RegionOfClassAndId(attributes.class_name, attributes.id);
     return of_tag ? MoreTelling(marked, of_tag) : marked;
-  }
-
-  // Pages repeat class lists (one per list item, card, menu entry): each distinct one is read once.
-  std::optional<Region> RegionOfClass(std::string_view class_name) {
-    if (class_name.empty()) return std::nullopt;
-    auto [cached, inserted] = region_of_class_.try_emplace(class_name);
-    if (inserted) cached->second = RegionOfClassAndId(class_name, {});
-    return cached->second;
   }
 
   // Pages repeat inline styles (one per list item, cell, icon): each distinct one is read once.
@@ -510,7 +500,6 @@ class Walker {
   std::optional<std::string_view> base_href_, canonical_href_, meta_robots_;
   CssVisibility styles_;
   std::unordered_map<std::string_view, bool> style_hides_;  // keys point into the document
-  std::unordered_map<std::string_view, std::optional<Region>> region_of_class_;  // likewise
   TrackingIds tracking_ids_;
 };
 
