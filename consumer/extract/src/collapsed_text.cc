@@ -68,23 +68,35 @@ std::size_t VerbatimEnd(const char* text, std::size_t from, std::size_t size) {
   return i;
 }
 
+// A bit per byte of the sixteen at `bytes`, set for ASCII whitespace.
+unsigned AsciiSpaceBits(const char* bytes) {
+  const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
+  const __m128i space = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\n'))),
+      _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('\t')),
+                   _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\f')))));
+  return static_cast<unsigned>(_mm_movemask_epi8(space));
+}
+
 // The first i >= `from` that does not start whitespace, or `size`. Sixteen bytes at a time: markup
-// indentation makes long runs of whitespace.
+// indentation makes long runs of whitespace. The last bytes of a text of sixteen or more are read as the
+// text's last sixteen, so only shorter texts go byte by byte.
 std::size_t SpaceEnd(const char* text, std::size_t from, std::size_t size) {
   std::size_t i = from;
   for (;;) {
     while (i + 16 <= size) {
-      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
-      const __m128i space = _mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n'))),
-          _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t')),
-                       _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\f')))));
-      const unsigned others = ~static_cast<unsigned>(_mm_movemask_epi8(space)) & 0xFFFF;
+      const unsigned others = ~AsciiSpaceBits(text + i) & 0xFFFF;
       if (others != 0) {
         i += static_cast<std::size_t>(std::countr_zero(others));
         break;
       }
       i += 16;
+    }
+    if (i + 16 > size && i < size && size >= 16) {
+      // The bits of the last sixteen bytes from i on: those before i are read as whitespace.
+      const std::size_t last = size - 16;
+      const unsigned others = ~(AsciiSpaceBits(text + last) | ((1U << (i - last)) - 1)) & 0xFFFF;
+      i = others != 0 ? last + static_cast<std::size_t>(std::countr_zero(others)) : size;
     }
     while (i < size && kIsAsciiSpace[static_cast<unsigned char>(text[i])]) ++i;
     // A no-break space continues the run.
