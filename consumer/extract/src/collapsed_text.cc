@@ -152,19 +152,36 @@ std::string Excerpt(const CollapsedText& text, std::size_t block_begin, std::siz
   return text.Slice(begin, end);
 }
 
-std::size_t Utf8Length(std::string_view text) {
-  // Eight bytes at a time: a continuation byte has bit 7 set and bit 6 clear.
-  constexpr uint64_t kHighBits = 0x8080808080808080ULL, kOnes = 0x0101010101010101ULL;
-  std::size_t continuations = 0, i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, text.data() + i, sizeof word);
-    const uint64_t marks = word & ~(word << 1) & kHighBits;
-    continuations += static_cast<std::size_t>(((marks >> 7) * kOnes) >> 56);
+Utf8Counts CountCharactersAndSpaces(std::string_view text) {
+  // Sixteen bytes at a time: a continuation byte is 10xxxxxx. Each byte lane counts in a vector for up to
+  // 255 blocks, whose lanes are then summed (psadbw) before any can overflow.
+  const __m128i zero = _mm_setzero_si128(), top_bits = _mm_set1_epi8(static_cast<char>(0xC0)),
+                continuation = _mm_set1_epi8(static_cast<char>(0x80)), space = _mm_set1_epi8(' ');
+  const auto sum_lanes = [&](__m128i lanes) {
+    const __m128i sums = _mm_sad_epu8(lanes, zero);
+    return static_cast<std::size_t>(_mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+  };
+  std::size_t continuations = 0, spaces = 0, i = 0;
+  while (i + 16 <= text.size()) {
+    __m128i continuation_lanes = zero, space_lanes = zero;
+    for (int block = 0; block < 255 && i + 16 <= text.size(); ++block, i += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+      // A match is 0xFF, minus one: subtracting it adds one.
+      continuation_lanes =
+          _mm_sub_epi8(continuation_lanes, _mm_cmpeq_epi8(_mm_and_si128(bytes, top_bits), continuation));
+      space_lanes = _mm_sub_epi8(space_lanes, _mm_cmpeq_epi8(bytes, space));
+    }
+    continuations += sum_lanes(continuation_lanes);
+    spaces += sum_lanes(space_lanes);
   }
-  for (; i < text.size(); ++i) continuations += IsUtf8Continuation(text[i]) ? 1 : 0;
-  return text.size() - continuations;
+  for (; i < text.size(); ++i) {
+    continuations += IsUtf8Continuation(text[i]) ? 1 : 0;
+    spaces += text[i] == ' ' ? 1 : 0;
+  }
+  return {.characters = text.size() - continuations, .spaces = spaces};
 }
+
+std::size_t Utf8Length(std::string_view text) { return CountCharactersAndSpaces(text).characters; }
 
 bool TruncateUtf8(std::string& text, std::size_t max_chars) {
   if (text.size() <= max_chars) return false;  // every character takes a byte at least

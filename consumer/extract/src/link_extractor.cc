@@ -779,34 +779,20 @@ void FillLinkFacts(const std::vector<Link>& links, PageFacts& facts) {
                            std::any_of(links.begin(), links.end(), IsContactLink);
 }
 
-// Number of ' ' bytes in `text`, eight bytes at a time.
-std::size_t CountSpaces(std::string_view text) {
-  constexpr uint64_t kLowBits = 0x7F7F7F7F7F7F7F7FULL, kOnes = 0x0101010101010101ULL;
-  std::size_t spaces = 0, i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, text.data() + i, sizeof word);
-    word ^= kOnes * ' ';  // spaces become zero bytes
-    const uint64_t zeros = ~(((word & kLowBits) + kLowBits) | word | kLowBits);  // 0x80 per zero byte
-    spaces += static_cast<std::size_t>(((zeros >> 7) * kOnes) >> 56);
-  }
-  for (; i < text.size(); ++i) spaces += text[i] == ' ' ? 1 : 0;
-  return spaces;
-}
-
 // Word count, link-text ratio and main terms of the document text.
 void FillTextFacts(const Walker& walker, PageFacts& facts) {
   const std::string_view all = walker.text().str();
   const std::string_view body = ascii::Trim(all.substr(std::min(walker.body_begin(), all.size())));
   // Collapsed text separates words by single spaces and `body` is trimmed, so its words are its spaces
   // plus one.
-  facts.body_words += body.empty() ? 0 : static_cast<int>(CountSpaces(body)) + 1;
+  const Utf8Counts body_counts = CountCharactersAndSpaces(body);
+  facts.body_words += body.empty() ? 0 : static_cast<int>(body_counts.spaces) + 1;
   std::size_t link_chars = 0;
   for (const Anchor& anchor : walker.anchors()) {
     // A range may start at the space before its first word.
     link_chars += Utf8Length(ascii::Trim(all.substr(anchor.text.begin, anchor.text.end - anchor.text.begin)));
   }
-  const std::size_t body_chars = Utf8Length(body);
+  const std::size_t body_chars = body_counts.characters;
   facts.link_text_ratio = body_chars == 0 ? 0 : static_cast<double>(link_chars) / static_cast<double>(body_chars);
 
   PageTerms terms;
