@@ -150,6 +150,10 @@ std::string_view PageTerms::KeyOf(const Entry& entry) const {
 
 void PageTerms::Grow() {
   slots_.assign(slots_.empty() ? 2048 : slots_.size() * 2, 0);
+  // The table grows again when half full: the entries (and, at about eight bytes a word, their keys) get
+  // that room now, rather than reallocating on their own schedule in between.
+  entries_.reserve(slots_.size() / 2);
+  keys_.reserve(slots_.size() * 4);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t entry = 0; entry < entries_.size(); ++entry) {
     std::size_t i = entries_[entry].hash & mask;
