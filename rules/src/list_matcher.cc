@@ -65,6 +65,12 @@ const std::string& ListValue::Text() const {
   return text_;
 }
 
+void ListValue::Reset(std::string_view value) {
+  value_ = value;
+  has_text_ = false;
+  words_index_ = nullptr;
+}
+
 std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const {
   if (words_index_ != &words) {
     word_ids_.clear();

@@ -353,20 +353,28 @@ class PageEvaluation {
         last_whole_value_searches_(compiled.whole_value_patterns),
         memoised_(kMemoisedFacts * links.size(), kNotComputed) {
     const TopicalRelevance relevance(page);
-    std::vector<std::string> anchor_keys(links.size());  // normalised text anchors of backlinks
-    std::unordered_map<std::string_view, int> anchors;
+    // The normalised text anchors of backlinks, packed into one buffer (reserved up front: a normalised
+    // anchor is never longer than the anchor, so the views stay valid), then sorted so equal ones are
+    // adjacent: no allocation per link or per distinct anchor.
+    size_t anchor_bytes = 0;
+    for (const Link& link : links) anchor_bytes += link.anchor_text.size();
+    std::string packed_anchors, anchor;
+    packed_anchors.reserve(anchor_bytes);
+    std::vector<std::pair<std::string_view, size_t>> anchor_keys;  // (normalised anchor, link index)
     for (size_t i = 0; i < links.size(); ++i) {
       if (!links[i].is_backlink) continue;
       relevance_[i] = relevance.Of(links[i]);
       ++domain_links_[links[i].registrable_domain];
       if (links[i].anchor_kind != AnchorKind::kText) continue;
-      SqueezeInto(links[i].anchor_text, IsSpace, anchor_keys[i]);
-      ++anchors[anchor_keys[i]];
+      SqueezeInto(links[i].anchor_text, IsSpace, anchor);
+      anchor_keys.emplace_back(std::string_view(packed_anchors.data() + packed_anchors.size(), anchor.size()), i);
+      packed_anchors += anchor;
     }
-    for (size_t i = 0; i < links.size(); ++i) {
-      if (links[i].is_backlink && links[i].anchor_kind == AnchorKind::kText) {
-        anchor_repeats_[i] = anchors.find(anchor_keys[i])->second - 1;
-      }
+    std::sort(anchor_keys.begin(), anchor_keys.end());
+    for (auto run = anchor_keys.begin(); run != anchor_keys.end();) {
+      const auto end = std::find_if(run, anchor_keys.end(), [&](const auto& key) { return key.first != run->first; });
+      for (auto key = run; key != end; ++key) anchor_repeats_[key->second] = static_cast<int>(end - run) - 1;
+      run = end;
     }
     FindLinkRuns();
   }
@@ -424,7 +432,7 @@ class PageEvaluation {
     if (list_value_of_[at] == nullptr) {
       const std::string_view text = get(SubjectAt(index));
       const ListValue*& last = last_list_values_[slot];
-      if (last == nullptr || last->value() != text) last = &list_values_.emplace_back(text);
+      if (last == nullptr || last->value() != text) last = &NextListValue(text);
       list_value_of_[at] = last;
     }
     return *list_value_of_[at];
@@ -488,11 +496,15 @@ class PageEvaluation {
       while (end < links_.size() && links_[end].is_backlink && links_[end].text_chars_before <= kRunGapChars) {
         ++end;
       }
-      std::unordered_set<std::string_view> domains;
-      for (size_t i = begin; i < end; ++i) domains.insert(links_[i].registrable_domain);
+      // Most runs are one or a few links: counting distinct domains by sorting views costs no allocation
+      // beyond the reused buffer, where a hash set would allocate per run.
+      run_domain_buffer_.clear();
+      for (size_t i = begin; i < end; ++i) run_domain_buffer_.push_back(links_[i].registrable_domain);
+      std::sort(run_domain_buffer_.begin(), run_domain_buffer_.end());
+      const auto distinct = std::unique(run_domain_buffer_.begin(), run_domain_buffer_.end()) - run_domain_buffer_.begin();
       for (size_t i = begin; i < end; ++i) {
         run_length_[i] = static_cast<int>(end - begin);
-        run_domains_[i] = static_cast<int>(domains.size());
+        run_domains_[i] = static_cast<int>(distinct);
       }
       begin = end;
     }
@@ -502,6 +514,7 @@ class PageEvaluation {
   std::span<const Link> links_;
   std::vector<int> relevance_, anchor_repeats_, run_length_, run_domains_;  // per link, 0 for internal ones
   std::unordered_map<std::string_view, int> domain_links_;  // backlinks per registrable domain
+  std::vector<std::string_view> run_domain_buffer_;         // FindLinkRuns' scratch: the domains of one run
   struct NeighbourCache {
     std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass; empty until first asked
     std::unordered_map<std::string_view, int> by_domain;  // backlinks that pass, per registrable domain
@@ -510,8 +523,18 @@ class PageEvaluation {
   static constexpr int8_t kNotEvaluated = -1;
   mutable std::vector<std::vector<int8_t>> named_results_;  // per named predicate, per link: 1, 0 or kNotEvaluated
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
-  mutable std::deque<ListValue> list_values_;              // the values asked for, which do not move
-  mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in list_values_, or null
+  // The values asked for, which do not move: a pool per thread, whose first list_values_used_ entries are
+  // this page's. Reused from page to page (a thread evaluates one page at a time), so normalising and
+  // splitting values allocates only when a page has more, or longer, values than any before it.
+  const ListValue& NextListValue(std::string_view text) const {
+    thread_local std::deque<ListValue> pool;
+    if (list_values_used_ == pool.size()) pool.emplace_back();
+    ListValue& value = pool[list_values_used_++];
+    value.Reset(text);
+    return value;
+  }
+  mutable size_t list_values_used_ = 0;
+  mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in the pool, or null
   mutable std::vector<const ListValue*> last_list_values_;      // per list field
   mutable std::vector<std::optional<std::vector<int>>> regex_matches_;  // per regex field, then per link
   struct LastSearch {

@@ -78,6 +78,22 @@ TEST(CollapsedTextTest, AgreesWithCollapsingOneCharacterAtATime) {
   }
 }
 
+TEST(CollapsedTextTest, CountsCharactersAndSpacesOfAnyLength) {
+  EXPECT_EQ(CountCharactersAndSpaces("").characters, 0U);
+  EXPECT_EQ(CountCharactersAndSpaces("caf\xC3\xA9 au lait").characters, 12U);
+  EXPECT_EQ(CountCharactersAndSpaces("caf\xC3\xA9 au lait").spaces, 2U);
+  // Counted sixteen bytes at a time in lanes summed every 255 blocks: lengths around both edges.
+  const std::string piece = "\xE2\x82\xAC a";  // a three-byte character, a space, a letter: 5 bytes, 3 characters
+  for (const std::size_t pieces : {1, 3, 4, 5, 815, 816, 817, 1632, 2000}) {
+    std::string text;
+    for (std::size_t i = 0; i < pieces; ++i) text += piece;
+    const Utf8Counts counts = CountCharactersAndSpaces(text);
+    EXPECT_EQ(counts.characters, 3 * pieces) << pieces;
+    EXPECT_EQ(counts.spaces, pieces) << pieces;
+    EXPECT_EQ(Utf8Length(text), 3 * pieces) << pieces;
+  }
+}
+
 TEST(CollapsedTextTest, TruncateUtf8CutsOnlyPastTheCharacterLimit) {
   std::string ascii = "abcde";
   EXPECT_FALSE(TruncateUtf8(ascii, 5));

@@ -689,6 +689,30 @@ std::string Summary(const ExtractedPage& page) {
 
 // Documents are cleaned and reused from page to page (and shared by copies of an extractor across
 // threads): nothing of one page may show in the next, so each page extracts as by a fresh extractor.
+TEST_F(LinkExtractorTest, RepeatedAndEmptyHrefsResolveAlikeHoweverManyThePageHas) {
+  // Each distinct href is resolved once a page: a table that grows as hrefs come, from HTML and from the
+  // crawler alike. An empty href is the base itself.
+  std::string body = "<a href=''>self</a> <a>no href</a> <a href=''>self again</a>";
+  std::vector<std::string> expected = {"https://www.example.com/blog/post.html",
+                                       "https://www.example.com/blog/post.html"};
+  CrawledPage crawled;
+  crawled.url = "https://www.example.com/blog/post.html";
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 300; ++i) {
+      body += "<a href='/p" + std::to_string(i) + "'>p</a>";
+      expected.push_back("https://www.example.com/p" + std::to_string(i));
+      crawled.links.push_back({.href = "https://other.org/" + std::to_string(i % 150), .text = "", .rel = ""});
+    }
+  }
+  EXPECT_EQ(UrlsOf(LinksOf(body)), expected);
+  Result<ExtractedPage> from_crawler = extractor_.Extract(crawled);
+  ASSERT_TRUE(from_crawler.ok());
+  ASSERT_THAT(from_crawler.value().links, SizeIs(600));
+  for (std::size_t i = 0; i < 600; ++i) {
+    EXPECT_EQ(from_crawler.value().links[i].url, "https://other.org/" + std::to_string(i % 150)) << i;
+  }
+}
+
 TEST_F(LinkExtractorTest, ReusedDocumentsCarryNothingFromPageToPage) {
   const std::vector<std::string> pages = {
       "<html lang=de><head><title>Erste</title><base href='https://base.example/dir/'>"

@@ -38,6 +38,35 @@ TEST(PageTermsTest, StopWordsStayOutHoweverOftenAndInWhateverCase) {
   EXPECT_THAT(terms.Top(5), ElementsAre("garden", "gardens"));
 }
 
+TEST(PageTermsTest, StopWordsMatchWholeNotByTheirFirstEightBytes) {
+  // "themselves" and "ourselves" are longer than eight bytes; words sharing their start are terms.
+  PageTerms terms;
+  terms.Add("themselves ourselves Ourselves themselv ourselve themselvez ourselvesx", 1);
+  EXPECT_THAT(terms.Top(10), ElementsAre("ourselve", "ourselvesx", "themselv", "themselvez"));
+}
+
+TEST(PageTermsTest, NumbersOfAnyLengthAreSkippedButWordsWithDigitsCount) {
+  PageTerms terms;
+  terms.Add("123 12345678 123456789012 2024 4x4 mp3 12345678a 2024", 1);
+  EXPECT_THAT(terms.Top(10), ElementsAre("12345678a", "4x4", "mp3"));
+}
+
+TEST(PageTermsTest, NewWordsPastTheVocabularyBoundAreIgnoredWhileKnownOnesCount) {
+  PageTerms terms;
+  std::string text = "early ";
+  for (int word = 0; word < 20000; ++word) {
+    std::string spelled = "qq";
+    for (int n = word; n > 0; n /= 26) spelled.push_back(static_cast<char>('a' + n % 26));
+    text += spelled + " " + std::to_string(word) + " ";  // numbers take no room from the terms
+  }
+  terms.Add(text, 1);
+  terms.Add("late late late early early", 1);
+  EXPECT_EQ(terms.Top(1), std::vector<std::string>{"early"});
+  const std::vector<std::string> top = terms.Top(30000);
+  EXPECT_EQ(top.size(), 20000U);
+  EXPECT_EQ(std::count(top.begin(), top.end(), "late"), 0);
+}
+
 // The top terms of texts without stop-words, counted naively.
 std::vector<std::string> NaiveTop(const std::vector<std::pair<std::string, int>>& texts, std::size_t count) {
   std::map<std::string, int> weights;

@@ -69,6 +69,28 @@ TEST(RegionMarkersTest, EveryMarkerWordIsRecognisedInAnyCaseAndNoLongerOrShorter
   }
 }
 
+TEST(RegionMarkersTest, WordsAreFoundAcrossAndAtTheEndOfLongAttributes) {
+  // Attributes are read sixteen bytes at a time: a marker may straddle two blocks or end the attribute.
+  EXPECT_EQ(RegionOfClassAndId("col-md-12 text-advertisement", ""), Region::kSponsored);
+  for (std::size_t offset = 50; offset < 70; ++offset) {
+    EXPECT_EQ(RegionOfClassAndId(std::string(offset, 'b') + " widget x", ""), Region::kSidebar) << offset;
+    EXPECT_EQ(RegionOfClassAndId(std::string(offset, 'b') + " widget", ""), Region::kSidebar) << offset;
+    EXPECT_EQ(RegionOfClassAndId(std::string(offset, 'b') + "widget", ""), std::nullopt) << offset;
+    EXPECT_EQ(RegionOfClassAndId("", "ad-" + std::string(offset, 'b') + "-" + std::string(offset, 'c')),
+              Region::kSponsored)
+        << offset;
+  }
+  EXPECT_EQ(RegionOfClassAndId(std::string(200, 'p') + "-promo-" + std::string(100, 'p'), ""), Region::kSponsored);
+  EXPECT_EQ(RegionOfClassAndId("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa widget", ""), Region::kSidebar);
+  EXPECT_EQ(RegionOfClassAndId("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-ad", ""), Region::kSponsored);
+  EXPECT_EQ(RegionOfClassAndId("", "x-y-z-w-v-u-t-s-q-p-o-commentlist-n"), Region::kComments);
+  EXPECT_EQ(RegionOfClassAndId("aaaaaaaaaaaaaaaadvertisement", ""), std::nullopt);
+  EXPECT_EQ(RegionOfClassAndId("sidebarsidebarsidebar", ""), std::nullopt);
+  // Only ASCII letters and digits make words: accented letters, like punctuation, separate them.
+  EXPECT_EQ(RegionOfClassAndId("caf\xC3\xA9-promo\xC3\xA9", ""), Region::kSponsored);
+  EXPECT_EQ(RegionOfClassAndId("ad2 2ad", ""), std::nullopt);
+}
+
 TEST(RegionMarkersTest, ClassAndIdReadApartCombineAsReadTogether) {
   const std::string_view marks[] = {"", "plain", "comment-body", "ad", "related", "widget", "sidebar ad",
                                     "reply related", "promo widget", "sig"};

@@ -144,5 +144,27 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
   }
 }
 
+TEST(ListValueTest, ResetForgetsTheFormsOfThePreviousValue) {
+  const auto words = std::make_shared<WordIndex>();
+  const std::vector<std::string> entries = {"payday loans"};
+  const ListMatcher word(MatchMode::kWord, entries, words);
+  const ListMatcher exact(MatchMode::kExact, entries, words);
+  ListValue value("Fast  PAYDAY loans");
+  ASSERT_EQ(value.Text(), "fast payday loans");
+  ASSERT_TRUE(word.Matches(value));
+
+  value.Reset("  Payday   Loans ");
+  EXPECT_EQ(value.value(), "  Payday   Loans ");
+  EXPECT_EQ(value.Text(), "payday loans");
+  EXPECT_EQ(value.WordIds(*words).size(), 2u);
+  EXPECT_TRUE(exact.Matches(value));
+
+  value.Reset("loans for payday");
+  EXPECT_EQ(value.Text(), "loans for payday");
+  EXPECT_EQ(value.WordIds(*words).size(), 3u);
+  EXPECT_FALSE(word.Matches(value));
+  EXPECT_FALSE(exact.Matches(value));
+}
+
 }  // namespace
 }  // namespace backlint

@@ -409,6 +409,17 @@ TEST(PageRulesTest, InListSeesEachLinksOwnValueAlongThePage) {
               ElementsAre(true, true, false, false, true, false));
 }
 
+// Normalised values are kept in buffers reused from page to page: a page sees only its own values.
+TEST(PageRulesTest, InListSeesNoValueOfTheEarlierPage) {
+  const auto earlier = PageWith({BacklinkTo("a.example", "Cheap payday loans"), BacklinkTo("b.example", "cheap hats"),
+                                 BacklinkTo("c.example", "buy viagra online now")});
+  const auto later = PageWith({BacklinkTo("a.example", "cheap hats"), BacklinkTo("b.example", "Cheap payday loans")});
+  const std::string_view when = "{field: anchor.text, in_list: phrases, match: word}";
+  EXPECT_THAT(FiresOnPage(when, earlier), ElementsAre(true, false, true));
+  EXPECT_THAT(FiresOnPage(when, later), ElementsAre(false, true));
+  EXPECT_THAT(FiresOnPage(when, earlier), ElementsAre(true, false, true));
+}
+
 TEST(PageRulesTest, AnchorRepeatsCountsOtherBacklinksWithTheSameText) {
   Link image = BacklinkTo("e.example", "cheap payday loans");
   image.anchor_kind = AnchorKind::kImage;

@@ -68,23 +68,35 @@ std::size_t VerbatimEnd(const char* text, std::size_t from, std::size_t size) {
   return i;
 }
 
+// A bit per byte of the sixteen at `bytes`, set for ASCII whitespace.
+unsigned AsciiSpaceBits(const char* bytes) {
+  const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
+  const __m128i space = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\n'))),
+      _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('\t')),
+                   _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\f')))));
+  return static_cast<unsigned>(_mm_movemask_epi8(space));
+}
+
 // The first i >= `from` that does not start whitespace, or `size`. Sixteen bytes at a time: markup
-// indentation makes long runs of whitespace.
+// indentation makes long runs of whitespace. The last bytes of a text of sixteen or more are read as the
+// text's last sixteen, so only shorter texts go byte by byte.
 std::size_t SpaceEnd(const char* text, std::size_t from, std::size_t size) {
   std::size_t i = from;
   for (;;) {
     while (i + 16 <= size) {
-      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
-      const __m128i space = _mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n'))),
-          _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t')),
-                       _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\f')))));
-      const unsigned others = ~static_cast<unsigned>(_mm_movemask_epi8(space)) & 0xFFFF;
+      const unsigned others = ~AsciiSpaceBits(text + i) & 0xFFFF;
       if (others != 0) {
         i += static_cast<std::size_t>(std::countr_zero(others));
         break;
       }
       i += 16;
+    }
+    if (i + 16 > size && i < size && size >= 16) {
+      // The bits of the last sixteen bytes from i on: those before i are read as whitespace.
+      const std::size_t last = size - 16;
+      const unsigned others = ~(AsciiSpaceBits(text + last) | ((1U << (i - last)) - 1)) & 0xFFFF;
+      i = others != 0 ? last + static_cast<std::size_t>(std::countr_zero(others)) : size;
     }
     while (i < size && kIsAsciiSpace[static_cast<unsigned char>(text[i])]) ++i;
     // A no-break space continues the run.
@@ -140,19 +152,36 @@ std::string Excerpt(const CollapsedText& text, std::size_t block_begin, std::siz
   return text.Slice(begin, end);
 }
 
-std::size_t Utf8Length(std::string_view text) {
-  // Eight bytes at a time: a continuation byte has bit 7 set and bit 6 clear.
-  constexpr uint64_t kHighBits = 0x8080808080808080ULL, kOnes = 0x0101010101010101ULL;
-  std::size_t continuations = 0, i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, text.data() + i, sizeof word);
-    const uint64_t marks = word & ~(word << 1) & kHighBits;
-    continuations += static_cast<std::size_t>(((marks >> 7) * kOnes) >> 56);
+Utf8Counts CountCharactersAndSpaces(std::string_view text) {
+  // Sixteen bytes at a time: a continuation byte is 10xxxxxx. Each byte lane counts in a vector for up to
+  // 255 blocks, whose lanes are then summed (psadbw) before any can overflow.
+  const __m128i zero = _mm_setzero_si128(), top_bits = _mm_set1_epi8(static_cast<char>(0xC0)),
+                continuation = _mm_set1_epi8(static_cast<char>(0x80)), space = _mm_set1_epi8(' ');
+  const auto sum_lanes = [&](__m128i lanes) {
+    const __m128i sums = _mm_sad_epu8(lanes, zero);
+    return static_cast<std::size_t>(_mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+  };
+  std::size_t continuations = 0, spaces = 0, i = 0;
+  while (i + 16 <= text.size()) {
+    __m128i continuation_lanes = zero, space_lanes = zero;
+    for (int block = 0; block < 255 && i + 16 <= text.size(); ++block, i += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+      // A match is 0xFF, minus one: subtracting it adds one.
+      continuation_lanes =
+          _mm_sub_epi8(continuation_lanes, _mm_cmpeq_epi8(_mm_and_si128(bytes, top_bits), continuation));
+      space_lanes = _mm_sub_epi8(space_lanes, _mm_cmpeq_epi8(bytes, space));
+    }
+    continuations += sum_lanes(continuation_lanes);
+    spaces += sum_lanes(space_lanes);
   }
-  for (; i < text.size(); ++i) continuations += IsUtf8Continuation(text[i]) ? 1 : 0;
-  return text.size() - continuations;
+  for (; i < text.size(); ++i) {
+    continuations += IsUtf8Continuation(text[i]) ? 1 : 0;
+    spaces += text[i] == ' ' ? 1 : 0;
+  }
+  return {.characters = text.size() - continuations, .spaces = spaces};
 }
+
+std::size_t Utf8Length(std::string_view text) { return CountCharactersAndSpaces(text).characters; }
 
 bool TruncateUtf8(std::string& text, std::size_t max_chars) {
   if (text.size() <= max_chars) return false;  // every character takes a byte at least

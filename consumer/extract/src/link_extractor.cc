@@ -471,19 +471,9 @@ class Walker {
   std::optional<Region> RegionOf(lxb_tag_id_t tag, const Attributes& attributes) {
     const std::optional<Region> of_tag = RegionOfTagOrRole(tag, attributes);
     if (of_tag && *of_tag != Region::kSidebar) return of_tag;
-    const std::optional<Region> of_class = RegionOfClass(attributes.class_name);
-    // Ids are unique to an element, so they are read each time.
-    const std::optional<Region> marked =
-        attributes.id.empty() ? of_class : MoreTelling(of_class, RegionOfClassAndId({}, attributes.id));
+    // Class lists are read each time: reading one costs less than looking it up in a table of those seen.
+    const std::optional<Region> marked = RegionOfClassAndId(attributes.class_name, attributes.id);
     return of_tag ? MoreTelling(marked, of_tag) : marked;
-  }
-
-  // Pages repeat class lists (one per list item, card, menu entry): each distinct one is read once.
-  std::optional<Region> RegionOfClass(std::string_view class_name) {
-    if (class_name.empty()) return std::nullopt;
-    auto [cached, inserted] = region_of_class_.try_emplace(class_name);
-    if (inserted) cached->second = RegionOfClassAndId(class_name, {});
-    return cached->second;
   }
 
   // Pages repeat inline styles (one per list item, cell, icon): each distinct one is read once.
@@ -510,7 +500,6 @@ class Walker {
   std::optional<std::string_view> base_href_, canonical_href_, meta_robots_;
   CssVisibility styles_;
   std::unordered_map<std::string_view, bool> style_hides_;  // keys point into the document
-  std::unordered_map<std::string_view, std::optional<Region>> region_of_class_;  // likewise
   TrackingIds tracking_ids_;
 };
 
@@ -544,14 +533,16 @@ class LinkResolver {
   LinkResolver& operator=(const LinkResolver&) = delete;
 
   // Sizes the tables for about `hrefs` hrefs, so they do not grow as a page's links are resolved.
-  void Expect(std::size_t hrefs) { resolution_of_href_.reserve(hrefs); }
+  void Expect(std::size_t hrefs) {
+    std::size_t slots = 64;
+    while (slots < hrefs * 2) slots *= 2;
+    if (slots > href_slots_.size()) Rehash(slots);
+  }
 
   // The http(s) target `href` points to; null for other schemes (counted) and unparseable hrefs. Valid as
   // long as the resolver.
   const Target* Resolve(std::string_view href) {
-    auto [cached, inserted] = resolution_of_href_.try_emplace(href);
-    if (inserted) cached->second = ResolveUncached(href);
-    const Resolution& resolution = cached->second;
+    const Resolution& resolution = ResolutionOf(href);
     if (resolution.other_scheme != nullptr) CountOtherScheme(*resolution.other_scheme);
     return resolution.target;
   }
@@ -569,6 +560,57 @@ class LinkResolver {
     const Target* target = nullptr;
     const std::string* other_scheme = nullptr;  // set when the href parsed to a non-http(s) URL
   };
+
+  // The hrefs resolved so far, in an open-addressing table: no allocation per href, and a hash of eight
+  // bytes at a time.
+  struct HrefSlot {
+    uint64_t hash = 0;
+    std::string_view href;  // points into the page; data() is null for an empty slot
+    Resolution resolution;
+  };
+
+  static uint64_t HashOf(std::string_view href) {
+    constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+    uint64_t hash = href.size() * kMultiplier;
+    std::size_t i = 0;
+    for (; i + 8 <= href.size(); i += 8) {
+      uint64_t chunk;
+      std::memcpy(&chunk, href.data() + i, sizeof chunk);
+      hash = (hash ^ chunk) * kMultiplier;
+    }
+    uint64_t tail = 0;
+    for (std::size_t shift = 0; i < href.size(); ++i, shift += 8) {
+      tail |= static_cast<uint64_t>(static_cast<unsigned char>(href[i])) << shift;
+    }
+    hash = (hash ^ tail) * kMultiplier;
+    return hash ^ (hash >> 29);
+  }
+
+  const Resolution& ResolutionOf(std::string_view href) {
+    if ((hrefs_ + 1) * 2 > href_slots_.size()) Rehash(std::max<std::size_t>(64, href_slots_.size() * 2));
+    const uint64_t hash = HashOf(href);
+    const std::size_t mask = href_slots_.size() - 1;
+    std::size_t i = hash & mask;
+    for (; href_slots_[i].href.data() != nullptr; i = (i + 1) & mask) {
+      if (href_slots_[i].hash == hash && href_slots_[i].href == href) return href_slots_[i].resolution;
+    }
+    ++hrefs_;
+    href_slots_[i] = {hash, href.data() != nullptr ? href : std::string_view(kEmptyHref, 0), ResolveUncached(href)};
+    return href_slots_[i].resolution;
+  }
+
+  void Rehash(std::size_t slots) {
+    std::vector<HrefSlot> old = std::exchange(href_slots_, std::vector<HrefSlot>(slots));
+    const std::size_t mask = slots - 1;
+    for (const HrefSlot& slot : old) {
+      if (slot.href.data() == nullptr) continue;
+      std::size_t i = slot.hash & mask;
+      while (href_slots_[i].href.data() != nullptr) i = (i + 1) & mask;
+      href_slots_[i] = slot;
+    }
+  }
+
+  static constexpr char kEmptyHref[] = "";  // an empty href's key: a view with a non-null data()
 
   Resolution ResolveUncached(std::string_view href) {
     auto url = ada::parse<ada::url_aggregator>(href, &base_);
@@ -610,7 +652,8 @@ class LinkResolver {
   std::deque<Target> targets_;
   std::deque<Site> sites_;
   std::deque<std::string> schemes_;
-  std::unordered_map<std::string_view, Resolution> resolution_of_href_;  // keys point into the page
+  std::vector<HrefSlot> href_slots_;  // a power of two, at most half full
+  std::size_t hrefs_ = 0;
   std::unordered_map<std::string_view, const Site*> site_of_host_;       // keys point into sites_
 };
 
@@ -736,34 +779,20 @@ void FillLinkFacts(const std::vector<Link>& links, PageFacts& facts) {
                            std::any_of(links.begin(), links.end(), IsContactLink);
 }
 
-// Number of ' ' bytes in `text`, eight bytes at a time.
-std::size_t CountSpaces(std::string_view text) {
-  constexpr uint64_t kLowBits = 0x7F7F7F7F7F7F7F7FULL, kOnes = 0x0101010101010101ULL;
-  std::size_t spaces = 0, i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, text.data() + i, sizeof word);
-    word ^= kOnes * ' ';  // spaces become zero bytes
-    const uint64_t zeros = ~(((word & kLowBits) + kLowBits) | word | kLowBits);  // 0x80 per zero byte
-    spaces += static_cast<std::size_t>(((zeros >> 7) * kOnes) >> 56);
-  }
-  for (; i < text.size(); ++i) spaces += text[i] == ' ' ? 1 : 0;
-  return spaces;
-}
-
 // Word count, link-text ratio and main terms of the document text.
 void FillTextFacts(const Walker& walker, PageFacts& facts) {
   const std::string_view all = walker.text().str();
   const std::string_view body = ascii::Trim(all.substr(std::min(walker.body_begin(), all.size())));
   // Collapsed text separates words by single spaces and `body` is trimmed, so its words are its spaces
   // plus one.
-  facts.body_words += body.empty() ? 0 : static_cast<int>(CountSpaces(body)) + 1;
+  const Utf8Counts body_counts = CountCharactersAndSpaces(body);
+  facts.body_words += body.empty() ? 0 : static_cast<int>(body_counts.spaces) + 1;
   std::size_t link_chars = 0;
   for (const Anchor& anchor : walker.anchors()) {
     // A range may start at the space before its first word.
     link_chars += Utf8Length(ascii::Trim(all.substr(anchor.text.begin, anchor.text.end - anchor.text.begin)));
   }
-  const std::size_t body_chars = Utf8Length(body);
+  const std::size_t body_chars = body_counts.characters;
   facts.link_text_ratio = body_chars == 0 ? 0 : static_cast<double>(link_chars) / static_cast<double>(body_chars);
 
   PageTerms terms;

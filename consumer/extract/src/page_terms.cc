@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::size_t kMaxVocabulary = 20000;
 
-// Function words of English that carry no topic, sorted for binary search.
+// Function words of English that carry no topic.
 constexpr std::array<std::string_view, 121> kStopWords = {
     "about", "above", "after", "again", "against", "all", "also", "and", "any", "are", "because", "been",
     "before", "being", "below", "between", "both", "but", "can", "could", "did", "does", "doing", "down",
@@ -40,28 +40,35 @@ constexpr uint64_t Packed(std::string_view word) {
   return packed;
 }
 
-constexpr std::size_t kShortStopWords = [] {
-  std::size_t count = 0;
-  for (std::string_view word : kStopWords) count += word.size() <= 8 ? 1 : 0;
-  return count;
-}();
-
-// The stop-words of up to eight bytes, packed and sorted, searched without comparing bytes.
-constexpr std::array<uint64_t, kShortStopWords> kPackedStopWords = [] {
-  std::array<uint64_t, kShortStopWords> packed{};
-  std::size_t next = 0;
-  for (std::string_view word : kStopWords) {
-    if (word.size() <= 8) packed[next++] = Packed(word);
+// The stop-words in an open-addressing table keyed by their first eight bytes, packed: a word is looked up
+// in a few instructions, with no byte compared unless it is longer than eight bytes.
+struct StopWordSlot {
+  uint64_t head = 0;  // the stop-word's first eight bytes, packed
+  uint8_t word = 0;   // 1 + its index into kStopWords, 0 for an empty slot
+};
+constexpr std::size_t kStopWordSlots = 256;  // a power of two, about twice the stop-words
+constexpr std::size_t StopWordSlotOf(uint64_t head) { return (head * 0x9E3779B97F4A7C15ULL) >> 56; }
+constexpr std::array<StopWordSlot, kStopWordSlots> kStopWordTable = [] {
+  std::array<StopWordSlot, kStopWordSlots> table{};
+  for (std::size_t word = 0; word < kStopWords.size(); ++word) {
+    const uint64_t head = Packed(kStopWords[word].substr(0, 8));
+    std::size_t slot = StopWordSlotOf(head);
+    while (table[slot].word != 0) slot = (slot + 1) % kStopWordSlots;
+    table[slot] = {head, static_cast<uint8_t>(word + 1)};
   }
-  std::sort(packed.begin(), packed.end());
-  return packed;
+  return table;
 }();
+static_assert(kStopWords.size() < 255 && kStopWords.size() * 2 <= kStopWordSlots);
 
 // `head` is the word's first eight bytes, packed, zero past its end.
 bool IsStopWord(std::string_view word, uint64_t head) {
   if (word.size() > kLongestStopWord) return false;
-  if (word.size() <= 8) return std::binary_search(kPackedStopWords.begin(), kPackedStopWords.end(), head);
-  return std::binary_search(kStopWords.begin(), kStopWords.end(), word);
+  for (std::size_t slot = StopWordSlotOf(head); kStopWordTable[slot].word != 0; slot = (slot + 1) % kStopWordSlots) {
+    if (kStopWordTable[slot].head != head) continue;
+    const std::string_view stop_word = kStopWords[kStopWordTable[slot].word - 1];
+    if (word.size() <= 8 ? stop_word.size() == word.size() : stop_word == word) return true;
+  }
+  return false;
 }
 
 // Each word byte (ASCII letters and digits, non-ASCII bytes) lower-cased (ASCII only); 0 for the bytes
@@ -143,6 +150,10 @@ std::string_view PageTerms::KeyOf(const Entry& entry) const {
 
 void PageTerms::Grow() {
   slots_.assign(slots_.empty() ? 2048 : slots_.size() * 2, 0);
+  // The table grows again when half full: the entries (and, at about eight bytes a word, their keys) get
+  // that room now, rather than reallocating on their own schedule in between.
+  entries_.reserve(slots_.size() / 2);
+  keys_.reserve(slots_.size() * 4);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t entry = 0; entry < entries_.size(); ++entry) {
     std::size_t i = entries_[entry].hash & mask;
@@ -151,26 +162,39 @@ void PageTerms::Grow() {
   }
 }
 
-void PageTerms::AddWord(std::string_view lowered, uint64_t head, uint64_t hash, int weight) {
+void PageTerms::AddNewWord(std::size_t slot, std::string_view lowered, uint64_t head, uint64_t hash, int weight) {
+  const bool number = AllDigits(head, lowered.size()) &&
+                      (lowered.size() <= 8 || std::all_of(lowered.begin() + 8, lowered.end(), IsDigit));
+  const bool ignored = number || IsStopWord(lowered, head);
+  if (number ? numbers_ >= kMaxVocabulary : !ignored && count_ >= kMaxVocabulary) return;
+  entries_.push_back({hash, head, static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(lowered.size()),
+                      ignored ? 0 : weight, ignored});
+  slots_[slot] = static_cast<uint32_t>(entries_.size());
+  keys_.append(lowered);
+  if (number) ++numbers_;
+  if (!ignored) ++count_;
+}
+
+void PageTerms::AddWordAt(std::size_t begin, std::size_t end, int weight) {
+  const std::size_t size = end - begin;
+  if (size < 3) return;
+  // The bytes past a short word's end (separators, or the spare bytes) are masked off.
+  const uint64_t head = LoadPacked(lowered_.data() + begin, size);
+  const std::string_view word(lowered_.data() + begin, size);
+  const uint64_t hash = HashOf(word, head);
   if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
   const std::size_t mask = slots_.size() - 1;
-  const auto length = static_cast<uint32_t>(lowered.size());
   std::size_t i = hash & mask;
   for (; slots_[i] != 0; i = (i + 1) & mask) {
     Entry& entry = entries_[slots_[i] - 1];
     // Words of up to eight bytes are equal when their packed heads are; longer ones compare the rest.
-    if (entry.hash == hash && entry.head == head && entry.length == length &&
-        (length <= 8 || std::memcmp(keys_.data() + entry.offset + 8, lowered.data() + 8, length - 8) == 0)) {
-      if (!entry.stop_word) entry.weight += weight;
+    if (entry.hash == hash && entry.head == head && entry.length == size &&
+        (size <= 8 || std::memcmp(keys_.data() + entry.offset + 8, word.data() + 8, size - 8) == 0)) {
+      if (!entry.ignored) entry.weight += weight;
       return;
     }
   }
-  const bool stop_word = IsStopWord(lowered, head);
-  if (!stop_word && count_ >= kMaxVocabulary) return;
-  entries_.push_back({hash, head, static_cast<uint32_t>(keys_.size()), length, stop_word ? 0 : weight, stop_word});
-  slots_[i] = static_cast<uint32_t>(entries_.size());
-  keys_.append(lowered);
-  if (!stop_word) ++count_;
+  AddNewWord(i, word, head, hash, weight);
 }
 
 void PageTerms::Add(std::string_view text, int weight) {
@@ -202,18 +226,6 @@ void PageTerms::Add(std::string_view text, int weight) {
   if (in_word) AddWordAt(word_begin, text.size(), weight);
 }
 
-void PageTerms::AddWordAt(std::size_t begin, std::size_t end, int weight) {
-  const std::size_t size = end - begin;
-  if (size < 3) return;
-  // The bytes past a short word's end (separators, or the spare bytes) are masked off.
-  const uint64_t head = LoadPacked(lowered_.data() + begin, size);
-  if (AllDigits(head, size) && (size <= 8 || std::all_of(lowered_.data() + begin + 8, lowered_.data() + end, IsDigit))) {
-    return;
-  }
-  const std::string_view word(lowered_.data() + begin, size);
-  AddWord(word, head, HashOf(word, head), weight);
-}
-
 std::vector<std::string> PageTerms::Top(std::size_t count) const {
   // The best `count` so far, best first. Most terms weigh less than the last of them, so a page's whole
   // vocabulary is ranked at about one compare a term, and nothing is copied for the rest.
@@ -223,7 +235,7 @@ std::vector<std::string> PageTerms::Top(std::size_t count) const {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   };
   for (const Entry& entry : entries_) {
-    if (entry.stop_word || count == 0) continue;
+    if (entry.ignored || count == 0) continue;
     const std::pair<std::string_view, int> term(KeyOf(entry), entry.weight);
     if (best.size() == count && !before(term, best.back())) continue;
     best.insert(std::upper_bound(best.begin(), best.end(), term, before), term);

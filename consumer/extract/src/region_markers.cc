@@ -1,10 +1,13 @@
 #include "backlint/extract/region_markers.h"
 
+#include <emmintrin.h>  // SSE2, part of x86-64
+
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
-
-#include "backlint/extract/ascii.h"
 
 namespace backlint {
 namespace {
@@ -40,65 +43,145 @@ int Precedence(Region region) {
 }
 
 constexpr std::size_t kLongestMarker = 13;  // "advertisement"
-
-// The markers ordered by length, and where each length's run starts: a word is compared only with the
-// markers of its own length.
 constexpr std::size_t kMarkerCount = std::size(kMarkers);
-constexpr std::array<Marker, kMarkerCount> kMarkersByLength = [] {
+
+// Up to sixteen bytes of a word as two integers, little-endian, zero past the word's end. Words are ASCII
+// letters and digits, so setting bit 0x20 of every byte lower-cases the letters and leaves the digits.
+struct PackedWord {
+  uint64_t low = 0, high = 0;
+  bool operator==(const PackedWord&) const = default;
+};
+
+constexpr PackedWord Packed(std::string_view word) {
+  PackedWord packed;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    const auto byte = static_cast<uint64_t>(static_cast<unsigned char>(word[i]) | 0x20);
+    (i < 8 ? packed.low : packed.high) |= byte << (8 * (i % 8));
+  }
+  return packed;
+}
+
+struct PackedMarker {
+  PackedWord word;
+  std::size_t length;
+  Region region;
+};
+
+// The markers packed and ordered by length, and where each length's run starts: a word is compared only
+// with the markers of its own length, as two integers.
+constexpr std::array<PackedMarker, kMarkerCount> kMarkersByLength = [] {
   std::array<Marker, kMarkerCount> sorted{};
   std::copy(std::begin(kMarkers), std::end(kMarkers), sorted.begin());
   std::sort(sorted.begin(), sorted.end(), [](const Marker& a, const Marker& b) {
     return a.word.size() != b.word.size() ? a.word.size() < b.word.size() : a.word < b.word;
   });
-  return sorted;
+  std::array<PackedMarker, kMarkerCount> packed{};
+  for (std::size_t i = 0; i < kMarkerCount; ++i) packed[i] = {Packed(sorted[i].word), sorted[i].word.size(), sorted[i].region};
+  return packed;
 }();
 constexpr std::array<std::size_t, kLongestMarker + 2> kFirstOfLength = [] {
   std::array<std::size_t, kLongestMarker + 2> first{};
   for (std::size_t length = 0; length < first.size(); ++length) {
     first[length] = static_cast<std::size_t>(
         std::find_if(kMarkersByLength.begin(), kMarkersByLength.end(),
-                     [&](const Marker& marker) { return marker.word.size() >= length; }) -
+                     [&](const PackedMarker& marker) { return marker.length >= length; }) -
         kMarkersByLength.begin());
   }
   return first;
 }();
 
-std::optional<Region> RegionOfWord(std::string_view word) {
-  if (word.size() < 2 || word.size() > kLongestMarker) return std::nullopt;
-  // Every marker starts with one of these letters; most class and id words are rejected here.
-  switch (ascii::Lower(word.front())) {
-    case 'a': case 'c': case 'd': case 'g': case 'o': case 'p': case 'r': case 's': case 't': case 'w': break;
-    default: return std::nullopt;
+// Index of the letter pair a word starts with, a-z each case folded; 26 * 26 or more when either is no letter.
+constexpr unsigned kLetterPairs = 26 * 26;
+constexpr unsigned LetterPairOf(char first, char second) {
+  const unsigned a = static_cast<unsigned char>(first | 0x20) - 'a', b = static_cast<unsigned char>(second | 0x20) - 'a';
+  return a < 26 && b < 26 ? a * 26 + b : kLetterPairs;
+}
+
+// A bit for each pair of letters some marker starts with: most class and id words are rejected by it.
+constexpr std::array<uint64_t, (kLetterPairs + 63) / 64> kMarkerStarts = [] {
+  std::array<uint64_t, (kLetterPairs + 63) / 64> starts{};
+  for (const Marker& marker : kMarkers) {
+    const unsigned pair = LetterPairOf(marker.word[0], marker.word[1]);
+    starts[pair / 64] |= 1ULL << (pair % 64);
   }
-  std::array<char, kLongestMarker> lowered{};
-  std::transform(word.begin(), word.end(), lowered.begin(), [](char c) { return ascii::Lower(c); });
-  const std::string_view lower(lowered.data(), word.size());
-  for (std::size_t i = kFirstOfLength[word.size()]; i < kFirstOfLength[word.size() + 1]; ++i) {
-    if (kMarkersByLength[i].word == lower) return kMarkersByLength[i].region;
+  return starts;
+}();
+
+// Whether the word data[0, size), a run of ASCII letters and digits, has a marker's length and first two
+// letters: a test that rejects most class and id words.
+bool MayBeMarker(const char* data, std::size_t size) {
+  if (size < 2 || size > kLongestMarker) return false;
+  const unsigned pair = LetterPairOf(data[0], data[1]);
+  return pair < kLetterPairs && (kMarkerStarts[pair / 64] >> (pair % 64) & 1) != 0;
+}
+
+// The marker the word data[0, size) (which MayBeMarker) is, if any.
+std::optional<Region> RegionOfWord(const char* data, std::size_t size) {
+  std::array<char, 16> bytes{};
+  std::memcpy(bytes.data(), data, size);
+  PackedWord word;
+  std::memcpy(&word.low, bytes.data(), 8);
+  std::memcpy(&word.high, bytes.data() + 8, 8);
+  const uint64_t case_bits = 0x2020202020202020ULL;
+  word.low |= case_bits & (size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1);
+  word.high |= case_bits & (size <= 8 ? 0 : (1ULL << (8 * (size - 8))) - 1);
+  for (std::size_t i = kFirstOfLength[size]; i < kFirstOfLength[size + 1]; ++i) {
+    if (kMarkersByLength[i].word == word) return kMarkersByLength[i].region;
   }
   return std::nullopt;
 }
 
-constexpr std::array<bool, 256> kIsAlnum = [] {
-  std::array<bool, 256> table{};
-  for (int c = 0; c < 256; ++c) table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  return table;
-}();
+// Makes the region of the word data[0, size) `best` if it is more telling.
+void Mark(const char* data, std::size_t size, std::optional<Region>& best) {
+  if (!MayBeMarker(data, size)) return;
+  if (const std::optional<Region> region = RegionOfWord(data, size)) best = MoreTelling(best, region);
+}
+
+// A bit per byte of the sixteen at `bytes`, set for ASCII letters and digits.
+unsigned AlnumBits(const char* bytes) {
+  // x < n as unsigned bytes, with SSE2's signed compare: flipping the top bit of both keeps the order.
+  const auto below = [](__m128i x, char n) {
+    const __m128i top = _mm_set1_epi8(static_cast<char>(0x80));
+    return _mm_cmplt_epi8(_mm_xor_si128(x, top), _mm_xor_si128(_mm_set1_epi8(n), top));
+  };
+  const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
+  const __m128i letter = below(_mm_sub_epi8(_mm_or_si128(chunk, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')), 26);
+  const __m128i digit = below(_mm_sub_epi8(chunk, _mm_set1_epi8('0')), 10);
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
+}
 
 void Consider(std::string_view attribute, std::optional<Region>& best) {
-  // Words are maximal runs of ASCII letters and digits.
+  // Words are maximal runs of ASCII letters and digits, found sixteen bytes at a time from a bit per byte.
   const char* const data = attribute.data();
   const std::size_t size = attribute.size();
-  std::size_t i = 0;
-  while (i < size) {
-    while (i < size && !kIsAlnum[static_cast<unsigned char>(data[i])]) ++i;
-    std::size_t end = i;
-    while (end < size && kIsAlnum[static_cast<unsigned char>(data[end])]) ++end;
-    if (end > i) {
-      best = MoreTelling(best, RegionOfWord(std::string_view(data + i, end - i)));
+  std::size_t word_begin = 0;
+  bool in_word = false;
+  for (std::size_t chunk = 0; chunk < size; chunk += 16) {
+    const std::size_t chunk_size = std::min<std::size_t>(16, size - chunk);
+    unsigned alnum;
+    if (chunk_size == 16) {
+      alnum = AlnumBits(data + chunk);
+    } else {  // the last bytes, copied so nothing past the attribute is read
+      std::array<char, 16> tail{};
+      std::memcpy(tail.data(), data + chunk, chunk_size);
+      alnum = AlnumBits(tail.data());
     }
-    i = end;
+    // Words are the runs of set bits; one may have begun in an earlier chunk or go on into the next.
+    std::size_t at = 0;
+    while (at < chunk_size) {
+      const unsigned ahead = (in_word ? ~alnum & 0xFFFF : alnum) >> at;
+      if (ahead == 0) break;
+      at += static_cast<std::size_t>(std::countr_zero(ahead));
+      if (at >= chunk_size) break;
+      if (in_word) {
+        Mark(data + word_begin, chunk + at - word_begin, best);
+      } else {
+        word_begin = chunk + at;
+      }
+      in_word = !in_word;
+    }
   }
+  if (in_word) Mark(data + word_begin, size - word_begin, best);
 }
 
 bool NamesWhoPlacedTheLink(Region region) { return region == Region::kComments || region == Region::kSponsored; }

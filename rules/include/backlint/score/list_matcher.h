@@ -60,6 +60,8 @@ class ListValue {
   const std::string& Text() const;
   // The value's words in order, each as its id in `words` (WordIndex::kUnlisted when in no list).
   std::span<const WordIndex::Id> WordIds(const WordIndex& words) const;
+  // Makes this the value `value` as if newly constructed, keeping the buffers' capacity for reuse.
+  void Reset(std::string_view value);
 
  private:
   std::string_view value_;

@@ -32,6 +32,12 @@ std::string Excerpt(const CollapsedText& text, std::size_t block_begin, std::siz
 
 // Number of UTF-8 characters (code points) in `text`.
 std::size_t Utf8Length(std::string_view text);
+struct Utf8Counts {
+  std::size_t characters = 0;  // UTF-8 characters (code points)
+  std::size_t spaces = 0;      // ' ' bytes: in collapsed text, the gaps between words
+};
+// Both counts in one pass over `text`.
+Utf8Counts CountCharactersAndSpaces(std::string_view text);
 // Cuts `text` to at most `max_chars` UTF-8 characters; returns whether it cut.
 bool TruncateUtf8(std::string& text, std::size_t max_chars);
 

@@ -19,17 +19,19 @@ class PageTerms {
   std::vector<std::string> Top(std::size_t count) const;
 
  private:
-  // Each distinct word once, in order of first sight; stop-words too, so each distinct word is checked
-  // against the stop-word list once.
+  // Each distinct word once, in order of first sight; stop-words and numbers too (ignored), so each
+  // distinct word is checked against the stop-word list once.
   struct Entry {
     uint64_t hash = 0;
     uint64_t head = 0;                // the word's first eight bytes, packed, zero past its end
     uint32_t offset = 0, length = 0;  // the word, in keys_
     int weight = 0;
-    bool stop_word = false;
+    bool ignored = false;             // a stop-word or a number
   };
-  void AddWord(std::string_view lowered, uint64_t head, uint64_t hash, int weight);
-  void AddWordAt(std::size_t begin, std::size_t end, int weight);  // lowered_[begin, end), if a term
+  // Counts lowered_[begin, end) if it is a term: the per-word loop, with a probe of the table.
+  void AddWordAt(std::size_t begin, std::size_t end, int weight);
+  // Enters a word not in the table at its empty `slot`.
+  void AddNewWord(std::size_t slot, std::string_view lowered, uint64_t head, uint64_t hash, int weight);
   void Grow();
   std::string_view KeyOf(const Entry& entry) const;
 
@@ -39,7 +41,8 @@ class PageTerms {
   std::vector<uint32_t> slots_;
   std::string keys_;     // every word's bytes, back to back
   std::string lowered_;  // the text being added, ASCII letters lower-cased, and spare bytes
-  std::size_t count_ = 0;  // terms: entries that are no stop-words
+  std::size_t count_ = 0;    // terms: entries not ignored
+  std::size_t numbers_ = 0;  // entries that are numbers, bounded like the terms
   std::size_t budget_bytes_ = 512 * 1024;
 };
 
