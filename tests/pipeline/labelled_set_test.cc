@@ -12,8 +12,8 @@
 //                             then tuned the rules (the fourth tuning), so it is a development set too.
 //   tests/fixtures/holdout5/  a fifth independent sample, out-of-sample up to the fifth tuning; its mistakes
 //                             then tuned the rules (the sixth round), so it is a development set too.
-//   tests/fixtures/holdout6/  held-out: a sixth independent sample, written during the sixth round and never
-//                             used to change the rules, for the out-of-sample figure; reported the same way.
+//   tests/fixtures/holdout6/  a sixth independent sample, out-of-sample up to the sixth round; its mistakes
+//                             then tuned the rules (the seventh round), so it is a development set too.
 //   tests/fixtures/holdout7/  held-out: a seventh independent sample, written blind to the rules after the sixth
 //                             round and never used to change them; reported the same way.
 //
@@ -462,7 +462,7 @@ constexpr FixtureSet kHeldOut5{"HeldOut5",
                                "fifth held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout5", 20, 160};
 constexpr FixtureSet kHeldOut6{"HeldOut6",
-                               "sixth held-out set (out-of-sample: never used to change the rules)",
+                               "sixth held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout6", 20, 160};
 constexpr FixtureSet kHeldOut7{"HeldOut7",
                                "seventh held-out set (out-of-sample: never used to change the rules)",
