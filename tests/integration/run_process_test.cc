@@ -84,10 +84,11 @@ class RunProcessTest : public ::testing::Test {
                                    "    heartbeat.interval.ms: 500\n";
   }
 
-  void ProduceWithKcat(int pages) {
+  // Produces pages `first` to `first + count - 1` with kcat.
+  void ProduceWithKcat(int first, int count) {
     const std::string input = ::testing::TempDir() + "/run-process-pages.jsonl";
     std::ofstream file(input);
-    for (std::string page : testing::OneBacklinkPages(0, pages)) {
+    for (std::string page : testing::OneBacklinkPages(first, count)) {
       page.replace(page.find(".example.org"), 12, ".org");  // siteN.org: a registrable domain, so a key, per page
       file << page << "\n";
     }
@@ -128,7 +129,7 @@ class RunProcessTest : public ::testing::Test {
 
 TEST_F(RunProcessTest, SigtermDrainsCommitsAndExitsClean) {
   constexpr int kPages = 500;
-  ProduceWithKcat(kPages);
+  ProduceWithKcat(0, kPages);
   RunProcess run(bed_, config_path_, log_path_);
   ASSERT_TRUE(WaitFor([&] { return Committed() == kPages; })) << Log();
   const int status = run.Signal(SIGTERM);
@@ -144,15 +145,36 @@ TEST_F(RunProcessTest, SigkillMidBatchThenRestartLosesNothing) {
   // deletes older records: each page links to a site of its own, so the events spread over both output
   // partitions and stay under it, redelivered ones included.
   constexpr int kPages = 4000;
-  ProduceWithKcat(kPages);
+  constexpr int kSettledPages = 200;
+  // The kill must leave work uncommitted however fast the process runs: the output topic lives on a broker
+  // of its own, taken down once the first pages are committed, so no later page can be acknowledged and
+  // committed before the kill. Input, group coordinator and kcat stay on broker 1.
+  bed_ = KafkaTestBed::Start(testing::kTestPartitions, 2);
+  rd_kafka_mock_cluster_t* cluster = bed_.cluster->get();
+  constexpr int32_t kInputBroker = 1, kOutputBroker = 2;
+  ASSERT_EQ(rd_kafka_mock_coordinator_set(cluster, "group", kGroup, kInputBroker), RD_KAFKA_RESP_ERR_NO_ERROR);
+  for (int partition = 0; partition < testing::kTestPartitions; ++partition) {
+    for (const std::string& topic : {bed_.config.input_topic, bed_.config.mention_topic, bed_.config.dead_letter_topic}) {
+      ASSERT_EQ(rd_kafka_mock_partition_set_leader(cluster, topic.c_str(), partition, kInputBroker),
+                RD_KAFKA_RESP_ERR_NO_ERROR);
+    }
+    ASSERT_EQ(rd_kafka_mock_partition_set_leader(cluster, bed_.config.output_topic.c_str(), partition, kOutputBroker),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  ProduceWithKcat(0, kSettledPages);
   {
     RunProcess run(bed_, config_path_, log_path_);
-    ASSERT_TRUE(WaitFor([&] { return Committed() > 0; })) << Log();
+    ASSERT_TRUE(WaitFor([&] { return Committed() == kSettledPages; })) << Log();
+    ASSERT_EQ(rd_kafka_mock_broker_set_down(cluster, kOutputBroker), RD_KAFKA_RESP_ERR_NO_ERROR);
+    ProduceWithKcat(kSettledPages, kPages - kSettledPages);
+    // Time to consume some of the new pages, whose events then wait for the output broker: the kill finds
+    // them in flight. However little it consumed, the kill leaves the new pages uncommitted.
+    std::this_thread::sleep_for(std::chrono::seconds(2));
     const int status = run.Signal(SIGKILL);
     ASSERT_TRUE(WIFSIGNALED(status));
   }
-  const int64_t committed_at_kill = Committed();
-  EXPECT_LT(committed_at_kill, kPages) << "the kill came after the last commit: nothing was mid-batch";
+  EXPECT_EQ(Committed(), kSettledPages) << "a page was committed while its event could not be delivered";
+  ASSERT_EQ(rd_kafka_mock_broker_set_up(cluster, kOutputBroker), RD_KAFKA_RESP_ERR_NO_ERROR);
 
   RunProcess restarted(bed_, config_path_, log_path_);
   ASSERT_TRUE(WaitFor([&] { return Committed() == kPages; }, std::chrono::seconds(120))) << Log();
