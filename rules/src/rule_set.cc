@@ -353,27 +353,32 @@ class PageEvaluation {
         last_whole_value_searches_(compiled.whole_value_patterns),
         memoised_(kMemoisedFacts * links.size(), kNotComputed) {
     const TopicalRelevance relevance(page);
-    // The normalised text anchors of backlinks, packed into one buffer (reserved up front: a normalised
-    // anchor is never longer than the anchor, so the views stay valid), then sorted so equal ones are
-    // adjacent: no allocation per link or per distinct anchor.
-    size_t anchor_bytes = 0;
-    for (const Link& link : links) anchor_bytes += link.anchor_text.size();
+    // The normalised text anchors of backlinks, packed into one buffer and kept as offsets into it (case
+    // folding can lengthen a text, Ⱥ -> ⱥ, so the buffer may grow), then sorted so equal ones are adjacent:
+    // no allocation per link or per distinct anchor.
     std::string packed_anchors, anchor;
-    packed_anchors.reserve(anchor_bytes);
-    std::vector<std::pair<std::string_view, size_t>> anchor_keys;  // (normalised anchor, link index)
+    struct AnchorKey {
+      size_t offset, size, link;
+    };
+    std::vector<AnchorKey> anchor_keys;
     for (size_t i = 0; i < links.size(); ++i) {
       if (!links[i].is_backlink) continue;
       relevance_[i] = relevance.Of(links[i]);
       ++domain_links_[links[i].registrable_domain];
       if (links[i].anchor_kind != AnchorKind::kText) continue;
       SqueezeInto(links[i].anchor_text, IsSpace, anchor);
-      anchor_keys.emplace_back(std::string_view(packed_anchors.data() + packed_anchors.size(), anchor.size()), i);
+      anchor_keys.push_back({packed_anchors.size(), anchor.size(), i});
       packed_anchors += anchor;
     }
-    std::sort(anchor_keys.begin(), anchor_keys.end());
+    const auto text_of = [&](const AnchorKey& key) {
+      return std::string_view(packed_anchors).substr(key.offset, key.size);
+    };
+    std::sort(anchor_keys.begin(), anchor_keys.end(),
+              [&](const AnchorKey& a, const AnchorKey& b) { return text_of(a) < text_of(b); });
     for (auto run = anchor_keys.begin(); run != anchor_keys.end();) {
-      const auto end = std::find_if(run, anchor_keys.end(), [&](const auto& key) { return key.first != run->first; });
-      for (auto key = run; key != end; ++key) anchor_repeats_[key->second] = static_cast<int>(end - run) - 1;
+      const auto end =
+          std::find_if(run, anchor_keys.end(), [&](const AnchorKey& key) { return text_of(key) != text_of(*run); });
+      for (auto key = run; key != end; ++key) anchor_repeats_[key->link] = static_cast<int>(end - run) - 1;
       run = end;
     }
     FindLinkRuns();

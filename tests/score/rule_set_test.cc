@@ -430,6 +430,19 @@ TEST(PageRulesTest, AnchorRepeatsCountsOtherBacklinksWithTheSameText) {
   EXPECT_THAT(FiresOnPage("{field: anchor.repeats, equals: 0}", page), ElementsAre(false, true, false, false, true));
 }
 
+// Folding can lengthen an anchor (Ⱥ, two bytes, folds to ⱥ, three): the counts must not depend on the
+// folded anchors fitting in the bytes of the original ones.
+TEST(PageRulesTest, AnchorRepeatsHoldForAnchorsThatFoldingLengthens) {
+  std::string grows;
+  for (int i = 0; i < 200; ++i) grows += "\u023A";
+  std::string folded;
+  for (int i = 0; i < 200; ++i) folded += "\u2C65";
+  const auto page = PageWith({BacklinkTo("a.example", grows), BacklinkTo("b.example", folded),
+                              BacklinkTo("c.example", grows + " x"), BacklinkTo("d.example", grows)});
+  EXPECT_THAT(FiresOnPage("{field: anchor.repeats, equals: 2}", page), ElementsAre(true, true, false, true));
+  EXPECT_THAT(FiresOnPage("{field: anchor.repeats, equals: 0}", page), ElementsAre(false, false, true, false));
+}
+
 TEST(PageRulesTest, LinkRunsAreBacklinksWithoutTextBetweenThem) {
   Link internal = BacklinkTo("example.com", "Home", 0);
   internal.is_backlink = false;
