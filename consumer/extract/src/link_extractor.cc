@@ -11,7 +11,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -712,11 +711,11 @@ bool IsContactLink(const Link& link) {
 
 // Facts every page has, from its links whether found in HTML or by the crawler.
 void FillLinkFacts(const std::vector<Link>& links, PageFacts& facts) {
-  std::set<std::string_view> external_domains;
+  FlatTextTable<bool> external_domains;  // a set: each distinct domain entered once, its value unused
   for (const Link& link : links) {
     if (link.is_backlink) {
       ++facts.outbound_links;
-      external_domains.insert(link.registrable_domain);
+      external_domains.FindOrInsert(link.registrable_domain, [] { return std::optional(true); });
     }
   }
   facts.external_domains = static_cast<int>(external_domains.size());
