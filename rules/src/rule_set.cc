@@ -187,6 +187,7 @@ const FieldSpec kFields[] = {
     {"relevance", IntGetter{&RelevanceOf}},
     {"target.page_links", IntGetter{&TargetPageLinks}},
     {"section_heading", &LinkText<&Link::section_heading>},
+    {"article_label", &LinkText<&Link::article_label>},
 };
 
 template <typename... Visitors>

@@ -56,7 +56,8 @@ Link SampleLink() {
               .region = Region::kFooter,
               .hidden = true,
               .position = 3,
-              .section_heading = "Sponsors › Gold"};
+              .section_heading = "Sponsors › Gold",
+              .article_label = "Advertisement"};
 }
 
 Score SampleScore() {

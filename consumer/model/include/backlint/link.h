@@ -59,6 +59,10 @@ struct Link {
   // The heading of the link's part of the page ("Sponsors › Gold"), bounded; empty when none precedes it in
   // its section or the crawler extracted the link. See README.md, "Link context".
   std::string section_heading;
+  // The label lines opening the link's <article> (or <main>): its short blocks with no link before its first
+  // backlink ("Komerční sdělení", "محتوى مدعوم"), " | "-joined and bounded; empty when none. See README.md,
+  // "Link context".
+  std::string article_label;
 };
 
 // A watched domain or brand named in the page's text outside any link.
