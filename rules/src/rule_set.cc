@@ -188,6 +188,7 @@ const FieldSpec kFields[] = {
     {"target.page_links", IntGetter{&TargetPageLinks}},
     {"section_heading", &LinkText<&Link::section_heading>},
     {"article_label", &LinkText<&Link::article_label>},
+    {"list_item_links", IntGetter{[](const Subject& subject) { return subject.link.list_item_links; }}},
 };
 
 template <typename... Visitors>

@@ -57,7 +57,8 @@ Link SampleLink() {
               .hidden = true,
               .position = 3,
               .section_heading = "Sponsors › Gold",
-              .article_label = "Advertisement"};
+              .article_label = "Advertisement",
+              .list_item_links = 1};
 }
 
 Score SampleScore() {

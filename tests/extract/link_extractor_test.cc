@@ -818,5 +818,25 @@ TEST_F(LinkExtractorTest, ArticleLabelSkipsProseAndIsBounded) {
   EXPECT_THAT(labels.at("b.example"), Not(HasSubstr("Line 8 ")));
 }
 
+TEST_F(LinkExtractorTest, ListItemLinksCountTheLinksOfTheInnermostListItem) {
+  const std::vector<Link> links = LinksOf(
+      "<ul><li><a href='https://alone.example/'>Atletiekunie</a></li>"
+      "<li><a href='https://pair-a.example/'>a</a> <a href='mailto:x@example.org'>mail</a> "
+      "<a href='https://pair-b.example/'>b</a></li>"
+      "<li>Clubs<ul><li><a href='https://nested.example/'>club</a></li></ul>"
+      "<a href='https://outer.example/'>outer</a></li></ul>"
+      "<p><a href='https://prose.example/'>prose</a></p>");
+  std::map<std::string, int> counts;
+  for (const Link& link : links) counts[link.host] = link.list_item_links;
+  EXPECT_EQ(counts, (std::map<std::string, int>{// every scheme counts, as a reader sees links
+                                                {"alone.example", 1},
+                                                {"pair-a.example", 3},
+                                                {"pair-b.example", 3},
+                                                // a nested item's links are its own, not its parent's
+                                                {"nested.example", 1},
+                                                {"outer.example", 1},
+                                                {"prose.example", 0}}));
+}
+
 }  // namespace
 }  // namespace backlint

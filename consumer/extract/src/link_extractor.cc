@@ -250,6 +250,7 @@ struct Scope {
   std::size_t text_begin = 0;  // offset of the element's text in Walker::text_
   int article = -1;  // innermost enclosing <article> or <main>, index into Walker::articles_
   std::size_t anchors_at_enter = 0, label_lines_at_enter = 0;  // to tell a linkless innermost block
+  int list_item = -1;  // innermost enclosing <li>, index into Walker::list_item_links_
 };
 
 // A link as found in the DOM; resolution and classification wait until the document's base is known.
@@ -261,6 +262,7 @@ struct Anchor {
   TextRange text;
   int heading = -1, parent_heading = -1;  // its section heading and the one above it, into Walker::headings_
   int article = -1;                       // into Walker::articles_
+  int list_item = -1;                     // into Walker::list_item_links_
 };
 
 // An <article> or <main>: the label lines that open it (see Link::article_label), in document order.
@@ -299,6 +301,7 @@ class Walker {
   const std::vector<TextRange>& blocks() const { return blocks_; }
   const std::vector<TextRange>& headings() const { return headings_; }
   const std::vector<Article>& articles() const { return articles_; }
+  const std::vector<int>& list_item_links() const { return list_item_links_; }
   const CollapsedText& text() const { return text_; }
   std::size_t body_begin() const { return body_begin_.value_or(text_.size()); }
   std::optional<std::string_view> base_href() const { return base_href_; }
@@ -339,6 +342,10 @@ class Walker {
     }
     scope.anchors_at_enter = anchors_.size();
     scope.label_lines_at_enter = label_lines_;
+    if (tag == LXB_TAG_LI) {
+      scope.list_item = static_cast<int>(list_item_links_.size());
+      list_item_links_.push_back(0);
+    }
     if (IsBlock(tag)) {
       scope.block = scope.opened_block = static_cast<int>(blocks_.size());
       blocks_.push_back({text_.size(), text_.size()});
@@ -357,7 +364,9 @@ class Walker {
                               .hidden = scope.hidden,
                               .block = scope.block,
                               .text = {text_.size(), text_.size()},
-                              .article = scope.article});
+                              .article = scope.article,
+                              .list_item = scope.list_item});
+          if (scope.list_item >= 0) ++list_item_links_[scope.list_item];
           SetSectionHeading(anchors_.back());
         }
         break;
@@ -546,6 +555,7 @@ class Walker {
   TrackingIds tracking_ids_;
   std::vector<Article> articles_;
   std::size_t label_lines_ = 0;  // kept so far, in every article
+  std::vector<int> list_item_links_;  // anchors in each <li>, in document order
 };
 
 // The site a link points to, shared by every link to the same host.
@@ -812,6 +822,7 @@ std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
     }
     link.section_heading = section_heading;
     if (link.is_backlink) link.article_label = article_labels.Of(anchor);
+    if (anchor.list_item >= 0) link.list_item_links = walker.list_item_links()[anchor.list_item];
     if (!KeepWithinLimit(options.max_links, links, limits)) break;
   }
   return links;

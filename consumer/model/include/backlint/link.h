@@ -63,6 +63,9 @@ struct Link {
   // backlink ("Komerční sdělení", "محتوى مدعوم"), " | "-joined and bounded; empty when none. See README.md,
   // "Link context".
   std::string article_label;
+  // Links (any scheme) in the link's innermost list item (<li>), this one included; 0 outside a list item.
+  // A curated list has one link an item; a spun run or a chain is links side by side. See README.md.
+  int list_item_links = 0;
 };
 
 // A watched domain or brand named in the page's text outside any link.
