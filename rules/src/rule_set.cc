@@ -189,6 +189,7 @@ const FieldSpec kFields[] = {
     {"section_heading", &LinkText<&Link::section_heading>},
     {"article_label", &LinkText<&Link::article_label>},
     {"list_item_links", IntGetter{[](const Subject& subject) { return subject.link.list_item_links; }}},
+    {"anchor.image_from_target", BoolGetter{[](const Subject& subject) { return subject.link.image_from_target; }}},
 };
 
 template <typename... Visitors>

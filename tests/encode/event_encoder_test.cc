@@ -58,7 +58,8 @@ Link SampleLink() {
               .position = 3,
               .section_heading = "Sponsors › Gold",
               .article_label = "Advertisement",
-              .list_item_links = 1};
+              .list_item_links = 1,
+              .image_from_target = false};
 }
 
 Score SampleScore() {

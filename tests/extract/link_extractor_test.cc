@@ -838,5 +838,29 @@ TEST_F(LinkExtractorTest, ListItemLinksCountTheLinksOfTheInnermostListItem) {
                                                 {"prose.example", 0}}));
 }
 
+TEST_F(LinkExtractorTest, ImageFromTargetMarksAWidgetImageTheLinkedSiteServes) {
+  const std::vector<Link> links = LinksOf(
+      "<a href='https://www.counter.example/'><img src='https://img1.counter.example/c.php?id=7'></a>"
+      "<a href='https://seal.example/profile/x'><img src='//seal.example/badge.svg'></a>"
+      "<a href='https://award.example/winners'><img src='/img/award.png' alt='Award'></a>"
+      "<a href='https://cdn-host.example/'><img src='https://cdn.other.example/logo.png'></a>"
+      "<a href='https://lookalike.example/'><img src='https://notlookalike.example/x.png'></a>"
+      "<a href='https://text.example/'>text only</a>"
+      "<a href='/own'><img src='https://www.example.com/own.png'></a>");
+  std::map<std::string, bool> from_target;
+  for (const Link& link : links) from_target[link.host] = link.image_from_target;
+  EXPECT_EQ(from_target, (std::map<std::string, bool>{// a subdomain of the target's registrable domain serves it
+                                                      {"www.counter.example", true},
+                                                      // a scheme-relative src names its host too
+                                                      {"seal.example", true},
+                                                      // the page's own picture, or another site's
+                                                      {"award.example", false},
+                                                      {"cdn-host.example", false},
+                                                      {"lookalike.example", false},
+                                                      {"text.example", false},
+                                                      // internal links are not widgets of another site
+                                                      {"www.example.com", false}}));
+}
+
 }  // namespace
 }  // namespace backlint

@@ -263,6 +263,7 @@ struct Anchor {
   int heading = -1, parent_heading = -1;  // its section heading and the one above it, into Walker::headings_
   int article = -1;                       // into Walker::articles_
   int list_item = -1;                     // into Walker::list_item_links_
+  std::string_view image_src;             // of the first <img> inside
 };
 
 // An <article> or <main>: the label lines that open it (see Link::article_label), in document order.
@@ -365,7 +366,8 @@ class Walker {
                               .block = scope.block,
                               .text = {text_.size(), text_.size()},
                               .article = scope.article,
-                              .list_item = scope.list_item});
+                              .list_item = scope.list_item,
+                              .image_src = {}});
           if (scope.list_item >= 0) ++list_item_links_[scope.list_item];
           SetSectionHeading(anchors_.back());
         }
@@ -373,6 +375,9 @@ class Walker {
       case LXB_TAG_IMG:
         if (scope.anchor >= 0 && anchors_[scope.anchor].image_alt.empty()) {
           anchors_[scope.anchor].image_alt = ascii::Trim(attributes.alt);
+        }
+        if (scope.anchor >= 0 && anchors_[scope.anchor].image_src.empty()) {
+          anchors_[scope.anchor].image_src = ascii::Trim(attributes.src);
         }
         break;
       case LXB_TAG_BASE:
@@ -751,6 +756,20 @@ std::string SectionHeading(const Walker& walker, const Anchor& anchor) {
   return parent + " › " + heading;
 }
 
+// Whether `src` is an absolute http(s) URL on the link's target host or under its registrable domain
+// ("counter1.freecounterstat.com" for freecounterstat.com), or scheme-relative ("//seal.example/x.svg"). A
+// relative src is the page's own image.
+bool ServedByTarget(std::string_view src, const Link& link) {
+  if (src.empty()) return false;
+  auto url = src.starts_with("//") ? ada::parse<ada::url_aggregator>("https:" + std::string(src))
+                                   : ada::parse<ada::url_aggregator>(src);
+  if (!url || (url->type != ada::scheme::HTTP && url->type != ada::scheme::HTTPS)) return false;
+  const std::string_view host = url->get_hostname();
+  const std::string_view domain = link.registrable_domain;
+  return host == link.host || host == domain ||
+         (host.size() > domain.size() && host.ends_with(domain) && host[host.size() - domain.size() - 1] == '.');
+}
+
 // The article labels of a page's backlinks, in document order: an article's label lines are those before
 // its first backlink, and every backlink of the article shares them.
 class ArticleLabels {
@@ -823,6 +842,7 @@ std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
     link.section_heading = section_heading;
     if (link.is_backlink) link.article_label = article_labels.Of(anchor);
     if (anchor.list_item >= 0) link.list_item_links = walker.list_item_links()[anchor.list_item];
+    link.image_from_target = link.is_backlink && ServedByTarget(anchor.image_src, link);
     if (!KeepWithinLimit(options.max_links, links, limits)) break;
   }
   return links;
