@@ -767,16 +767,14 @@ TEST_F(LinkExtractorTest, ATableCaptionHeadsTheTableAndNothingAfterIt) {
                             {"in-cell.example", "Horoskop › Results source"}}));
 }
 
-using LabelsByHost = std::map<std::string, std::string>;
-
-// The article label of each backlink, by target host.
-LabelsByHost ArticleLabelsOf(const std::vector<Link>& links) {
-  LabelsByHost labels;
-  for (const Link& link : links) {
-    if (link.is_backlink) labels[link.host] = link.article_label;
-  }
-  return labels;
+// One field of each link, by target host.
+template <typename Value>
+std::map<std::string, Value> ByHost(const std::vector<Link>& links, Value Link::*field) {
+  std::map<std::string, Value> values;
+  for (const Link& link : links) values[link.host] = link.*field;
+  return values;
 }
+using LabelsByHost = std::map<std::string, std::string>;
 
 TEST_F(LinkExtractorTest, ArticleLabelIsTheLinklessLinesAboveTheArticlesFirstBacklink) {
   const std::vector<Link> links = LinksOf(
@@ -791,8 +789,9 @@ TEST_F(LinkExtractorTest, ArticleLabelIsTheLinklessLinesAboveTheArticlesFirstBac
       // outside the article, the main's own lines count for the main's links
       "<p>Advertisement</p><p><a href='https://in-main.example/'>next story</a></p></main>"
       "<p>Sponsored</p><p><a href='https://in-body.example/'>body link</a></p>");
-  EXPECT_EQ(ArticleLabelsOf(links),
-            (LabelsByHost{// only an <article> or <main> has label lines
+  EXPECT_EQ(ByHost(links, &Link::article_label),
+            (LabelsByHost{// only an <article> or <main> has label lines, and only backlinks carry them
+                          {"www.example.com", ""},
                           {"outside.example", ""},
                           // short blocks with no link, not headings or hidden ones, before the first backlink
                           {"cnb.example", "Komerční sdělení | What to watch out for."},
@@ -809,7 +808,7 @@ TEST_F(LinkExtractorTest, ArticleLabelSkipsProseAndIsBounded) {
   const std::vector<Link> links = LinksOf(
       "<article><p>" + prose + "</p><p>Sponsored content</p><p><a href='https://a.example/'>a</a></p></article>"
       "<article>" + many_lines + "<p><a href='https://b.example/'>b</a></p></article>");
-  const LabelsByHost labels = ArticleLabelsOf(links);
+  const LabelsByHost labels = ByHost(links, &Link::article_label);
   // a paragraph longer than a line is the article's text, not a label
   EXPECT_EQ(labels.at("a.example"), "Sponsored content");
   // the first eight lines, cut to 300 characters
@@ -826,9 +825,7 @@ TEST_F(LinkExtractorTest, ListItemLinksCountTheLinksOfTheInnermostListItem) {
       "<li>Clubs<ul><li><a href='https://nested.example/'>club</a></li></ul>"
       "<a href='https://outer.example/'>outer</a></li></ul>"
       "<p><a href='https://prose.example/'>prose</a></p>");
-  std::map<std::string, int> counts;
-  for (const Link& link : links) counts[link.host] = link.list_item_links;
-  EXPECT_EQ(counts, (std::map<std::string, int>{// every scheme counts, as a reader sees links
+  EXPECT_EQ(ByHost(links, &Link::list_item_links), (std::map<std::string, int>{// every scheme counts, as a reader sees links
                                                 {"alone.example", 1},
                                                 {"pair-a.example", 3},
                                                 {"pair-b.example", 3},
@@ -847,9 +844,7 @@ TEST_F(LinkExtractorTest, ImageFromTargetMarksAWidgetImageTheLinkedSiteServes) {
       "<a href='https://lookalike.example/'><img src='https://notlookalike.example/x.png'></a>"
       "<a href='https://text.example/'>text only</a>"
       "<a href='/own'><img src='https://www.example.com/own.png'></a>");
-  std::map<std::string, bool> from_target;
-  for (const Link& link : links) from_target[link.host] = link.image_from_target;
-  EXPECT_EQ(from_target, (std::map<std::string, bool>{// a subdomain of the target's registrable domain serves it
+  EXPECT_EQ(ByHost(links, &Link::image_from_target), (std::map<std::string, bool>{// a subdomain of the target's registrable domain serves it
                                                       {"www.counter.example", true},
                                                       // a scheme-relative src names its host too
                                                       {"seal.example", true},

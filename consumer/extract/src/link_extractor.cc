@@ -441,8 +441,10 @@ class Walker {
       return;
     }
     std::vector<TextRange>& lines = articles_[scope.article].label_lines;
+    // A UTF-8 character takes at most four bytes: a longer block is prose without counting its characters.
+    if (lines.size() >= kLabelLinesPerArticle || block.end - block.begin > 4 * kLabelLineChars + 2) return;
     const std::size_t chars = Utf8Length(ascii::Trim(text_.str().substr(block.begin, block.end - block.begin)));
-    if (chars == 0 || chars > kLabelLineChars || lines.size() >= kLabelLinesPerArticle) return;
+    if (chars == 0 || chars > kLabelLineChars) return;
     lines.push_back(block);
     ++label_lines_;
   }
