@@ -98,7 +98,7 @@ StemKey Stem(std::string_view word) {
 template <typename Visit>
 void ForEachTopicalWord(std::string_view text, Visit visit) {
   char lower[64];  // longer runs are tokens or encoded data, not words
-  std::string folded;
+  thread_local std::string folded;  // reused: relevance splits several texts of every backlink
   ForEachWord(text, [&](std::string_view word) {
     if (word.size() < 3 || word.size() > sizeof lower) return;
     if (std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) return;
