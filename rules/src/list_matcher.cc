@@ -75,7 +75,7 @@ std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const 
   if (words_index_ != &words) {
     word_ids_.clear();
     word_ids_.reserve(value_.size() / 2 + 1);  // the most words the value can have: one allocation
-    std::string folded;
+    thread_local std::string folded;           // reused: values are split for most backlinks
     ForEachWord(value_, [&](std::string_view word) {
       // The index hashes ASCII case-blind; any other cased letter is folded first.
       word_ids_.push_back(words.Find(HasNonAscii(word) ? LowerInto(word, folded) : word));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -87,9 +88,21 @@ size_t SuffixLength(std::string_view word) {
 
 // A crude stem: common English suffixes off, then at most six bytes, so "hiking", "hikes" and "hike" agree.
 // Packed into an integer so stems compare and sort without allocating.
-StemKey Stem(std::string_view word) {
+std::string_view StemBytes(std::string_view word) {
   word.remove_suffix(SuffixLength(word));
-  return Pack(word.substr(0, kStemBytes));
+  return word.substr(0, kStemBytes);
+}
+StemKey Stem(std::string_view word) { return Pack(StemBytes(word)); }
+
+// Host labels are searched for stems of four bytes or more, which is dear (every substring of four to six
+// bytes, looked up in two sorted lists), so the first two bytes of those stems are noted in a table of
+// 1,024 bits and only label positions that start with a noted pair are looked up. Pairs of ASCII letters
+// each have their own bit; other bytes may share one, which only costs a lookup.
+size_t PairBit(std::string_view bytes) {
+  return (static_cast<unsigned char>(bytes[0]) & 31u) << 5 | (static_cast<unsigned char>(bytes[1]) & 31u);
+}
+void NoteLongStem(std::string_view stem, std::bitset<1024>& starts) {
+  if (stem.size() >= 4) starts.set(PairBit(stem));
 }
 
 // Calls `visit(lower_case_word)` for each topical word of `text`: three to 64 bytes, not only digits,
@@ -98,7 +111,7 @@ StemKey Stem(std::string_view word) {
 template <typename Visit>
 void ForEachTopicalWord(std::string_view text, Visit visit) {
   char lower[64];  // longer runs are tokens or encoded data, not words
-  std::string folded;
+  thread_local std::string folded;  // reused: relevance splits several texts of every backlink
   ForEachWord(text, [&](std::string_view word) {
     if (word.size() < 3 || word.size() > sizeof lower) return;
     if (std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) return;
@@ -129,10 +142,15 @@ std::pair<std::string_view, std::string_view> ContextOf(const Link& link) {
 }
 
 // Whether `label` contains a stem of four bytes or more of either list: whether one of its substrings of
-// four to kStemBytes bytes is in one of the (sorted) lists. Each substring is packed once for both.
-bool ContainsStem(const std::vector<StemKey>& stems, const std::vector<StemKey>& more_stems, std::string_view label) {
-  for (size_t length = 4; length <= kStemBytes; ++length) {
-    for (size_t start = 0; start + length <= label.size(); ++start) {
+// four to kStemBytes bytes is in one of the (sorted) lists. `starts` and `more_starts` note the lists' long
+// stems' first two bytes (NoteLongStem). Each substring is packed once for both.
+bool ContainsStem(const std::vector<StemKey>& stems, const std::bitset<1024>& starts,
+                  const std::vector<StemKey>& more_stems, const std::bitset<1024>& more_starts,
+                  std::string_view label) {
+  for (size_t start = 0; start + 4 <= label.size(); ++start) {
+    const size_t pair = PairBit(label.substr(start));
+    if (!starts.test(pair) && !more_starts.test(pair)) continue;
+    for (size_t length = 4; length <= kStemBytes && start + length <= label.size(); ++length) {
       const StemKey key = Pack(label.substr(start, length));
       if (std::binary_search(stems.begin(), stems.end(), key) ||
           std::binary_search(more_stems.begin(), more_stems.end(), key)) {
@@ -146,7 +164,11 @@ bool ContainsStem(const std::vector<StemKey>& stems, const std::vector<StemKey>&
 }  // namespace
 
 TopicalRelevance::TopicalRelevance(const PageFacts& page) {
-  const auto add = [&](std::string_view word) { page_stems_.push_back(Stem(word)); };
+  const auto add = [&](std::string_view word) {
+    const std::string_view stem = StemBytes(word);
+    page_stems_.push_back(Pack(stem));
+    NoteLongStem(stem, long_stem_starts_);
+  };
   for (const std::string& term : page.main_terms) ForEachTopicalWord(term, add);
   ForEachTopicalWord(page.title, add);
   SortUnique(page_stems_);
@@ -158,9 +180,14 @@ int TopicalRelevance::Of(const Link& link) const {
   context_stems.clear();
   matched.clear();
   unmatched.clear();
+  std::bitset<1024> context_long_stem_starts;
   const auto [before, after] = ContextOf(link);
   for (std::string_view part : {before, after}) {
-    ForEachTopicalWord(part, [&](std::string_view word) { context_stems.push_back(Stem(word)); });
+    ForEachTopicalWord(part, [&](std::string_view word) {
+      const std::string_view stem = StemBytes(word);
+      context_stems.push_back(Pack(stem));
+      NoteLongStem(stem, context_long_stem_starts);
+    });
   }
   SortUnique(context_stems);
   if (page_stems_.empty() && context_stems.empty()) return kUnknown;
@@ -170,7 +197,8 @@ int TopicalRelevance::Of(const Link& link) const {
     const StemKey stem = Stem(word);
     const bool match = std::binary_search(page_stems_.begin(), page_stems_.end(), stem) ||
                        std::binary_search(context_stems.begin(), context_stems.end(), stem) ||
-                       (is_host_label && ContainsStem(page_stems_, context_stems, word));
+                       (is_host_label && ContainsStem(page_stems_, long_stem_starts_, context_stems,
+                                                       context_long_stem_starts, word));
     (match ? matched : unmatched).push_back(stem);
   };
   ForEachTopicalWord(link.anchor_text, [&](std::string_view word) { add(word, false); });

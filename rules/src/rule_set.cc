@@ -187,6 +187,9 @@ const FieldSpec kFields[] = {
     {"relevance", IntGetter{&RelevanceOf}},
     {"target.page_links", IntGetter{&TargetPageLinks}},
     {"section_heading", &LinkText<&Link::section_heading>},
+    {"article_label", &LinkText<&Link::article_label>},
+    {"list_item_links", IntGetter{[](const Subject& subject) { return subject.link.list_item_links; }}},
+    {"anchor.image_from_target", BoolGetter{[](const Subject& subject) { return subject.link.image_from_target; }}},
 };
 
 template <typename... Visitors>

@@ -56,7 +56,10 @@ Link SampleLink() {
               .region = Region::kFooter,
               .hidden = true,
               .position = 3,
-              .section_heading = "Sponsors › Gold"};
+              .section_heading = "Sponsors › Gold",
+              .article_label = "Advertisement",
+              .list_item_links = 1,
+              .image_from_target = false};
 }
 
 Score SampleScore() {

@@ -750,5 +750,112 @@ TEST_F(LinkExtractorTest, ReusedDocumentsCarryNothingFromPageToPage) {
   for (std::thread& thread : threads) thread.join();
 }
 
+TEST_F(LinkExtractorTest, ATableCaptionHeadsTheTableAndNothingAfterIt) {
+  const std::vector<Link> links = LinksOf(
+      "<h2>Horoskop</h2><table class='ads'><caption>Anzeigen</caption>"
+      "<tr><td><a href='https://in-table.example/'>Kredit</a></td></tr></table>"
+      "<p><a href='https://after-table.example/'>after</a></p>"
+      "<table><caption>Results <a href='https://in-caption.example/'>source</a></caption>"
+      "<tr><th><h3>Club</h3></th><td><a href='https://in-cell.example/'>club</a></td></tr></table>");
+  EXPECT_EQ(SectionHeadingsOf(links),
+            (HeadingsByHost{// a caption ranks below every <hN>: the heading above it comes first
+                            {"in-table.example", "Horoskop › Anzeigen"},
+                            {"after-table.example", "Horoskop"},
+                            // a link inside a caption is read before the caption ends, like one in a heading
+                            {"in-caption.example", "Horoskop"},
+                            // a heading inside a cell heads that cell only
+                            {"in-cell.example", "Horoskop › Results source"}}));
+}
+
+// One field of each link, by target host.
+template <typename Value>
+std::map<std::string, Value> ByHost(const std::vector<Link>& links, Value Link::*field) {
+  std::map<std::string, Value> values;
+  for (const Link& link : links) values[link.host] = link.*field;
+  return values;
+}
+using LabelsByHost = std::map<std::string, std::string>;
+
+TEST_F(LinkExtractorTest, ArticleLabelIsTheLinklessLinesAboveTheArticlesFirstBacklink) {
+  const std::vector<Link> links = LinksOf(
+      "<div class='strip'><span>Reklama</span> <a href='https://outside.example/'>Alza</a></div>"
+      "<main><article><div class='cat'><a href='/category/loans/'>Loans</a></div>"
+      "<p class='label'>Komerční <b>sdělení</b></p><h1>Loans before Christmas</h1>"
+      "<div class='perex'><p>What to watch out for.</p></div>"
+      "<p style='display:none'>hidden line</p>"
+      "<p>The <a href='https://cnb.example/'>central bank</a> says so.</p>"
+      "<p>A short paragraph after the first backlink.</p>"
+      "<p>Borrow at <a href='https://lender.example/'>quick loans</a>.</p></article>"
+      // outside the article, the main's own lines count for the main's links
+      "<p>Advertisement</p><p><a href='https://in-main.example/'>next story</a></p></main>"
+      "<p>Sponsored</p><p><a href='https://in-body.example/'>body link</a></p>");
+  EXPECT_EQ(ByHost(links, &Link::article_label),
+            (LabelsByHost{// only an <article> or <main> has label lines, and only backlinks carry them
+                          {"www.example.com", ""},
+                          {"outside.example", ""},
+                          // short blocks with no link, not headings or hidden ones, before the first backlink
+                          {"cnb.example", "Komerční sdělení | What to watch out for."},
+                          // every backlink of the article shares them, later lines are its text
+                          {"lender.example", "Komerční sdělení | What to watch out for."},
+                          {"in-main.example", "Advertisement"},
+                          {"in-body.example", ""}}));
+}
+
+TEST_F(LinkExtractorTest, ArticleLabelSkipsProseAndIsBounded) {
+  const std::string prose(200, 'x');
+  std::string many_lines;
+  for (int i = 0; i < 12; ++i) many_lines += "<p>Line " + std::to_string(i) + " " + std::string(40, 'y') + "</p>";
+  const std::vector<Link> links = LinksOf(
+      "<article><p>" + prose + "</p><p>Sponsored content</p><p><a href='https://a.example/'>a</a></p></article>"
+      "<article>" + many_lines + "<p><a href='https://b.example/'>b</a></p></article>");
+  const LabelsByHost labels = ByHost(links, &Link::article_label);
+  // a paragraph longer than a line is the article's text, not a label
+  EXPECT_EQ(labels.at("a.example"), "Sponsored content");
+  // the first eight lines, cut to 300 characters
+  EXPECT_EQ(Utf8Length(labels.at("b.example")), 300u);
+  EXPECT_THAT(labels.at("b.example"), HasSubstr("Line 0 "));
+  EXPECT_THAT(labels.at("b.example"), Not(HasSubstr("Line 8 ")));
+}
+
+TEST_F(LinkExtractorTest, ListItemLinksCountTheLinksOfTheInnermostListItem) {
+  const std::vector<Link> links = LinksOf(
+      "<ul><li><a href='https://alone.example/'>Atletiekunie</a></li>"
+      "<li><a href='https://pair-a.example/'>a</a> <a href='mailto:x@example.org'>mail</a> "
+      "<a href='https://pair-b.example/'>b</a></li>"
+      "<li>Clubs<ul><li><a href='https://nested.example/'>club</a></li></ul>"
+      "<a href='https://outer.example/'>outer</a></li></ul>"
+      "<p><a href='https://prose.example/'>prose</a></p>");
+  EXPECT_EQ(ByHost(links, &Link::list_item_links), (std::map<std::string, int>{// every scheme counts, as a reader sees links
+                                                {"alone.example", 1},
+                                                {"pair-a.example", 3},
+                                                {"pair-b.example", 3},
+                                                // a nested item's links are its own, not its parent's
+                                                {"nested.example", 1},
+                                                {"outer.example", 1},
+                                                {"prose.example", 0}}));
+}
+
+TEST_F(LinkExtractorTest, ImageFromTargetMarksAWidgetImageTheLinkedSiteServes) {
+  const std::vector<Link> links = LinksOf(
+      "<a href='https://www.counter.example/'><img src='https://img1.counter.example/c.php?id=7'></a>"
+      "<a href='https://seal.example/profile/x'><img src='//seal.example/badge.svg'></a>"
+      "<a href='https://award.example/winners'><img src='/img/award.png' alt='Award'></a>"
+      "<a href='https://cdn-host.example/'><img src='https://cdn.other.example/logo.png'></a>"
+      "<a href='https://lookalike.example/'><img src='https://notlookalike.example/x.png'></a>"
+      "<a href='https://text.example/'>text only</a>"
+      "<a href='/own'><img src='https://www.example.com/own.png'></a>");
+  EXPECT_EQ(ByHost(links, &Link::image_from_target), (std::map<std::string, bool>{// a subdomain of the target's registrable domain serves it
+                                                      {"www.counter.example", true},
+                                                      // a scheme-relative src names its host too
+                                                      {"seal.example", true},
+                                                      // the page's own picture, or another site's
+                                                      {"award.example", false},
+                                                      {"cdn-host.example", false},
+                                                      {"lookalike.example", false},
+                                                      {"text.example", false},
+                                                      // internal links are not widgets of another site
+                                                      {"www.example.com", false}}));
+}
+
 }  // namespace
 }  // namespace backlint

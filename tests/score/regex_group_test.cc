@@ -28,6 +28,47 @@ TEST(RegexGroupTest, ReportsEveryPatternFoundIgnoringCase) {
   EXPECT_TRUE(Found(group, "example.xyz.org").empty());
 }
 
+// URL parameter patterns all need a '?' or '&': a URL without either is ruled out before the automaton
+// runs, one with either is searched as before.
+TEST(RegexGroupTest, RulesOutValuesWithoutAByteEveryPatternNeeds) {
+  RegexGroup group;
+  group.Add("[?&](tag|aff_?id)(=|&|$)");
+  group.Add("/(signup|join)/?\\?([^#]*&)?ref=");
+  group.Compile();
+  EXPECT_TRUE(group.RulesOut("https://shop.example/signup/tag=1/ref=2"));
+  EXPECT_TRUE(Found(group, "https://shop.example/signup/tag=1/ref=2").empty());
+  EXPECT_FALSE(group.RulesOut("https://shop.example/item?colour=red"));
+  EXPECT_FALSE(group.RulesOut("https://shop.example/item#a&b"));
+  EXPECT_EQ(Found(group, "https://shop.example/item?TAG=x"), (std::vector<int>{0}));
+  EXPECT_EQ(Found(group, "https://shop.example/join?ref=dave"), (std::vector<int>{1}));
+}
+
+TEST(RegexGroupTest, RulesOutByAnyOfTheBytesThePatternsNeed) {
+  RegexGroup group;
+  group.Add("\\?ref=");
+  group.Add("\\b20\\d\\d\\b");
+  group.Compile();
+  EXPECT_TRUE(group.RulesOut("best offers this year"));
+  EXPECT_FALSE(group.RulesOut("best offers of 2026"));
+  EXPECT_EQ(Found(group, "best offers of 2026"), (std::vector<int>{1}));
+  EXPECT_FALSE(group.RulesOut("page?ref=x"));
+}
+
+// A pattern that needs only letters, or can match the empty value, leaves nothing to rule out by bytes.
+TEST(RegexGroupTest, RulesOutNothingWhenAPatternNeedsNoSuchByte) {
+  RegexGroup letters;
+  letters.Add("[?&]ref=");
+  letters.Add("partner");
+  letters.Compile();
+  EXPECT_FALSE(letters.RulesOut("plain words"));
+  RegexGroup empty;
+  empty.Add("[?&]ref=");
+  empty.Add("x*");
+  empty.Compile();
+  EXPECT_FALSE(empty.RulesOut(""));
+  EXPECT_EQ(Found(empty, ""), (std::vector<int>{1}));
+}
+
 // The default rule file's kinds of pattern (alternations, anchors, word boundaries, classes, repeats) on
 // random values built from pieces they look for: the group must report exactly the patterns that
 // RE2::PartialMatch finds one by one.
@@ -43,11 +84,17 @@ TEST(RegexGroupTest, AgreesWithPartialMatchOnRandomValues) {
       "^([^.]*\\d{4,}[^.]*\\.|[b-df-hj-np-tv-z0-9]{6,}\\.)",
       "utm_(source|medium)=[^&#]*(affiliate|cpc)",
       "partner",
+      "(?-i:code=[A-Z]{3})(&|$)",
+      "/(signup|r)/?\\?([^#]*&)?(ref|code)=",
+      "\\b20\\d\\d\\b",
+      "\\.[a-z]{2,}\\b",
+      "[?&]ſid=",  // long s: matches "sid" and "SID" ignoring case
   };
   constexpr std::string_view kPieces[] = {"casino", "CASINO", "xn--", "ad", "ads", "clk", ".", "?", "&", "=",
                                           "tag",    "aff_id", "affid", "ref", "#", "sponsored", " ", "guest",
                                           "post",   "press",  "release", "1", "12", "123", "1234", "[",
-                                          "bcdfgh", "utm_source", "cpc", "affiliate", "Partner", "x", "_"};
+                                          "bcdfgh", "utm_source", "cpc", "affiliate", "Partner", "x", "_",
+                                          "code=ABC", "/signup", "/r/", "SID", "ſ", "\u212A", "2026", "."};
   std::mt19937 random(20261130);
   for (int round = 0; round < 200; ++round) {
     RegexGroup group;

@@ -34,6 +34,10 @@ constexpr std::size_t kMainTerms = 10;
 constexpr std::size_t kMaxOtherSchemes = 16;  // distinct non-http(s) schemes counted per page
 constexpr int kTitleWeight = 3, kHeadingWeight = 2, kBodyWeight = 1;
 constexpr std::size_t kSectionHeadingChars = 60;  // per heading of a link's section_heading
+constexpr std::size_t kLabelLineChars = 160;      // a longer block is prose, not an article's label line
+constexpr std::size_t kLabelLinesPerArticle = 8;  // the first ones; later ones are the article's text
+constexpr std::size_t kArticleLabelChars = 300;   // of a link's article_label
+constexpr int kCaptionRank = 6;                   // a table's <caption> heads it, below any <h6>
 
 std::vector<std::string> RelTokens(std::string_view rel) {
   std::vector<std::string> tokens;
@@ -205,6 +209,13 @@ bool IsBlock(lxb_tag_id_t tag) {
 
 bool IsHeading(lxb_tag_id_t tag) { return tag >= LXB_TAG_H1 && tag <= LXB_TAG_H6; }
 
+// 0 for <h1> .. 5 for <h6>, kCaptionRank for a table's <caption>; none for other elements.
+std::optional<int> HeadingRank(lxb_tag_id_t tag) {
+  if (IsHeading(tag)) return static_cast<int>(tag - LXB_TAG_H1);
+  if (tag == LXB_TAG_CAPTION) return kCaptionRank;
+  return std::nullopt;
+}
+
 // How far the headings inside an element reach (see README.md, "Link context").
 enum class HeadingReach : std::uint8_t {
   kElement,  // to the element's end, or further when the element only wraps the heading
@@ -236,6 +247,9 @@ struct Scope {
   int opened_anchor = -1;
   HeadingReach heading_reach = HeadingReach::kElement;
   std::size_t text_begin = 0;  // offset of the element's text in Walker::text_
+  int article = -1;  // innermost enclosing <article> or <main>, index into Walker::articles_
+  std::size_t anchors_at_enter = 0, label_lines_at_enter = 0;  // to tell a linkless innermost block
+  int list_item = -1;  // innermost enclosing <li>, index into Walker::list_item_links_
 };
 
 // A link as found in the DOM; resolution and classification wait until the document's base is known.
@@ -246,6 +260,14 @@ struct Anchor {
   int block = -1;
   TextRange text;
   int heading = -1, parent_heading = -1;  // its section heading and the one above it, into Walker::headings_
+  int article = -1;                       // into Walker::articles_
+  int list_item = -1;                     // into Walker::list_item_links_
+  std::string_view image_src;             // of the first <img> inside
+};
+
+// An <article> or <main>: the label lines that open it (see Link::article_label), in document order.
+struct Article {
+  std::vector<TextRange> label_lines;
 };
 
 // One depth-first walk over the DOM (iterative, so deep nesting cannot exhaust the stack), collecting
@@ -278,6 +300,8 @@ class Walker {
   const std::vector<Anchor>& anchors() const { return anchors_; }
   const std::vector<TextRange>& blocks() const { return blocks_; }
   const std::vector<TextRange>& headings() const { return headings_; }
+  const std::vector<Article>& articles() const { return articles_; }
+  const std::vector<int>& list_item_links() const { return list_item_links_; }
   const CollapsedText& text() const { return text_; }
   std::size_t body_begin() const { return body_begin_.value_or(text_.size()); }
   std::optional<std::string_view> base_href() const { return base_href_; }
@@ -312,6 +336,16 @@ class Walker {
 
     if (IsBlock(tag) || tag == LXB_TAG_BR) text_.Break();
     scope.text_begin = text_.size();
+    if (tag == LXB_TAG_ARTICLE || tag == LXB_TAG_MAIN) {
+      scope.article = static_cast<int>(articles_.size());
+      articles_.emplace_back();
+    }
+    scope.anchors_at_enter = anchors_.size();
+    scope.label_lines_at_enter = label_lines_;
+    if (tag == LXB_TAG_LI) {
+      scope.list_item = static_cast<int>(list_item_links_.size());
+      list_item_links_.push_back(0);
+    }
     if (IsBlock(tag)) {
       scope.block = scope.opened_block = static_cast<int>(blocks_.size());
       blocks_.push_back({text_.size(), text_.size()});
@@ -329,13 +363,20 @@ class Walker {
                               .region = scope.region,
                               .hidden = scope.hidden,
                               .block = scope.block,
-                              .text = {text_.size(), text_.size()}});
+                              .text = {text_.size(), text_.size()},
+                              .article = scope.article,
+                              .list_item = scope.list_item,
+                              .image_src = {}});
+          if (scope.list_item >= 0) ++list_item_links_[scope.list_item];
           SetSectionHeading(anchors_.back());
         }
         break;
       case LXB_TAG_IMG:
         if (scope.anchor >= 0 && anchors_[scope.anchor].image_alt.empty()) {
           anchors_[scope.anchor].image_alt = ascii::Trim(attributes.alt);
+        }
+        if (scope.anchor >= 0 && anchors_[scope.anchor].image_src.empty()) {
+          anchors_[scope.anchor].image_src = ascii::Trim(attributes.src);
         }
         break;
       case LXB_TAG_BASE:
@@ -361,7 +402,7 @@ class Walker {
         break;
       default: break;
     }
-    if (IsHeading(tag)) open_headings_.push_back({scopes_.size(), static_cast<int>(tag - LXB_TAG_H1)});
+    if (const std::optional<int> rank = HeadingRank(tag)) open_headings_.push_back({scopes_.size(), *rank});
     scopes_.push_back(scope);
     // Script and style text is not prose; <template> content lives in a separate fragment anyway.
     return tag != LXB_TAG_SCRIPT && tag != LXB_TAG_STYLE;
@@ -383,10 +424,28 @@ class Walker {
                     .anchors_before_end = anchors_.size()});
         headings_.push_back(block);
         open_headings_.pop_back();
+      } else {
+        KeepIfLabelLine(scope, block);
       }
       text_.Break();
     }
     scopes_.pop_back();
+  }
+
+  // An innermost block of an article with no link in it and a line's worth of text ("Komerční sdělení",
+  // "Sponsored content", a byline) may be a label line opening the article.
+  void KeepIfLabelLine(const Scope& scope, const TextRange& block) {
+    if (scope.article < 0 || scope.hidden || anchors_.size() != scope.anchors_at_enter ||
+        label_lines_ != scope.label_lines_at_enter) {
+      return;
+    }
+    std::vector<TextRange>& lines = articles_[scope.article].label_lines;
+    // A UTF-8 character takes at most four bytes: a longer block is prose without counting its characters.
+    if (lines.size() >= kLabelLinesPerArticle || block.end - block.begin > 4 * kLabelLineChars + 2) return;
+    const std::size_t chars = Utf8Length(ascii::Trim(text_.str().substr(block.begin, block.end - block.begin)));
+    if (chars == 0 || chars > kLabelLineChars) return;
+    lines.push_back(block);
+    ++label_lines_;
   }
 
   // A heading in force reaches to the end of the element at `reach_depth` (its parent at first).
@@ -500,6 +559,9 @@ class Walker {
   CssVisibility styles_;
   std::unordered_map<std::string_view, bool> style_hides_;  // keys point into the document
   TrackingIds tracking_ids_;
+  std::vector<Article> articles_;
+  std::size_t label_lines_ = 0;  // kept so far, in every article
+  std::vector<int> list_item_links_;  // anchors in each <li>, in document order
 };
 
 // The site a link points to, shared by every link to the same host.
@@ -640,6 +702,47 @@ std::string SectionHeading(const Walker& walker, const Anchor& anchor) {
   return parent + " › " + heading;
 }
 
+// Whether `src` is an absolute http(s) URL on the link's target host or under its registrable domain
+// ("counter1.freecounterstat.com" for freecounterstat.com), or scheme-relative ("//seal.example/x.svg"). A
+// relative src is the page's own image.
+bool ServedByTarget(std::string_view src, const Link& link) {
+  if (src.empty()) return false;
+  auto url = src.starts_with("//") ? ada::parse<ada::url_aggregator>("https:" + std::string(src))
+                                   : ada::parse<ada::url_aggregator>(src);
+  if (!url || (url->type != ada::scheme::HTTP && url->type != ada::scheme::HTTPS)) return false;
+  const std::string_view host = url->get_hostname();
+  const std::string_view domain = link.registrable_domain;
+  return host == link.host || host == domain ||
+         (host.size() > domain.size() && host.ends_with(domain) && host[host.size() - domain.size() - 1] == '.');
+}
+
+// The article labels of a page's backlinks, in document order: an article's label lines are those before
+// its first backlink, and every backlink of the article shares them.
+class ArticleLabels {
+ public:
+  explicit ArticleLabels(const Walker& walker) : walker_(walker), labels_(walker.articles().size()) {}
+
+  const std::string& Of(const Anchor& anchor) {
+    static const std::string kNone;
+    if (anchor.article < 0) return kNone;
+    std::optional<std::string>& label = labels_[anchor.article];
+    if (!label) {
+      label.emplace();
+      for (const TextRange& line : walker_.articles()[anchor.article].label_lines) {
+        if (line.end > anchor.text.begin) break;
+        if (!label->empty()) *label += " | ";
+        *label += walker_.text().Slice(line.begin, line.end);
+      }
+      TruncateUtf8(*label, kArticleLabelChars);
+    }
+    return *label;
+  }
+
+ private:
+  const Walker& walker_;
+  std::vector<std::optional<std::string>> labels_;  // by article, composed at its first backlink
+};
+
 std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
                                 const LinkExtractorOptions& options, LimitsHit& limits) {
   std::vector<Link> links;
@@ -653,6 +756,7 @@ std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
   // Links in a row mostly sit under the same headings: their section heading is composed once a run.
   std::pair<int, int> named_headings(-1, -1);  // (heading, parent_heading) of section_heading
   std::string section_heading;
+  ArticleLabels article_labels(walker);
   for (const Anchor& anchor : walker.anchors()) {
     if (anchor.text.begin > text_end) {
       text_chars_before +=
@@ -682,6 +786,9 @@ std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
       section_heading = SectionHeading(walker, anchor);
     }
     link.section_heading = section_heading;
+    if (link.is_backlink) link.article_label = article_labels.Of(anchor);
+    if (anchor.list_item >= 0) link.list_item_links = walker.list_item_links()[anchor.list_item];
+    link.image_from_target = link.is_backlink && ServedByTarget(anchor.image_src, link);
     if (!KeepWithinLimit(options.max_links, links, limits)) break;
   }
   return links;

@@ -59,6 +59,16 @@ struct Link {
   // The heading of the link's part of the page ("Sponsors › Gold"), bounded; empty when none precedes it in
   // its section or the crawler extracted the link. See README.md, "Link context".
   std::string section_heading;
+  // The label lines opening the link's <article> (or <main>): its short blocks with no link before its first
+  // backlink ("Komerční sdělení", "محتوى مدعوم"), " | "-joined and bounded; empty when none. See README.md,
+  // "Link context".
+  std::string article_label;
+  // Links (any scheme) in the link's innermost list item (<li>), this one included; 0 outside a list item.
+  // A curated list has one link an item; a spun run or a chain is links side by side. See README.md.
+  int list_item_links = 0;
+  // The first image inside the link is served from the target's site (a hit counter's digits, a review
+  // seal): a third-party widget or badge rather than the publisher's own picture. See README.md.
+  bool image_from_target = false;
 };
 
 // A watched domain or brand named in the page's text outside any link.

@@ -3,6 +3,7 @@
 // labels, target URL path) occur in the page's topic (its main terms and title) or in the text around the
 // link? An editorial link whose anchor and target talk about what the page talks about scores high; a
 // keyword link to an unrelated site scores 0.
+#include <bitset>
 #include <cstdint>
 #include <vector>
 
@@ -26,6 +27,7 @@ class TopicalRelevance {
 
  private:
   std::vector<uint64_t> page_stems_;  // packed stems (see relevance.cc), sorted, unique
+  std::bitset<1024> long_stem_starts_;  // the first two bytes of page stems of four bytes or more (relevance.cc)
 };
 
 }  // namespace backlint
