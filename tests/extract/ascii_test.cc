@@ -46,5 +46,25 @@ TEST(AsciiTest, ContainsIgnoreCaseAgreesWithACaseFoldedSearch) {
   }
 }
 
+TEST(AsciiTest, ContainsIgnoreCaseFindsLongNeedlesAtEveryPlaceAsACaseFoldedSearch) {
+  // Needles of up to twelve bytes cut from the haystack, its case flipped, or with one byte changed: the
+  // candidates after the last whole sixteen bytes are looked for in one window, wherever it starts.
+  std::mt19937 random(11);
+  const std::string alphabet = "cCoOnNtTaA@[";
+  for (int round = 0; round < 20000; ++round) {
+    std::string haystack;
+    for (std::size_t i = random() % 48; i > 0; --i) haystack.push_back(alphabet[random() % alphabet.size()]);
+    const std::size_t begin = haystack.empty() ? 0 : random() % haystack.size();
+    std::string needle = haystack.substr(begin, 1 + random() % 12);
+    for (char& c : needle) c = (random() % 2 != 0 && ascii::IsAlpha(c)) ? static_cast<char>(c ^ 0x20) : c;
+    if (!needle.empty() && random() % 3 == 0) needle[random() % needle.size()] = '{';
+    std::string folded_haystack = haystack, folded_needle = needle;
+    for (char& c : folded_haystack) c = ascii::Lower(c);
+    for (char& c : folded_needle) c = ascii::Lower(c);
+    EXPECT_EQ(ascii::ContainsIgnoreCase(haystack, needle), folded_haystack.find(folded_needle) != std::string::npos)
+        << haystack << " / " << needle;
+  }
+}
+
 }  // namespace
 }  // namespace backlint

@@ -7,12 +7,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,6 +20,7 @@
 #include "backlint/extract/ascii.h"
 #include "backlint/extract/collapsed_text.h"
 #include "backlint/extract/css_visibility.h"
+#include "backlint/extract/flat_text_table.h"
 #include "backlint/extract/nesting_guard.h"
 #include "backlint/extract/page_terms.h"
 #include "backlint/extract/region_markers.h"
@@ -595,16 +594,13 @@ class LinkResolver {
   LinkResolver& operator=(const LinkResolver&) = delete;
 
   // Sizes the tables for about `hrefs` hrefs, so they do not grow as a page's links are resolved.
-  void Expect(std::size_t hrefs) {
-    std::size_t slots = 64;
-    while (slots < hrefs * 2) slots *= 2;
-    if (slots > href_slots_.size()) Rehash(slots);
-  }
+  void Expect(std::size_t hrefs) { resolutions_.Reserve(hrefs); }
 
   // The http(s) target `href` points to; null for other schemes (counted) and unparseable hrefs. Valid as
   // long as the resolver.
   const Target* Resolve(std::string_view href) {
-    const Resolution& resolution = ResolutionOf(href);
+    const Resolution& resolution =
+        *resolutions_.FindOrInsert(href, [&] { return std::optional(ResolveUncached(href)); });
     if (resolution.other_scheme != nullptr) CountOtherScheme(*resolution.other_scheme);
     return resolution.target;
   }
@@ -622,57 +618,6 @@ class LinkResolver {
     const Target* target = nullptr;
     const std::string* other_scheme = nullptr;  // set when the href parsed to a non-http(s) URL
   };
-
-  // The hrefs resolved so far, in an open-addressing table: no allocation per href, and a hash of eight
-  // bytes at a time.
-  struct HrefSlot {
-    uint64_t hash = 0;
-    std::string_view href;  // points into the page; data() is null for an empty slot
-    Resolution resolution;
-  };
-
-  static uint64_t HashOf(std::string_view href) {
-    constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
-    uint64_t hash = href.size() * kMultiplier;
-    std::size_t i = 0;
-    for (; i + 8 <= href.size(); i += 8) {
-      uint64_t chunk;
-      std::memcpy(&chunk, href.data() + i, sizeof chunk);
-      hash = (hash ^ chunk) * kMultiplier;
-    }
-    uint64_t tail = 0;
-    for (std::size_t shift = 0; i < href.size(); ++i, shift += 8) {
-      tail |= static_cast<uint64_t>(static_cast<unsigned char>(href[i])) << shift;
-    }
-    hash = (hash ^ tail) * kMultiplier;
-    return hash ^ (hash >> 29);
-  }
-
-  const Resolution& ResolutionOf(std::string_view href) {
-    if ((hrefs_ + 1) * 2 > href_slots_.size()) Rehash(std::max<std::size_t>(64, href_slots_.size() * 2));
-    const uint64_t hash = HashOf(href);
-    const std::size_t mask = href_slots_.size() - 1;
-    std::size_t i = hash & mask;
-    for (; href_slots_[i].href.data() != nullptr; i = (i + 1) & mask) {
-      if (href_slots_[i].hash == hash && href_slots_[i].href == href) return href_slots_[i].resolution;
-    }
-    ++hrefs_;
-    href_slots_[i] = {hash, href.data() != nullptr ? href : std::string_view(kEmptyHref, 0), ResolveUncached(href)};
-    return href_slots_[i].resolution;
-  }
-
-  void Rehash(std::size_t slots) {
-    std::vector<HrefSlot> old = std::exchange(href_slots_, std::vector<HrefSlot>(slots));
-    const std::size_t mask = slots - 1;
-    for (const HrefSlot& slot : old) {
-      if (slot.href.data() == nullptr) continue;
-      std::size_t i = slot.hash & mask;
-      while (href_slots_[i].href.data() != nullptr) i = (i + 1) & mask;
-      href_slots_[i] = slot;
-    }
-  }
-
-  static constexpr char kEmptyHref[] = "";  // an empty href's key: a view with a non-null data()
 
   Resolution ResolveUncached(std::string_view href) {
     auto url = ada::parse<ada::url_aggregator>(href, &base_);
@@ -714,8 +659,7 @@ class LinkResolver {
   std::deque<Target> targets_;
   std::deque<Site> sites_;
   std::deque<std::string> schemes_;
-  std::vector<HrefSlot> href_slots_;  // a power of two, at most half full
-  std::size_t hrefs_ = 0;
+  FlatTextTable<Resolution> resolutions_;  // by href
   std::unordered_map<std::string_view, const Site*> site_of_host_;       // keys point into sites_
 };
 
@@ -874,11 +818,11 @@ bool IsContactLink(const Link& link) {
 
 // Facts every page has, from its links whether found in HTML or by the crawler.
 void FillLinkFacts(const std::vector<Link>& links, PageFacts& facts) {
-  std::set<std::string_view> external_domains;
+  FlatTextTable<bool> external_domains;  // a set: each distinct domain entered once, its value unused
   for (const Link& link : links) {
     if (link.is_backlink) {
       ++facts.outbound_links;
-      external_domains.insert(link.registrable_domain);
+      external_domains.FindOrInsert(link.registrable_domain, [] { return std::optional(true); });
     }
   }
   facts.external_domains = static_cast<int>(external_domains.size());

@@ -7,12 +7,13 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
-#include <type_traits>
+#include <optional>
 
 namespace backlint {
 namespace {
 
 constexpr std::size_t kMaxVocabulary = 20000;
+constexpr std::size_t kFirstWords = 1024;  // room for a typical page's words, so that the table seldom grows
 
 // Function words of English that carry no topic.
 constexpr std::array<std::string_view, 121> kStopWords = {
@@ -26,50 +27,6 @@ constexpr std::array<std::string_view, 121> kStopWords = {
     "themselves", "then", "there", "these", "they", "this", "those", "through", "too", "two", "under",
     "until", "upon", "use", "very", "was", "way", "well", "were", "what", "when", "where", "which", "while",
     "who", "whom", "why", "will", "with", "would", "yet", "you", "your", "yours"};
-
-constexpr std::size_t kLongestStopWord = 10;  // "themselves"
-
-// A word of up to eight bytes as one integer (no word holds a NUL byte, so the packing is one-to-one).
-constexpr uint64_t Packed(std::string_view word) {
-  uint64_t packed = 0;
-  if (!std::is_constant_evaluated()) {
-    std::memcpy(&packed, word.data(), word.size());  // the same bytes in the same places, on little-endian x86
-    return packed;
-  }
-  for (std::size_t i = 0; i < word.size(); ++i) packed |= static_cast<uint64_t>(static_cast<unsigned char>(word[i])) << (8 * i);
-  return packed;
-}
-
-// The stop-words in an open-addressing table keyed by their first eight bytes, packed: a word is looked up
-// in a few instructions, with no byte compared unless it is longer than eight bytes.
-struct StopWordSlot {
-  uint64_t head = 0;  // the stop-word's first eight bytes, packed
-  uint8_t word = 0;   // 1 + its index into kStopWords, 0 for an empty slot
-};
-constexpr std::size_t kStopWordSlots = 256;  // a power of two, about twice the stop-words
-constexpr std::size_t StopWordSlotOf(uint64_t head) { return (head * 0x9E3779B97F4A7C15ULL) >> 56; }
-constexpr std::array<StopWordSlot, kStopWordSlots> kStopWordTable = [] {
-  std::array<StopWordSlot, kStopWordSlots> table{};
-  for (std::size_t word = 0; word < kStopWords.size(); ++word) {
-    const uint64_t head = Packed(kStopWords[word].substr(0, 8));
-    std::size_t slot = StopWordSlotOf(head);
-    while (table[slot].word != 0) slot = (slot + 1) % kStopWordSlots;
-    table[slot] = {head, static_cast<uint8_t>(word + 1)};
-  }
-  return table;
-}();
-static_assert(kStopWords.size() < 255 && kStopWords.size() * 2 <= kStopWordSlots);
-
-// `head` is the word's first eight bytes, packed, zero past its end.
-bool IsStopWord(std::string_view word, uint64_t head) {
-  if (word.size() > kLongestStopWord) return false;
-  for (std::size_t slot = StopWordSlotOf(head); kStopWordTable[slot].word != 0; slot = (slot + 1) % kStopWordSlots) {
-    if (kStopWordTable[slot].head != head) continue;
-    const std::string_view stop_word = kStopWords[kStopWordTable[slot].word - 1];
-    if (word.size() <= 8 ? stop_word.size() == word.size() : stop_word == word) return true;
-  }
-  return false;
-}
 
 // Each word byte (ASCII letters and digits, non-ASCII bytes) lower-cased (ASCII only); 0 for the bytes
 // that separate words. One lookup both finds a word's end and lowers it.
@@ -86,22 +43,11 @@ char LoweredWordByte(char c) { return kLoweredWordByte[static_cast<unsigned char
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// Eight bytes at `data`, those from `size` on zeroed (so a word's last chunk packs as Packed would).
+// Eight bytes at `data`, those from `size` on zeroed.
 uint64_t LoadPacked(const char* data, std::size_t size) {
   uint64_t chunk;
   std::memcpy(&chunk, data, sizeof chunk);
   return size >= 8 ? chunk : chunk & ((1ULL << (8 * size)) - 1);
-}
-
-// Hashes eight bytes at a time: the words of a page are mostly shorter, so a word costs one multiply.
-// `head` is the word's first eight bytes, packed; eight bytes past the word's end must be readable.
-uint64_t HashOf(std::string_view word, uint64_t head) {
-  constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
-  uint64_t hash = (word.size() ^ head) * kMultiplier;
-  for (std::size_t i = 8; i < word.size(); i += 8) {
-    hash = (hash ^ LoadPacked(word.data() + i, word.size() - i)) * kMultiplier;
-  }
-  return hash ^ (hash >> 29);
 }
 
 // Whether every byte of the packed `head` (bytes past the word's end are zero) is an ASCII digit.
@@ -144,57 +90,31 @@ uint64_t LowerBlock(std::string_view text, char* lowered) {
 
 }  // namespace
 
-std::string_view PageTerms::KeyOf(const Entry& entry) const {
-  return std::string_view(keys_).substr(entry.offset, entry.length);
+const FlatTextTable<PageTerms::Term>& PageTerms::StopWords() {
+  static const FlatTextTable<Term> stop_words = [] {
+    FlatTextTable<Term> table;
+    table.Reserve(kFirstWords);
+    for (const std::string_view word : kStopWords) table.FindOrInsert(word, [] { return Term{.ignored = true}; });
+    return table;
+  }();
+  return stop_words;
 }
 
-void PageTerms::Grow() {
-  slots_.assign(slots_.empty() ? 2048 : slots_.size() * 2, 0);
-  // The table grows again when half full: the entries (and, at about eight bytes a word, their keys) get
-  // that room now, rather than reallocating on their own schedule in between.
-  entries_.reserve(slots_.size() / 2);
-  keys_.reserve(slots_.size() * 4);
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t entry = 0; entry < entries_.size(); ++entry) {
-    std::size_t i = entries_[entry].hash & mask;
-    while (slots_[i] != 0) i = (i + 1) & mask;
-    slots_[i] = static_cast<uint32_t>(entry + 1);
-  }
-}
+// The copy brings the stop-words' slots, already sized; Reserve gives the entries the same room.
+PageTerms::PageTerms() : vocabulary_(StopWords()) { vocabulary_.Reserve(kFirstWords); }
 
-void PageTerms::AddNewWord(std::size_t slot, std::string_view lowered, uint64_t head, uint64_t hash, int weight) {
-  const bool number = AllDigits(head, lowered.size()) &&
-                      (lowered.size() <= 8 || std::all_of(lowered.begin() + 8, lowered.end(), IsDigit));
-  const bool ignored = number || IsStopWord(lowered, head);
-  if (number ? numbers_ >= kMaxVocabulary : !ignored && count_ >= kMaxVocabulary) return;
-  entries_.push_back({hash, head, static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(lowered.size()),
-                      ignored ? 0 : weight, ignored});
-  slots_[slot] = static_cast<uint32_t>(entries_.size());
-  keys_.append(lowered);
-  if (number) ++numbers_;
-  if (!ignored) ++count_;
-}
-
-void PageTerms::AddWordAt(std::size_t begin, std::size_t end, int weight) {
-  const std::size_t size = end - begin;
-  if (size < 3) return;
-  // The bytes past a short word's end (separators, or the spare bytes) are masked off.
-  const uint64_t head = LoadPacked(lowered_.data() + begin, size);
-  const std::string_view word(lowered_.data() + begin, size);
-  const uint64_t hash = HashOf(word, head);
-  if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t i = hash & mask;
-  for (; slots_[i] != 0; i = (i + 1) & mask) {
-    Entry& entry = entries_[slots_[i] - 1];
-    // Words of up to eight bytes are equal when their packed heads are; longer ones compare the rest.
-    if (entry.hash == hash && entry.head == head && entry.length == size &&
-        (size <= 8 || std::memcmp(keys_.data() + entry.offset + 8, word.data() + 8, size - 8) == 0)) {
-      if (!entry.ignored) entry.weight += weight;
-      return;
-    }
-  }
-  AddNewWord(i, word, head, hash, weight);
+void PageTerms::AddWord(std::string_view word, int weight) {
+  const std::size_t size = word.size();
+  Term* term = vocabulary_.FindOrInsert(word, [&]() -> std::optional<Term> {
+    // lowered_ has eight bytes to spare past any word.
+    const bool number = AllDigits(LoadPacked(word.data(), size), size) &&
+                        (size <= 8 || std::all_of(word.begin() + 8, word.end(), IsDigit));
+    std::size_t& entered = number ? numbers_ : count_;
+    if (entered >= kMaxVocabulary) return std::nullopt;
+    ++entered;
+    return Term{.ignored = number};
+  });
+  if (term != nullptr && !term->ignored) term->weight += weight;
 }
 
 void PageTerms::Add(std::string_view text, int weight) {
@@ -203,27 +123,30 @@ void PageTerms::Add(std::string_view text, int weight) {
   // The whole text is lowered at once, with eight spare bytes so that any word's first eight bytes can be
   // loaded at once; its words are then views into the lowered copy.
   if (lowered_.size() < text.size() + 8) lowered_.resize(text.size() + 8);
+  // Words under three bytes are skipped here, without a call.
+  const auto add_word_at = [&](std::size_t begin, std::size_t end) {
+    if (end - begin >= 3) AddWord(std::string_view(lowered_.data() + begin, end - begin), weight);
+  };
   std::size_t word_begin = 0;
   bool in_word = false;
+  uint64_t runs_on = 0;  // 1 when the last block ended inside a word
   for (std::size_t block = 0; block < text.size(); block += 64) {
     const uint64_t word_bytes = LowerBlock(text.substr(block, 64), lowered_.data() + block);
-    // Words are the runs of set bits; one may have begun in an earlier block or go on into the next.
-    const std::size_t block_size = std::min<std::size_t>(64, text.size() - block);
-    std::size_t at = 0;
-    while (at < block_size) {
-      const uint64_t ahead = (in_word ? ~word_bytes : word_bytes) >> at;
-      if (ahead == 0) break;
-      at += static_cast<std::size_t>(std::countr_zero(ahead));
-      if (at >= block_size) break;
+    // Words are the runs of set bits; one may have begun in an earlier block or go on into the next. A
+    // bit is set here where a word begins and where one ends (past the text's end too, in a short block).
+    uint64_t edges = word_bytes ^ ((word_bytes << 1) | runs_on);
+    runs_on = word_bytes >> 63;
+    for (; edges != 0; edges &= edges - 1) {
+      const std::size_t at = block + static_cast<std::size_t>(std::countr_zero(edges));
       if (in_word) {
-        AddWordAt(word_begin, block + at, weight);
+        add_word_at(word_begin, at);
       } else {
-        word_begin = block + at;
+        word_begin = at;
       }
       in_word = !in_word;
     }
   }
-  if (in_word) AddWordAt(word_begin, text.size(), weight);
+  if (in_word) add_word_at(word_begin, text.size());
 }
 
 std::vector<std::string> PageTerms::Top(std::size_t count) const {
@@ -234,13 +157,13 @@ std::vector<std::string> PageTerms::Top(std::size_t count) const {
   const auto before = [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   };
-  for (const Entry& entry : entries_) {
-    if (entry.ignored || count == 0) continue;
-    const std::pair<std::string_view, int> term(KeyOf(entry), entry.weight);
-    if (best.size() == count && !before(term, best.back())) continue;
+  vocabulary_.ForEach([&](std::string_view word, const Term& entry) {
+    if (entry.ignored || count == 0) return;
+    const std::pair<std::string_view, int> term(word, entry.weight);
+    if (best.size() == count && !before(term, best.back())) return;
     best.insert(std::upper_bound(best.begin(), best.end(), term, before), term);
     if (best.size() > count) best.pop_back();
-  }
+  });
   std::vector<std::string> top;
   top.reserve(best.size());
   for (const auto& [term, weight] : best) top.emplace_back(term);

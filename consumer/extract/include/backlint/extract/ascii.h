@@ -40,12 +40,25 @@ inline bool ContainsIgnoreCase(std::string_view haystack, std::string_view needl
   const std::size_t candidates = haystack.size() - needle.size() + 1;
   std::size_t i = 0;
   const __m128i fold = _mm_set1_epi8(case_bit), target = _mm_set1_epi8(first);
+  // A bit per candidate among the sixteen bytes at `at`.
+  const auto candidates_at = [&](std::size_t at) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(haystack.data() + at));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(bytes, fold), target)));
+  };
   for (; i + 16 <= candidates; i += 16) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(haystack.data() + i));
-    for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(bytes, fold), target)));
-         mask != 0; mask &= mask - 1) {
+    for (unsigned mask = candidates_at(i); mask != 0; mask &= mask - 1) {
       if (matches_at(i + static_cast<std::size_t>(std::countr_zero(mask)))) return true;
     }
+  }
+  if (i < candidates && haystack.size() >= 16) {
+    // The candidates left all lie in one window of sixteen bytes, which ends by the haystack's end: those
+    // before `i` were looked at already, those from `candidates` on leave no room for the needle.
+    const std::size_t window = std::min(i, haystack.size() - 16);
+    unsigned mask = candidates_at(window) & ~((1U << (i - window)) - 1) & ((1U << (candidates - window)) - 1);
+    for (; mask != 0; mask &= mask - 1) {
+      if (matches_at(window + static_cast<std::size_t>(std::countr_zero(mask)))) return true;
+    }
+    return false;
   }
   for (; i < candidates; ++i) {
     if (static_cast<char>(haystack[i] | case_bit) == first && matches_at(i)) return true;
