@@ -38,7 +38,6 @@ class RegexGroup {
  private:
   void FindRequiredBytes();
 
-
   RE2::Set set_;
   bool set_usable_ = true;                      // false when the set could not be built: search one by one
   std::vector<std::unique_ptr<RE2>> patterns_;  // for values the set's automaton runs out of memory on
