@@ -1,14 +1,40 @@
 #include "event_serialization.h"
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
 #include <xxhash.h>
 
+#include <memory>
 #include <utility>
 
 namespace backlint {
 namespace {
 
 Failure EncodeFailure(std::string reason) { return Failure{"encode", std::move(reason)}; }
+
+// Map fields (`other_schemes`) are written in key order, so one page always gives the same bytes: a
+// warehouse can deduplicate redeliveries on them, and a diff shows only what changed. Protobuf's default
+// writes maps in hash order, which differs from run to run.
+bool SerializeDeterministically(const google::protobuf::Message& message, std::string& bytes) {
+  bytes.clear();
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  return message.SerializeToCodedStream(&coded) && !coded.HadError();
+}
+
+constexpr std::string_view kTypeUrlPrefix = "type.googleapis.com";
+
+// Resolves event types from the compiled-in descriptors, for printing deterministic bytes as JSON.
+google::protobuf::util::TypeResolver& GeneratedTypes() {
+  static const std::unique_ptr<google::protobuf::util::TypeResolver> resolver(
+      google::protobuf::util::NewTypeResolverForDescriptorPool(std::string(kTypeUrlPrefix),
+                                                               google::protobuf::DescriptorPool::generated_pool()));
+  return *resolver;
+}
 
 void FillFacts(const PageFacts& page, v1::PageFacts& facts) {
   facts.set_canonical_url(page.canonical_url);
@@ -56,18 +82,21 @@ void FillSource(const PageFacts& page, v1::Source& source) {
 
 Result<EncodedEvent> Serialize(const google::protobuf::Message& event, const std::string& event_id,
                                EncodedEvent encoded, EventFormat format) {
+  std::string bytes;
+  if (!SerializeDeterministically(event, bytes)) {
+    return EncodeFailure("protobuf serialisation failed for event " + event_id);
+  }
   switch (format) {
     case EventFormat::kProtobuf:
-      if (!event.SerializeToString(&encoded.value)) {
-        return EncodeFailure("protobuf serialisation failed for event " + event_id);
-      }
+      encoded.value = std::move(bytes);
       return encoded;
     case EventFormat::kJson: {
       google::protobuf::util::JsonPrintOptions options;
       options.preserve_proto_field_names = true;
       options.always_print_primitive_fields = true;  // a clean link still says "hidden": false
+      const std::string type_url = std::string(kTypeUrlPrefix) + "/" + event.GetDescriptor()->full_name();
       const google::protobuf::util::Status status =
-          google::protobuf::util::MessageToJsonString(event, &encoded.value, options);
+          google::protobuf::util::BinaryToJsonString(&GeneratedTypes(), type_url, bytes, &encoded.value, options);
       if (!status.ok()) {
         return EncodeFailure("JSON serialisation failed for event " + event_id + ": " +
                              std::string(status.message()));

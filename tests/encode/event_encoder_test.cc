@@ -315,6 +315,30 @@ TEST_F(EventEncoderTest, JsonPrintsDefaultsOfAnEmptyScore) {
   EXPECT_THAT(encoded.value().value, HasSubstr(R"("verdict":"VERDICT_CLEAN")"));
 }
 
+// Maps are written in key order whatever their hash order, so a page always gives the same bytes.
+TEST_F(EventEncoderTest, WritesMapKeysInOrderSoThatEqualEventsHaveEqualBytes) {
+  PageFacts page = SamplePage();
+  page.other_schemes.clear();
+  std::string expected;
+  for (char letter = 'a'; letter <= 'p'; ++letter) {
+    const std::string scheme = std::string(1, letter) + "scheme";
+    page.other_schemes[scheme] = letter - 'a' + 1;
+    expected += (expected.empty() ? "" : ",") + ("\"" + scheme + "\":" + std::to_string(letter - 'a' + 1));
+  }
+  const v1::BacklinkEvent event = BuildEvent(page, SampleLink(), SampleScore(), *rules_);
+  Result<EncodedEvent> json = Encode(event, EventFormat::kJson);
+  ASSERT_TRUE(json.ok()) << json.failure().reason;
+  EXPECT_THAT(json.value().value, HasSubstr("\"other_schemes\":{" + expected + "}"));
+
+  const v1::BacklinkEvent same = BuildEvent(page, SampleLink(), SampleScore(), *rules_);
+  for (EventFormat format : {EventFormat::kProtobuf, EventFormat::kJson}) {
+    Result<EncodedEvent> first = Encode(event, format);
+    Result<EncodedEvent> second = Encode(same, format);
+    ASSERT_TRUE(first.ok() && second.ok());
+    EXPECT_EQ(first.value().value, second.value().value);
+  }
+}
+
 TEST(EncodeTest, KeyIsTargetRegistrableDomain) {
   v1::BacklinkEvent event;
   event.mutable_target()->set_registrable_domain("example.org");
