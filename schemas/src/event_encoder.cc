@@ -109,6 +109,7 @@ v1::BacklinkEvent BuildEvent(const PageFacts& page, const Link& link, const Scor
   v1::Anchor& anchor = *event.mutable_anchor();
   anchor.set_text(link.anchor_text);
   anchor.set_kind(ToProto(link.anchor_kind));
+  anchor.set_image_from_target(link.image_from_target);
 
   FillRel(link.rel, *event.mutable_rel());
 
@@ -120,6 +121,8 @@ v1::BacklinkEvent BuildEvent(const PageFacts& page, const Link& link, const Scor
   context.set_page_outbound_links(page.outbound_links);
   context.set_relevance(score.relevance);
   context.set_section_heading(link.section_heading);
+  context.set_article_label(link.article_label);
+  context.set_list_item_links(link.list_item_links);
 
   for (const Flag& flag : score.flags) {
     v1::Flag& event_flag = *event.add_flags();

@@ -58,8 +58,8 @@ Link SampleLink() {
               .position = 3,
               .section_heading = "Sponsors › Gold",
               .article_label = "Advertisement",
-              .list_item_links = 1,
-              .image_from_target = false};
+              .list_item_links = 2,
+              .image_from_target = true};
 }
 
 Score SampleScore() {
@@ -165,6 +165,7 @@ TEST_F(EventEncoderTest, BuildEventFillsEveryField) {
 
   EXPECT_EQ(event.anchor().text(), "cheap watches");
   EXPECT_EQ(event.anchor().kind(), v1::ANCHOR_KIND_TEXT);
+  EXPECT_TRUE(event.anchor().image_from_target());
 
   EXPECT_TRUE(event.rel().nofollow());
   EXPECT_TRUE(event.rel().sponsored());
@@ -177,6 +178,8 @@ TEST_F(EventEncoderTest, BuildEventFillsEveryField) {
   EXPECT_EQ(event.context().position(), 3);
   EXPECT_EQ(event.context().page_outbound_links(), 7);
   EXPECT_EQ(event.context().section_heading(), "Sponsors › Gold");
+  EXPECT_EQ(event.context().article_label(), "Advertisement");
+  EXPECT_EQ(event.context().list_item_links(), 2);
 
   ASSERT_EQ(event.flags_size(), 2);
   EXPECT_EQ(event.flags(0).rule_id(), "paid-footer");
