@@ -817,6 +817,25 @@ TEST_F(LinkExtractorTest, ArticleLabelSkipsProseAndIsBounded) {
   EXPECT_THAT(labels.at("b.example"), Not(HasSubstr("Line 8 ")));
 }
 
+TEST_F(LinkExtractorTest, ArticleLabelOfALinkInABoxIsTheBoxsOwn) {
+  const std::vector<Link> links = LinksOf(
+      "<main><article><div class='label-sponsored'>Partner content</div><h1>Solar roofs</h1>"
+      "<p>Ask <a href='https://advertiser.example/'>Sunroof</a> for a quote.</p></article>"
+      "<aside><p>Patrocinado</p><ul><li><a href='https://ad-one.example/'>seguros</a></li></ul></aside>"
+      "<div class='sidebar'><p>About me</p><p><a href='https://friend.example/'>a friend</a></p>"
+      "<div class='widget'><p><a href='https://counter.example/'>counter</a></p></div></div>"
+      "<p><a href='https://in-main.example/'>more</a></p></main>");
+  EXPECT_EQ(ByHost(links, &Link::article_label),
+            (LabelsByHost{// a box that is itself the label line labels the article around it
+                          {"advertiser.example", "Partner content"},
+                          // an <aside>, a sidebar and a widget each open their own label lines ...
+                          {"ad-one.example", "Patrocinado"},
+                          {"friend.example", "About me"},
+                          {"counter.example", ""},
+                          // ... which the <main> around them does not read
+                          {"in-main.example", ""}}));
+}
+
 TEST_F(LinkExtractorTest, ListItemLinksCountTheLinksOfTheInnermostListItem) {
   const std::vector<Link> links = LinksOf(
       "<ul><li><a href='https://alone.example/'>Atletiekunie</a></li>"

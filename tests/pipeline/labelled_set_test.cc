@@ -467,7 +467,7 @@ constexpr FixtureSet kHeldOut6{"HeldOut6",
                                "sixth held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout6", 20, 160};
 constexpr FixtureSet kHeldOut7{"HeldOut7",
-                               "seventh held-out set (out-of-sample: never used to change the rules)",
+                               "seventh held-out set (development: the rules were tuned on its mistakes)",
                                "tests/fixtures/holdout7", 20, 160};
 constexpr FixtureSet kHeldOut8{"HeldOut8",
                                "eighth held-out set (out-of-sample: never used to change the rules)",

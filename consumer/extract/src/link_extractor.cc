@@ -197,6 +197,12 @@ constexpr lxb_tag_id_t kBlockTags[] = {
     LXB_TAG_PRE,      LXB_TAG_SECTION,    LXB_TAG_SUMMARY, LXB_TAG_TABLE,      LXB_TAG_TD,   LXB_TAG_TH,
     LXB_TAG_TR,       LXB_TAG_UL};
 
+// A box beside the article (a sidebar widget, a related-links unit, a sponsor box, any <aside>) opens its own
+// label lines, as an article does: "Patrocinado" or "Reklama" in a <p> above its links labels them.
+bool IsBox(Region region) {
+  return region == Region::kSidebar || region == Region::kRelated || region == Region::kSponsored;
+}
+
 bool IsBlock(lxb_tag_id_t tag) {
   static constexpr auto kIsBlock = [] {
     std::array<bool, LXB_TAG__LAST_ENTRY> table{};
@@ -247,7 +253,8 @@ struct Scope {
   int opened_anchor = -1;
   HeadingReach heading_reach = HeadingReach::kElement;
   std::size_t text_begin = 0;  // offset of the element's text in Walker::text_
-  int article = -1;  // innermost enclosing <article> or <main>, index into Walker::articles_
+  int article = -1;  // innermost enclosing <article>, <main> or box, index into Walker::articles_
+  int label_article = -1;  // the one its own text may label: a box's own text ("Anzeige") labels the outer one
   std::size_t anchors_at_enter = 0, label_lines_at_enter = 0;  // to tell a linkless innermost block
   int list_item = -1;  // innermost enclosing <li>, index into Walker::list_item_links_
 };
@@ -265,7 +272,7 @@ struct Anchor {
   std::string_view image_src;             // of the first <img> inside
 };
 
-// An <article> or <main>: the label lines that open it (see Link::article_label), in document order.
+// An <article>, <main> or box: the label lines that open it (see Link::article_label), in document order.
 struct Article {
   std::vector<TextRange> label_lines;
 };
@@ -325,9 +332,11 @@ class Walker {
     Scope scope = scopes_.empty() ? Scope{} : scopes_.back();
     scope.opened_block = scope.opened_anchor = -1;
     scope.heading_reach = HeadingReach::kElement;
+    bool opens_box = false;
     if (scopes_.size() < max_depth_) {
       const std::optional<Region> region = RegionOf(tag, attributes);
       if (region) scope.region = NestedRegion(scope.region, *region);
+      opens_box = region && IsBox(*region);
       scope.hidden = scope.hidden || IsHidden(attributes);
       scope.heading_reach = HeadingReachOf(tag, region);
     } else {
@@ -336,10 +345,12 @@ class Walker {
 
     if (IsBlock(tag) || tag == LXB_TAG_BR) text_.Break();
     scope.text_begin = text_.size();
-    if (tag == LXB_TAG_ARTICLE || tag == LXB_TAG_MAIN) {
+    const int outer_article = scope.article;
+    if (tag == LXB_TAG_ARTICLE || tag == LXB_TAG_MAIN || opens_box) {
       scope.article = static_cast<int>(articles_.size());
       articles_.emplace_back();
     }
+    scope.label_article = opens_box ? outer_article : scope.article;
     scope.anchors_at_enter = anchors_.size();
     scope.label_lines_at_enter = label_lines_;
     if (tag == LXB_TAG_LI) {
@@ -435,11 +446,11 @@ class Walker {
   // An innermost block of an article with no link in it and a line's worth of text ("Komerční sdělení",
   // "Sponsored content", a byline) may be a label line opening the article.
   void KeepIfLabelLine(const Scope& scope, const TextRange& block) {
-    if (scope.article < 0 || scope.hidden || anchors_.size() != scope.anchors_at_enter ||
+    if (scope.label_article < 0 || scope.hidden || anchors_.size() != scope.anchors_at_enter ||
         label_lines_ != scope.label_lines_at_enter) {
       return;
     }
-    std::vector<TextRange>& lines = articles_[scope.article].label_lines;
+    std::vector<TextRange>& lines = articles_[scope.label_article].label_lines;
     // A UTF-8 character takes at most four bytes: a longer block is prose without counting its characters.
     if (lines.size() >= kLabelLinesPerArticle || block.end - block.begin > 4 * kLabelLineChars + 2) return;
     const std::size_t chars = Utf8Length(ascii::Trim(text_.str().substr(block.begin, block.end - block.begin)));

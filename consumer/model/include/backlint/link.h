@@ -59,8 +59,9 @@ struct Link {
   // The heading of the link's part of the page ("Sponsors › Gold"), bounded; empty when none precedes it in
   // its section or the crawler extracted the link. See README.md, "Link context".
   std::string section_heading;
-  // The label lines opening the link's <article> (or <main>): its short blocks with no link before its first
-  // backlink ("Komerční sdělení", "محتوى مدعوم"), " | "-joined and bounded; empty when none. See README.md,
+  // The label lines opening the link's <article> (or <main>, or the box beside them it sits in: an <aside>, a
+  // sidebar, related or sponsor block): its short blocks with no link before its first backlink ("Komerční
+  // sdělení", "محتوى مدعوم", "Reklama"), " | "-joined and bounded; empty when none. See README.md,
   // "Link context".
   std::string article_label;
   // Links (any scheme) in the link's innermost list item (<li>), this one included; 0 outside a list item.
