@@ -217,6 +217,24 @@ TEST_F(ScoreModeTest, UnreadableInputFileFailsNamingIt) {
   EXPECT_THAT(output.err, HasSubstr("'" + options.inputs[0] + "'"));
 }
 
+// A directory opens like a file and reads as empty unless the read error is checked: a backfill pointed at
+// a folder of crawl files would then "succeed" with nothing scored.
+TEST_F(ScoreModeTest, DirectoryInputFailsNamingItInsteadOfScoringNothing) {
+  ScoreOptions options;
+  options.inputs = {dir_.string()};
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot read '" + dir_.string() + "': Is a directory"));
+}
+
+TEST_F(ScoreModeTest, DeadLettersThatCannotBeWrittenFailTheRun) {
+  ScoreOptions options;
+  options.dead_letter_path = "/dev/full";  // opens, but every write fails (no space left)
+  const ScoreOutput output = Run(options, "[]\n");
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot write dead letters to '/dev/full'"));
+}
+
 TEST_F(ScoreModeTest, BadRulesPathFailsBeforeReadingInput) {
   ScoreOptions options;
   options.rules_path = TempPath("no-rules.yaml");

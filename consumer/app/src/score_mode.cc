@@ -4,7 +4,9 @@
 #include <prometheus/registry.h>
 #include <simdjson.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -81,12 +83,14 @@ class ScoreRun {
         dead_letters_(dead_letters),
         progress_interval_(progress_interval) {}
 
-  void ScoreStream(std::istream& input, const std::string& source) {
+  // False when reading failed before the end (a directory, an I/O error): the rest of the input is unread.
+  bool ScoreStream(std::istream& input, const std::string& source) {
     std::string line;
     for (int64_t line_number = 1; std::getline(input, line); ++line_number) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       ScorePage(line, std::nullopt, source, line_number, line);
     }
+    return !input.bad();
   }
 
   // Each HTML response is a page; each unreadable record a decode dead letter at its byte offset.
@@ -208,18 +212,24 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
       run.ScoreWarc(reader.value(), input);
       continue;
     }
-    if (input == "-") {
-      run.ScoreStream(standard_input, "<stdin>");
-      continue;
-    }
-    std::ifstream file(input);
-    if (!file) {
-      err << "backlint score: cannot read '" << input << "'\n";
+    const bool from_stdin = input == "-";
+    std::ifstream file;
+    if (!from_stdin) file.open(input);
+    // A directory opens like a file and fails only at its first read: both are reported alike.
+    const bool read = (from_stdin || file.is_open()) &&
+                      run.ScoreStream(from_stdin ? standard_input : file, from_stdin ? "<stdin>" : input);
+    if (!read) {
+      err << "backlint score: cannot read '" << input << "': " << std::strerror(errno) << "\n";
       return 1;
     }
-    run.ScoreStream(file, input);
   }
   out.flush();
+  if (dead_letter_file.is_open() && !dead_letter_file.flush()) {
+    // Dead letters are the only record of rejected inputs: losing them must not pass for success.
+    err << "backlint score: cannot write dead letters to '" << options.dead_letter_path << "'\n";
+    return 1;
+  }
+  if (!out.good()) err << "backlint score: cannot write the events to standard output\n";
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const Totals& totals = run.totals();
   err << "backlint score: " << totals.pages << " pages, " << EventCounts(totals) << " in " << seconds
