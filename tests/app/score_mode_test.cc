@@ -227,6 +227,24 @@ TEST_F(ScoreModeTest, DirectoryInputFailsNamingItInsteadOfScoringNothing) {
   EXPECT_THAT(output.err, HasSubstr("cannot read '" + dir_.string() + "': Is a directory"));
 }
 
+// An I/O error must not pass for the end of the file: /proc/self/mem opens, but reading at offset 0 fails.
+TEST_F(ScoreModeTest, ReadErrorFailsNamingTheInputInsteadOfEndingItQuietly) {
+  ScoreOptions options;
+  options.inputs = {"/proc/self/mem"};
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot read '/proc/self/mem': Input/output error"));
+}
+
+TEST_F(ScoreModeTest, DirectoryNamedLikeAWarcFileFailsNamingIt) {
+  ScoreOptions options;
+  options.inputs = {TempPath("crawl.warc.gz")};
+  std::filesystem::create_directory(options.inputs[0]);
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot read '" + options.inputs[0] + "': Is a directory"));
+}
+
 TEST_F(ScoreModeTest, DeadLettersThatCannotBeWrittenFailTheRun) {
   ScoreOptions options;
   options.dead_letter_path = "/dev/full";  // opens, but every write fails (no space left)

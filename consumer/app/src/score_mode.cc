@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -200,6 +201,11 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
   const std::vector<std::string> inputs =
       options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs;
   for (const std::string& input : inputs) {
+    std::error_code unknown;
+    if (std::filesystem::is_directory(input, unknown)) {  // the WARC reader would take it for an empty file
+      err << "backlint score: cannot read '" << input << "': " << std::strerror(EISDIR) << "\n";
+      return 1;
+    }
     if (ReadsAsWarc(input, options.input_format)) {
       // Recovering from a damaged gzip member seeks, so WARC input must be a file.
       auto reader = input == "-"
@@ -215,7 +221,7 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
     const bool from_stdin = input == "-";
     std::ifstream file;
     if (!from_stdin) file.open(input);
-    // A directory opens like a file and fails only at its first read: both are reported alike.
+    // An I/O error ends reading early, like the end of the file, unless it is checked.
     const bool read = (from_stdin || file.is_open()) &&
                       run.ScoreStream(from_stdin ? standard_input : file, from_stdin ? "<stdin>" : input);
     if (!read) {
