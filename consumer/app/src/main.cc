@@ -147,7 +147,13 @@ int main(int argc, char** argv) {
                "configuration, secrets masked");
   config_check->add_option("file", config_check_path, "YAML configuration file")->required();
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // CLI11's own codes (105 for a bad value, 106 for a missing argument, ...) would contradict the
+    // documented 2 for a bad command line; --help stays 0.
+    return app.exit(error) == 0 ? 0 : 2;
+  }
 
   if (*run) {
     // The file, then BACKLINT_* environment variables, then run's defaults, then the flags below.
