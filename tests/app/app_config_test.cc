@@ -387,6 +387,27 @@ TEST(AppConfigEnvironmentTest, UnknownVariablesAndSectionsAreRejectedByName) {
   }
 }
 
+// Kubernetes gives each pod variables for every Service of its namespace; deploy/kubernetes' Service is
+// named backlint, and one for Kafka may well be named backlint-kafka.
+TEST(AppConfigEnvironmentTest, KubernetesServiceVariablesAreNotSettings) {
+  auto config = LoadAppConfig("", {{"BACKLINT_SERVICE_HOST", "10.0.0.7"},
+                                   {"BACKLINT_SERVICE_PORT", "9464"},
+                                   {"BACKLINT_SERVICE_PORT_METRICS", "9464"},
+                                   {"BACKLINT_PORT", "tcp://10.0.0.7:9464"},
+                                   {"BACKLINT_PORT_9464_TCP", "tcp://10.0.0.7:9464"},
+                                   {"BACKLINT_PORT_9464_TCP_PROTO", "tcp"},
+                                   {"BACKLINT_PORT_9464_TCP_PORT", "9464"},
+                                   {"BACKLINT_PORT_9464_TCP_ADDR", "10.0.0.7"},
+                                   {"BACKLINT_KAFKA_SERVICE_HOST", "10.0.0.8"},
+                                   {"BACKLINT_KAFKA_PORT_9092_TCP_ADDR", "10.0.0.8"}});
+  ASSERT_TRUE(config.ok()) << config.failure().reason;
+  EXPECT_THAT(config.value().publish.consumer_properties, IsEmpty());
+  // Without the Service's own _SERVICE_HOST, a variable that looks like one is still a typo.
+  auto typo = LoadAppConfig("", {{"BACKLINT_METRICS_PORT", "9464"}});
+  ASSERT_FALSE(typo.ok());
+  EXPECT_THAT(typo.failure().reason, StartsWith("environment variable BACKLINT_METRICS_PORT: not a setting"));
+}
+
 TEST(AppConfigEnvironmentTest, BadValuesNameTheVariableAndTheSettingButNotTheValue) {
   auto interval = LoadAppConfig("", {{"BACKLINT_SHUTDOWN_TIMEOUT_MS", "-5"}});
   ASSERT_FALSE(interval.ok());

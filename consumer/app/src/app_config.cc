@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -152,12 +153,28 @@ std::string Recased(std::string_view text, int (*convert)(int)) {
   return recased;
 }
 
+// Kubernetes gives a pod variables for each Service of its namespace: <SVC>_SERVICE_HOST, <SVC>_SERVICE_PORT,
+// <SVC>_SERVICE_PORT_<NAME>, <SVC>_PORT and <SVC>_PORT_<N>_TCP[_PROTO|_PORT|_ADDR]. A Service named
+// backlint (deploy/kubernetes) or backlint-kafka must not stop the process, so these are skipped, but only
+// for a <SVC> whose _SERVICE_HOST is set: a lone BACKLINT_METRICS_PORT stays a typo.
+bool IsKubernetesServiceVariable(std::string_view name, const Environment& environment) {
+  return std::any_of(environment.begin(), environment.end(), [name](const auto& variable) {
+    constexpr std::string_view kHost = "_SERVICE_HOST";
+    const std::string_view other = variable.first;
+    if (!other.ends_with(kHost)) return false;
+    const std::string_view service = other.substr(0, other.size() - kHost.size() + 1);  // "BACKLINT_"
+    if (!name.starts_with(service)) return false;
+    const std::string_view rest = name.substr(service.size());
+    return rest == "PORT" || rest.starts_with("PORT_") || rest.starts_with("SERVICE_");
+  });
+}
+
 // BACKLINT_<SETTING> through the same setters as the file; BACKLINT_KAFKA_<PROPERTY> as -X would.
 // An error names the variable, never its value (it may be a secret).
 Result<bool> ApplyEnvironment(const Environment& environment, const std::map<std::string, Setter>& settings,
                               AppConfig& config) {
   for (const auto& [name, value] : environment) {
-    if (!name.starts_with(kEnvironmentPrefix)) continue;
+    if (!name.starts_with(kEnvironmentPrefix) || IsKubernetesServiceVariable(name, environment)) continue;
     auto fail = [&name](const std::string& reason) {
       return Result<bool>(Failure{"config", "environment variable " + name + ": " + reason});
     };
