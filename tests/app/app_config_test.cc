@@ -288,6 +288,13 @@ TEST(AppConfigFileTest, MissingFileNamesThePath) {
   EXPECT_THAT(config.failure().reason, StartsWith(path + ": "));
 }
 
+// A directory opens like a file and reads as nothing: taken as an empty file, `config check` called it valid.
+TEST(AppConfigFileTest, DirectoryIsRefusedNotReadAsAnEmptyConfiguration) {
+  Result<AppConfig> config = LoadAppConfig(::testing::TempDir());
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.failure().reason, ::testing::TempDir() + ": cannot read the configuration file: Is a directory");
+}
+
 TEST(ApplyKafkaPropertyTest, PlainNameGoesToBothClients) {
   AppConfig config;
   ASSERT_TRUE(ApplyKafkaProperty(config, "bootstrap.servers=a:1,b:2").ok());
