@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A bad command line exits with 2, as README's exit code table says, whatever the mode: not CLI11's own
 # codes (105 for a bad value, 106 for a missing argument, 109 for an unknown option), which scripts and
-# Kubernetes' restart policy would read as something else. --help still exits 0.
+# Kubernetes' restart policy would read as something else. --help still exits 0 and shows defaults by name.
 set -uo pipefail
 backlint=$1
 work=$(mktemp -d)
@@ -25,5 +25,6 @@ expect 2 "--input-format: Check xml value" score --input-format xml
 expect 2 "--max-score: Value 200 not in range 0 to 100" disavow --max-score 200
 expect 2 "file is required" rules check
 expect 0 "Usage:" run --help
+expect 0 "--input-format {auto,jsonl,warc}=auto" score --help  # not the enum's number
 [ "$failures" = 0 ] || exit 1
 echo "bad command lines exit 2, --help exits 0"

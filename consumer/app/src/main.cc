@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
           {"auto", backlint::ScoreInputFormat::kAuto},
           {"jsonl", backlint::ScoreInputFormat::kJsonLines},
           {"warc", backlint::ScoreInputFormat::kWarc}}))
-      ->capture_default_str();
+      ->option_text("{auto,jsonl,warc}=auto");  // the transformer's own text shows the enum's numbers
   score->add_option("--progress-interval", score_options.progress_interval,
                     "Seconds between progress lines on stderr")
       ->capture_default_str();
