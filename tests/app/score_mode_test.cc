@@ -236,6 +236,17 @@ TEST_F(ScoreModeTest, ReadErrorFailsNamingTheInputInsteadOfEndingItQuietly) {
   EXPECT_THAT(output.err, HasSubstr("cannot read '/proc/self/mem': Input/output error"));
 }
 
+// crawl.jsonl.gz is a common export; read as JSON lines, each compressed "line" was a dead letter, exit 0.
+TEST_F(ScoreModeTest, GzipCompressedJsonLinesFailNamingTheFileInsteadOfBecomingDeadLetters) {
+  ScoreOptions options;
+  const std::string gzip_of_test("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03+I-.\n\x01\x00", 17);
+  options.inputs = {WriteFile("pages.jsonl.gz", gzip_of_test)};
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot read '" + options.inputs[0] + "': it is gzip-compressed"));
+  EXPECT_THAT(output.err, Not(HasSubstr("dead letter")));
+}
+
 TEST_F(ScoreModeTest, DirectoryNamedLikeAWarcFileFailsNamingIt) {
   ScoreOptions options;
   options.inputs = {TempPath("crawl.warc.gz")};

@@ -84,14 +84,18 @@ class ScoreRun {
         dead_letters_(dead_letters),
         progress_interval_(progress_interval) {}
 
-  // False when reading failed before the end (a directory, an I/O error): the rest of the input is unread.
-  bool ScoreStream(std::istream& input, const std::string& source) {
+  // Why the input could not be read to its end (an I/O error, gzip bytes), or empty when it was.
+  std::string ScoreStream(std::istream& input, const std::string& source) {
     std::string line;
     for (int64_t line_number = 1; std::getline(input, line); ++line_number) {
+      // Every "line" of a compressed file would be a dead letter, and the run would still succeed.
+      if (line_number == 1 && line.starts_with("\x1f\x8b")) {
+        return "it is gzip-compressed: decompress it first (zcat FILE | backlint score)";
+      }
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       ScorePage(line, std::nullopt, source, line_number, line);
     }
-    return !input.bad();
+    return input.bad() ? std::strerror(errno) : "";
   }
 
   // Each HTML response is a page; each unreadable record a decode dead letter at its byte offset.
@@ -222,10 +226,12 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
     std::ifstream file;
     if (!from_stdin) file.open(input);
     // An I/O error ends reading early, like the end of the file, unless it is checked.
-    const bool read = (from_stdin || file.is_open()) &&
-                      run.ScoreStream(from_stdin ? standard_input : file, from_stdin ? "<stdin>" : input);
-    if (!read) {
-      err << "backlint score: cannot read '" << input << "': " << std::strerror(errno) << "\n";
+    const std::string problem =
+        !from_stdin && !file.is_open()
+            ? std::strerror(errno)
+            : run.ScoreStream(from_stdin ? standard_input : file, from_stdin ? "<stdin>" : input);
+    if (!problem.empty()) {
+      err << "backlint score: cannot read '" << input << "': " << problem << "\n";
       return 1;
     }
   }
