@@ -275,6 +275,14 @@ TEST_F(AppConfigTest, WatchListsMustBeListsOfNonEmptyNames) {
             At(3, 20) + "'extract.watch.brands' entries must be non-empty names");
 }
 
+// Otherwise `config check` called the file valid and `run` then failed to start on it.
+TEST_F(AppConfigTest, MetricsListenMustBeHostAndPort) {
+  EXPECT_EQ(LoadError("metrics_listen: nonsense\n"),
+            At(1, 17) + "'metrics_listen': 'nonsense' is not host:port with a port from 0 to 65535");
+  EXPECT_EQ(LoadError("metrics_listen: 0.0.0.0:99999\n"),
+            At(1, 17) + "'metrics_listen': '0.0.0.0:99999' is not host:port with a port from 0 to 65535");
+}
+
 TEST_F(AppConfigTest, ExtractSectionsMustBeMaps) {
   EXPECT_EQ(LoadError("extract: true\n"), At(1, 10) + "'extract' must be a map");
   EXPECT_EQ(LoadError("extract:\n  watch: [example.com]\n"), At(2, 10) + "'extract.watch' must be a map");

@@ -12,6 +12,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "backlint/metrics/metrics_server.h"
 #include "yaml_file.h"
 
 namespace backlint {
@@ -250,7 +251,15 @@ Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& envi
       {"dead_letter_topic", text_setting(config.publish.dead_letter_topic)},
       {"rules", text_setting(config.rules_path)},
       {"rules_reload_interval_ms", duration_setting(config.rules_reload_interval)},
-      {"metrics_listen", text_setting(config.metrics_listen)},
+      {"metrics_listen",
+       [&](const std::string& key, const YAML::Node& node) -> Result<bool> {
+         auto value = Scalar(path, key, node);
+         if (!value) return value.failure();
+         auto checked = CheckListenAddress(value.value());
+         if (!checked) return ConfigError(path, node, "'" + key + "': " + checked.failure().reason);
+         config.metrics_listen = value.value();
+         return true;
+       }},
       {"commit_interval_ms", duration_setting(config.publish.commit_interval)},
       {"shutdown_timeout_ms", duration_setting(config.publish.shutdown_timeout)},
       {"input_format", parsed_setting(ParseInputFormat, config.input_format)},
