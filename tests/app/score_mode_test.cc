@@ -301,6 +301,19 @@ TEST_F(ScoreModeTest, UnwritableDeadLetterPathFails) {
   EXPECT_THAT(output.err, HasSubstr(options.dead_letter_path));
 }
 
+// The dead-letter file is opened before the inputs are read: naming an input would destroy it unscored.
+TEST_F(ScoreModeTest, DeadLetterFileThatIsAnInputIsRefusedAndTheInputKept) {
+  ScoreOptions options;
+  const std::string pages = std::string(kPageWithTwoBacklinks) + "\n";
+  options.inputs = {WriteFile("pages.jsonl", pages)};
+  options.dead_letter_path = options.inputs[0];
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 2);
+  EXPECT_THAT(output.err, HasSubstr("--dead-letters names the input '" + options.inputs[0] + "'"));
+  std::ifstream kept(options.inputs[0]);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), pages);
+}
+
 TEST_F(ScoreModeTest, SummaryLineCountsPagesEventsAndDeadLetters) {
   const ScoreOutput output =
       RunOnStdin(std::string(kPageWithTwoBacklinks) + "\n[]\n" + PageLinkingTo("https://c.org/") + "\n");

@@ -24,6 +24,9 @@ expect 2 "A subcommand is required"
 expect 2 "--input-format: Check xml value" score --input-format xml
 expect 2 "--max-score: Value 200 not in range 0 to 100" disavow --max-score 200
 expect 2 "file is required" rules check
+echo '{"event_id": "e1"}' >"$work/events.jsonl"
+expect 2 "-o names the input '$work/events.jsonl'" disavow "$work/events.jsonl" -o "$work/events.jsonl"
+grep -q e1 "$work/events.jsonl" || { echo "FAIL: disavow -o emptied its input"; failures=$((failures + 1)); }
 expect 0 "Usage:" run --help
 expect 0 "--input-format {auto,jsonl,warc}=auto" score --help  # not the enum's number
 [ "$failures" = 0 ] || exit 1

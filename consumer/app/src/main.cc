@@ -13,6 +13,7 @@
 #include "backlint/app/config_check.h"
 #include "backlint/app/demo_mode.h"
 #include "backlint/app/disavow_mode.h"
+#include "backlint/app/output_path.h"
 #include "backlint/app/reload_signal.h"
 #include "backlint/pipeline/processor_setup.h"
 #include "backlint/app/rules_test_mode.h"
@@ -182,6 +183,10 @@ int main(int argc, char** argv) {
   if (*rules_test) return backlint::RunRuleTests(test_paths, std::cout, std::cerr);
   if (*disavow) {
     if (disavow_output.empty()) return backlint::RunDisavow(disavow_options, std::cin, std::cout, std::cerr);
+    if (const auto input = backlint::InputSameAs(disavow_output, disavow_options.inputs)) {
+      std::cerr << "backlint disavow: -o names the input '" << *input << "', which it would empty unread\n";
+      return 2;
+    }
     std::ofstream file(disavow_output, std::ios::binary | std::ios::trunc);
     if (!file) {
       std::cerr << "backlint disavow: cannot write '" << disavow_output << "'\n";

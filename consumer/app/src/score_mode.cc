@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 
+#include "backlint/app/output_path.h"
 #include "backlint/decode/warc_reader.h"
 #include "backlint/pipeline/processor_setup.h"
 #include "crawled_page.pb.h"
@@ -192,6 +193,10 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
     return 1;
   }
   std::ofstream dead_letter_file;
+  if (const auto input = InputSameAs(options.dead_letter_path, options.inputs)) {
+    err << "backlint score: --dead-letters names the input '" << *input << "', which it would empty unread\n";
+    return 2;
+  }
   if (!options.dead_letter_path.empty()) {
     dead_letter_file.open(options.dead_letter_path);
     if (!dead_letter_file) {
