@@ -92,10 +92,14 @@ int main(int argc, char** argv) {
   score->add_option("--rules", score_options.rules_path, "Rule file (default: the built-in set)");
   score->add_option("--dead-letters", score_options.dead_letter_path,
                     "Write rejected inputs with their reasons as JSON lines to this file");
+  // Repeatable options take one value each: otherwise `--watch-domain d crawl.jsonl` read the file name as a
+  // second domain, and stdin as the input.
   score->add_option("--watch-domain", score_options.extract.watch_domains,
-                    "Report unlinked mentions of this domain (repeatable)");
+                    "Report unlinked mentions of this domain (repeatable)")
+      ->allow_extra_args(false);
   score->add_option("--watch-brand", score_options.extract.watch_brands,
-                    "Report unlinked mentions of this brand name (repeatable)");
+                    "Report unlinked mentions of this brand name (repeatable)")
+      ->allow_extra_args(false);
   score->add_flag("--only-watched", score_options.extract.only_watched,
                   "With a watch list, score only backlinks to watched sites");
 
@@ -138,7 +142,8 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   disavow->add_option("--target", disavow_options.targets,
-                      "Only links to this site, your own (registrable domain or host; repeatable)");
+                      "Only links to this site, your own (registrable domain or host; repeatable)")
+      ->allow_extra_args(false);
 
   CLI::App* config_command = app.add_subcommand("config", "Work with configuration files");
   config_command->require_subcommand(1);

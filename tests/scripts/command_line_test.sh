@@ -2,6 +2,7 @@
 # A bad command line exits with 2, as README's exit code table says, whatever the mode: not CLI11's own
 # codes (105 for a bad value, 106 for a missing argument, 109 for an unknown option), which scripts and
 # Kubernetes' restart policy would read as something else. --help still exits 0 and shows defaults by name.
+# Also how options and inputs are told apart.
 set -uo pipefail
 backlint=$1
 work=$(mktemp -d)
@@ -28,6 +29,12 @@ echo '{"event_id": "e1"}' >"$work/events.jsonl"
 expect 2 "-o names the input '$work/events.jsonl'" disavow "$work/events.jsonl" -o "$work/events.jsonl"
 grep -q e1 "$work/events.jsonl" || { echo "FAIL: disavow -o emptied its input"; failures=$((failures + 1)); }
 expect 0 "Usage:" run --help
+
+# A repeatable option takes one value: the file after it is an input, not a second domain (and stdin unread).
+printf '{"url": "https://a.example/", "html": "<a href=\\"https://b.example/\\">b</a>"}\n' >"$work/page.jsonl"
+expect 0 "1 pages, 1 backlink events" score --watch-domain b.example --watch-brand Bee "$work/page.jsonl"
+cp "$work/out" "$work/scored.jsonl"
+expect 0 "1 backlink events" disavow --target b.example "$work/scored.jsonl"
 expect 0 "--input-format {auto,jsonl,warc}=auto" score --help  # not the enum's number
 [ "$failures" = 0 ] || exit 1
 echo "bad command lines exit 2, --help exits 0"
