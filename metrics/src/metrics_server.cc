@@ -42,7 +42,7 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& l
                                                              std::shared_ptr<prometheus::Registry> registry,
                                                              std::function<bool()> ready) {
   auto address = CheckListenAddress(listen);
-  if (!address) return Failure{"metrics", "cannot listen: " + address.failure().reason};
+  if (!address) return Failure{"metrics", "cannot listen on '" + listen + "': " + address.failure().reason};
   std::unique_ptr<MetricsServer> server(new MetricsServer());
   try {
     // civetweb reports a busy or invalid port by throwing from the constructor.
@@ -76,7 +76,7 @@ Result<bool> CheckListenAddress(std::string_view listen) {
   const bool digits = !port.empty() && port.size() <= 5 &&
                       std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits || std::stoi(std::string(port)) > 65535 || colon == 0) {
-    return Failure{"metrics", "'" + std::string(listen) + "' is not host:port with a port from 0 to 65535"};
+    return Failure{"metrics", "expected host:port with a port from 0 to 65535"};
   }
   return true;
 }

@@ -278,9 +278,13 @@ TEST_F(AppConfigTest, WatchListsMustBeListsOfNonEmptyNames) {
 // Otherwise `config check` called the file valid and `run` then failed to start on it.
 TEST_F(AppConfigTest, MetricsListenMustBeHostAndPort) {
   EXPECT_EQ(LoadError("metrics_listen: nonsense\n"),
-            At(1, 17) + "'metrics_listen': 'nonsense' is not host:port with a port from 0 to 65535");
+            At(1, 17) + "'metrics_listen': expected host:port with a port from 0 to 65535");
   EXPECT_EQ(LoadError("metrics_listen: 0.0.0.0:99999\n"),
-            At(1, 17) + "'metrics_listen': '0.0.0.0:99999' is not host:port with a port from 0 to 65535");
+            At(1, 17) + "'metrics_listen': expected host:port with a port from 0 to 65535");
+  auto variable = LoadAppConfig("", {{"BACKLINT_METRICS_LISTEN", "s3cret"}});
+  ASSERT_FALSE(variable.ok());
+  EXPECT_EQ(variable.failure().reason, "environment variable BACKLINT_METRICS_LISTEN: 'metrics_listen': expected "
+                                       "host:port with a port from 0 to 65535");
 }
 
 TEST_F(AppConfigTest, ExtractSectionsMustBeMaps) {

@@ -116,8 +116,7 @@ TEST(CheckListenAddressTest, RejectsWhatCivetwebCannotListenOnWithAMessageSaying
   for (const char* listen : {"nonsense", ":9464", "0.0.0.0:", "0.0.0.0:99999", "0.0.0.0:94a4", ""}) {
     auto checked = CheckListenAddress(listen);
     ASSERT_FALSE(checked.ok()) << listen;
-    EXPECT_EQ(checked.failure().reason,
-              "'" + std::string(listen) + "' is not host:port with a port from 0 to 65535");
+    EXPECT_EQ(checked.failure().reason, "expected host:port with a port from 0 to 65535");
   }
 }
 

@@ -256,6 +256,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& envi
          auto value = Scalar(path, key, node);
          if (!value) return value.failure();
          auto checked = CheckListenAddress(value.value());
+         // Like every setting's error, it names the setting, not the value (a variable's may be a secret).
          if (!checked) return ConfigError(path, node, "'" + key + "': " + checked.failure().reason);
          config.metrics_listen = value.value();
          return true;
