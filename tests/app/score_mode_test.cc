@@ -247,6 +247,15 @@ TEST_F(ScoreModeTest, GzipCompressedJsonLinesFailNamingTheFileInsteadOfBecomingD
   EXPECT_THAT(output.err, Not(HasSubstr("dead letter")));
 }
 
+TEST_F(ScoreModeTest, AJsonArrayExportFailsNamingTheFileInsteadOfBecomingOneDeadLetter) {
+  ScoreOptions options;
+  options.inputs = {WriteFile("pages.json", "[" + std::string(kPageWithTwoBacklinks) + "]\n")};
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot read '" + options.inputs[0] + "': it is a JSON array, not JSON lines"));
+  EXPECT_THAT(output.err, Not(HasSubstr("dead letter")));
+}
+
 TEST_F(ScoreModeTest, DirectoryNamedLikeAWarcFileFailsNamingIt) {
   ScoreOptions options;
   options.inputs = {TempPath("crawl.warc.gz")};
@@ -259,7 +268,7 @@ TEST_F(ScoreModeTest, DirectoryNamedLikeAWarcFileFailsNamingIt) {
 TEST_F(ScoreModeTest, DeadLettersThatCannotBeWrittenFailTheRun) {
   ScoreOptions options;
   options.dead_letter_path = "/dev/full";  // opens, but every write fails (no space left)
-  const ScoreOutput output = Run(options, "[]\n");
+  const ScoreOutput output = Run(options, "{}\n");  // no url: a dead letter
   EXPECT_EQ(output.exit_code, 1);
   EXPECT_THAT(output.err, HasSubstr("cannot write dead letters to '/dev/full'"));
 }

@@ -87,6 +87,8 @@ class ScoreRun {
 
   // Why the input could not be read to its end (an I/O error, gzip bytes), or empty when it was.
   std::string ScoreStream(std::istream& input, const std::string& source) {
+    // An export as one JSON array is a single line, read whole into memory and then one dead letter.
+    if (input.peek() == '[') return "it is a JSON array, not JSON lines: convert it first (jq -c '.[]' FILE)";
     std::string line;
     for (int64_t line_number = 1; std::getline(input, line); ++line_number) {
       // Every "line" of a compressed file would be a dead letter, and the run would still succeed.
