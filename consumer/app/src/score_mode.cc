@@ -85,7 +85,7 @@ class ScoreRun {
         dead_letters_(dead_letters),
         progress_interval_(progress_interval) {}
 
-  // Why the input could not be read to its end (an I/O error, gzip bytes), or empty when it was.
+  // Why the input could not be read as JSON lines to its end (an I/O error, gzip, a JSON array), or empty.
   std::string ScoreStream(std::istream& input, const std::string& source) {
     // An export as one JSON array is a single line, read whole into memory and then one dead letter.
     if (input.peek() == '[') return "it is a JSON array, not JSON lines: convert it first (jq -c '.[]' FILE)";
