@@ -3,6 +3,7 @@
 #include <CivetServer.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 
@@ -40,6 +41,8 @@ class ResponseHandler : public CivetHandler {
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& listen,
                                                              std::shared_ptr<prometheus::Registry> registry,
                                                              std::function<bool()> ready) {
+  auto address = CheckListenAddress(listen);
+  if (!address) return Failure{"metrics", "cannot listen on '" + listen + "': " + address.failure().reason};
   std::unique_ptr<MetricsServer> server(new MetricsServer());
   try {
     // civetweb reports a busy or invalid port by throwing from the constructor.
@@ -65,6 +68,17 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& l
                    : Response{503, "text/plain; charset=utf-8", "not ready\n"};
   });
   return server;
+}
+
+Result<bool> CheckListenAddress(std::string_view listen) {
+  const std::size_t colon = listen.rfind(':');
+  const std::string_view port = colon == std::string_view::npos ? listen : listen.substr(colon + 1);
+  const bool digits = !port.empty() && port.size() <= 5 &&
+                      std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || std::stoi(std::string(port)) > 65535 || colon == 0) {
+    return Failure{"metrics", "expected host:port with a port from 0 to 65535"};
+  }
+  return true;
 }
 
 // Defined here, where CivetServer and CivetHandler are complete types.

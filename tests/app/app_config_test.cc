@@ -275,6 +275,18 @@ TEST_F(AppConfigTest, WatchListsMustBeListsOfNonEmptyNames) {
             At(3, 20) + "'extract.watch.brands' entries must be non-empty names");
 }
 
+// Otherwise `config check` called the file valid and `run` then failed to start on it.
+TEST_F(AppConfigTest, MetricsListenMustBeHostAndPort) {
+  EXPECT_EQ(LoadError("metrics_listen: nonsense\n"),
+            At(1, 17) + "'metrics_listen': expected host:port with a port from 0 to 65535");
+  EXPECT_EQ(LoadError("metrics_listen: 0.0.0.0:99999\n"),
+            At(1, 17) + "'metrics_listen': expected host:port with a port from 0 to 65535");
+  auto variable = LoadAppConfig("", {{"BACKLINT_METRICS_LISTEN", "s3cret"}});
+  ASSERT_FALSE(variable.ok());
+  EXPECT_EQ(variable.failure().reason, "environment variable BACKLINT_METRICS_LISTEN: 'metrics_listen': expected "
+                                       "host:port with a port from 0 to 65535");
+}
+
 TEST_F(AppConfigTest, ExtractSectionsMustBeMaps) {
   EXPECT_EQ(LoadError("extract: true\n"), At(1, 10) + "'extract' must be a map");
   EXPECT_EQ(LoadError("extract:\n  watch: [example.com]\n"), At(2, 10) + "'extract.watch' must be a map");
@@ -286,6 +298,13 @@ TEST(AppConfigFileTest, MissingFileNamesThePath) {
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.failure().stage, "config");
   EXPECT_THAT(config.failure().reason, StartsWith(path + ": "));
+}
+
+// A directory opens like a file and reads as nothing: taken as an empty file, `config check` called it valid.
+TEST(AppConfigFileTest, DirectoryIsRefusedNotReadAsAnEmptyConfiguration) {
+  Result<AppConfig> config = LoadAppConfig(::testing::TempDir());
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.failure().reason, ::testing::TempDir() + ": cannot read the configuration file: Is a directory");
 }
 
 TEST(ApplyKafkaPropertyTest, PlainNameGoesToBothClients) {
@@ -385,6 +404,27 @@ TEST(AppConfigEnvironmentTest, UnknownVariablesAndSectionsAreRejectedByName) {
                 AllOf(StartsWith("environment variable " + name + ": not a setting"),
                       HasSubstr("BACKLINT_INPUT_TOPIC,"), HasSubstr("BACKLINT_KAFKA_<PROPERTY>")));
   }
+}
+
+// Kubernetes gives each pod variables for every Service of its namespace; deploy/kubernetes' Service is
+// named backlint, and one for Kafka may well be named backlint-kafka.
+TEST(AppConfigEnvironmentTest, KubernetesServiceVariablesAreNotSettings) {
+  auto config = LoadAppConfig("", {{"BACKLINT_SERVICE_HOST", "10.0.0.7"},
+                                   {"BACKLINT_SERVICE_PORT", "9464"},
+                                   {"BACKLINT_SERVICE_PORT_METRICS", "9464"},
+                                   {"BACKLINT_PORT", "tcp://10.0.0.7:9464"},
+                                   {"BACKLINT_PORT_9464_TCP", "tcp://10.0.0.7:9464"},
+                                   {"BACKLINT_PORT_9464_TCP_PROTO", "tcp"},
+                                   {"BACKLINT_PORT_9464_TCP_PORT", "9464"},
+                                   {"BACKLINT_PORT_9464_TCP_ADDR", "10.0.0.7"},
+                                   {"BACKLINT_KAFKA_SERVICE_HOST", "10.0.0.8"},
+                                   {"BACKLINT_KAFKA_PORT_9092_TCP_ADDR", "10.0.0.8"}});
+  ASSERT_TRUE(config.ok()) << config.failure().reason;
+  EXPECT_THAT(config.value().publish.consumer_properties, IsEmpty());
+  // Without the Service's own _SERVICE_HOST, a variable that looks like one is still a typo.
+  auto typo = LoadAppConfig("", {{"BACKLINT_METRICS_PORT", "9464"}});
+  ASSERT_FALSE(typo.ok());
+  EXPECT_THAT(typo.failure().reason, StartsWith("environment variable BACKLINT_METRICS_PORT: not a setting"));
 }
 
 TEST(AppConfigEnvironmentTest, BadValuesNameTheVariableAndTheSettingButNotTheValue) {

@@ -165,6 +165,23 @@ TEST(DisavowModeTest, OnlyLinksToTheChosenTargetsCount) {
   EXPECT_THAT(Disavow(input, options).Entries(), ElementsAre("https://a.example/1"));
 }
 
+// Domains are case-insensitive: `--target MySite.example` must not silently give an empty disavow file.
+TEST(DisavowModeTest, TargetsMatchWhateverTheirCase) {
+  DisavowOptions options;
+  options.targets = {"MySite.Example"};
+  EXPECT_THAT(Disavow(EventLine("https://a.example/1", "a.example", v1::VERDICT_TOXIC, 10) + "\n", options).Entries(),
+              ElementsAre("https://a.example/1"));
+}
+
+// A directory opens like a file and reads as empty: the disavow file written from it would drop every entry.
+TEST(DisavowModeTest, AnInputThatCannotBeReadIsReportedAndFailsTheRun) {
+  DisavowOptions options;
+  options.inputs = {::testing::TempDir()};
+  const Output output = Disavow("", options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot read '" + ::testing::TempDir() + "': Is a directory"));
+}
+
 TEST(DisavowModeTest, RedeliveredEventsCountOnce) {
   const std::string line = EventLine("https://farm.example/a", "farm.example", v1::VERDICT_TOXIC, 10, {}, "id-1");
   DisavowOptions options;

@@ -217,6 +217,65 @@ TEST_F(ScoreModeTest, UnreadableInputFileFailsNamingIt) {
   EXPECT_THAT(output.err, HasSubstr("'" + options.inputs[0] + "'"));
 }
 
+// A directory opens like a file and reads as empty unless the read error is checked: a backfill pointed at
+// a folder of crawl files would then "succeed" with nothing scored.
+TEST_F(ScoreModeTest, DirectoryInputFailsNamingItInsteadOfScoringNothing) {
+  ScoreOptions options;
+  options.inputs = {dir_.string()};
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot read '" + dir_.string() + "': Is a directory"));
+}
+
+// An I/O error must not pass for the end of the file: /proc/self/mem opens, but reading at offset 0 fails.
+TEST_F(ScoreModeTest, ReadErrorFailsNamingTheInputInsteadOfEndingItQuietly) {
+  ScoreOptions options;
+  options.inputs = {"/proc/self/mem"};
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot read '/proc/self/mem': Input/output error"));
+}
+
+// Common exports that are not JSON lines: read as such, a gzip file's every chunk was a dead letter, and a
+// JSON array (one line) was read whole into one; either way no event and exit 0.
+TEST_F(ScoreModeTest, GzipAndJsonArrayExportsFailNamingTheFileInsteadOfBecomingDeadLetters) {
+  struct Export {
+    std::string name;
+    std::string contents;
+    std::string reason;
+  };
+  const std::vector<Export> exports = {
+      {"pages.jsonl.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03+I-.\n\x01\x00", 17),
+       "it is gzip-compressed"},
+      {"pages.json", "[" + std::string(kPageWithTwoBacklinks) + "]\n", "it is a JSON array, not JSON lines"},
+  };
+  for (const Export& exported : exports) {
+    ScoreOptions options;
+    options.inputs = {WriteFile(exported.name, exported.contents)};
+    const ScoreOutput output = Run(options);
+    EXPECT_EQ(output.exit_code, 1) << exported.name;
+    EXPECT_THAT(output.err, HasSubstr("cannot read '" + options.inputs[0] + "': " + exported.reason));
+    EXPECT_THAT(output.err, Not(HasSubstr("dead letter")));
+  }
+}
+
+TEST_F(ScoreModeTest, DirectoryNamedLikeAWarcFileFailsNamingIt) {
+  ScoreOptions options;
+  options.inputs = {TempPath("crawl.warc.gz")};
+  std::filesystem::create_directory(options.inputs[0]);
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot read '" + options.inputs[0] + "': Is a directory"));
+}
+
+TEST_F(ScoreModeTest, DeadLettersThatCannotBeWrittenFailTheRun) {
+  ScoreOptions options;
+  options.dead_letter_path = "/dev/full";  // opens, but every write fails (no space left)
+  const ScoreOutput output = Run(options, "{}\n");  // no url: a dead letter
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot write dead letters to '/dev/full'"));
+}
+
 TEST_F(ScoreModeTest, BadRulesPathFailsBeforeReadingInput) {
   ScoreOptions options;
   options.rules_path = TempPath("no-rules.yaml");
@@ -252,6 +311,19 @@ TEST_F(ScoreModeTest, UnwritableDeadLetterPathFails) {
   const ScoreOutput output = Run(options, kPageWithTwoBacklinks);
   EXPECT_EQ(output.exit_code, 1);
   EXPECT_THAT(output.err, HasSubstr(options.dead_letter_path));
+}
+
+// The dead-letter file is opened before the inputs are read: naming an input would destroy it unscored.
+TEST_F(ScoreModeTest, DeadLetterFileThatIsAnInputIsRefusedAndTheInputKept) {
+  ScoreOptions options;
+  const std::string pages = std::string(kPageWithTwoBacklinks) + "\n";
+  options.inputs = {WriteFile("pages.jsonl", pages)};
+  options.dead_letter_path = options.inputs[0];
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 2);
+  EXPECT_THAT(output.err, HasSubstr("--dead-letters names the input '" + options.inputs[0] + "'"));
+  std::ifstream kept(options.inputs[0]);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), pages);
 }
 
 TEST_F(ScoreModeTest, SummaryLineCountsPagesEventsAndDeadLetters) {

@@ -106,6 +106,20 @@ TEST(MetricsServerStartTest, InvalidListenAddressFailsInMetricsStage) {
   EXPECT_THAT(server.failure().reason, HasSubstr("'256.1.1.1:1'"));
 }
 
+TEST(CheckListenAddressTest, AcceptsHostAndPortOrAPortAlone) {
+  for (const char* listen : {"0.0.0.0:9464", "127.0.0.1:0", "[::]:9464", "localhost:65535", "9464"}) {
+    EXPECT_TRUE(CheckListenAddress(listen).ok()) << listen;
+  }
+}
+
+TEST(CheckListenAddressTest, RejectsWhatCivetwebCannotListenOnWithAMessageSayingWhy) {
+  for (const char* listen : {"nonsense", ":9464", "0.0.0.0:", "0.0.0.0:99999", "0.0.0.0:94a4", ""}) {
+    auto checked = CheckListenAddress(listen);
+    ASSERT_FALSE(checked.ok()) << listen;
+    EXPECT_EQ(checked.failure().reason, "expected host:port with a port from 0 to 65535");
+  }
+}
+
 TEST(MetricsServerStartTest, BusyPortFails) {
   auto registry = std::make_shared<prometheus::Registry>();
   auto first = MetricsServer::Start("127.0.0.1:0", registry, [] { return true; });

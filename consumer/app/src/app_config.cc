@@ -6,11 +6,13 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
+#include "backlint/metrics/metrics_server.h"
 #include "yaml_file.h"
 
 namespace backlint {
@@ -152,12 +154,28 @@ std::string Recased(std::string_view text, int (*convert)(int)) {
   return recased;
 }
 
+// Kubernetes gives a pod variables for each Service of its namespace: <SVC>_SERVICE_HOST, <SVC>_SERVICE_PORT,
+// <SVC>_SERVICE_PORT_<NAME>, <SVC>_PORT and <SVC>_PORT_<N>_TCP[_PROTO|_PORT|_ADDR]. A Service named
+// backlint (deploy/kubernetes) or backlint-kafka must not stop the process, so these are skipped, but only
+// for a <SVC> whose _SERVICE_HOST is set: a lone BACKLINT_METRICS_PORT stays a typo.
+bool IsKubernetesServiceVariable(std::string_view name, const Environment& environment) {
+  return std::any_of(environment.begin(), environment.end(), [name](const auto& variable) {
+    constexpr std::string_view kHost = "_SERVICE_HOST";
+    const std::string_view other = variable.first;
+    if (!other.ends_with(kHost)) return false;
+    const std::string_view service = other.substr(0, other.size() - kHost.size() + 1);  // "BACKLINT_"
+    if (!name.starts_with(service)) return false;
+    const std::string_view rest = name.substr(service.size());
+    return rest == "PORT" || rest.starts_with("PORT_") || rest.starts_with("SERVICE_");
+  });
+}
+
 // BACKLINT_<SETTING> through the same setters as the file; BACKLINT_KAFKA_<PROPERTY> as -X would.
 // An error names the variable, never its value (it may be a secret).
 Result<bool> ApplyEnvironment(const Environment& environment, const std::map<std::string, Setter>& settings,
                               AppConfig& config) {
   for (const auto& [name, value] : environment) {
-    if (!name.starts_with(kEnvironmentPrefix)) continue;
+    if (!name.starts_with(kEnvironmentPrefix) || IsKubernetesServiceVariable(name, environment)) continue;
     auto fail = [&name](const std::string& reason) {
       return Result<bool>(Failure{"config", "environment variable " + name + ": " + reason});
     };
@@ -233,7 +251,16 @@ Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& envi
       {"dead_letter_topic", text_setting(config.publish.dead_letter_topic)},
       {"rules", text_setting(config.rules_path)},
       {"rules_reload_interval_ms", duration_setting(config.rules_reload_interval)},
-      {"metrics_listen", text_setting(config.metrics_listen)},
+      {"metrics_listen",
+       [&](const std::string& key, const YAML::Node& node) -> Result<bool> {
+         auto value = Scalar(path, key, node);
+         if (!value) return value.failure();
+         auto checked = CheckListenAddress(value.value());
+         // Like every setting's error, it names the setting, not the value (a variable's may be a secret).
+         if (!checked) return ConfigError(path, node, "'" + key + "': " + checked.failure().reason);
+         config.metrics_listen = value.value();
+         return true;
+       }},
       {"commit_interval_ms", duration_setting(config.publish.commit_interval)},
       {"shutdown_timeout_ms", duration_setting(config.publish.shutdown_timeout)},
       {"input_format", parsed_setting(ParseInputFormat, config.input_format)},

@@ -4,7 +4,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -13,6 +15,7 @@
 #include <utility>
 
 #include "backlink_event.pb.h"
+#include "backlint/extract/ascii.h"
 
 namespace backlint {
 namespace {
@@ -198,7 +201,8 @@ class DisavowList {
   bool LinksToTarget(const v1::BacklinkEvent& event) const {
     if (options_.targets.empty()) return true;
     return std::any_of(options_.targets.begin(), options_.targets.end(), [&](const std::string& target) {
-      return target == event.target().registrable_domain() || target == event.target().host();
+      return ascii::EqualsIgnoreCase(target, event.target().registrable_domain()) ||
+             ascii::EqualsIgnoreCase(target, event.target().host());
     });
   }
 
@@ -267,6 +271,11 @@ int RunDisavow(const DisavowOptions& options, std::istream& standard_input, std:
       ++malformed;
       err << source << ":" << number << ": " << problem << "\n";
     }
+    // A directory opens like a file; its failed read (or an I/O error) must not pass for the end of input.
+    if (input.bad()) {
+      err << "backlint disavow: cannot read '" << source << "': " << std::strerror(errno) << "\n";
+      unreadable = true;
+    }
   };
   const std::vector<std::string> inputs = options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs;
   for (const std::string& input : inputs) {
@@ -276,7 +285,7 @@ int RunDisavow(const DisavowOptions& options, std::istream& standard_input, std:
     }
     std::ifstream file(input);
     if (!file) {
-      err << "backlint disavow: cannot read '" << input << "'\n";
+      err << "backlint disavow: cannot read '" << input << "': " << std::strerror(errno) << "\n";
       unreadable = true;
       continue;
     }
@@ -284,6 +293,8 @@ int RunDisavow(const DisavowOptions& options, std::istream& standard_input, std:
   }
   list.Write(out, err);
   if (malformed > 0) err << "backlint disavow: " << malformed << " malformed lines skipped\n";
+  out.flush();
+  if (!out.good()) err << "backlint disavow: cannot write the disavow file\n";
   return malformed == 0 && !unreadable && out.good() ? 0 : 1;
 }
 

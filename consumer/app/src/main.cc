@@ -13,6 +13,7 @@
 #include "backlint/app/config_check.h"
 #include "backlint/app/demo_mode.h"
 #include "backlint/app/disavow_mode.h"
+#include "backlint/app/output_path.h"
 #include "backlint/app/reload_signal.h"
 #include "backlint/pipeline/processor_setup.h"
 #include "backlint/app/rules_test_mode.h"
@@ -84,17 +85,21 @@ int main(int argc, char** argv) {
           {"auto", backlint::ScoreInputFormat::kAuto},
           {"jsonl", backlint::ScoreInputFormat::kJsonLines},
           {"warc", backlint::ScoreInputFormat::kWarc}}))
-      ->capture_default_str();
+      ->option_text("{auto,jsonl,warc}=auto");  // the transformer's own text shows the enum's numbers
   score->add_option("--progress-interval", score_options.progress_interval,
                     "Seconds between progress lines on stderr")
       ->capture_default_str();
   score->add_option("--rules", score_options.rules_path, "Rule file (default: the built-in set)");
   score->add_option("--dead-letters", score_options.dead_letter_path,
                     "Write rejected inputs with their reasons as JSON lines to this file");
+  // Repeatable options take one value each: otherwise `--watch-domain d crawl.jsonl` read the file name as a
+  // second domain, and stdin as the input.
   score->add_option("--watch-domain", score_options.extract.watch_domains,
-                    "Report unlinked mentions of this domain (repeatable)");
+                    "Report unlinked mentions of this domain (repeatable)")
+      ->allow_extra_args(false);
   score->add_option("--watch-brand", score_options.extract.watch_brands,
-                    "Report unlinked mentions of this brand name (repeatable)");
+                    "Report unlinked mentions of this brand name (repeatable)")
+      ->allow_extra_args(false);
   score->add_flag("--only-watched", score_options.extract.only_watched,
                   "With a watch list, score only backlinks to watched sites");
 
@@ -137,7 +142,8 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   disavow->add_option("--target", disavow_options.targets,
-                      "Only links to this site, your own (registrable domain or host; repeatable)");
+                      "Only links to this site, your own (registrable domain or host; repeatable)")
+      ->allow_extra_args(false);
 
   CLI::App* config_command = app.add_subcommand("config", "Work with configuration files");
   config_command->require_subcommand(1);
@@ -147,7 +153,13 @@ int main(int argc, char** argv) {
                "configuration, secrets masked");
   config_check->add_option("file", config_check_path, "YAML configuration file")->required();
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // CLI11's own codes (105 for a bad value, 106 for a missing argument, ...) would contradict the
+    // documented 2 for a bad command line; --help stays 0.
+    return app.exit(error) == 0 ? 0 : 2;
+  }
 
   if (*run) {
     // The file, then BACKLINT_* environment variables, then run's defaults, then the flags below.
@@ -176,6 +188,10 @@ int main(int argc, char** argv) {
   if (*rules_test) return backlint::RunRuleTests(test_paths, std::cout, std::cerr);
   if (*disavow) {
     if (disavow_output.empty()) return backlint::RunDisavow(disavow_options, std::cin, std::cout, std::cerr);
+    if (const auto input = backlint::InputSameAs(disavow_output, disavow_options.inputs)) {
+      std::cerr << "backlint disavow: -o names the input '" << *input << "', which it would empty unread\n";
+      return 2;
+    }
     std::ofstream file(disavow_output, std::ios::binary | std::ios::trunc);
     if (!file) {
       std::cerr << "backlint disavow: cannot write '" << disavow_output << "'\n";

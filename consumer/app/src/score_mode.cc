@@ -4,12 +4,16 @@
 #include <prometheus/registry.h>
 #include <simdjson.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
 
+#include "backlint/app/output_path.h"
 #include "backlint/decode/warc_reader.h"
 #include "backlint/pipeline/processor_setup.h"
 #include "crawled_page.pb.h"
@@ -81,12 +85,20 @@ class ScoreRun {
         dead_letters_(dead_letters),
         progress_interval_(progress_interval) {}
 
-  void ScoreStream(std::istream& input, const std::string& source) {
+  // Why the input could not be read as JSON lines to its end (an I/O error, gzip, a JSON array), or empty.
+  std::string ScoreStream(std::istream& input, const std::string& source) {
+    // An export as one JSON array is a single line, read whole into memory and then one dead letter.
+    if (input.peek() == '[') return "it is a JSON array, not JSON lines: convert it first (jq -c '.[]' FILE)";
     std::string line;
     for (int64_t line_number = 1; std::getline(input, line); ++line_number) {
+      // Every "line" of a compressed file would be a dead letter, and the run would still succeed.
+      if (line_number == 1 && line.starts_with("\x1f\x8b")) {
+        return "it is gzip-compressed: decompress it first (zcat FILE | backlint score)";
+      }
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       ScorePage(line, std::nullopt, source, line_number, line);
     }
+    return input.bad() ? std::strerror(errno) : "";
   }
 
   // Each HTML response is a page; each unreadable record a decode dead letter at its byte offset.
@@ -183,6 +195,10 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
     return 1;
   }
   std::ofstream dead_letter_file;
+  if (const auto input = InputSameAs(options.dead_letter_path, options.inputs)) {
+    err << "backlint score: --dead-letters names the input '" << *input << "', which it would empty unread\n";
+    return 2;
+  }
   if (!options.dead_letter_path.empty()) {
     dead_letter_file.open(options.dead_letter_path);
     if (!dead_letter_file) {
@@ -196,6 +212,11 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
   const std::vector<std::string> inputs =
       options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs;
   for (const std::string& input : inputs) {
+    std::error_code unknown;
+    if (std::filesystem::is_directory(input, unknown)) {  // the WARC reader would take it for an empty file
+      err << "backlint score: cannot read '" << input << "': " << std::strerror(EISDIR) << "\n";
+      return 1;
+    }
     if (ReadsAsWarc(input, options.input_format)) {
       // Recovering from a damaged gzip member seeks, so WARC input must be a file.
       auto reader = input == "-"
@@ -208,18 +229,26 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
       run.ScoreWarc(reader.value(), input);
       continue;
     }
-    if (input == "-") {
-      run.ScoreStream(standard_input, "<stdin>");
-      continue;
-    }
-    std::ifstream file(input);
-    if (!file) {
-      err << "backlint score: cannot read '" << input << "'\n";
+    const bool from_stdin = input == "-";
+    std::ifstream file;
+    if (!from_stdin) file.open(input);
+    // An I/O error ends reading early, like the end of the file, unless it is checked.
+    const std::string problem =
+        !from_stdin && !file.is_open()
+            ? std::strerror(errno)
+            : run.ScoreStream(from_stdin ? standard_input : file, from_stdin ? "<stdin>" : input);
+    if (!problem.empty()) {
+      err << "backlint score: cannot read '" << input << "': " << problem << "\n";
       return 1;
     }
-    run.ScoreStream(file, input);
   }
   out.flush();
+  if (dead_letter_file.is_open() && !dead_letter_file.flush()) {
+    // Dead letters are the only record of rejected inputs: losing them must not pass for success.
+    err << "backlint score: cannot write dead letters to '" << options.dead_letter_path << "'\n";
+    return 1;
+  }
+  if (!out.good()) err << "backlint score: cannot write the events to standard output\n";
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const Totals& totals = run.totals();
   err << "backlint score: " << totals.pages << " pages, " << EventCounts(totals) << " in " << seconds

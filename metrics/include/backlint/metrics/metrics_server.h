@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <prometheus/registry.h>
@@ -37,5 +38,10 @@ class MetricsServer {
   std::unique_ptr<CivetServer> server_;
   int port_ = 0;
 };
+
+// Whether `listen` is an address Start can take: "host:port" or a port alone, the port from 0 to 65535.
+// Lets a configuration be rejected where it is read (file and line), not when the process starts.
+// Failure.stage is "metrics"; the reason does not quote `listen`, so callers decide whether to show it.
+Result<bool> CheckListenAddress(std::string_view listen);
 
 }  // namespace backlint

@@ -25,7 +25,8 @@ struct ScoreOptions {
   LinkExtractor::Options extract;  // defaults, except the watch list from the command line
 };
 
-// Exit code: 0 when every input was read (dead letters are reported, not fatal), 1 on setup or I/O errors.
+// Exit code: 0 when every input was read (dead letters are reported, not fatal), 1 on setup or I/O errors,
+// 2 when the dead-letter file is one of the inputs.
 int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ostream& out, std::ostream& err);
 
 }  // namespace backlint
