@@ -520,7 +520,8 @@ class Walker {
   }
 
   bool IsHidden(const Attributes& attributes) {
-    return attributes.hidden || ascii::EqualsIgnoreCase(ascii::Trim(attributes.aria_hidden), "true") ||
+    return attributes.hidden ||
+           (!attributes.aria_hidden.empty() && ascii::EqualsIgnoreCase(ascii::Trim(attributes.aria_hidden), "true")) ||
            (!attributes.style.empty() && StyleHides(attributes.style));
   }
 
@@ -530,7 +531,10 @@ class Walker {
     const std::optional<Region> of_tag = RegionOfTagOrRole(tag, attributes);
     if (of_tag && *of_tag != Region::kSidebar) return of_tag;
     // Class lists are read each time: reading one costs less than looking it up in a table of those seen.
-    const std::optional<Region> marked = RegionOfClassAndId(attributes.class_name, attributes.id);
+    // Most elements have neither.
+    const std::optional<Region> marked = attributes.class_name.empty() && attributes.id.empty()
+                                             ? std::nullopt
+                                             : RegionOfClassAndId(attributes.class_name, attributes.id);
     return of_tag ? MoreTelling(marked, of_tag) : marked;
   }
 
