@@ -541,8 +541,15 @@ class Walker {
   // Pages repeat inline styles (one per list item, cell, icon): each distinct one is read once.
   bool StyleHides(std::string_view style) {
     auto [cached, inserted] = style_hides_.try_emplace(style);
-    if (inserted) cached->second = styles_.Hides(style);
+    if (inserted) cached->second = Styles().Hides(style);
     return cached->second;
+  }
+
+  // lexbor's CSS parser, set up once a thread rather than once a page: it parses each style into memory it
+  // cleans first, so nothing of one page's styles stays for the next.
+  static CssVisibility& Styles() {
+    static thread_local CssVisibility styles;
+    return styles;
   }
 
   DynamicAttributeIds attribute_ids_;
@@ -560,7 +567,6 @@ class Walker {
   CollapsedText text_;
   std::optional<std::size_t> body_begin_;
   std::optional<std::string_view> base_href_, canonical_href_, meta_robots_;
-  CssVisibility styles_;
   std::unordered_map<std::string_view, bool> style_hides_;  // keys point into the document
   TrackingIds tracking_ids_;
   std::vector<Article> articles_;

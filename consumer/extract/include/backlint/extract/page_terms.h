@@ -1,6 +1,7 @@
 #pragma once
 // A page's main terms: the most frequent words of its title, headings and body, stop-words removed.
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,8 @@ class PageTerms {
 
   // Starts with the stop-words in it, ignored: a stop-word is then found like any word seen before.
   FlatTextTable<Term> vocabulary_;
-  std::string lowered_;      // the text being added, ASCII letters lower-cased, and spare bytes
+  std::unique_ptr<char[]> lowered_;  // the text being added, ASCII letters lower-cased, and spare bytes
+  std::size_t lowered_bytes_ = 0;
   std::size_t count_ = 0;    // terms: entries not ignored
   std::size_t numbers_ = 0;  // entries that are numbers, bounded like the terms
   std::size_t budget_bytes_ = 512 * 1024;
