@@ -280,13 +280,16 @@ class Walker {
   void Walk(lxb_dom_node_t* root) {
     lxb_dom_node_t* node = root->first_child;
     while (node != nullptr) {
-      if (Enter(node) && node->first_child != nullptr) {
+      // Most nodes are text: appended here rather than through a call to Enter.
+      if (node->type == LXB_DOM_NODE_TYPE_TEXT) {
+        text_.Append(TextOf(node));
+      } else if (node->type == LXB_DOM_NODE_TYPE_ELEMENT && Enter(node) && node->first_child != nullptr) {
         node = node->first_child;
         continue;
       }
       // Leave finished nodes until one has a next sibling.
       for (;;) {
-        Leave(node);
+        if (node->type == LXB_DOM_NODE_TYPE_ELEMENT) Leave();
         if (node->next != nullptr) {
           node = node->next;
           break;
@@ -311,14 +314,8 @@ class Walker {
   TrackingIds& tracking_ids() { return tracking_ids_; }
 
  private:
-  // Returns whether to walk the node's children.
+  // Enters an element; returns whether to walk its children.
   bool Enter(lxb_dom_node_t* node) {
-    if (node->type == LXB_DOM_NODE_TYPE_TEXT) {
-      text_.Append(TextOf(node));
-      return false;
-    }
-    if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) return false;
-
     auto* element = lxb_dom_interface_element(node);
     const lxb_tag_id_t tag = lxb_dom_element_tag_id(element);
     const Attributes attributes(element, attribute_ids_);
@@ -408,8 +405,8 @@ class Walker {
     return tag != LXB_TAG_SCRIPT && tag != LXB_TAG_STYLE;
   }
 
-  void Leave(lxb_dom_node_t* node) {
-    if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) return;
+  // Leaves an element.
+  void Leave() {
     const Scope& scope = scopes_.back();
     if (scope.opened_anchor >= 0) anchors_[scope.opened_anchor].text.end = text_.size();
     const std::size_t depth = scopes_.size() - 1;
