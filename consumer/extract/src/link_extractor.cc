@@ -616,12 +616,11 @@ class LinkResolver {
     return resolution.target;
   }
 
-  // Sets `link`'s url, host, registrable domain and is_backlink to those of `target`.
-  static void Fill(const Target& target, Link& link) {
-    link.url = target.url.get_href();
-    link.host = target.site->host;
-    link.registrable_domain = target.site->registrable_domain;
-    link.is_backlink = target.site->is_backlink;
+  // Appends a link with `target`'s url, host, registrable domain and is_backlink, its strings built in
+  // place rather than assigned to empty ones.
+  static Link& AppendTo(const Target& target, std::vector<Link>& links) {
+    return links.emplace_back(std::string(target.url.get_href()), target.site->host, target.site->registrable_domain,
+                              target.site->is_backlink);
   }
 
  private:
@@ -683,8 +682,7 @@ void FillAnchorText(std::string text, AnchorKind kind, std::size_t max_chars, Li
 
 // Appends a link to `target` at the next position, to be filled in place.
 Link& AppendLink(const Target& target, std::vector<Link>& links) {
-  Link& link = links.emplace_back();
-  LinkResolver::Fill(target, link);
+  Link& link = LinkResolver::AppendTo(target, links);
   link.position = static_cast<int>(links.size()) - 1;
   return link;
 }
