@@ -856,6 +856,7 @@ void FillTextFacts(const Walker& walker, PageFacts& facts) {
   facts.link_text_ratio = body_chars == 0 ? 0 : static_cast<double>(link_chars) / static_cast<double>(body_chars);
 
   PageTerms terms;
+  terms.Expect(all.size());
   terms.Add(facts.title, kTitleWeight);
   for (const TextRange& heading : walker.headings()) {
     terms.Add(all.substr(heading.begin, heading.end - heading.begin), kHeadingWeight);

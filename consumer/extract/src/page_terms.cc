@@ -104,6 +104,11 @@ const FlatTextTable<PageTerms::Term>& PageTerms::StopWords() {
 // The copy brings the stop-words' slots, already sized; Reserve gives the entries the same room.
 PageTerms::PageTerms() : vocabulary_(StopWords()) { vocabulary_.Reserve(kFirstWords); }
 
+// A page's text has about one new word in every sixteen bytes.
+void PageTerms::Expect(std::size_t text_bytes) {
+  vocabulary_.Reserve(std::min(std::min(text_bytes, budget_bytes_) / 16, 2 * kMaxVocabulary));
+}
+
 void PageTerms::AddWord(std::string_view word, int weight) {
   const std::size_t size = word.size();
   Term* term = vocabulary_.FindOrInsert(word, [&]() -> std::optional<Term> {

@@ -18,6 +18,8 @@ class PageTerms {
   // three bytes, numbers and English stop-words are skipped. Work is bounded: text past a total budget of
   // bytes and new words past a vocabulary bound are ignored.
   void Add(std::string_view text, int weight);
+  // Sizes the vocabulary for about `text_bytes` of text to add, so that it seldom grows on the way.
+  void Expect(std::size_t text_bytes);
 
   // Up to `count` terms, highest weighted frequency first, ties alphabetically.
   std::vector<std::string> Top(std::size_t count) const;
