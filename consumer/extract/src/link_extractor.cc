@@ -323,10 +323,12 @@ class Walker {
     auto* element = lxb_dom_interface_element(node);
     const lxb_tag_id_t tag = lxb_dom_element_tag_id(element);
     const Attributes attributes(element, attribute_ids_);
-    Scope scope = scopes_.empty() ? Scope{} : scopes_.back();
+    // The element's scope starts as its parent's, built in place rather than copied out and pushed back.
+    const std::size_t depth = scopes_.size();
+    Scope& scope = depth == 0 ? scopes_.emplace_back() : scopes_.emplace_back(scopes_.back());
     scope.opened_block = scope.opened_anchor = -1;
     scope.heading_reach = HeadingReach::kElement;
-    if (scopes_.size() < max_depth_) {
+    if (depth < max_depth_) {
       const std::optional<Region> region = RegionOf(tag, attributes);
       if (region) scope.region = NestedRegion(scope.region, *region);
       scope.hidden = scope.hidden || IsHidden(attributes);
@@ -403,8 +405,7 @@ class Walker {
         break;
       default: break;
     }
-    if (const std::optional<int> rank = HeadingRank(tag)) open_headings_.push_back({scopes_.size(), *rank});
-    scopes_.push_back(scope);
+    if (const std::optional<int> rank = HeadingRank(tag)) open_headings_.push_back({depth, *rank});
     // Script and style text is not prose; <template> content lives in a separate fragment anyway.
     return tag != LXB_TAG_SCRIPT && tag != LXB_TAG_STYLE;
   }
