@@ -184,7 +184,7 @@ std::optional<Region> RegionOfTagOrRole(lxb_tag_id_t tag, const Attributes& attr
     case LXB_TAG_ASIDE: return Region::kSidebar;
     default: break;
   }
-  return RegionOfRole(attributes.role);
+  return attributes.role.empty() ? std::nullopt : RegionOfRole(attributes.role);
 }
 
 // Elements whose text is the context a link is read in, and whose edges separate words.
