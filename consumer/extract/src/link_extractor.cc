@@ -783,7 +783,7 @@ std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
     } else {
       FillAnchorText(std::move(text), AnchorKind::kText, options.max_anchor_chars, link, limits);
     }
-    link.rel = RelTokens(anchor.rel);
+    if (!anchor.rel.empty()) link.rel = RelTokens(anchor.rel);
     if (anchor.block >= 0) {
       const TextRange& block = walker.blocks()[anchor.block];
       link.snippet =
