@@ -643,14 +643,14 @@ class LinkResolver {
   }
 
   const Site& SiteOf(std::string_view host) {
-    if (auto known = site_of_host_.find(host); known != site_of_host_.end()) return *known->second;
-    Site& site = sites_.emplace_back();
-    site.host = host;
-    site.registrable_domain = domains_.Of(host);
-    site.is_backlink = subdomains_are_internal_ ? site.registrable_domain != page_.registrable_domain
-                                                : site.host != page_.host;
-    site_of_host_.emplace(site.host, &site);
-    return site;
+    return **site_of_host_.FindOrInsert(host, [&] {
+      Site& site = sites_.emplace_back();
+      site.host = host;
+      site.registrable_domain = domains_.Of(host);
+      site.is_backlink = subdomains_are_internal_ ? site.registrable_domain != page_.registrable_domain
+                                                  : site.host != page_.host;
+      return std::optional<const Site*>(&site);
+    });
   }
 
   void CountOtherScheme(const std::string& scheme) const {
@@ -671,7 +671,7 @@ class LinkResolver {
   std::deque<Site> sites_;
   std::deque<std::string> schemes_;
   FlatTextTable<Resolution> resolutions_;  // by href
-  std::unordered_map<std::string_view, const Site*> site_of_host_;       // keys point into sites_
+  FlatTextTable<const Site*> site_of_host_;  // by host
 };
 
 // Sets the anchor text, cut to the limit.
