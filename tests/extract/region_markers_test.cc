@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -89,6 +90,19 @@ TEST(RegionMarkersTest, WordsAreFoundAcrossAndAtTheEndOfLongAttributes) {
   // Only ASCII letters and digits make words: accented letters, like punctuation, separate them.
   EXPECT_EQ(RegionOfClassAndId("caf\xC3\xA9-promo\xC3\xA9", ""), Region::kSponsored);
   EXPECT_EQ(RegionOfClassAndId("ad2 2ad", ""), std::nullopt);
+}
+
+TEST(RegionMarkersTest, ShortAttributesAreReadWholeAtEveryLength) {
+  // Attributes under sixteen bytes (most of them) are loaded in pieces that overlap: every byte must count.
+  for (std::size_t padding = 0; padding + 3 < 16; ++padding) {
+    const std::string before = std::string(padding, '-');
+    EXPECT_EQ(RegionOfClassAndId(before + "ads", ""), Region::kSponsored) << padding;
+    EXPECT_EQ(RegionOfClassAndId(before + "ads" + std::string(12 - padding, '_'), ""), Region::kSponsored) << padding;
+    EXPECT_EQ(RegionOfClassAndId(before + "adz", ""), std::nullopt) << padding;
+    EXPECT_EQ(RegionOfClassAndId(std::string(padding, 'x') + "ads", ""), padding == 0 ? std::optional(Region::kSponsored)
+                                                                                      : std::nullopt)
+        << padding;
+  }
 }
 
 TEST(RegionMarkersTest, ClassAndIdReadApartCombineAsReadTogether) {

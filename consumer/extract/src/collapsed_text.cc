@@ -152,7 +152,11 @@ std::string Excerpt(const CollapsedText& text, std::size_t block_begin, std::siz
   return text.Slice(begin, end);
 }
 
-Utf8Counts CountCharactersAndSpaces(std::string_view text) {
+namespace {
+
+// Characters, and spaces too when `kSpaces`, in one pass over `text`.
+template <bool kSpaces>
+Utf8Counts Count(std::string_view text) {
   // Sixteen bytes at a time: a continuation byte is 10xxxxxx. Each byte lane counts in a vector for up to
   // 255 blocks, whose lanes are then summed (psadbw) before any can overflow.
   const __m128i zero = _mm_setzero_si128(), top_bits = _mm_set1_epi8(static_cast<char>(0xC0)),
@@ -169,19 +173,24 @@ Utf8Counts CountCharactersAndSpaces(std::string_view text) {
       // A match is 0xFF, minus one: subtracting it adds one.
       continuation_lanes =
           _mm_sub_epi8(continuation_lanes, _mm_cmpeq_epi8(_mm_and_si128(bytes, top_bits), continuation));
-      space_lanes = _mm_sub_epi8(space_lanes, _mm_cmpeq_epi8(bytes, space));
+      if constexpr (kSpaces) space_lanes = _mm_sub_epi8(space_lanes, _mm_cmpeq_epi8(bytes, space));
     }
     continuations += sum_lanes(continuation_lanes);
-    spaces += sum_lanes(space_lanes);
+    if constexpr (kSpaces) spaces += sum_lanes(space_lanes);
   }
   for (; i < text.size(); ++i) {
     continuations += IsUtf8Continuation(text[i]) ? 1 : 0;
-    spaces += text[i] == ' ' ? 1 : 0;
+    if constexpr (kSpaces) spaces += text[i] == ' ' ? 1 : 0;
   }
   return {.characters = text.size() - continuations, .spaces = spaces};
 }
 
-std::size_t Utf8Length(std::string_view text) { return CountCharactersAndSpaces(text).characters; }
+}  // namespace
+
+Utf8Counts CountCharactersAndSpaces(std::string_view text) { return Count<true>(text); }
+
+// Most calls are for a link's text or the text between two links: counting spaces too would cost them more.
+std::size_t Utf8Length(std::string_view text) { return Count<false>(text).characters; }
 
 bool TruncateUtf8(std::string& text, std::size_t max_chars) {
   if (text.size() <= max_chars) return false;  // every character takes a byte at least

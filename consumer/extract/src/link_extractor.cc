@@ -184,7 +184,7 @@ std::optional<Region> RegionOfTagOrRole(lxb_tag_id_t tag, const Attributes& attr
     case LXB_TAG_ASIDE: return Region::kSidebar;
     default: break;
   }
-  return RegionOfRole(attributes.role);
+  return attributes.role.empty() ? std::nullopt : RegionOfRole(attributes.role);
 }
 
 // Elements whose text is the context a link is read in, and whose edges separate words.
@@ -287,13 +287,16 @@ class Walker {
   void Walk(lxb_dom_node_t* root) {
     lxb_dom_node_t* node = root->first_child;
     while (node != nullptr) {
-      if (Enter(node) && node->first_child != nullptr) {
+      // Most nodes are text: appended here rather than through a call to Enter.
+      if (node->type == LXB_DOM_NODE_TYPE_TEXT) {
+        text_.Append(TextOf(node));
+      } else if (node->type == LXB_DOM_NODE_TYPE_ELEMENT && Enter(node) && node->first_child != nullptr) {
         node = node->first_child;
         continue;
       }
       // Leave finished nodes until one has a next sibling.
       for (;;) {
-        Leave(node);
+        if (node->type == LXB_DOM_NODE_TYPE_ELEMENT) Leave();
         if (node->next != nullptr) {
           node = node->next;
           break;
@@ -303,6 +306,10 @@ class Walker {
       }
     }
   }
+
+  // Sizes the text for a page of `html_bytes`, so that it seldom grows: text is a part of the markup, a
+  // quarter or less of it on most pages.
+  void ExpectBytes(std::size_t html_bytes) { text_.Reserve(html_bytes / 4); }
 
   const std::vector<Anchor>& anchors() const { return anchors_; }
   const std::vector<TextRange>& blocks() const { return blocks_; }
@@ -318,22 +325,18 @@ class Walker {
   TrackingIds& tracking_ids() { return tracking_ids_; }
 
  private:
-  // Returns whether to walk the node's children.
+  // Enters an element; returns whether to walk its children.
   bool Enter(lxb_dom_node_t* node) {
-    if (node->type == LXB_DOM_NODE_TYPE_TEXT) {
-      text_.Append(TextOf(node));
-      return false;
-    }
-    if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) return false;
-
     auto* element = lxb_dom_interface_element(node);
     const lxb_tag_id_t tag = lxb_dom_element_tag_id(element);
     const Attributes attributes(element, attribute_ids_);
-    Scope scope = scopes_.empty() ? Scope{} : scopes_.back();
+    // The element's scope starts as its parent's, built in place rather than copied out and pushed back.
+    const std::size_t depth = scopes_.size();
+    Scope& scope = depth == 0 ? scopes_.emplace_back() : scopes_.emplace_back(scopes_.back());
     scope.opened_block = scope.opened_anchor = -1;
     scope.heading_reach = HeadingReach::kElement;
     bool opens_box = false;
-    if (scopes_.size() < max_depth_) {
+    if (depth < max_depth_) {
       const std::optional<Region> region = RegionOf(tag, attributes);
       if (region) scope.region = NestedRegion(scope.region, *region);
       opens_box = region && IsBox(*region);
@@ -413,14 +416,13 @@ class Walker {
         break;
       default: break;
     }
-    if (const std::optional<int> rank = HeadingRank(tag)) open_headings_.push_back({scopes_.size(), *rank});
-    scopes_.push_back(scope);
+    if (const std::optional<int> rank = HeadingRank(tag)) open_headings_.push_back({depth, *rank});
     // Script and style text is not prose; <template> content lives in a separate fragment anyway.
     return tag != LXB_TAG_SCRIPT && tag != LXB_TAG_STYLE;
   }
 
-  void Leave(lxb_dom_node_t* node) {
-    if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) return;
+  // Leaves an element.
+  void Leave() {
     const Scope& scope = scopes_.back();
     if (scope.opened_anchor >= 0) anchors_[scope.opened_anchor].text.end = text_.size();
     const std::size_t depth = scopes_.size() - 1;
@@ -531,7 +533,8 @@ class Walker {
   }
 
   bool IsHidden(const Attributes& attributes) {
-    return attributes.hidden || ascii::EqualsIgnoreCase(ascii::Trim(attributes.aria_hidden), "true") ||
+    return attributes.hidden ||
+           (!attributes.aria_hidden.empty() && ascii::EqualsIgnoreCase(ascii::Trim(attributes.aria_hidden), "true")) ||
            (!attributes.style.empty() && StyleHides(attributes.style));
   }
 
@@ -541,15 +544,25 @@ class Walker {
     const std::optional<Region> of_tag = RegionOfTagOrRole(tag, attributes);
     if (of_tag && *of_tag != Region::kSidebar) return of_tag;
     // Class lists are read each time: reading one costs less than looking it up in a table of those seen.
-    const std::optional<Region> marked = RegionOfClassAndId(attributes.class_name, attributes.id);
+    // Most elements have neither.
+    const std::optional<Region> marked = attributes.class_name.empty() && attributes.id.empty()
+                                             ? std::nullopt
+                                             : RegionOfClassAndId(attributes.class_name, attributes.id);
     return of_tag ? MoreTelling(marked, of_tag) : marked;
   }
 
   // Pages repeat inline styles (one per list item, cell, icon): each distinct one is read once.
   bool StyleHides(std::string_view style) {
     auto [cached, inserted] = style_hides_.try_emplace(style);
-    if (inserted) cached->second = styles_.Hides(style);
+    if (inserted) cached->second = Styles().Hides(style);
     return cached->second;
+  }
+
+  // lexbor's CSS parser, set up once a thread rather than once a page: it parses each style into memory it
+  // cleans first, so nothing of one page's styles stays for the next.
+  static CssVisibility& Styles() {
+    static thread_local CssVisibility styles;
+    return styles;
   }
 
   DynamicAttributeIds attribute_ids_;
@@ -567,7 +580,6 @@ class Walker {
   CollapsedText text_;
   std::optional<std::size_t> body_begin_;
   std::optional<std::string_view> base_href_, canonical_href_, meta_robots_;
-  CssVisibility styles_;
   std::unordered_map<std::string_view, bool> style_hides_;  // keys point into the document
   TrackingIds tracking_ids_;
   std::vector<Article> articles_;
@@ -616,12 +628,11 @@ class LinkResolver {
     return resolution.target;
   }
 
-  // Sets `link`'s url, host, registrable domain and is_backlink to those of `target`.
-  static void Fill(const Target& target, Link& link) {
-    link.url = target.url.get_href();
-    link.host = target.site->host;
-    link.registrable_domain = target.site->registrable_domain;
-    link.is_backlink = target.site->is_backlink;
+  // Appends a link with `target`'s url, host, registrable domain and is_backlink, its strings built in
+  // place rather than assigned to empty ones.
+  static Link& AppendTo(const Target& target, std::vector<Link>& links) {
+    return links.emplace_back(std::string(target.url.get_href()), target.site->host, target.site->registrable_domain,
+                              target.site->is_backlink);
   }
 
  private:
@@ -643,14 +654,14 @@ class LinkResolver {
   }
 
   const Site& SiteOf(std::string_view host) {
-    if (auto known = site_of_host_.find(host); known != site_of_host_.end()) return *known->second;
-    Site& site = sites_.emplace_back();
-    site.host = host;
-    site.registrable_domain = domains_.Of(host);
-    site.is_backlink = subdomains_are_internal_ ? site.registrable_domain != page_.registrable_domain
-                                                : site.host != page_.host;
-    site_of_host_.emplace(site.host, &site);
-    return site;
+    return **site_of_host_.FindOrInsert(host, [&] {
+      Site& site = sites_.emplace_back();
+      site.host = host;
+      site.registrable_domain = domains_.Of(host);
+      site.is_backlink = subdomains_are_internal_ ? site.registrable_domain != page_.registrable_domain
+                                                  : site.host != page_.host;
+      return std::optional<const Site*>(&site);
+    });
   }
 
   void CountOtherScheme(const std::string& scheme) const {
@@ -671,7 +682,7 @@ class LinkResolver {
   std::deque<Site> sites_;
   std::deque<std::string> schemes_;
   FlatTextTable<Resolution> resolutions_;  // by href
-  std::unordered_map<std::string_view, const Site*> site_of_host_;       // keys point into sites_
+  FlatTextTable<const Site*> site_of_host_;  // by host
 };
 
 // Sets the anchor text, cut to the limit.
@@ -683,8 +694,7 @@ void FillAnchorText(std::string text, AnchorKind kind, std::size_t max_chars, Li
 
 // Appends a link to `target` at the next position, to be filled in place.
 Link& AppendLink(const Target& target, std::vector<Link>& links) {
-  Link& link = links.emplace_back();
-  LinkResolver::Fill(target, link);
+  Link& link = LinkResolver::AppendTo(target, links);
   link.position = static_cast<int>(links.size()) - 1;
   return link;
 }
@@ -784,7 +794,7 @@ std::vector<Link> LinksFromHtml(const Walker& walker, LinkResolver& resolver,
     } else {
       FillAnchorText(std::move(text), AnchorKind::kText, options.max_anchor_chars, link, limits);
     }
-    link.rel = RelTokens(anchor.rel);
+    if (!anchor.rel.empty()) link.rel = RelTokens(anchor.rel);
     if (anchor.block >= 0) {
       const TextRange& block = walker.blocks()[anchor.block];
       link.snippet =
@@ -858,6 +868,7 @@ void FillTextFacts(const Walker& walker, PageFacts& facts) {
   facts.link_text_ratio = body_chars == 0 ? 0 : static_cast<double>(link_chars) / static_cast<double>(body_chars);
 
   PageTerms terms;
+  terms.Expect(all.size());
   terms.Add(facts.title, kTitleWeight);
   for (const TextRange& heading : walker.headings()) {
     terms.Add(all.substr(heading.begin, heading.end - heading.begin), kHeadingWeight);
@@ -929,6 +940,7 @@ Result<ExtractedPage> LinkExtractor::Extract(const CrawledPage& page) const {
       return Failure{"extract", "lexbor could not parse the HTML of " + page.url};
     }
     Walker walker(lxb_dom_interface_document(document.get()), options_.max_depth);
+    walker.ExpectBytes(parsed_bytes);
     walker.Walk(lxb_dom_interface_node(document.get()));
     limits.depth = parse.flattened || walker.too_deep();
 

@@ -52,6 +52,7 @@ class Guard {
   bool Drops(const lxb_html_token_t& token) {
     if (token.tag_id < LXB_TAG_A) return false;  // text, comments, doctype, end of file
     if ((token.type & LXB_HTML_TOKEN_TYPE_CLOSE) != 0) {
+      if (!flattened_) return false;  // nothing dropped yet: most pages never look the tag up
       auto dropped = dropped_open_.find(token.tag_id);
       if (dropped == dropped_open_.end() || dropped->second == 0) return false;
       --dropped->second;

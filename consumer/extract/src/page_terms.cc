@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 
 namespace backlint {
@@ -103,6 +104,11 @@ const FlatTextTable<PageTerms::Term>& PageTerms::StopWords() {
 // The copy brings the stop-words' slots, already sized; Reserve gives the entries the same room.
 PageTerms::PageTerms() : vocabulary_(StopWords()) { vocabulary_.Reserve(kFirstWords); }
 
+// A page's text has about one new word in every sixteen bytes.
+void PageTerms::Expect(std::size_t text_bytes) {
+  vocabulary_.Reserve(std::min(std::min(text_bytes, budget_bytes_) / 16, 2 * kMaxVocabulary));
+}
+
 void PageTerms::AddWord(std::string_view word, int weight) {
   const std::size_t size = word.size();
   Term* term = vocabulary_.FindOrInsert(word, [&]() -> std::optional<Term> {
@@ -122,16 +128,20 @@ void PageTerms::Add(std::string_view text, int weight) {
   budget_bytes_ -= text.size();
   // The whole text is lowered at once, with eight spare bytes so that any word's first eight bytes can be
   // loaded at once; its words are then views into the lowered copy.
-  if (lowered_.size() < text.size() + 8) lowered_.resize(text.size() + 8);
+  if (lowered_bytes_ < text.size() + 8) {
+    // Not zero-filled: every byte a word is read from is written first, and the spare ones are masked off.
+    lowered_bytes_ = text.size() + 8;
+    lowered_ = std::make_unique_for_overwrite<char[]>(lowered_bytes_);
+  }
   // Words under three bytes are skipped here, without a call.
   const auto add_word_at = [&](std::size_t begin, std::size_t end) {
-    if (end - begin >= 3) AddWord(std::string_view(lowered_.data() + begin, end - begin), weight);
+    if (end - begin >= 3) AddWord(std::string_view(lowered_.get() + begin, end - begin), weight);
   };
   std::size_t word_begin = 0;
   bool in_word = false;
   uint64_t runs_on = 0;  // 1 when the last block ended inside a word
   for (std::size_t block = 0; block < text.size(); block += 64) {
-    const uint64_t word_bytes = LowerBlock(text.substr(block, 64), lowered_.data() + block);
+    const uint64_t word_bytes = LowerBlock(text.substr(block, 64), lowered_.get() + block);
     // Words are the runs of set bits; one may have begun in an earlier block or go on into the next. A
     // bit is set here where a word begins and where one ends (past the text's end too, in a short block).
     uint64_t edges = word_bytes ^ ((word_bytes << 1) | runs_on);

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <iterator>
 
+#include "backlint/extract/ascii.h"
+
 namespace backlint {
 namespace {
 
@@ -107,21 +109,41 @@ constexpr std::array<uint64_t, (kLetterPairs + 63) / 64> kMarkerStarts = [] {
   return starts;
 }();
 
-// Whether the word data[0, size), a run of ASCII letters and digits, has a marker's length and first two
-// letters: a test that rejects most class and id words.
-bool MayBeMarker(const char* data, std::size_t size) {
-  if (size < 2 || size > kLongestMarker) return false;
-  const unsigned pair = LetterPairOf(data[0], data[1]);
+// Whether a word starting with `first` and `second` may be a marker: a test that rejects most class and id words
+// by their first two bytes alone.
+bool MayStartMarker(char first, char second) {
+  const unsigned pair = LetterPairOf(first, second);
   return pair < kLetterPairs && (kMarkerStarts[pair / 64] >> (pair % 64) & 1) != 0;
 }
 
-// The marker the word data[0, size) (which MayBeMarker) is, if any.
+// The `size` (under sixteen) bytes at `data` in a vector's low lanes, zero above, read with loads that stay
+// within them (two overlapping ones for each half), not a call to memcpy.
+__m128i LoadShort(const char* data, std::size_t size) {
+  uint64_t low = 0, high = 0;
+  if (size >= 8) {
+    std::memcpy(&low, data, 8);
+    if (size > 8) {
+      std::memcpy(&high, data + size - 8, 8);
+      high >>= 8 * (16 - size);
+    }
+  } else if (size >= 4) {
+    uint32_t first = 0, last = 0;
+    std::memcpy(&first, data, 4);
+    std::memcpy(&last, data + size - 4, 4);
+    low = first | static_cast<uint64_t>(last) << (8 * (size - 4));
+  } else if (size > 0) {
+    // The first, middle and last bytes are all the bytes of up to three.
+    const auto byte = [&](std::size_t i) { return static_cast<uint64_t>(static_cast<unsigned char>(data[i])) << (8 * i); };
+    low = byte(0) | byte(size / 2) | byte(size - 1);
+  }
+  return _mm_set_epi64x(static_cast<long long>(high), static_cast<long long>(low));
+}
+
+// The marker the word data[0, size) (at most kLongestMarker bytes) is, if any.
 std::optional<Region> RegionOfWord(const char* data, std::size_t size) {
-  std::array<char, 16> bytes{};
-  std::memcpy(bytes.data(), data, size);
-  PackedWord word;
-  std::memcpy(&word.low, bytes.data(), 8);
-  std::memcpy(&word.high, bytes.data() + 8, 8);
+  const __m128i bytes = LoadShort(data, size);
+  PackedWord word{.low = static_cast<uint64_t>(_mm_cvtsi128_si64(bytes)),
+                  .high = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(bytes, bytes)))};
   const uint64_t case_bits = 0x2020202020202020ULL;
   word.low |= case_bits & (size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1);
   word.high |= case_bits & (size <= 8 ? 0 : (1ULL << (8 * (size - 8))) - 1);
@@ -131,57 +153,42 @@ std::optional<Region> RegionOfWord(const char* data, std::size_t size) {
   return std::nullopt;
 }
 
-// Makes the region of the word data[0, size) `best` if it is more telling.
-void Mark(const char* data, std::size_t size, std::optional<Region>& best) {
-  if (!MayBeMarker(data, size)) return;
-  if (const std::optional<Region> region = RegionOfWord(data, size)) best = MoreTelling(best, region);
-}
-
-// A bit per byte of the sixteen at `bytes`, set for ASCII letters and digits.
-unsigned AlnumBits(const char* bytes) {
+// A bit per byte of the sixteen in `chunk`, set for ASCII letters and digits.
+unsigned AlnumBits(__m128i chunk) {
   // x < n as unsigned bytes, with SSE2's signed compare: flipping the top bit of both keeps the order.
   const auto below = [](__m128i x, char n) {
     const __m128i top = _mm_set1_epi8(static_cast<char>(0x80));
     return _mm_cmplt_epi8(_mm_xor_si128(x, top), _mm_xor_si128(_mm_set1_epi8(n), top));
   };
-  const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
   const __m128i letter = below(_mm_sub_epi8(_mm_or_si128(chunk, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')), 26);
   const __m128i digit = below(_mm_sub_epi8(chunk, _mm_set1_epi8('0')), 10);
   return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
 }
 
 void Consider(std::string_view attribute, std::optional<Region>& best) {
-  // Words are maximal runs of ASCII letters and digits, found sixteen bytes at a time from a bit per byte.
+  // Words are maximal runs of ASCII letters and digits. A word's first two bytes rule most words out, so
+  // only the bytes that start words are visited, found sixteen bytes at a time from a bit per byte; the few
+  // words that pass are then measured and looked up.
   const char* const data = attribute.data();
   const std::size_t size = attribute.size();
-  std::size_t word_begin = 0;
-  bool in_word = false;
+  unsigned after_alnum = 0;  // 1 when the byte before the chunk is a letter or digit
   for (std::size_t chunk = 0; chunk < size; chunk += 16) {
     const std::size_t chunk_size = std::min<std::size_t>(16, size - chunk);
-    unsigned alnum;
-    if (chunk_size == 16) {
-      alnum = AlnumBits(data + chunk);
-    } else {  // the last bytes, copied so nothing past the attribute is read
-      std::array<char, 16> tail{};
-      std::memcpy(tail.data(), data + chunk, chunk_size);
-      alnum = AlnumBits(tail.data());
-    }
-    // Words are the runs of set bits; one may have begun in an earlier chunk or go on into the next.
-    std::size_t at = 0;
-    while (at < chunk_size) {
-      const unsigned ahead = (in_word ? ~alnum & 0xFFFF : alnum) >> at;
-      if (ahead == 0) break;
-      at += static_cast<std::size_t>(std::countr_zero(ahead));
-      if (at >= chunk_size) break;
-      if (in_word) {
-        Mark(data + word_begin, chunk + at - word_begin, best);
-      } else {
-        word_begin = chunk + at;
+    const unsigned alnum = AlnumBits(chunk_size == 16 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + chunk))
+                                                      : LoadShort(data + chunk, chunk_size));
+    for (unsigned starts = alnum & ~(alnum << 1 | after_alnum); starts != 0; starts &= starts - 1) {
+      const std::size_t begin = chunk + static_cast<std::size_t>(std::countr_zero(starts));
+      // Every marker has two letters or more.
+      if (begin + 1 >= size || !MayStartMarker(data[begin], data[begin + 1])) continue;
+      std::size_t end = begin + 2;
+      while (end < size && end - begin <= kLongestMarker && ascii::IsAlnum(data[end])) ++end;
+      if (end - begin > kLongestMarker) continue;
+      if (const std::optional<Region> region = RegionOfWord(data + begin, end - begin)) {
+        best = MoreTelling(best, region);
       }
-      in_word = !in_word;
     }
+    after_alnum = alnum >> 15 & 1;
   }
-  if (in_word) Mark(data + word_begin, size - word_begin, best);
 }
 
 bool NamesWhoPlacedTheLink(Region region) { return region == Region::kComments || region == Region::kSponsored; }

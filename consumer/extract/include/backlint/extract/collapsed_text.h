@@ -13,6 +13,8 @@ class CollapsedText {
   void Append(std::string_view text);
   // A word boundary that is not in the source text, e.g. between two paragraphs.
   void Break() { pending_space_ = true; }
+  // Room for `bytes` of text before the text grows (and is copied).
+  void Reserve(std::size_t bytes) { text_.reserve(bytes); }
 
   std::size_t size() const { return text_.size(); }
   std::string Slice(std::size_t begin, std::size_t end) const;  // trimmed
