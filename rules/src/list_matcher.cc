@@ -16,9 +16,13 @@ std::string_view LowerInto(std::string_view word, std::string& out) {
 
 }  // namespace
 
+uint64_t WordIndex::HashByte(uint64_t hash, char c) {
+  return (hash ^ static_cast<unsigned char>(Lower(c))) * 1099511628211ull;
+}
+
 uint64_t WordIndex::CaseBlindHash(std::string_view word) {
-  uint64_t hash = 14695981039346656037ull;  // FNV-1a
-  for (char c : word) hash = (hash ^ static_cast<unsigned char>(Lower(c))) * 1099511628211ull;
+  uint64_t hash = kHashStart;
+  for (char c : word) hash = HashByte(hash, c);
   return hash;
 }
 
@@ -42,9 +46,10 @@ WordIndex::Id WordIndex::Add(std::string_view lower_case_word) {
   return id;
 }
 
-WordIndex::Id WordIndex::Find(std::string_view word) const {
+WordIndex::Id WordIndex::Find(std::string_view word) const { return Find(word, CaseBlindHash(word)); }
+
+WordIndex::Id WordIndex::Find(std::string_view word, uint64_t hash) const {
   if (slots_.empty()) return kUnlisted;
-  const uint64_t hash = CaseBlindHash(word);
   const size_t mask = slots_.size() - 1;
   for (size_t at = hash & mask; slots_[at].id != kUnlisted; at = (at + 1) & mask) {
     if (slots_[at].hash != hash) continue;
@@ -59,15 +64,25 @@ WordIndex::Id WordIndex::Find(std::string_view word) const {
 
 const std::string& ListValue::Text() const {
   if (!has_text_) {
-    SqueezeInto(value_, IsSpace, text_);
+    NormaliseInto(value_, text_);
     has_text_ = true;
   }
   return text_;
 }
 
+HashedText ListValue::HashedForm() const {
+  const std::string& text = Text();
+  if (!has_hash_) {
+    text_hash_ = std::hash<std::string_view>{}(text);
+    has_hash_ = true;
+  }
+  return {text, text_hash_};
+}
+
 void ListValue::Reset(std::string_view value) {
   value_ = value;
   has_text_ = false;
+  has_hash_ = false;
   words_index_ = nullptr;
 }
 
@@ -76,10 +91,24 @@ std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const 
     word_ids_.clear();
     word_ids_.reserve(value_.size() / 2 + 1);  // the most words the value can have: one allocation
     thread_local std::string folded;           // reused: values are split for most backlinks
-    ForEachWord(value_, [&](std::string_view word) {
+    // Words as ForEachWord finds them; one pass over each word's bytes finds its end, hashes it and notes
+    // whether it has bytes outside ASCII.
+    for (size_t at = 0; at < value_.size();) {
+      if (!IsWordByte(value_[at])) {
+        ++at;
+        continue;
+      }
+      const size_t start = at;
+      uint64_t hash = WordIndex::kHashStart;
+      bool has_non_ascii = false;
+      for (; at < value_.size() && IsWordByte(value_[at]); ++at) {
+        hash = WordIndex::HashByte(hash, value_[at]);
+        has_non_ascii |= static_cast<unsigned char>(value_[at]) >= 0x80;
+      }
+      const std::string_view word = value_.substr(start, at - start);
       // The index hashes ASCII case-blind; any other cased letter is folded first.
-      word_ids_.push_back(words.Find(HasNonAscii(word) ? LowerInto(word, folded) : word));
-    });
+      word_ids_.push_back(has_non_ascii ? words.Find(LowerInto(word, folded)) : words.Find(word, hash));
+    }
     words_index_ = &words;
   }
   return word_ids_;
@@ -112,7 +141,7 @@ ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, s
 bool ListMatcher::Matches(const ListValue& value) const {
   switch (mode_) {
     case MatchMode::kExact:
-      return entries_.contains(value.Text());
+      return entries_.contains(value.HashedForm());
     case MatchMode::kWord:
       return ContainsWordSequence(value.WordIds(*words_));
     case MatchMode::kPrefix:

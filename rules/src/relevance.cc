@@ -4,6 +4,7 @@
 #include <array>
 #include <bitset>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,8 +36,9 @@ constexpr std::array<std::string_view, 98> kNonTopicalWords = {
 // integers. Longer words give nullopt.
 std::optional<uint64_t> PackShortWord(std::string_view word) {
   if (word.size() > 8) return std::nullopt;
+  // Little-endian byte order, as the loop `packed |= byte << 8 * i` would give, in one copy.
   uint64_t packed = 0;
-  for (size_t i = 0; i < word.size(); ++i) packed |= uint64_t{static_cast<unsigned char>(word[i])} << (8 * i);
+  std::memcpy(&packed, word.data(), word.size());
   return packed;
 }
 
@@ -76,14 +78,31 @@ StemKey Pack(std::string_view bytes) {
 }
 
 // The length of the common English suffix `word` ends with and can lose (three bytes must remain), or 0.
+// Chosen by the word's last letter, then longest first: "ings", "ing", "ers", "er", "ies", "es", "ed", "s",
+// "e", "y".
 size_t SuffixLength(std::string_view word) {
-  static constexpr std::string_view kSuffixes[] = {"ings", "ing", "ers", "er", "ies", "es", "ed", "s", "e", "y"};
+  const auto loses = [&](std::string_view suffix) {
+    return word.size() >= suffix.size() + 3 && word.ends_with(suffix);
+  };
   if (word.empty()) return 0;
-  for (std::string_view suffix : kSuffixes) {
-    if (suffix.back() != word.back()) continue;  // most are ruled out by their last letter alone
-    if (word.size() >= suffix.size() + 3 && word.ends_with(suffix)) return suffix.size();
+  switch (word.back()) {
+    case 's':
+      for (std::string_view suffix : {"ings", "ers", "ies", "es", "s"}) {
+        if (loses(suffix)) return suffix.size();
+      }
+      return 0;
+    case 'g':
+      return loses("ing") ? 3 : 0;
+    case 'r':
+      return loses("er") ? 2 : 0;
+    case 'd':
+      return loses("ed") ? 2 : 0;
+    case 'e':
+    case 'y':
+      return loses(word.substr(word.size() - 1)) ? 1 : 0;
+    default:
+      return 0;
   }
-  return 0;
 }
 
 // A crude stem: common English suffixes off, then at most six bytes, so "hiking", "hikes" and "hike" agree.
@@ -114,14 +133,19 @@ void ForEachTopicalWord(std::string_view text, Visit visit) {
   thread_local std::string folded;  // reused: relevance splits several texts of every backlink
   ForEachWord(text, [&](std::string_view word) {
     if (word.size() < 3 || word.size() > sizeof lower) return;
-    if (std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) return;
-    std::string_view found;
-    if (HasNonAscii(word)) {
+    // One pass lower-cases ASCII and notes whether the word is all digits or has other bytes.
+    bool only_digits = true, has_non_ascii = false;
+    for (size_t i = 0; i < word.size(); ++i) {
+      const char c = word[i];
+      lower[i] = Lower(c);
+      only_digits &= static_cast<unsigned char>(c - '0') < 10;
+      has_non_ascii |= static_cast<unsigned char>(c) >= 0x80;
+    }
+    if (only_digits) return;
+    std::string_view found(lower, word.size());
+    if (has_non_ascii) {
       FoldCaseInto(word, folded);
       found = folded;
-    } else {
-      std::transform(word.begin(), word.end(), lower, Lower);
-      found = std::string_view(lower, word.size());
     }
     if (!IsNonTopical(found)) visit(found);
   });
@@ -136,8 +160,11 @@ void SortUnique(std::vector<T>& items) {
 // The snippet without the anchor's own words, which would otherwise always match themselves.
 std::pair<std::string_view, std::string_view> ContextOf(const Link& link) {
   const std::string_view snippet = link.snippet;
-  const size_t at = link.anchor_text.empty() ? std::string_view::npos : snippet.find(link.anchor_text);
-  if (at == std::string_view::npos) return {snippet, {}};
+  if (link.anchor_text.empty()) return {snippet, {}};
+  // memmem finds the first occurrence like string_view::find, without a memchr call per candidate byte.
+  const void* found = memmem(snippet.data(), snippet.size(), link.anchor_text.data(), link.anchor_text.size());
+  if (found == nullptr) return {snippet, {}};
+  const size_t at = static_cast<const char*>(found) - snippet.data();
   return {snippet.substr(0, at), snippet.substr(at + link.anchor_text.size())};
 }
 

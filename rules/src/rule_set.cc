@@ -369,7 +369,7 @@ class PageEvaluation {
       relevance_[i] = relevance.Of(links[i]);
       ++domain_links_[links[i].registrable_domain];
       if (links[i].anchor_kind != AnchorKind::kText) continue;
-      SqueezeInto(links[i].anchor_text, IsSpace, anchor);
+      NormaliseInto(links[i].anchor_text, anchor);
       anchor_keys.push_back({packed_anchors.size(), anchor.size(), i});
       packed_anchors += anchor;
     }
@@ -576,17 +576,22 @@ int CountAnchorWords(const Link& link) {
 // labels ("cheap flights" -> cheapflights.example: 100).
 int ComputeAnchorTargetEcho(const Link& link) {
   thread_local std::string joined_labels, lower_word;  // reused: it runs for most backlinks
-  joined_labels.clear();
-  ForEachWord(HostLabels(link), [&](std::string_view label) {
-    std::transform(label.begin(), label.end(), std::back_inserter(joined_labels), Lower);
-  });
+  // The labels' words joined without separators are the labels' word bytes in order.
+  const std::string_view labels = HostLabels(link);
+  joined_labels.resize(labels.size());
+  size_t joined = 0;
+  for (char c : labels) {
+    joined_labels[joined] = Lower(c);
+    joined += IsWordByte(c) ? 1 : 0;
+  }
   int words = 0, echoed = 0;
   ForEachWord(link.anchor_text, [&](std::string_view word) {
     if (word.size() < 3) return;
     ++words;
-    lower_word.clear();
-    std::transform(word.begin(), word.end(), std::back_inserter(lower_word), Lower);
-    if (joined_labels.find(lower_word) != std::string::npos) ++echoed;
+    lower_word.resize(word.size());
+    std::transform(word.begin(), word.end(), lower_word.begin(), Lower);
+    // memmem finds it like std::string::find, without a memchr call per candidate byte.
+    if (memmem(joined_labels.data(), joined, lower_word.data(), lower_word.size()) != nullptr) ++echoed;
   });
   return words == 0 ? 0 : echoed * 100 / words;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Byte classes and normalisation shared by list matching, rule operators and relevance. Lower() is ASCII
 // only, for hosts (punycode) and hashing; SqueezeInto folds every cased script (case_fold.h).
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -30,24 +31,41 @@ inline bool IsWordByte(char c) { return kWordBytes[static_cast<unsigned char>(c)
 // Lower-cases `text` (every cased script), turns every run of separator bytes into one space and trims the ends, into `out`.
 template <typename IsSeparator>
 void SqueezeInto(std::string_view text, IsSeparator is_separator, std::string& out) {
-  out.clear();
+  // Bytes are written straight into the buffer (appending them one by one costs a call per byte). Lower-
+  // casing ASCII and squeezing never lengthen the text, so its size is room enough until a folded code
+  // point comes out longer than it went in (Ⱥ -> ⱥ); then the buffer grows.
+  out.resize(text.size());
+  size_t written = 0;
+  std::string code_point;  // one folded code point: within the small-string buffer, never allocated
   bool pending_space = false;
   for (size_t at = 0; at < text.size();) {
     const char c = text[at];
     if (is_separator(c)) {
-      pending_space = !out.empty();
+      pending_space = written != 0;
       ++at;
       continue;
     }
-    if (pending_space) out += ' ';
+    if (pending_space) out[written++] = ' ';
     pending_space = false;
     if (static_cast<unsigned char>(c) < 0x80) {
-      out += Lower(c);
+      out[written++] = Lower(c);
       ++at;
-    } else {
-      at += AppendFoldedCodePoint(text, at, out);
+      continue;
     }
+    code_point.clear();
+    at += AppendFoldedCodePoint(text, at, code_point);
+    const size_t needed = written + code_point.size() + (text.size() - at);
+    if (needed > out.size()) out.resize(std::max(needed, 2 * out.size()));
+    std::copy(code_point.begin(), code_point.end(), out.begin() + static_cast<std::ptrdiff_t>(written));
+    written += code_point.size();
   }
+  out.resize(written);
+}
+
+// SqueezeInto with whitespace runs as the separators (list values, anchors compared for repeats). The
+// separator test is a lambda, not IsSpace's address, so that it is inlined into the per-byte loop.
+inline void NormaliseInto(std::string_view text, std::string& out) {
+  SqueezeInto(text, [](char c) { return IsSpace(c); }, out);
 }
 
 // Calls `visit(word)` for each run of word bytes in `text`, in order; the word is not lower-cased.

@@ -79,6 +79,18 @@ TEST(ListMatcherTest, FoldsCaseInEveryCasedScript) {
   EXPECT_FALSE(Matcher(MatchMode::kExact, {"a\xC3"}).Matches(ListValue("A")));
 }
 
+TEST(ListValueTest, FoldsWellFormedSequencesAndKeepsMalformedOnesByteForByte) {
+  // Two- and three-byte sequences at the edges of their ranges, folded or kept as they are.
+  EXPECT_EQ(ListValue("\u0080 \u00C0 \u07FF \u0800 \u2C65 \uFF21 \uFFFD").Text(), "\u0080 \u00E0 \u07FF \u0800 \u2C65 a \uFFFD");
+  EXPECT_EQ(ListValue("\u023A").Text(), "\u2C65");  // folding lengthens it from two bytes to three
+  EXPECT_EQ(ListValue(" \u023A  \u023A\u023A\u023A x\u023A ").Text(), "\u2C65 \u2C65\u2C65\u2C65 x\u2C65");
+  // Overlong forms, a surrogate, a stray continuation byte and cut-short sequences stay as they are.
+  for (const std::string_view malformed : {"\xC0\xAF", "\xC1\x81", "\xE0\x80\xAF", "\xED\xA0\x80", "\x80", "\xC3", "\xE2\x82"}) {
+    EXPECT_EQ(ListValue(malformed).Text(), malformed);
+  }
+  EXPECT_EQ(ListValue("\xC3" "A").Text(), "\xC3" "a");  // a lead byte without its continuation byte
+}
+
 TEST(ListMatcherTest, PrefixAndSuffixCompareTheEnds) {
   EXPECT_TRUE(Matcher(MatchMode::kSuffix, {".xyz", ".top"}).Matches(ListValue("casino.example.XYZ")));
   EXPECT_FALSE(Matcher(MatchMode::kSuffix, {".xyz"}).Matches(ListValue("xyz.example")));

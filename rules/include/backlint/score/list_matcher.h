@@ -15,11 +15,19 @@
 
 namespace backlint {
 
+// A text to look up with its hash already known: a value tested against several lists is hashed once.
+struct HashedText {
+  std::string_view text;
+  size_t hash;  // std::hash<std::string_view> of text
+  friend bool operator==(const HashedText& key, const std::string& entry) { return key.text == entry; }
+};
+
 // Hashes std::string keys and looks them up by view, without building a string per lookup.
 struct ListKeyHash {
   using is_transparent = void;
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   size_t operator()(std::u32string_view ids) const { return std::hash<std::u32string_view>{}(ids); }
+  size_t operator()(const HashedText& key) const { return key.hash; }
 };
 
 enum class MatchMode { kExact, kWord, kPrefix, kSuffix };
@@ -34,6 +42,13 @@ class WordIndex {
 
   Id Add(std::string_view lower_case_word);
   Id Find(std::string_view word) const;  // `word` in any case
+  // The same, given CaseBlindHash(word), for a caller that hashed the word while finding its end.
+  Id Find(std::string_view word, uint64_t case_blind_hash) const;
+
+  // FNV-1a over the ASCII-lower-cased bytes, one byte at a time from kHashStart.
+  static constexpr uint64_t kHashStart = 14695981039346656037ull;
+  static uint64_t HashByte(uint64_t hash, char c);
+  static uint64_t CaseBlindHash(std::string_view word);
 
  private:
   // An open-addressing table keyed by a case-blind hash computed straight from the value's bytes: a word
@@ -43,7 +58,6 @@ class WordIndex {
     uint64_t hash = 0;
     Id id = kUnlisted;  // kUnlisted: empty slot
   };
-  static uint64_t CaseBlindHash(std::string_view word);
   void Place(uint64_t hash, Id id);
 
   std::vector<std::string> words_;  // by id - 1, lower-cased
@@ -58,6 +72,8 @@ class ListValue {
   std::string_view value() const { return value_; }
   // Lower-cased, whitespace runs collapsed to one space, ends trimmed.
   const std::string& Text() const;
+  // Text() with its hash, computed once.
+  HashedText HashedForm() const;
   // The value's words in order, each as its id in `words` (WordIndex::kUnlisted when in no list).
   std::span<const WordIndex::Id> WordIds(const WordIndex& words) const;
   // Makes this the value `value` as if newly constructed, keeping the buffers' capacity for reuse.
@@ -67,6 +83,8 @@ class ListValue {
   std::string_view value_;
   mutable bool has_text_ = false;
   mutable std::string text_;
+  mutable bool has_hash_ = false;
+  mutable size_t text_hash_ = 0;
   mutable const WordIndex* words_index_ = nullptr;  // the index word_ids_ were computed with, if any
   mutable std::vector<WordIndex::Id> word_ids_;
 };
