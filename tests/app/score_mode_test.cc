@@ -236,6 +236,15 @@ TEST_F(ScoreModeTest, ReadErrorFailsNamingTheInputInsteadOfEndingItQuietly) {
   EXPECT_THAT(output.err, HasSubstr("cannot read '/proc/self/mem': Input/output error"));
 }
 
+TEST_F(ScoreModeTest, WarcReadErrorFailsNamingTheInputInsteadOfEndingItQuietly) {
+  ScoreOptions options;
+  options.inputs = {"/proc/self/mem"};
+  options.input_format = ScoreInputFormat::kWarc;
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot read '/proc/self/mem': Input/output error"));
+}
+
 // Common exports that are not JSON lines: read as such, a gzip file's every chunk was a dead letter, and a
 // JSON array (one line) was read whole into one; either way no event and exit 0.
 TEST_F(ScoreModeTest, GzipAndJsonArrayExportsFailNamingTheFileInsteadOfBecomingDeadLetters) {

@@ -101,8 +101,9 @@ class ScoreRun {
     return input.bad() ? std::strerror(errno) : "";
   }
 
-  // Each HTML response is a page; each unreadable record a decode dead letter at its byte offset.
-  void ScoreWarc(WarcReader& reader, const std::string& source) {
+  // Each HTML response is a page; each unreadable record a decode dead letter at its byte offset. Returns
+  // why the file could not be read to its end (an I/O error), or empty.
+  std::string ScoreWarc(WarcReader& reader, const std::string& source) {
     while (std::optional<WarcItem> item = reader.Next()) {
       totals_.records = records_before_file_ + reader.records();
       if (const auto* problem = std::get_if<WarcProblem>(&*item)) {
@@ -118,6 +119,7 @@ class ScoreRun {
     records_before_file_ += reader.records();
     totals_.records = records_before_file_;
     for (const auto& [type, count] : reader.records_by_type()) totals_.records_by_type[type] += count;
+    return reader.read_error();
   }
 
   const Totals& totals() const { return totals_; }
@@ -217,6 +219,8 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
       err << "backlint score: cannot read '" << input << "': " << std::strerror(EISDIR) << "\n";
       return 1;
     }
+    // An I/O error ends reading early, like the end of the file, unless it is checked.
+    std::string problem;
     if (ReadsAsWarc(input, options.input_format)) {
       // Recovering from a damaged gzip member seeks, so WARC input must be a file.
       auto reader = input == "-"
@@ -226,17 +230,15 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
         err << "backlint score: " << reader.failure().reason << "\n";
         return 1;
       }
-      run.ScoreWarc(reader.value(), input);
-      continue;
+      problem = run.ScoreWarc(reader.value(), input);
+    } else {
+      const bool from_stdin = input == "-";
+      std::ifstream file;
+      if (!from_stdin) file.open(input);
+      problem = !from_stdin && !file.is_open()
+                    ? std::strerror(errno)
+                    : run.ScoreStream(from_stdin ? standard_input : file, from_stdin ? "<stdin>" : input);
     }
-    const bool from_stdin = input == "-";
-    std::ifstream file;
-    if (!from_stdin) file.open(input);
-    // An I/O error ends reading early, like the end of the file, unless it is checked.
-    const std::string problem =
-        !from_stdin && !file.is_open()
-            ? std::strerror(errno)
-            : run.ScoreStream(from_stdin ? standard_input : file, from_stdin ? "<stdin>" : input);
     if (!problem.empty()) {
       err << "backlint score: cannot read '" << input << "': " << problem << "\n";
       return 1;
