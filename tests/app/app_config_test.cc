@@ -163,6 +163,14 @@ TEST_F(AppConfigTest, KafkaSectionMustBeAMap) {
   EXPECT_THAT(LoadError("kafka:\n  producer: fast\n"), HasSubstr("'kafka.producer' must be a map"));
 }
 
+// README promises file:line for every configuration error; librdkafka's refusal named only the property.
+TEST_F(AppConfigTest, PropertyLibrdkafkaRejectsIsReportedAtItsKey) {
+  EXPECT_THAT(LoadError("kafka:\n  consumer:\n    no.such.prop: 1\n"),
+              AllOf(StartsWith(At(3, 5)), HasSubstr("kafka property 'no.such.prop': ")));
+  EXPECT_THAT(LoadError("kafka:\n  linger.ms: 5\n  acks: sometimes\n"),
+              AllOf(StartsWith(At(3, 3)), HasSubstr("kafka property 'acks': ")));
+}
+
 TEST_F(AppConfigTest, NonPositiveOrNonNumericMillisecondsAreRejected) {
   for (const std::string value : {"0", "-5", "1.5", "soon", "99999999999"}) {
     EXPECT_EQ(LoadError("commit_interval_ms: " + value + "\n"),
