@@ -264,6 +264,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& envi
       {"dead_letter_topic", text_setting(config.publish.dead_letter_topic)},
       {"rules", text_setting(config.rules_path)},
       {"rules_reload_interval_ms", duration_setting(config.rules_reload_interval)},
+      {"health_timeout_ms", duration_setting(config.health_timeout)},
       {"metrics_listen",
        [&](const std::string& key, const YAML::Node& node) -> Result<bool> {
          auto value = Scalar(path, key, node);
