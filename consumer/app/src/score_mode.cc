@@ -42,7 +42,9 @@ std::string EventCounts(const Totals& totals) {
 
 // A JSON line holds the HTML escaped (a little longer) or as html_base64 (4/3 longer), and other fields
 // beside it: twice the page limit plus 1 MiB. A longer line is refused unread, so memory stays bounded.
-size_t MaxLineBytes(const LinkExtractor::Options& extract) { return 2 * extract.max_page_bytes + (size_t{1} << 20); }
+size_t MaxLineBytes(const LinkExtractor::Options& extract) {
+  return 2 * extract.max_page_bytes + (size_t{1} << 20);
+}
 
 bool IsWarcPath(const std::string& path) { return path.ends_with(".warc") || path.ends_with(".warc.gz"); }
 
@@ -108,9 +110,9 @@ class ScoreRun {
         input.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
         length += static_cast<size_t>(input.gcount()) - (input.eof() ? 0 : 1);
         ++totals_.pages;
-        ReportDeadLetter(source, line_number, "",
-                         Failure{"decode", "line of " + std::to_string(length) + " bytes is longer than the " +
-                                               std::to_string(max_line_bytes_) + " bytes a JSON line may have"});
+        const std::string reason = "line of " + std::to_string(length) + " bytes is longer than the " +
+                                   std::to_string(max_line_bytes_) + " bytes a JSON line may have";
+        ReportDeadLetter(source, line_number, "", Failure{"decode", reason});
         continue;
       }
       const std::string_view line(buffer.get(), input.eof() ? length : length - 1);  // without its newline
