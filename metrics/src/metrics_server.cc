@@ -40,7 +40,8 @@ class ResponseHandler : public CivetHandler {
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& listen,
                                                              std::shared_ptr<prometheus::Registry> registry,
-                                                             std::function<bool()> ready) {
+                                                             std::function<bool()> ready,
+                                                             std::function<bool()> alive) {
   auto address = CheckListenAddress(listen);
   if (!address) return Failure{"metrics", "cannot listen on '" + listen + "': " + address.failure().reason};
   std::unique_ptr<MetricsServer> server(new MetricsServer());
@@ -62,7 +63,10 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& l
     return Response{200, "text/plain; version=0.0.4; charset=utf-8",
                     prometheus::TextSerializer().Serialize(registry->Collect())};
   });
-  route("/healthz$", [] { return Response{200, "text/plain; charset=utf-8", "ok\n"}; });
+  route("/healthz$", [alive = std::move(alive)] {
+    return !alive || alive() ? Response{200, "text/plain; charset=utf-8", "ok\n"}
+                             : Response{503, "text/plain; charset=utf-8", "the consumer loop is stuck\n"};
+  });
   route("/readyz$", [ready = std::move(ready)] {
     return ready() ? Response{200, "text/plain; charset=utf-8", "ready\n"}
                    : Response{503, "text/plain; charset=utf-8", "not ready\n"};

@@ -159,4 +159,14 @@ void PipelineMetrics::RuleReload(bool success) {
   rule_reloads_.Add({{"result", success ? "success" : "failure"}}).Increment();
 }
 
+void PipelineMetrics::LoopAlive(std::chrono::steady_clock::time_point now) {
+  loop_alive_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+}
+
+std::chrono::steady_clock::duration PipelineMetrics::SinceLoopAlive(
+    std::chrono::steady_clock::time_point now) const {
+  const std::chrono::steady_clock::duration last_beat(loop_alive_.load(std::memory_order_relaxed));
+  return now.time_since_epoch() - last_beat;
+}
+
 }  // namespace backlint

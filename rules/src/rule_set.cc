@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -1269,6 +1270,10 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Parse(std::string_view yaml, std
 }
 
 Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFile(const std::string& path) {
+  // A directory opens like a file and reads as nothing, which would be reported as an empty rule file.
+  if (std::error_code unknown; std::filesystem::is_directory(path, unknown)) {
+    return Failure{"rules", Cat(path, ": cannot read the rule file: ", std::strerror(EISDIR))};
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) return Failure{"rules", Cat(path, ": cannot open the rule file: ", std::strerror(errno))};
   std::ostringstream bytes;

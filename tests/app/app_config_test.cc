@@ -67,6 +67,7 @@ dead_letter_topic: links-dlq
 rules: /etc/backlint/rules.yaml
 rules_reload_interval_ms: 1500
 metrics_listen: 127.0.0.1:9999
+health_timeout_ms: 90000
 output_format: json
 commit_interval_ms: 250
 shutdown_timeout_ms: 3000
@@ -85,6 +86,7 @@ kafka:
   EXPECT_EQ(config.rules_path, "/etc/backlint/rules.yaml");
   EXPECT_EQ(config.rules_reload_interval, std::chrono::milliseconds(1500));
   EXPECT_EQ(config.metrics_listen, "127.0.0.1:9999");
+  EXPECT_EQ(config.health_timeout, std::chrono::milliseconds(90000));
   EXPECT_EQ(config.output_format, EventFormat::kJson);
   EXPECT_EQ(config.publish.commit_interval, std::chrono::milliseconds(250));
   EXPECT_EQ(config.publish.shutdown_timeout, std::chrono::milliseconds(3000));
@@ -131,7 +133,8 @@ TEST_F(AppConfigTest, UnknownSettingIsReportedAtItsKeyWithTheKnownNames) {
   const std::string reason = LoadError("input_topic: a\noutput_topic: b\n  \n  # c\nimput_topic: typo\n");
   EXPECT_EQ(reason, At(5, 1) +
                         "unknown setting 'imput_topic' (known: commit_interval_ms, dead_letter_topic, "
-                        "delivery, extract, input_format, input_topic, kafka, mention_topic, metrics_listen, "
+                        "delivery, extract, health_timeout_ms, input_format, input_topic, kafka, "
+                        "mention_topic, metrics_listen, "
                         "output_format, output_topic, rules, rules_reload_interval_ms, shutdown_timeout_ms, workers)");
 }
 
@@ -161,6 +164,14 @@ TEST_F(AppConfigTest, KafkaSectionMustBeAMap) {
   EXPECT_THAT(LoadError("kafka: broker:9092\n"),
               AllOf(StartsWith(At(1, 8)), HasSubstr("'kafka' must be a map")));
   EXPECT_THAT(LoadError("kafka:\n  producer: fast\n"), HasSubstr("'kafka.producer' must be a map"));
+}
+
+// README promises file:line for every configuration error; librdkafka's refusal named only the property.
+TEST_F(AppConfigTest, PropertyLibrdkafkaRejectsIsReportedAtItsKey) {
+  EXPECT_THAT(LoadError("kafka:\n  consumer:\n    no.such.prop: 1\n"),
+              AllOf(StartsWith(At(3, 5)), HasSubstr("kafka property 'no.such.prop': ")));
+  EXPECT_THAT(LoadError("kafka:\n  linger.ms: 5\n  acks: sometimes\n"),
+              AllOf(StartsWith(At(3, 3)), HasSubstr("kafka property 'acks': ")));
 }
 
 TEST_F(AppConfigTest, NonPositiveOrNonNumericMillisecondsAreRejected) {

@@ -15,6 +15,7 @@ TEST(ExampleConfigTest, ShippedExampleLoadsWithTheValuesItDocuments) {
   EXPECT_EQ(config.value().input_format, InputFormat::kJson);
   EXPECT_EQ(config.value().output_format, EventFormat::kProtobuf);
   EXPECT_EQ(config.value().rules_reload_interval, std::chrono::milliseconds(5000));
+  EXPECT_EQ(config.value().health_timeout, std::chrono::milliseconds(60000));
   EXPECT_EQ(config.value().publish.delivery, DeliveryGuarantee::kAtLeastOnce);
   EXPECT_EQ(config.value().publish.consumer_properties.at("bootstrap.servers"), "localhost:9092");
   EXPECT_EQ(config.value().publish.producer_properties.at("bootstrap.servers"), "localhost:9092");

@@ -236,6 +236,38 @@ TEST_F(ScoreModeTest, ReadErrorFailsNamingTheInputInsteadOfEndingItQuietly) {
   EXPECT_THAT(output.err, HasSubstr("cannot read '/proc/self/mem': Input/output error"));
 }
 
+TEST_F(ScoreModeTest, WarcReadErrorFailsNamingTheInputInsteadOfEndingItQuietly) {
+  ScoreOptions options;
+  options.inputs = {"/proc/self/mem"};
+  options.input_format = ScoreInputFormat::kWarc;
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_THAT(output.err, HasSubstr("cannot read '/proc/self/mem': Input/output error"));
+}
+
+// A line is read whole before it is decoded, so a file without newlines (a corrupt export, a binary) was
+// read into memory entirely. A line longer than twice max_page_bytes plus 1 MiB is skipped unbuffered.
+TEST_F(ScoreModeTest, OverlongLineBecomesADeadLetterAndScoringGoesOn) {
+  ScoreOptions options;
+  options.extract.max_page_bytes = 1000;
+  const size_t max_line_bytes = 2 * 1000 + (size_t{1} << 20);
+  const std::string overlong = R"({"url": "https://x.example/", "html": ")" + std::string(max_line_bytes, 'x') + "\"}";
+  options.inputs = {WriteFile("long.jsonl", PageLinkingTo("https://a.org/") + "\n" + overlong + "\n" +
+                                                PageLinkingTo("https://b.org/") + "\n" + overlong)};
+  options.dead_letter_path = TempPath("dead.jsonl");
+  const ScoreOutput output = Run(options);
+  EXPECT_EQ(output.exit_code, 0) << output.err;
+  EXPECT_THAT(TargetUrls(output.out), ElementsAre("https://a.org/", "https://b.org/"));
+  const std::string reason = "line of " + std::to_string(overlong.size()) + " bytes is longer than the " +
+                             std::to_string(max_line_bytes) + " bytes a JSON line may have";
+  EXPECT_THAT(output.err, HasSubstr(options.inputs[0] + ":2: dead letter (decode): " + reason));
+  EXPECT_THAT(output.err, HasSubstr(options.inputs[0] + ":4: dead letter (decode): " + reason));
+  std::ifstream dead_letters(options.dead_letter_path);
+  std::string letter;
+  EXPECT_TRUE(std::getline(dead_letters, letter));
+  EXPECT_LT(letter.size(), size_t{4096});  // the line itself is not kept, nor copied into the dead letter
+}
+
 // Common exports that are not JSON lines: read as such, a gzip file's every chunk was a dead letter, and a
 // JSON array (one line) was read whole into one; either way no event and exit 0.
 TEST_F(ScoreModeTest, GzipAndJsonArrayExportsFailNamingTheFileInsteadOfBecomingDeadLetters) {

@@ -102,5 +102,33 @@ TEST(JsonObjectReaderTest, ReadLongStringRejectsANonString) {
   EXPECT_EQ(ThroughReadLongString(reader, R"({"s": 12, "after": 1})", out).error, simdjson::INCORRECT_TYPE);
 }
 
+std::optional<Failure> ReadIgnoringMembers(JsonObjectReader& reader, const std::string& message) {
+  return reader.Read(message, [](std::string_view, simdjson::ondemand::value&) -> std::optional<Failure> {
+    return std::nullopt;
+  });
+}
+
+// On Demand types a document by its first character, so "not json" looked like null and was reported as
+// a JSON value of the wrong type; it is no JSON at all.
+TEST(JsonObjectReaderTest, InvalidJsonIsReportedAsInvalidWhateverItsFirstCharacter) {
+  JsonObjectReader reader;
+  for (const std::string message : {"not json", "hello", "nul", "tru", "falsy", "12x", "-", "\"oops", "[1,"}) {
+    const std::optional<Failure> failure = ReadIgnoringMembers(reader, message);
+    ASSERT_TRUE(failure.has_value()) << message;
+    EXPECT_TRUE(failure->reason.starts_with("invalid JSON: ")) << message << ": " << failure->reason;
+  }
+}
+
+TEST(JsonObjectReaderTest, ValidJsonThatIsNoObjectIsReportedWithItsType) {
+  JsonObjectReader reader;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"null", "null"}, {"true", "boolean"}, {"12", "number"}, {"\"text\"", "string"}, {"[1, 2]", "array"}};
+  for (const auto& [message, type] : cases) {
+    const std::optional<Failure> failure = ReadIgnoringMembers(reader, message);
+    ASSERT_TRUE(failure.has_value()) << message;
+    EXPECT_EQ(failure->reason, "expected a JSON object, got " + type) << message;
+  }
+}
+
 }  // namespace
 }  // namespace backlint

@@ -251,5 +251,14 @@ TEST_F(WarcReaderTest, MissingFileFailsToOpen) {
   EXPECT_THAT(reader.failure().reason, HasSubstr("/nonexistent/file.warc"));
 }
 
+// An I/O error must not pass for the end of the archive: /proc/self/mem opens, but reading at offset 0
+// fails with EIO, and the rest of the archive would be lost without a word.
+TEST(WarcReaderReadErrorTest, ReadErrorIsReportedAfterTheLastRecord) {
+  auto reader = WarcReader::Open("/proc/self/mem");
+  ASSERT_TRUE(reader) << reader.failure().reason;
+  EXPECT_FALSE(reader.value().Next().has_value());
+  EXPECT_EQ(reader.value().read_error(), "Input/output error");
+}
+
 }  // namespace
 }  // namespace backlint

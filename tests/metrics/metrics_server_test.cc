@@ -49,7 +49,8 @@ class MetricsServerTest : public ::testing::Test {
   static void SetUpTestSuite() {
     registry_ = std::make_shared<prometheus::Registry>();
     prometheus::BuildCounter().Name("test_requests_total").Help("Requests.").Register(*registry_).Add({}).Increment(3);
-    auto server = MetricsServer::Start("127.0.0.1:0", registry_, [] { return ready_.load(); });
+    auto server = MetricsServer::Start(
+        "127.0.0.1:0", registry_, [] { return ready_.load(); }, [] { return alive_.load(); });
     ASSERT_TRUE(server.ok()) << server.failure().reason;
     server_ = std::move(server).value();
   }
@@ -61,12 +62,14 @@ class MetricsServerTest : public ::testing::Test {
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(server_->port(), 0);
     ready_ = false;
+    alive_ = true;
   }
 
   static std::string Get(const std::string& path) { return HttpGet(server_->port(), path); }
 
   static inline std::shared_ptr<prometheus::Registry> registry_;
   static inline std::atomic<bool> ready_{false};
+  static inline std::atomic<bool> alive_{true};
   static inline std::unique_ptr<MetricsServer> server_;
 };
 
@@ -81,6 +84,16 @@ TEST_F(MetricsServerTest, HealthzAnswersOkWhileTheProcessServes) {
   const std::string response = Get("/healthz");
   EXPECT_THAT(response, ContainsRegex("^HTTP/1\\.1 200 OK\r\n"));
   EXPECT_THAT(response, EndsWith("\r\n\r\nok\n"));
+}
+
+// A hung loop leaves the HTTP threads serving; only the liveness function tells the probe to restart.
+TEST_F(MetricsServerTest, HealthzFailsWhileTheLivenessFunctionSaysTheLoopIsStuck) {
+  alive_ = false;
+  const std::string stuck = Get("/healthz");
+  EXPECT_THAT(stuck, ContainsRegex("^HTTP/1\\.1 503 Service Unavailable\r\n"));
+  EXPECT_THAT(stuck, EndsWith("\r\n\r\nthe consumer loop is stuck\n"));
+  alive_ = true;
+  EXPECT_THAT(Get("/healthz"), ContainsRegex("^HTTP/1\\.1 200 OK\r\n"));
 }
 
 TEST_F(MetricsServerTest, ReadyzFollowsTheReadinessFunctionOnEachRequest) {

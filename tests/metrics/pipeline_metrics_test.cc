@@ -357,5 +357,15 @@ TEST_F(PipelineMetricsTest, ExpositionHasHelpAndTypeForEveryFamily) {
   }
 }
 
+TEST(LoopHeartbeatTest, SinceLoopAliveCountsFromTheLastHeartbeat) {
+  prometheus::Registry registry;
+  PipelineMetrics metrics(registry);
+  const auto beat = std::chrono::steady_clock::now();
+  metrics.LoopAlive(beat);
+  EXPECT_EQ(metrics.SinceLoopAlive(beat + std::chrono::seconds(61)), std::chrono::seconds(61));
+  metrics.LoopAlive(beat + std::chrono::seconds(60));
+  EXPECT_EQ(metrics.SinceLoopAlive(beat + std::chrono::seconds(61)), std::chrono::seconds(1));
+}
+
 }  // namespace
 }  // namespace backlint

@@ -841,6 +841,14 @@ TEST(ValidationTest, UnreadableFileNamesThePath) {
   EXPECT_THAT(result.failure().reason, StartsWith("/nonexistent/rules.yaml: cannot open the rule file: "));
 }
 
+// A directory opens like a file and reads as nothing: it was reported as "DIR:1:1: the rule file is empty".
+TEST(ValidationTest, DirectoryIsReportedAsADirectoryNotAsAnEmptyRuleFile) {
+  const std::string dir = ::testing::TempDir();
+  auto result = RuleSet::LoadFile(dir);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.failure().reason, dir + ": cannot read the rule file: Is a directory");
+}
+
 TEST(ValidationTest, LoadFileUsesThePathAsSourceName) {
   const std::string path = ::testing::TempDir() + "/bad_rules.yaml";
   std::ofstream(path) << "name: t\nrules: 3\n";

@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "backlint/metrics/metrics_server.h"
+#include "backlint/publish/kafka_client.h"
 #include "yaml_file.h"
 
 namespace backlint {
@@ -43,6 +44,18 @@ Result<int> Positive(const std::string& path, const std::string& key, const YAML
   return value;
 }
 
+// librdkafka checks a property's name and value as it is set; checked here, a refusal is reported at the
+// key. When the clients are created later, the file position is no longer known.
+Result<std::string> KafkaPropertyValue(const std::string& path, const std::string& key,
+                                       const std::pair<YAML::Node, YAML::Node>& property) {
+  auto value = Scalar(path, key, property.second);
+  if (!value) return value.failure();
+  if (auto conf = MakeKafkaConf({{property.first.Scalar(), value.value()}}); !conf) {
+    return ConfigError(path, property.first, conf.failure().reason);
+  }
+  return value;
+}
+
 Result<bool> LoadKafkaSection(const std::string& path, const YAML::Node& kafka, AppConfig& config) {
   if (!kafka.IsMap()) return ConfigError(path, kafka, "'kafka' must be a map of librdkafka properties");
   for (const auto& entry : kafka) {
@@ -53,13 +66,13 @@ Result<bool> LoadKafkaSection(const std::string& path, const YAML::Node& kafka, 
       KafkaProperties& target =
           name == "consumer" ? config.publish.consumer_properties : config.publish.producer_properties;
       for (const auto& property : entry.second) {
-        auto value = Scalar(path, "kafka." + name + "." + property.first.Scalar(), property.second);
+        auto value = KafkaPropertyValue(path, "kafka." + name + "." + property.first.Scalar(), property);
         if (!value) return value.failure();
         target[property.first.Scalar()] = value.value();
       }
       continue;
     }
-    auto value = Scalar(path, "kafka." + name, entry.second);
+    auto value = KafkaPropertyValue(path, "kafka." + name, entry);
     if (!value) return value.failure();
     config.publish.consumer_properties[name] = value.value();
     config.publish.producer_properties[name] = value.value();
@@ -251,6 +264,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& envi
       {"dead_letter_topic", text_setting(config.publish.dead_letter_topic)},
       {"rules", text_setting(config.rules_path)},
       {"rules_reload_interval_ms", duration_setting(config.rules_reload_interval)},
+      {"health_timeout_ms", duration_setting(config.health_timeout)},
       {"metrics_listen",
        [&](const std::string& key, const YAML::Node& node) -> Result<bool> {
          auto value = Scalar(path, key, node);

@@ -63,6 +63,7 @@ std::string EffectiveConfigYaml(const AppConfig& config) {
   }
   out << YAML::Key << "rules_reload_interval_ms" << YAML::Value << config.rules_reload_interval.count();
   out << YAML::Key << "metrics_listen" << YAML::Value << config.metrics_listen;
+  out << YAML::Key << "health_timeout_ms" << YAML::Value << config.health_timeout.count();
   out << YAML::Key << "commit_interval_ms" << YAML::Value << config.publish.commit_interval.count();
   out << YAML::Key << "shutdown_timeout_ms" << YAML::Value << config.publish.shutdown_timeout.count();
   out << YAML::Key << "delivery" << YAML::Value

@@ -16,7 +16,9 @@ namespace backlint {
 int RunKafka(const AppConfig& config, const std::atomic<bool>& stop) {
   auto registry = std::make_shared<prometheus::Registry>();
   PipelineMetrics metrics(*registry);
-  auto server = MetricsServer::Start(config.metrics_listen, registry, [&metrics] { return metrics.ready(); });
+  auto server = MetricsServer::Start(
+      config.metrics_listen, registry, [&metrics] { return metrics.ready(); },
+      [&metrics, bound = config.health_timeout] { return metrics.SinceLoopAlive() <= bound; });
   if (!server) {
     spdlog::error("{}", server.failure().reason);
     return kExitSetupFailed;

@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "backlint/app/output_path.h"
@@ -36,6 +38,12 @@ std::string EventCounts(const Totals& totals) {
   std::string counts = std::to_string(totals.events) + " backlink events, ";
   if (totals.mentions > 0) counts += std::to_string(totals.mentions) + " mention events, ";
   return counts + std::to_string(totals.dead_letters) + " dead letters";
+}
+
+// A JSON line holds the HTML escaped (a little longer) or as html_base64 (4/3 longer), and other fields
+// beside it: twice the page limit plus 1 MiB. A longer line is refused unread, so memory stays bounded.
+size_t MaxLineBytes(const LinkExtractor::Options& extract) {
+  return 2 * extract.max_page_bytes + (size_t{1} << 20);
 }
 
 bool IsWarcPath(const std::string& path) { return path.ends_with(".warc") || path.ends_with(".warc.gz"); }
@@ -78,19 +86,36 @@ std::string ToProtobufMessage(const CrawledPage& page) {
 class ScoreRun {
  public:
   ScoreRun(PageProcessor& processor, std::ostream& out, std::ostream& err, std::ostream* dead_letters,
-           std::chrono::seconds progress_interval)
+           std::chrono::seconds progress_interval, size_t max_line_bytes)
       : processor_(processor),
         out_(out),
         err_(err),
         dead_letters_(dead_letters),
-        progress_interval_(progress_interval) {}
+        progress_interval_(progress_interval),
+        max_line_bytes_(max_line_bytes) {}
 
   // Why the input could not be read as JSON lines to its end (an I/O error, gzip, a JSON array), or empty.
   std::string ScoreStream(std::istream& input, const std::string& source) {
     // An export as one JSON array is a single line, read whole into memory and then one dead letter.
     if (input.peek() == '[') return "it is a JSON array, not JSON lines: convert it first (jq -c '.[]' FILE)";
-    std::string line;
-    for (int64_t line_number = 1; std::getline(input, line); ++line_number) {
+    // Allocated once and only touched as far as lines reach; one byte more tells a line that is too long.
+    const auto buffer = std::make_unique_for_overwrite<char[]>(max_line_bytes_ + 1);
+    for (int64_t line_number = 1;; ++line_number) {
+      input.getline(buffer.get(), static_cast<std::streamsize>(max_line_bytes_ + 1));
+      const bool too_long = input.fail() && !input.eof() && !input.bad();
+      auto length = static_cast<size_t>(input.gcount());
+      if (input.bad() || (length == 0 && input.eof())) break;
+      if (too_long) {
+        input.clear();
+        input.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+        length += static_cast<size_t>(input.gcount()) - (input.eof() ? 0 : 1);
+        ++totals_.pages;
+        const std::string reason = "line of " + std::to_string(length) + " bytes is longer than the " +
+                                   std::to_string(max_line_bytes_) + " bytes a JSON line may have";
+        ReportDeadLetter(source, line_number, "", Failure{"decode", reason});
+        continue;
+      }
+      const std::string_view line(buffer.get(), input.eof() ? length : length - 1);  // without its newline
       // Every "line" of a compressed file would be a dead letter, and the run would still succeed.
       if (line_number == 1 && line.starts_with("\x1f\x8b")) {
         return "it is gzip-compressed: decompress it first (zcat FILE | backlint score)";
@@ -101,8 +126,9 @@ class ScoreRun {
     return input.bad() ? std::strerror(errno) : "";
   }
 
-  // Each HTML response is a page; each unreadable record a decode dead letter at its byte offset.
-  void ScoreWarc(WarcReader& reader, const std::string& source) {
+  // Each HTML response is a page; each unreadable record a decode dead letter at its byte offset. Returns
+  // why the file could not be read to its end (an I/O error), or empty.
+  std::string ScoreWarc(WarcReader& reader, const std::string& source) {
     while (std::optional<WarcItem> item = reader.Next()) {
       totals_.records = records_before_file_ + reader.records();
       if (const auto* problem = std::get_if<WarcProblem>(&*item)) {
@@ -118,6 +144,7 @@ class ScoreRun {
     records_before_file_ += reader.records();
     totals_.records = records_before_file_;
     for (const auto& [type, count] : reader.records_by_type()) totals_.records_by_type[type] += count;
+    return reader.read_error();
   }
 
   const Totals& totals() const { return totals_; }
@@ -173,6 +200,7 @@ class ScoreRun {
   std::ostream& err_;
   std::ostream* dead_letters_;
   std::chrono::seconds progress_interval_;
+  size_t max_line_bytes_;
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   uint64_t records_before_file_ = 0;
   Totals totals_;
@@ -207,7 +235,7 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
     }
   }
   ScoreRun run(*processor.value(), out, err, dead_letter_file.is_open() ? &dead_letter_file : nullptr,
-               options.progress_interval);
+               options.progress_interval, MaxLineBytes(options.extract));
   const auto started = std::chrono::steady_clock::now();
   const std::vector<std::string> inputs =
       options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs;
@@ -217,6 +245,8 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
       err << "backlint score: cannot read '" << input << "': " << std::strerror(EISDIR) << "\n";
       return 1;
     }
+    // An I/O error ends reading early, like the end of the file, unless it is checked.
+    std::string problem;
     if (ReadsAsWarc(input, options.input_format)) {
       // Recovering from a damaged gzip member seeks, so WARC input must be a file.
       auto reader = input == "-"
@@ -226,17 +256,15 @@ int RunScore(const ScoreOptions& options, std::istream& standard_input, std::ost
         err << "backlint score: " << reader.failure().reason << "\n";
         return 1;
       }
-      run.ScoreWarc(reader.value(), input);
-      continue;
+      problem = run.ScoreWarc(reader.value(), input);
+    } else {
+      const bool from_stdin = input == "-";
+      std::ifstream file;
+      if (!from_stdin) file.open(input);
+      problem = !from_stdin && !file.is_open()
+                    ? std::strerror(errno)
+                    : run.ScoreStream(from_stdin ? standard_input : file, from_stdin ? "<stdin>" : input);
     }
-    const bool from_stdin = input == "-";
-    std::ifstream file;
-    if (!from_stdin) file.open(input);
-    // An I/O error ends reading early, like the end of the file, unless it is checked.
-    const std::string problem =
-        !from_stdin && !file.is_open()
-            ? std::strerror(errno)
-            : run.ScoreStream(from_stdin ? standard_input : file, from_stdin ? "<stdin>" : input);
     if (!problem.empty()) {
       err << "backlint score: cannot read '" << input << "': " << problem << "\n";
       return 1;

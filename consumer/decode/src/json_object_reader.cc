@@ -15,6 +15,14 @@ using simdjson::ondemand::json_type;
 
 constexpr size_t kMinBufferBytes = 4096;
 
+// On Demand types a document by its first character only ("not json" reads as null), so the message is
+// parsed in full to tell invalid JSON from a valid value of another type. Only rejected messages pay this.
+Failure NotAnObject(std::string_view message, json_type type) {
+  simdjson::dom::parser parser;
+  if (error_code error = parser.parse(simdjson::padded_string(message)).error()) return InvalidJson(error);
+  return DecodeFailure("expected a JSON object, got " + std::string(json_fields::TypeName(type)));
+}
+
 }  // namespace
 
 bool JsonObjectReader::LoadMessage(std::string_view message) {
@@ -41,9 +49,7 @@ std::optional<Failure> JsonObjectReader::Read(std::string_view message, const Vi
   }
   json_type type;
   if (error_code error = document.type().get(type)) return InvalidJson(error);
-  if (type != json_type::object) {
-    return DecodeFailure("expected a JSON object, got " + std::string(json_fields::TypeName(type)));
-  }
+  if (type != json_type::object) return NotAnObject(message, type);
   simdjson::ondemand::object object;
   if (error_code error = document.get_object().get(object)) return InvalidJson(error);
   if (Status status = json_fields::ForEachMember(object, visit)) return status;

@@ -257,6 +257,9 @@ class ByteStream {
 
   bool gzip() const { return gzip_; }
 
+  // Why reading the file failed (strerror), or empty; the stream then ends as at the end of the file.
+  const std::string& read_error() const { return read_error_; }
+
   // Offset in the file of the current position: itself for plain files, its gzip member's start for gzip.
   uint64_t FileOffset() const {
     const auto* member = CurrentMember();
@@ -326,7 +329,7 @@ class ByteStream {
     while (true) {
       if (member_pending_ && !StartMember()) return false;
       if (input_begin_ == input_end_ && !EnsureInput(1)) {
-        gzip_error_ = WarcProblem{member_offset_, "truncated gzip member"};
+        if (read_error_.empty()) gzip_error_ = WarcProblem{member_offset_, "truncated gzip member"};
         return false;
       }
       zlib_.next_in = input_.data() + input_begin_;
@@ -387,7 +390,8 @@ class ByteStream {
     eof_ = true;
   }
 
-  // Makes `count` bytes of raw input available at input_begin_; false at the end of the file.
+  // Makes `count` bytes of raw input available at input_begin_; false at the end of the file or on an I/O
+  // error, which is kept in read_error_ (fread returns 0 for both).
   bool EnsureInput(size_t count) {
     if (input_end_ - input_begin_ >= count) return true;
     std::memmove(input_.data(), input_.data() + input_begin_, input_end_ - input_begin_);
@@ -396,7 +400,13 @@ class ByteStream {
     input_begin_ = 0;
     while (input_end_ < count) {
       const size_t read = std::fread(input_.data() + input_end_, 1, input_.size() - input_end_, file_.get());
-      if (read == 0) return false;
+      if (read == 0) {
+        if (std::ferror(file_.get()) && read_error_.empty()) {
+          read_error_ = std::strerror(errno);
+          eof_ = true;
+        }
+        return false;
+      }
       input_end_ += read;
     }
     return true;
@@ -410,6 +420,7 @@ class ByteStream {
   size_t input_end_ = 0;
   uint64_t input_offset_ = 0;  // file offset of input_[0]
   bool eof_ = false;
+  std::string read_error_;
 
   bool gzip_ = false;
   bool inflate_ready_ = false;
@@ -445,6 +456,7 @@ class WarcReader::Impl {
 
   const std::map<std::string, uint64_t>& records_by_type() const { return records_by_type_; }
   uint64_t records() const { return records_; }
+  const std::string& read_error() const { return stream_.read_error(); }
 
  private:
   // Reads one record: a page, a problem, or nullopt for a record that is skipped without comment.
@@ -588,5 +600,6 @@ const std::map<std::string, uint64_t>& WarcReader::records_by_type() const {
   return impl_->records_by_type();
 }
 uint64_t WarcReader::records() const { return impl_->records(); }
+const std::string& WarcReader::read_error() const { return impl_->read_error(); }
 
 }  // namespace backlint

@@ -197,6 +197,7 @@ Result<PublishStats> KafkaPipeline::Run(const std::function<bool(const PublishSt
     }
     DispatchHeld();
     ApplyBackpressure();
+    metrics_.LoopAlive();
     metrics_.SetInFlight(stats.in_flight);
     metrics_.SetProducerQueueDepth(static_cast<std::size_t>(rd_kafka_outq_len(producer_.get())));
     if (Clock::now() - last_commit >= config_.commit_interval) {

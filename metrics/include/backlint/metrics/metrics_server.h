@@ -1,7 +1,8 @@
 #pragma once
 // One HTTP listener for operators: /metrics (the registry, Prometheus text format), /healthz (200 while the
-// process serves) and /readyz (200 when ready, else 503). prometheus-cpp's Exposer cannot serve extra paths,
-// so this serves the registry itself on civetweb, the server the Exposer is built on.
+// process serves and its loop runs, else 503) and /readyz (200 when ready, else 503). prometheus-cpp's
+// Exposer cannot serve extra paths, so this serves the registry itself on civetweb, the server the Exposer
+// is built on.
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,11 +20,13 @@ namespace backlint {
 
 class MetricsServer {
  public:
-  // `listen` is "host:port" (port 0 picks a free one); `ready` answers /readyz on each request.
+  // `listen` is "host:port" (port 0 picks a free one); `ready` answers /readyz on each request, and
+  // `alive` /healthz (503 when false, for a hung loop; none: 200 while the process serves).
   // Failure.stage is "metrics".
   static Result<std::unique_ptr<MetricsServer>> Start(const std::string& listen,
                                                        std::shared_ptr<prometheus::Registry> registry,
-                                                       std::function<bool()> ready);
+                                                       std::function<bool()> ready,
+                                                       std::function<bool()> alive = {});
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;

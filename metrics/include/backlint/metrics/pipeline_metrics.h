@@ -2,6 +2,7 @@
 // The pipeline's Prometheus series. Label values come from closed sets (verdicts, categories, stages,
 // rule ids of the loaded rule set), never from URLs or domains, so cardinality stays bounded.
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -53,6 +54,12 @@ class PipelineMetrics {
   // A message that holds no page to score (a WAT record of a request, metadata or warcinfo).
   void PageSkipped();
 
+  // The Kafka loop's heartbeat, given on each turn; /healthz fails when it is too old (a hung loop keeps
+  // the process, and its HTTP threads, alive). Counted from construction until the first beat.
+  void LoopAlive(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+  std::chrono::steady_clock::duration SinceLoopAlive(
+      std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) const;
+
  private:
   prometheus::Family<prometheus::Counter>& pages_;
   prometheus::Family<prometheus::Counter>& links_;
@@ -73,6 +80,8 @@ class PipelineMetrics {
   prometheus::Gauge& ready_gauge_;
   prometheus::Family<prometheus::Counter>& rule_reloads_;
   std::atomic<bool> ready_{false};
+  std::atomic<std::chrono::steady_clock::rep> loop_alive_{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
 };
 
 }  // namespace backlint

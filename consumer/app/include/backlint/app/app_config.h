@@ -23,6 +23,8 @@ struct AppConfig {
   std::string metrics_listen = "0.0.0.0:9464";
   LinkExtractor::Options extract;  // the `extract:` section
   unsigned workers = 0;            // threads processing pages; 0: one per core
+  // /healthz fails (503) when the Kafka loop has not turned for longer: it hangs, so restart the process.
+  std::chrono::milliseconds health_timeout{60000};
 };
 
 // Environment variables as (name, value) pairs: the process's, or a test's.

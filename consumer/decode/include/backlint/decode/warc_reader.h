@@ -51,6 +51,10 @@ class WarcReader {
   const std::map<std::string, uint64_t>& records_by_type() const;
   uint64_t records() const;
 
+  // Why reading the file failed (an I/O error, as strerror says), or empty. An error ends the records as
+  // the end of the file does, so check it once Next() returns nullopt: the rest of the archive was not read.
+  const std::string& read_error() const;
+
  private:
   class Impl;
   explicit WarcReader(std::unique_ptr<Impl> impl);
