@@ -89,6 +89,13 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
     flags_.Add({{"category", std::string(ToString(category))}});
   }
   for (std::string_view limit : kLimitNames) limits_hit_.Add({{"limit", std::string(limit)}});
+  // So are dead letters of every stage and reason: rate() over a series born at its first dead letter
+  // misses that first increase, so a new kind of bad input would go unseen until it repeated.
+  for (std::string_view stage : kDeadLetterStages) {
+    for (std::string_view reason : kDeadLetterReasons) {
+      dead_letters_.Add({{"stage", std::string(stage)}, {"reason", std::string(reason)}});
+    }
+  }
   for (const char* result : {"success", "failure"}) rule_reloads_.Add({{"result", result}});
 }
 
