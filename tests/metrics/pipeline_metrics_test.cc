@@ -305,6 +305,14 @@ TEST_F(PipelineMetricsTest, ReadinessStartsFalseAndIsExportedAsAGauge) {
   EXPECT_THAT(Series("backlint_ready"), UnorderedElementsAre(Pair(Labels{}, 0)));
 }
 
+TEST_F(PipelineMetricsTest, AssignedPartitionsStartAtZeroAndFollowTheLatestAssignment) {
+  EXPECT_THAT(Series("backlint_assigned_partitions"), UnorderedElementsAre(Pair(Labels{}, 0)));
+  metrics_.SetAssignedPartitions(3);
+  EXPECT_THAT(Series("backlint_assigned_partitions"), UnorderedElementsAre(Pair(Labels{}, 3)));
+  metrics_.SetAssignedPartitions(0);
+  EXPECT_THAT(Series("backlint_assigned_partitions"), UnorderedElementsAre(Pair(Labels{}, 0)));
+}
+
 TEST_F(PipelineMetricsTest, BuildInfoNamesTheProjectVersion) {
   const std::map<Labels, double> series = Series("backlint_build_info");
   ASSERT_EQ(series.size(), 1u);
@@ -365,7 +373,8 @@ TEST_F(PipelineMetricsTest, ExpositionHasHelpAndTypeForEveryFamily) {
   }
   EXPECT_THAT(text, HasSubstr("# TYPE backlint_ruleset_info gauge"));
   for (const std::string family : {"backlint_consumer_lag_messages", "backlint_in_flight_pages",
-                                   "backlint_producer_queue_messages", "backlint_ready", "backlint_build_info"}) {
+                                   "backlint_producer_queue_messages", "backlint_ready", "backlint_build_info",
+                                   "backlint_assigned_partitions"}) {
     EXPECT_THAT(text, HasSubstr("# TYPE " + family + " gauge")) << family;
   }
   for (const std::string family : {"backlint_quality_score", "backlint_page_processing_seconds"}) {

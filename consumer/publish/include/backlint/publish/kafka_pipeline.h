@@ -140,6 +140,7 @@ class KafkaPipeline {
   std::size_t held_bytes_ = 0;           // their payload
   std::map<int32_t, int64_t> end_offsets_;  // where each assigned partition last reported its end (poll thread)
   bool paused_ = false;
+  bool leaving_ = false;  // the loop has ended: a revoke now is the group being left
 
   // Shared by the poll loop, the workers and delivery reports.
   std::mutex mutex_;
