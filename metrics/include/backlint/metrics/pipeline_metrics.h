@@ -63,6 +63,8 @@ class PipelineMetrics {
 
   // How many input partitions the group assigned this instance (0: idle, a spare replica).
   void SetAssignedPartitions(std::size_t partitions);
+  // Whether the loop beat within `bound` (health_timeout_ms): what /healthz answers in `run`.
+  bool LoopAliveWithin(std::chrono::milliseconds bound) const { return SinceLoopAlive() <= bound; }
 
  private:
   prometheus::Family<prometheus::Counter>& pages_;
