@@ -688,4 +688,13 @@ void KafkaPipeline::Revoke(rd_kafka_topic_partition_list_t* partitions, bool coo
   spdlog::info("revoked {} partitions of '{}'", partitions->cnt, config_.input_topic);
 }
 
+std::chrono::milliseconds LongestLoopWait(const PublishConfig& config) {
+  // EndTransaction: WaitIdle, then CommitTransaction or AbortTransaction, then Rewind, each within
+  // kTransactionTimeout.
+  constexpr int kTransactionSteps = 3;
+  return config.shutdown_timeout + (config.delivery == DeliveryGuarantee::kExactlyOnce
+                                        ? kTransactionSteps * std::chrono::milliseconds(kTransactionTimeout)
+                                        : std::chrono::milliseconds::zero());
+}
+
 }  // namespace backlint

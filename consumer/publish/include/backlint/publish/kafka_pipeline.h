@@ -153,4 +153,10 @@ class KafkaPipeline {
   std::string fatal_;  // why the process must stop (a fenced producer, ...); empty while healthy
 };
 
+// The longest one turn of KafkaPipeline::Run's loop waits by design, so the least a bound on its heartbeat
+// may be: a rebalance's revoke flushes the outputs for up to config.shutdown_timeout, and exactly-once
+// then ends the open transaction, up to 30 s each for the workers to finish, the commit (or the abort)
+// and the rewind after an abort.
+std::chrono::milliseconds LongestLoopWait(const PublishConfig& config);
+
 }  // namespace backlint
