@@ -72,10 +72,14 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
       producer_queue_(GaugeFamily(registry, "backlint_producer_queue_messages",
                                   "Messages in the producer's local queue, awaiting delivery.")
                           .Add({})),
-      ready_gauge_(GaugeFamily(registry, "backlint_ready", "1 while partitions are assigned and consumed, else 0.")
+      ready_gauge_(GaugeFamily(registry, "backlint_ready",
+                               "1 while a member of the consumer group, with or without partitions, else 0.")
                        .Add({})),
       rule_reloads_(CounterFamily(registry, "backlint_rule_reloads_total",
-                                  "Rule file reloads, by result: success (swapped in) or failure (old set kept).")) {
+                                  "Rule file reloads, by result: success (swapped in) or failure (old set kept).")),
+      assigned_partitions_(GaugeFamily(registry, "backlint_assigned_partitions",
+                                       "Input partitions the consumer group assigned this instance.")
+                               .Add({})) {
   GaugeFamily(registry, "backlint_build_info", "The running build (value 1), versioned in labels.")
       .Add({{"version", BACKLINT_VERSION}, {"compiler", CompilerName()}})
       .Set(1);
@@ -89,6 +93,13 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
     flags_.Add({{"category", std::string(ToString(category))}});
   }
   for (std::string_view limit : kLimitNames) limits_hit_.Add({{"limit", std::string(limit)}});
+  // So are dead letters of every stage and reason: rate() over a series born at its first dead letter
+  // misses that first increase, so a new kind of bad input would go unseen until it repeated.
+  for (std::string_view stage : kDeadLetterStages) {
+    for (std::string_view reason : kDeadLetterReasons) {
+      dead_letters_.Add({{"stage", std::string(stage)}, {"reason", std::string(reason)}});
+    }
+  }
   for (const char* result : {"success", "failure"}) rule_reloads_.Add({{"result", result}});
 }
 
@@ -167,6 +178,10 @@ std::chrono::steady_clock::duration PipelineMetrics::SinceLoopAlive(
     std::chrono::steady_clock::time_point now) const {
   const std::chrono::steady_clock::duration last_beat(loop_alive_.load(std::memory_order_relaxed));
   return now.time_since_epoch() - last_beat;
+}
+
+void PipelineMetrics::SetAssignedPartitions(std::size_t partitions) {
+  assigned_partitions_.Set(static_cast<double>(partitions));
 }
 
 }  // namespace backlint

@@ -186,6 +186,27 @@ TEST_F(AppConfigTest, NonPositiveOrNonNumericMillisecondsAreRejected) {
               HasSubstr("'shutdown_timeout_ms' must be a positive number of milliseconds"));
 }
 
+// /healthz fails when the Kafka loop has not turned for health_timeout_ms; a rebalance's flush (and, exactly
+// once, ending a transaction) legitimately holds the loop that long, so a lower bound is refused at its key.
+TEST_F(AppConfigTest, HealthTimeoutBelowTheLoopsLongestWaitIsRejectedAtItsKey) {
+  EXPECT_EQ(LoadError("shutdown_timeout_ms: 20000\nhealth_timeout_ms: 15000\n"),
+            At(2, 20) + "'health_timeout_ms' must be at least 20000, the longest the Kafka loop waits by design: "
+                        "shutdown_timeout_ms (20000) for a rebalance's flush; below it /healthz would fail a "
+                        "working loop");
+  EXPECT_EQ(LoadError("health_timeout_ms: 60000\ndelivery: exactly_once\n"),
+            At(1, 20) + "'health_timeout_ms' must be at least 100000, the longest the Kafka loop waits by design: "
+                        "shutdown_timeout_ms (10000) for a rebalance's flush, plus 90000 to end an exactly-once "
+                        "transaction; below it /healthz would fail a working loop");
+  EXPECT_EQ(LoadOk("shutdown_timeout_ms: 20000\nhealth_timeout_ms: 20000\n").health_timeout,
+            std::chrono::milliseconds(20000));
+}
+
+TEST_F(AppConfigTest, HealthTimeoutDefaultsTo60SecondsOrTheLoopsLongestWait) {
+  EXPECT_EQ(LoadOk("").health_timeout, std::chrono::milliseconds(60000));
+  EXPECT_EQ(LoadOk("shutdown_timeout_ms: 75000\n").health_timeout, std::chrono::milliseconds(75000));
+  EXPECT_EQ(LoadOk("delivery: exactly_once\n").health_timeout, std::chrono::milliseconds(100000));
+}
+
 TEST_F(AppConfigTest, InputFormatIsJsonUnlessSet) {
   EXPECT_EQ(LoadOk("").input_format, InputFormat::kJson);
   EXPECT_EQ(LoadOk("input_format: protobuf\n").input_format, InputFormat::kProtobuf);
@@ -444,6 +465,11 @@ TEST(AppConfigEnvironmentTest, BadValuesNameTheVariableAndTheSettingButNotTheVal
   EXPECT_EQ(interval.failure().reason,
             "environment variable BACKLINT_SHUTDOWN_TIMEOUT_MS: 'shutdown_timeout_ms' must be a positive number "
             "of milliseconds");
+  auto health = LoadAppConfig("", {{"BACKLINT_HEALTH_TIMEOUT_MS", "500"}});
+  ASSERT_FALSE(health.ok());
+  EXPECT_THAT(health.failure().reason,
+              StartsWith("environment variable BACKLINT_HEALTH_TIMEOUT_MS: 'health_timeout_ms' must be at least "
+                         "10000, "));
   auto property = LoadAppConfig("", {{"BACKLINT_KAFKA_CONSUMER_", "s3cret"}});
   ASSERT_FALSE(property.ok());
   EXPECT_THAT(property.failure().reason, StartsWith("environment variable BACKLINT_KAFKA_CONSUMER_: "));

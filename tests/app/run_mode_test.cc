@@ -1,5 +1,6 @@
 // `backlint run` end to end on librdkafka's mock cluster, with kcat producing and consuming: a SIGHUP
-// after the rule file was edited swaps the new rules in without a restart.
+// after the rule file was edited swaps the new rules in without a restart; a real scrape and probe of the
+// running process.
 #include "backlint/app/run_mode.h"
 
 #include <gmock/gmock.h>
@@ -12,11 +13,14 @@
 #include <chrono>
 #include <csignal>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <thread>
 
 #include "backlink_event.pb.h"
 #include "backlint/app/reload_signal.h"
+#include "backlint/metrics/dead_letter_reason.h"
+#include "http_get.h"
 #include "kafka_test_support.h"
 #include "reload_test_support.h"
 #include "scratch_dir.h"
@@ -26,6 +30,7 @@ namespace {
 
 using testing::AnchorWordRules;
 using testing::CheapShopPage;
+using testing::HttpGet;
 using testing::KafkaTestBed;
 using testing::RunCommand;
 
@@ -56,16 +61,24 @@ class RunModeTest : public ::testing::Test {
     return events;
   }
 
-  // Whether the log says `text` within 30 s.
-  bool LogSays(const std::string& text) {
+  // The first log line that says `text`, waiting up to 30 s for it; empty if none did.
+  std::string LogLine(const std::string& text) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
       for (const std::string& line : log_->last_formatted()) {
-        if (line.find(text) != std::string::npos) return true;
+        if (line.find(text) != std::string::npos) return line;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    return false;
+    return "";
+  }
+  bool LogSays(const std::string& text) { return !LogLine(text).empty(); }
+
+  // The port `run` serves /metrics, /healthz and /readyz on, from its start-up line; 0 if it never said.
+  int MetricsPort() {
+    const std::string line = LogLine("metrics on port ");
+    std::smatch port;
+    return std::regex_search(line, port, std::regex("metrics on port ([0-9]+)")) ? std::stoi(port[1]) : 0;
   }
 
   std::string Kcat(const std::string& arguments) const {
@@ -105,6 +118,33 @@ TEST_F(RunModeTest, SighupSwapsTheEditedRuleFileIntoTheRunningConsumer) {
   ASSERT_EQ(second.flags_size(), 1);
   EXPECT_EQ(second.flags(0).rule_id(), "spammy.word");
 
+  stop = true;
+  run.join();
+  EXPECT_EQ(exit_code, 0);
+}
+
+// What a scraper and the probes see of a running consumer before any input: every dead-letter series already
+// there at zero, so rate() sees the first dead letter of any stage and reason as an increase; a live loop.
+TEST_F(RunModeTest, BeforeAnyInputAScrapeShowsEveryDeadLetterReasonAtZeroAndTheLoopIsAlive) {
+  AppConfig config;
+  config.publish = bed_.config;
+  config.metrics_listen = "127.0.0.1:0";
+  std::atomic<bool> stop{false};
+  int exit_code = -1;
+  std::thread run([&] { exit_code = RunKafka(config, stop); });
+  const int port = MetricsPort();
+  EXPECT_GT(port, 0) << "run never logged its metrics port";
+  if (port > 0) {
+    const std::string scrape = HttpGet(port, "/metrics");
+    EXPECT_THAT(scrape, ::testing::StartsWith("HTTP/1.1 200 OK\r\n"));
+    for (std::string_view stage : kDeadLetterStages) {
+      for (std::string_view reason : kDeadLetterReasons) {
+        EXPECT_THAT(scrape, ::testing::HasSubstr("\nbacklint_dead_letters_total{reason=\"" + std::string(reason) +
+                                                 "\",stage=\"" + std::string(stage) + "\"} 0\n"));
+      }
+    }
+    EXPECT_THAT(HttpGet(port, "/healthz"), ::testing::StartsWith("HTTP/1.1 200 OK\r\n"));
+  }
   stop = true;
   run.join();
   EXPECT_EQ(exit_code, 0);

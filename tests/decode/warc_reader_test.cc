@@ -2,6 +2,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <filesystem>
@@ -36,10 +38,14 @@ std::string HtmlResponseRecord(const std::string& body) {
   return Record("response", "application/http; msgtype=response", HttpResponse(body));
 }
 
-std::string Gzip(const std::string& data) {
+// One gzip member holding `data`; a `comment` goes into its header (FCOMMENT), which sizes the member.
+std::string Gzip(const std::string& data, const std::string& comment = "") {
   z_stream stream{};
   deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&stream, data.size()) + 32, '\0');
+  gz_header header{};
+  header.comment = reinterpret_cast<Bytef*>(const_cast<char*>(comment.c_str()));
+  if (!comment.empty()) deflateSetHeader(&stream, &header);
+  std::string out(deflateBound(&stream, data.size()) + comment.size() + 32, '\0');
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   stream.avail_in = static_cast<uInt>(data.size());
   stream.next_out = reinterpret_cast<Bytef*>(out.data());
@@ -258,6 +264,63 @@ TEST(WarcReaderReadErrorTest, ReadErrorIsReportedAfterTheLastRecord) {
   ASSERT_TRUE(reader) << reader.failure().reason;
   EXPECT_FALSE(reader.value().Next().has_value());
   EXPECT_EQ(reader.value().read_error(), "Input/output error");
+}
+
+// Makes the next read(2) of the descriptor open on `path` fail for real (EBADF): it is swapped for a
+// write-only one. The reader's first read, in Open, takes 64 KiB; whatever lies beyond is then unreadable.
+void FailReadsAfterTheFirst(const std::string& path) {
+  int descriptor = -1;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    if (std::filesystem::read_symlink(entry.path(), error) == std::filesystem::path(path)) {
+      descriptor = std::stoi(entry.path().filename().string());
+    }
+  }
+  ASSERT_GE(descriptor, 0) << "no descriptor open on " << path;
+  const int write_only = open("/dev/null", O_WRONLY);
+  ASSERT_EQ(dup2(write_only, descriptor), descriptor);
+  close(write_only);
+}
+
+constexpr size_t kFirstRead = size_t{1} << 16;
+
+// A read error just after a gzip member ends, with only the next member's first byte read: that is the read
+// error's to report, not bytes after a gzip member that are not a gzip header. The first member is sized so
+// that the reader's first read ends one byte into the second.
+TEST_F(WarcReaderTest, ReadErrorAtAGzipMemberBoundaryIsReportedAsTheReadError) {
+  const std::string record = HtmlResponseRecord("<p>1</p>");
+  const size_t unpadded = Gzip(record).size();
+  const std::string first = Gzip(record, std::string(kFirstRead - 1 - unpadded - 1, 'x'));  // +1: its NUL
+  ASSERT_EQ(first.size(), kFirstRead - 1);
+  const std::string path = WriteFile(first + Gzip(HtmlResponseRecord("<p>2</p>")));
+  auto reader = WarcReader::Open(path);
+  ASSERT_TRUE(reader.ok()) << reader.failure().reason;
+  FailReadsAfterTheFirst(path);
+  std::vector<std::string> problems;
+  std::vector<std::string> pages;
+  while (std::optional<WarcItem> item = reader.value().Next()) {
+    if (auto* page = std::get_if<WarcPage>(&*item)) pages.push_back(page->page.html);
+    if (auto* problem = std::get_if<WarcProblem>(&*item)) problems.push_back(problem->reason);
+  }
+  EXPECT_THAT(pages, ElementsAre("<p>1</p>"));
+  EXPECT_THAT(problems, ::testing::IsEmpty());
+  EXPECT_EQ(reader.value().read_error(), "Bad file descriptor");
+}
+
+// A read error inside a record loses that record: its problem names the read error, not a file too short
+// for its Content-Length.
+TEST_F(WarcReaderTest, ReadErrorInsideARecordNamesTheReadError) {
+  const std::string path = WriteFile(HtmlResponseRecord("<p>" + std::string(kFirstRead, 'x') + "</p>"));
+  auto reader = WarcReader::Open(path);
+  ASSERT_TRUE(reader.ok()) << reader.failure().reason;
+  FailReadsAfterTheFirst(path);
+  std::optional<WarcItem> item = reader.value().Next();
+  ASSERT_TRUE(item.has_value());
+  ASSERT_TRUE(std::holds_alternative<WarcProblem>(*item));
+  EXPECT_EQ(std::get<WarcProblem>(*item).offset, 0u);
+  EXPECT_EQ(std::get<WarcProblem>(*item).reason, "read error: Bad file descriptor");
+  EXPECT_FALSE(reader.value().Next().has_value());
+  EXPECT_EQ(reader.value().read_error(), "Bad file descriptor");
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 // Scale-out: pipeline instances in one consumer group over a multi-partition topic, with members joining
 // and leaving while pages keep arriving. Every page must be processed, and all of it committed; a revoke
 // commits what is done, so that the next owner starts right after it.
+#include <array>
 #include <atomic>
 #include <iostream>
+#include <memory>
+#include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -95,6 +98,53 @@ TEST_P(ConsumerGroupTest, MembersJoiningAndLeavingMidStreamLoseNothing) {
   // owner.
   std::cout << "[ figures  ] " << produced << " pages, " << events.value().size() - counts.size()
             << " redelivered\n";
+}
+
+// The value of `registry`'s unlabelled gauge `name`; -1 when it has none.
+double GaugeValue(prometheus::Registry& registry, const std::string& name) {
+  for (const prometheus::MetricFamily& family : registry.Collect()) {
+    if (family.name == name && family.metric.size() == 1) return family.metric.front().gauge.value;
+  }
+  return -1;
+}
+
+// More replicas than partitions: the member the group gives nothing is idle by design, not faulty. It is
+// in the group, so it is ready and says it holds no partition, and it takes the partition over when the
+// other member leaves.
+TEST_P(ConsumerGroupTest, AMemberWithoutPartitionsIsReadyAndTakesOverWhenTheOtherLeaves) {
+  KafkaTestBed bed = KafkaTestBed::Start(1);
+  bed.config.consumer_properties["partition.assignment.strategy"] = GetParam();
+  std::array<prometheus::Registry, 2> registries;
+  std::array<std::unique_ptr<PipelineMetrics>, 2> metrics;
+  std::array<std::unique_ptr<GroupMember>, 2> members;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    metrics[i] = std::make_unique<PipelineMetrics>(registries[i]);
+    members[i] = std::make_unique<GroupMember>(bed.config, *metrics[i]);
+  }
+  auto assigned = [&](std::size_t i) { return GaugeValue(registries[i], "backlint_assigned_partitions"); };
+  ASSERT_TRUE(WaitFor([&] { return metrics[0]->ready() && metrics[1]->ready() && assigned(0) + assigned(1) == 1; }))
+      << "ready: " << metrics[0]->ready() << ", " << metrics[1]->ready() << "; partitions: " << assigned(0) << ", "
+      << assigned(1);
+  const std::size_t idle = assigned(0) == 0 ? 0 : 1;
+  EXPECT_EQ(GaugeValue(registries[idle], "backlint_ready"), 1);
+
+  ASSERT_TRUE(members[1 - idle]->Stop().ok());
+  EXPECT_FALSE(metrics[1 - idle]->ready());
+  EXPECT_TRUE(WaitFor([&] { return metrics[idle]->ready() && assigned(idle) == 1; }));
+}
+
+// A member whose brokers went away loses its session and its partitions: not ready, so it still alerts,
+// until it is back in the group.
+TEST(ConsumerGroupReadinessTest, AMemberThatLostItsSessionIsNotReadyUntilItRejoins) {
+  KafkaTestBed bed = KafkaTestBed::Start(1);
+  prometheus::Registry registry;
+  PipelineMetrics metrics(registry);
+  GroupMember member(bed.config, metrics);
+  ASSERT_TRUE(WaitFor([&] { return metrics.ready(); }));
+  ASSERT_EQ(rd_kafka_mock_broker_set_down(bed.cluster->get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  EXPECT_TRUE(WaitFor([&] { return !metrics.ready(); })) << "still ready without a broker";
+  ASSERT_EQ(rd_kafka_mock_broker_set_up(bed.cluster->get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  EXPECT_TRUE(WaitFor([&] { return metrics.ready(); }));
 }
 
 INSTANTIATE_TEST_SUITE_P(AssignmentStrategies, ConsumerGroupTest,

@@ -28,7 +28,10 @@ std::string DecodeReason(const std::string& message, InputFormat format = InputF
   PageDecoder decoder;
   auto page = decoder.Decode(message, format);
   EXPECT_FALSE(page.ok()) << "decoded without failure: " << message;
-  return page.ok() ? "" : Code(page.failure());
+  if (page.ok()) return "";
+  // A stage outside kDeadLetterStages would make a series at its first dead letter, unseen by rate().
+  EXPECT_THAT(kDeadLetterStages, ::testing::Contains(page.failure().stage));
+  return Code(page.failure());
 }
 
 TEST(DeadLetterReasonTest, DecoderFailuresMapToTheirCodes) {
@@ -62,6 +65,7 @@ TEST(DeadLetterReasonTest, ExtractorFailureOnAnUnparsablePageUrlIsInvalidUrl) {
   auto extracted = extractor.Extract(page);
   ASSERT_FALSE(extracted.ok());
   EXPECT_EQ(Code(extracted.failure()), "invalid_url");
+  EXPECT_THAT(kDeadLetterStages, ::testing::Contains(extracted.failure().stage));
 }
 
 TEST(DeadLetterReasonTest, EveryEncodeFailureIsEncodeFailedAndUnknownWordingIsOther) {

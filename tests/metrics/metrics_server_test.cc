@@ -1,19 +1,16 @@
 #include "backlint/metrics/metrics_server.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <array>
 #include <atomic>
 #include <memory>
 #include <string>
 #include <utility>
+
+#include "http_get.h"
 
 namespace backlint {
 namespace {
@@ -22,26 +19,7 @@ using ::testing::ContainsRegex;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// Sends a GET for `path` to 127.0.0.1:`port` over a plain socket; returns the whole response.
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string response;
-  if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
-      std::array<char, 4096> buffer{};
-      for (ssize_t n; (n = recv(fd, buffer.data(), buffer.size(), 0)) > 0;) response.append(buffer.data(), n);
-    }
-  }
-  close(fd);
-  return response;
-}
+using testing::HttpGet;
 
 // One server for the suite: civetweb takes up to two seconds to stop (its accept loop's poll interval).
 class MetricsServerTest : public ::testing::Test {

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "backlint/metrics/dead_letter_reason.h"
+
 namespace backlint {
 namespace {
 
@@ -123,9 +125,20 @@ TEST_F(PipelineMetricsTest, SeriesThatAlertsDivideByExistAtZeroBeforeAnyEvent) {
   EXPECT_THAT(Series("backlint_delivery_failures_total"), UnorderedElementsAre(Pair(Labels{}, 0)));
   EXPECT_THAT(Series("backlint_mentions_total"), UnorderedElementsAre(Pair(Labels{}, 0)));
   EXPECT_THAT(Series("backlint_rule_flags_total"), IsEmpty());
-  EXPECT_THAT(Series("backlint_dead_letters_total"), IsEmpty());
   EXPECT_EQ(metrics_.links_seen(true), 0u);
   EXPECT_EQ(metrics_.links_seen(false), 0u);
+}
+
+// rate() misses the first increase of a series that is born with it: every stage and reason pair a dead
+// letter can carry is there, at zero, before the first dead letter.
+TEST_F(PipelineMetricsTest, EveryDeadLetterStageAndReasonExistsAtZeroBeforeAnyDeadLetter) {
+  std::map<Labels, double> expected;
+  for (std::string_view stage : {"decode", "extract", "score", "encode"}) {
+    for (std::string_view reason : kDeadLetterReasons) {
+      expected[Labels{{"stage", std::string(stage)}, {"reason", std::string(reason)}}] = 0;
+    }
+  }
+  EXPECT_EQ(Series("backlint_dead_letters_total"), expected);
 }
 
 TEST_F(PipelineMetricsTest, PagesAndLinksCountByResultAndKind) {
@@ -181,10 +194,13 @@ TEST_F(PipelineMetricsTest, DeadLettersCountByStageAndReasonCodeAndAsDeadLetterP
   metrics_.DeadLetter(Failure{"decode", "invalid JSON: trailing content after the top-level object"});
   metrics_.DeadLetter(Failure{"decode", "field 'url': missing"});
   metrics_.DeadLetter(Failure{"extract", "page URL does not parse: http://[x/"});
-  EXPECT_THAT(Series("backlint_dead_letters_total"),
-              UnorderedElementsAre(Pair(Labels{{"stage", "decode"}, {"reason", "invalid_json"}}, 2),
-                                   Pair(Labels{{"stage", "decode"}, {"reason", "missing_field"}}, 1),
-                                   Pair(Labels{{"stage", "extract"}, {"reason", "invalid_url"}}, 1)));
+  std::map<Labels, double> counted;
+  for (const auto& [labels, value] : Series("backlint_dead_letters_total")) {
+    if (value != 0) counted[labels] = value;
+  }
+  EXPECT_THAT(counted, UnorderedElementsAre(Pair(Labels{{"stage", "decode"}, {"reason", "invalid_json"}}, 2),
+                                            Pair(Labels{{"stage", "decode"}, {"reason", "missing_field"}}, 1),
+                                            Pair(Labels{{"stage", "extract"}, {"reason", "invalid_url"}}, 1)));
   EXPECT_EQ(Value("backlint_pages_total", "result", "dead_letter"), 4);
   EXPECT_EQ(Value("backlint_pages_total", "result", "scored"), 0);
 }
@@ -192,7 +208,7 @@ TEST_F(PipelineMetricsTest, DeadLettersCountByStageAndReasonCodeAndAsDeadLetterP
 TEST_F(PipelineMetricsTest, DeadLetterWithoutAKnownReasonCountsReasonOther) {
   metrics_.DeadLetter(Failure{"publish", ""});
   EXPECT_THAT(Series("backlint_dead_letters_total"),
-              UnorderedElementsAre(Pair(Labels{{"stage", "publish"}, {"reason", "other"}}, 1)));
+              ::testing::Contains(Pair(Labels{{"stage", "publish"}, {"reason", "other"}}, 1)));
   EXPECT_EQ(Value("backlint_pages_total", "result", "dead_letter"), 1);
 }
 
@@ -289,6 +305,14 @@ TEST_F(PipelineMetricsTest, ReadinessStartsFalseAndIsExportedAsAGauge) {
   EXPECT_THAT(Series("backlint_ready"), UnorderedElementsAre(Pair(Labels{}, 0)));
 }
 
+TEST_F(PipelineMetricsTest, AssignedPartitionsStartAtZeroAndFollowTheLatestAssignment) {
+  EXPECT_THAT(Series("backlint_assigned_partitions"), UnorderedElementsAre(Pair(Labels{}, 0)));
+  metrics_.SetAssignedPartitions(3);
+  EXPECT_THAT(Series("backlint_assigned_partitions"), UnorderedElementsAre(Pair(Labels{}, 3)));
+  metrics_.SetAssignedPartitions(0);
+  EXPECT_THAT(Series("backlint_assigned_partitions"), UnorderedElementsAre(Pair(Labels{}, 0)));
+}
+
 TEST_F(PipelineMetricsTest, BuildInfoNamesTheProjectVersion) {
   const std::map<Labels, double> series = Series("backlint_build_info");
   ASSERT_EQ(series.size(), 1u);
@@ -349,7 +373,8 @@ TEST_F(PipelineMetricsTest, ExpositionHasHelpAndTypeForEveryFamily) {
   }
   EXPECT_THAT(text, HasSubstr("# TYPE backlint_ruleset_info gauge"));
   for (const std::string family : {"backlint_consumer_lag_messages", "backlint_in_flight_pages",
-                                   "backlint_producer_queue_messages", "backlint_ready", "backlint_build_info"}) {
+                                   "backlint_producer_queue_messages", "backlint_ready", "backlint_build_info",
+                                   "backlint_assigned_partitions"}) {
     EXPECT_THAT(text, HasSubstr("# TYPE " + family + " gauge")) << family;
   }
   for (const std::string family : {"backlint_quality_score", "backlint_page_processing_seconds"}) {

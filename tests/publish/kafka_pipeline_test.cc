@@ -4,17 +4,22 @@
 #include <set>
 #include <thread>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "backlink_event.pb.h"
 #include "mention_event.pb.h"
+#include "backlint/metrics/metrics_server.h"
 #include "backlint/publish/topic_reader.h"
+#include "http_get.h"
 #include "kafka_test_support.h"
 
 namespace backlint {
 namespace {
 
+using ::testing::StartsWith;
 using testing::CommittedOffsets;
+using testing::HttpGet;
 using testing::KafkaTestBed;
 using testing::RunUntilSettled;
 
@@ -268,6 +273,28 @@ TEST_F(KafkaPipelineTest, ReportsReadinessProcessingTimeAndLagToTheMetrics) {
   ASSERT_TRUE(member.Stop().ok());
   EXPECT_FALSE(metrics_.ready());
   EXPECT_TRUE(samples("backlint_consumer_lag_messages").empty());  // revoked partitions are forgotten
+}
+
+// The real loop beats on every turn, idle ones included (no input at all here): its heartbeat keeps moving
+// past any moment, so /healthz, bounded as `run` bounds it, answers 200 while the loop runs, and 503 once
+// it has stopped.
+TEST_F(KafkaPipelineTest, TheRunningLoopKeepsItsHeartbeatFreshForHealthz) {
+  std::atomic<std::chrono::milliseconds::rep> health_timeout_ms{60000};
+  auto server = MetricsServer::Start(
+      "127.0.0.1:0", std::make_shared<prometheus::Registry>(), [] { return true; },
+      [&] { return metrics_.LoopAliveWithin(std::chrono::milliseconds(health_timeout_ms.load())); });
+  ASSERT_TRUE(server.ok()) << server.failure().reason;
+  const int port = server.value()->port();
+  testing::GroupMember member(bed_.config, metrics_);
+  for (int beat = 1; beat <= 3; ++beat) {
+    const auto now = std::chrono::steady_clock::now();
+    ASSERT_TRUE(testing::WaitFor([&] { return metrics_.SinceLoopAlive(now) < std::chrono::nanoseconds::zero(); }))
+        << "no heartbeat since " << beat - 1 << " beats";
+  }
+  EXPECT_THAT(HttpGet(port, "/healthz"), StartsWith("HTTP/1.1 200 OK\r\n"));
+  ASSERT_TRUE(member.Stop().ok());
+  health_timeout_ms = 1;
+  EXPECT_TRUE(testing::WaitFor([&] { return HttpGet(port, "/healthz").starts_with("HTTP/1.1 503 "); }));
 }
 
 TEST_F(KafkaPipelineTest, ABusyWorkerDoesNotHoldBackTheOthers) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -216,6 +217,42 @@ Result<bool> ApplyEnvironment(const Environment& environment, const std::map<std
   return true;
 }
 
+// Where a top-level setting was last given: its environment variable, else its place in the file; nullopt
+// when neither gives it.
+std::optional<std::string> SettingOrigin(const std::string& path, const YAML::Node& root,
+                                         const Environment& environment, const std::string& key) {
+  const std::string variable = std::string(kEnvironmentPrefix) + Recased(key, std::toupper);
+  for (const auto& [name, value] : environment) {
+    if (name == variable) return "environment variable " + variable + ": ";
+  }
+  if (root.IsMap()) {
+    if (const YAML::Node node = root[key]) return Where(path, node);
+  }
+  return std::nullopt;
+}
+
+// /healthz fails when the Kafka loop has not turned for health_timeout_ms. Below the longest wait the loop
+// makes by design, the liveness probe would restart a working instance, in the middle of a rebalance at
+// that: a value given that low is rejected where it was given, and the default rises to that wait.
+Result<bool> BoundHealthTimeout(const std::string& path, const YAML::Node& root, const Environment& environment,
+                                AppConfig& config) {
+  const std::chrono::milliseconds longest_wait = LongestLoopWait(config.publish);
+  const std::optional<std::string> origin = SettingOrigin(path, root, environment, "health_timeout_ms");
+  if (!origin) {
+    config.health_timeout = std::max(config.health_timeout, longest_wait);
+    return true;
+  }
+  if (config.health_timeout >= longest_wait) return true;
+  const std::chrono::milliseconds transaction_end = longest_wait - config.publish.shutdown_timeout;
+  return Failure{"config", *origin + "'health_timeout_ms' must be at least " + std::to_string(longest_wait.count()) +
+                               ", the longest the Kafka loop waits by design: shutdown_timeout_ms (" +
+                               std::to_string(config.publish.shutdown_timeout.count()) + ") for a rebalance's flush" +
+                               (transaction_end.count() > 0 ? ", plus " + std::to_string(transaction_end.count()) +
+                                                                  " to end an exactly-once transaction"
+                                                            : "") +
+                               "; below it /healthz would fail a working loop"};
+}
+
 }  // namespace
 
 void ApplyRunDefaults(AppConfig& config) { config.publish.consumer_properties.try_emplace("group.id", "backlint"); }
@@ -295,6 +332,8 @@ Result<AppConfig> LoadAppConfig(const std::string& path, const Environment& envi
   if (!applied) return applied.failure();
   auto overridden = ApplyEnvironment(environment, settings, config);
   if (!overridden) return overridden.failure();
+  auto bounded = BoundHealthTimeout(path, root, environment, config);
+  if (!bounded) return bounded.failure();
   return config;
 }
 

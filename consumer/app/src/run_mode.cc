@@ -18,7 +18,7 @@ int RunKafka(const AppConfig& config, const std::atomic<bool>& stop) {
   PipelineMetrics metrics(*registry);
   auto server = MetricsServer::Start(
       config.metrics_listen, registry, [&metrics] { return metrics.ready(); },
-      [&metrics, bound = config.health_timeout] { return metrics.SinceLoopAlive() <= bound; });
+      [&metrics, bound = config.health_timeout] { return metrics.LoopAliveWithin(bound); });
   if (!server) {
     spdlog::error("{}", server.failure().reason);
     return kExitSetupFailed;

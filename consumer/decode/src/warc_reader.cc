@@ -361,7 +361,10 @@ class ByteStream {
     const bool magic = EnsureInput(2) && IsGzipMagic(std::string_view(
                                              reinterpret_cast<const char*>(input_.data()) + input_begin_, 2));
     if (!magic) {
-      gzip_error_ = WarcProblem{member_offset_, "bytes after a gzip member that are not a gzip header"};
+      // A read error after the member's first byte is no damage: read_error_ reports it.
+      if (read_error_.empty()) {
+        gzip_error_ = WarcProblem{member_offset_, "bytes after a gzip member that are not a gzip header"};
+      }
       return false;
     }
     inflateReset(&zlib_);
@@ -516,8 +519,17 @@ class WarcReader::Impl {
             content_type.find("msgtype=response") != std::string::npos);
   }
 
+  // Why the stream ended inside a record, when not at the end of the file: a damaged gzip member, or a read
+  // error (which ends the stream: what is left of the record goes with it).
+  std::optional<WarcProblem> StreamProblem(uint64_t offset) {
+    if (std::optional<WarcProblem> gzip_problem = stream_.TakeGzipError()) return gzip_problem;
+    if (stream_.read_error().empty()) return std::nullopt;
+    stream_.Consume(stream_.Available().size());
+    return WarcProblem{offset, "read error: " + stream_.read_error()};
+  }
+
   WarcProblem Truncated(uint64_t offset, uint64_t length) {
-    if (std::optional<WarcProblem> gzip_problem = stream_.TakeGzipError()) return *gzip_problem;
+    if (std::optional<WarcProblem> problem = StreamProblem(offset)) return *problem;
     stream_.Consume(stream_.Available().size());
     return WarcProblem{offset, "truncated record: Content-Length " + std::to_string(length) +
                                    " runs past the end of the file"};
@@ -526,7 +538,7 @@ class WarcReader::Impl {
   // Reports a record whose header cannot be read and resynchronises: at the next gzip member when the
   // record began one, else at the next line starting with "WARC/".
   WarcProblem Malformed(uint64_t offset, bool at_member_start, std::string reason) {
-    if (std::optional<WarcProblem> gzip_problem = stream_.TakeGzipError()) return *gzip_problem;
+    if (std::optional<WarcProblem> problem = StreamProblem(offset)) return *problem;
     if (stream_.gzip() && at_member_start) {
       stream_.SkipToNextMember();
     } else {

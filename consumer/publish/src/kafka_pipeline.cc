@@ -208,6 +208,7 @@ Result<PublishStats> KafkaPipeline::Run(const std::function<bool(const PublishSt
   }
 
   const auto deadline = Clock::now() + config_.shutdown_timeout;
+  leaving_ = true;
   metrics_.SetReady(false);
   std::string fatal;
   {
@@ -627,8 +628,11 @@ void KafkaPipeline::Assign(rd_kafka_topic_partition_list_t* partitions, bool coo
     std::lock_guard lock(mutex_);
     stats_.assigned_partitions =
         (cooperative ? stats_.assigned_partitions : 0) + static_cast<std::size_t>(partitions->cnt);
-    metrics_.SetReady(stats_.assigned_partitions > 0);
+    metrics_.SetAssignedPartitions(stats_.assigned_partitions);
   }
+  // A member of the group now, even with nothing assigned: more replicas than partitions leaves some idle by
+  // design, connected and ready to take over a partition at the next rebalance.
+  metrics_.SetReady(true);
   spdlog::info("assigned {} partitions of '{}' ({} rebalance)", partitions->cnt, config_.input_topic,
                cooperative ? "cooperative" : "eager");
 }
@@ -645,7 +649,8 @@ void KafkaPipeline::Revoke(rd_kafka_topic_partition_list_t* partitions, bool coo
   });
   if (workers_) workers_->Drop(revoked);
   // A lost assignment (session timed out) belongs to another member already: committing would fail.
-  if (!rd_kafka_assignment_lost(consumer_.get())) {
+  const bool lost = rd_kafka_assignment_lost(consumer_.get());
+  if (!lost) {
     rd_kafka_resp_err_t error =
         rd_kafka_flush(producer_.get(), static_cast<int>(config_.shutdown_timeout.count()));
     if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -665,8 +670,12 @@ void KafkaPipeline::Revoke(rd_kafka_topic_partition_list_t* partitions, bool coo
     stats_.assigned_partitions = cooperative ? stats_.assigned_partitions - std::min(stats_.assigned_partitions,
                                                                                       revoked.size())
                                              : 0;
-    metrics_.SetReady(stats_.assigned_partitions > 0);
+    metrics_.SetAssignedPartitions(stats_.assigned_partitions);
   }
+  // An eager revoke leaves the member waiting for the group's next assignment, and a lost one has lost
+  // the coordinator: not ready until assigned again. A cooperative revoke keeps the member in the group,
+  // unless it is leaving.
+  metrics_.SetReady(cooperative && !lost && !leaving_);
   if (cooperative) {
     if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_.get(), partitions)) {
       spdlog::error("incremental unassign failed: {}", rd_kafka_error_string(error));
@@ -677,6 +686,15 @@ void KafkaPipeline::Revoke(rd_kafka_topic_partition_list_t* partitions, bool coo
     if (error != RD_KAFKA_RESP_ERR_NO_ERROR) spdlog::error("unassign failed: {}", rd_kafka_err2str(error));
   }
   spdlog::info("revoked {} partitions of '{}'", partitions->cnt, config_.input_topic);
+}
+
+std::chrono::milliseconds LongestLoopWait(const PublishConfig& config) {
+  // EndTransaction: WaitIdle, then CommitTransaction or AbortTransaction, then Rewind, each within
+  // kTransactionTimeout.
+  constexpr int kTransactionSteps = 3;
+  return config.shutdown_timeout + (config.delivery == DeliveryGuarantee::kExactlyOnce
+                                        ? kTransactionSteps * std::chrono::milliseconds(kTransactionTimeout)
+                                        : std::chrono::milliseconds::zero());
 }
 
 }  // namespace backlint

@@ -22,6 +22,11 @@ inline constexpr std::array<std::string_view, 11> kDeadLetterReasons = {
     "other",
 };
 
+// The pipeline stages a dead letter names (its `backlint.stage` header). With kDeadLetterReasons they label
+// backlint_dead_letters_total, every pair exported at zero from start-up: a series that appeared only on its
+// first dead letter would hide that increase from rate().
+inline constexpr std::array<std::string_view, 4> kDeadLetterStages = {"decode", "extract", "score", "encode"};
+
 // One of kDeadLetterReasons; "other" for a failure none of the codes describes.
 std::string_view DeadLetterReason(const Failure& failure);
 

@@ -40,7 +40,8 @@ class PipelineMetrics {
   void ForgetPartition(int32_t partition);
   void SetInFlight(std::size_t pages);
   void SetProducerQueueDepth(std::size_t messages);
-  // Ready = partitions assigned and consuming; /readyz answers 200 only then.
+  // Ready = a member of the consumer group, holding partitions or not: a replica beyond the partition count
+  // is idle by design, not faulty. /readyz answers 200 only then.
   void SetReady(bool ready);
   bool ready() const { return ready_.load(std::memory_order_relaxed); }
   // Wall time from a message's arrival to its outputs being handed to the producer.
@@ -59,6 +60,11 @@ class PipelineMetrics {
   void LoopAlive(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
   std::chrono::steady_clock::duration SinceLoopAlive(
       std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) const;
+
+  // How many input partitions the group assigned this instance (0: idle, a spare replica).
+  void SetAssignedPartitions(std::size_t partitions);
+  // Whether the loop beat within `bound` (health_timeout_ms): what /healthz answers in `run`.
+  bool LoopAliveWithin(std::chrono::milliseconds bound) const { return SinceLoopAlive() <= bound; }
 
  private:
   prometheus::Family<prometheus::Counter>& pages_;
@@ -82,6 +88,7 @@ class PipelineMetrics {
   std::atomic<bool> ready_{false};
   std::atomic<std::chrono::steady_clock::rep> loop_alive_{
       std::chrono::steady_clock::now().time_since_epoch().count()};
+  prometheus::Gauge& assigned_partitions_;
 };
 
 }  // namespace backlint

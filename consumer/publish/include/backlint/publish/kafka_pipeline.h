@@ -140,6 +140,7 @@ class KafkaPipeline {
   std::size_t held_bytes_ = 0;           // their payload
   std::map<int32_t, int64_t> end_offsets_;  // where each assigned partition last reported its end (poll thread)
   bool paused_ = false;
+  bool leaving_ = false;  // the loop has ended: a revoke now is the group being left
 
   // Shared by the poll loop, the workers and delivery reports.
   std::mutex mutex_;
@@ -151,5 +152,11 @@ class KafkaPipeline {
   std::optional<OpenTransaction> transaction_;
   std::string fatal_;  // why the process must stop (a fenced producer, ...); empty while healthy
 };
+
+// The longest one turn of KafkaPipeline::Run's loop waits by design, so the least a bound on its heartbeat
+// may be: a rebalance's revoke flushes the outputs for up to config.shutdown_timeout, and exactly-once
+// then ends the open transaction, up to 30 s each for the workers to finish, the commit (or the abort)
+// and the rewind after an abort.
+std::chrono::milliseconds LongestLoopWait(const PublishConfig& config);
 
 }  // namespace backlint
