@@ -6,8 +6,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -283,7 +285,26 @@ using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 // ---------------------------------------------------------------------------------------------------------
 // Compiled rules.
 
+// A field test, on one link.
 using Test = std::function<bool(const Subject&)>;
+
+// Predicates run on a page's links 64 at a time: a block's links are bits of a word, and a predicate takes
+// the block's links it is asked about and returns those it holds for. A combinator is then called once per
+// block, not once per link, and short-circuits by narrowing the bits it passes on: `all` asks each operand
+// only about the links every earlier one held for, `any` only about those no earlier one held for, so every
+// field test runs on exactly the links it would run on one link at a time.
+constexpr size_t kBlockLinks = 64;
+using LinkBits = uint64_t;  // bit i: the link at kBlockLinks * block + i
+using BlockTest = std::function<LinkBits(const PageEvaluation&, size_t block, LinkBits candidates)>;
+
+// The links of `candidates` in `block`, lowest first.
+template <typename Visit>
+void ForEachLink(size_t block, LinkBits candidates, Visit visit) {
+  for (LinkBits rest = candidates; rest != 0; rest &= rest - 1) {
+    const int bit = std::countr_zero(rest);
+    visit(block * kBlockLinks + bit, LinkBits{1} << bit);
+  }
+}
 
 struct EvidencePart {
   std::string literal;
@@ -295,7 +316,7 @@ struct CompiledRule {
   Category category = Category::kSpammy;
   Severity severity = Severity::kMedium;
   double weight = 0;
-  Test when;
+  BlockTest when;
   std::vector<EvidencePart> evidence;
 };
 
@@ -342,12 +363,14 @@ class PageEvaluation {
   PageEvaluation(const PageFacts& page, std::span<const Link> links, const RuleSet::Compiled& compiled)
       : page_(page),
         links_(links),
+        blocks_((links.size() + kBlockLinks - 1) / kBlockLinks),
+        backlinks_(blocks_),
         relevance_(links.size(), TopicalRelevance::kUnknown),
         anchor_repeats_(links.size()),
         run_length_(links.size()),
         run_domains_(links.size()),
         neighbour_caches_(compiled.neighbour_predicates),
-        named_results_(compiled.named_predicates, std::vector<int8_t>(links.size(), kNotEvaluated)),
+        named_results_(compiled.named_predicates * blocks_),
         page_results_(compiled.page_predicates, kNotEvaluated),
         list_value_of_(compiled.list_fields * links.size()),
         last_list_values_(compiled.list_fields),
@@ -367,6 +390,7 @@ class PageEvaluation {
     std::vector<AnchorKey> anchor_keys;
     for (size_t i = 0; i < links.size(); ++i) {
       if (!links[i].is_backlink) continue;
+      backlinks_[i / kBlockLinks] |= LinkBits{1} << (i % kBlockLinks);
       relevance_[i] = relevance.Of(links[i]);
       ++domain_links_[links[i].registrable_domain];
       if (links[i].anchor_kind != AnchorKind::kText) continue;
@@ -390,6 +414,8 @@ class PageEvaluation {
 
   const PageFacts& page() const { return page_; }
   Subject SubjectAt(size_t index) const { return {links_[index], page_, *this, index}; }
+  size_t blocks() const { return blocks_; }
+  LinkBits backlinks(size_t block) const { return backlinks_[block]; }
   int relevance(size_t index) const { return relevance_[index]; }
   int anchor_repeats(size_t index) const { return anchor_repeats_[index]; }
   int run_length(size_t index) const { return run_length_[index]; }
@@ -398,14 +424,17 @@ class PageEvaluation {
   // How many backlinks other than the one at `index` pass `test`: those within `within` positions of it,
   // or, when `within` is nullopt, those to the same registrable domain. The test runs once per backlink and
   // page (cached in `slot`), so the count costs O(1) per link.
-  int CountNeighbours(size_t slot, const Test& test, size_t index, std::optional<int> within) const {
+  int CountNeighbours(size_t slot, const BlockTest& test, size_t index, std::optional<int> within) const {
     NeighbourCache& cache = neighbour_caches_[slot];
     if (cache.prefix.empty()) {
       cache.prefix.assign(links_.size() + 1, 0);
-      for (size_t i = 0; i < links_.size(); ++i) {
-        const bool passes = links_[i].is_backlink && test(SubjectAt(i));
-        cache.prefix[i + 1] = cache.prefix[i] + (passes ? 1 : 0);
-        if (passes) ++cache.by_domain[links_[i].registrable_domain];
+      for (size_t block = 0; block < blocks_; ++block) {
+        const LinkBits passing = test(*this, block, backlinks_[block]);
+        for (size_t i = block * kBlockLinks; i < std::min(links_.size(), (block + 1) * kBlockLinks); ++i) {
+          const bool passes = (passing >> (i % kBlockLinks) & 1) != 0;
+          cache.prefix[i + 1] = cache.prefix[i] + (passes ? 1 : 0);
+          if (passes) ++cache.by_domain[links_[i].registrable_domain];
+        }
       }
     }
     const int self = cache.prefix[index + 1] - cache.prefix[index];
@@ -418,15 +447,18 @@ class PageEvaluation {
     return cache.prefix[high + 1] - cache.prefix[low] - self;
   }
 
-  // A named predicate's result for the link at `index`: rules share named predicates, so each runs at most
-  // once per link.
-  bool NamedResult(size_t slot, const Test& test, size_t index) const {
-    int8_t& result = named_results_[slot][index];
-    if (result == kNotEvaluated) result = test(SubjectAt(index)) ? 1 : 0;
-    return result == 1;
+  // Of `candidates` in `block`, those a named predicate holds for: rules share named predicates, so each
+  // runs at most once per link.
+  LinkBits NamedResult(size_t slot, const BlockTest& test, size_t block, LinkBits candidates) const {
+    NamedResults& results = named_results_[slot * blocks_ + block];
+    if (const LinkBits needed = candidates & ~results.evaluated; needed != 0) {
+      results.holds |= test(*this, block, needed);
+      results.evaluated |= needed;
+    }
+    return candidates & results.holds;
   }
 
-  // A test of page fields alone, evaluated once per page.
+  // A test of page fields alone, evaluated once per page (for the first link it is asked about).
   bool PageResult(size_t slot, const Test& test, size_t index) const {
     int8_t& result = page_results_[slot];
     if (result == kNotEvaluated) result = test(SubjectAt(index)) ? 1 : 0;
@@ -521,6 +553,8 @@ class PageEvaluation {
 
   const PageFacts& page_;
   std::span<const Link> links_;
+  size_t blocks_;                    // of kBlockLinks links, the last one partly filled
+  std::vector<LinkBits> backlinks_;  // per block
   std::vector<int> relevance_, anchor_repeats_, run_length_, run_domains_;  // per link, 0 for internal ones
   std::unordered_map<std::string_view, int> domain_links_;  // backlinks per registrable domain
   std::vector<std::string_view> run_domain_buffer_;         // FindLinkRuns' scratch: the domains of one run
@@ -530,7 +564,10 @@ class PageEvaluation {
   };
   mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
   static constexpr int8_t kNotEvaluated = -1;
-  mutable std::vector<std::vector<int8_t>> named_results_;  // per named predicate, per link: 1, 0 or kNotEvaluated
+  struct NamedResults {
+    LinkBits evaluated = 0, holds = 0;
+  };
+  mutable std::vector<NamedResults> named_results_;  // per named predicate, then per block
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
   // The values asked for, which do not move: a pool per thread, whose first list_values_used_ entries are
   // this page's. Reused from page to page (a thread evaluates one page at a time), so normalising and
@@ -914,20 +951,21 @@ class Compiler {
   }
 
   // The cached test of a named predicate, compiling it on first use.
-  Test CompileNamed(const std::string& name, const YAML::Node& predicate) {
+  BlockTest CompileNamed(const std::string& name, const YAML::Node& predicate) {
     auto compiled = named_.find(name);
     if (compiled == named_.end()) {
       if (!expanding_.insert(name).second) Fail(predicate, Cat("predicate '", name, "' uses itself"));
-      Test test = CompilePredicate(predicate);
+      BlockTest test = CompilePredicate(predicate);
       expanding_.erase(name);
       compiled = named_.emplace(name, NamedPredicate{named_.size(), std::move(test)}).first;
     }
-    return [slot = compiled->second.slot, test = compiled->second.test](const Subject& subject) {
-      return subject.evaluation.NamedResult(slot, test, subject.index);
+    return [slot = compiled->second.slot, test = compiled->second.test](const PageEvaluation& evaluation,
+                                                                          size_t block, LinkBits candidates) {
+      return evaluation.NamedResult(slot, test, block, candidates);
     };
   }
 
-  Test CompileReference(const YAML::Node& predicate, const Entry& reference) {
+  BlockTest CompileReference(const YAML::Node& predicate, const Entry& reference) {
     if (predicate.size() != 1) Fail(reference.key, "'predicate' must be the only key of its predicate");
     const std::string name = ReadString(reference);
     const auto found = predicates_.find(name);
@@ -941,7 +979,7 @@ class Compiler {
     return CompileNamed(name, found->second);
   }
 
-  Test CompilePredicate(const YAML::Node& predicate) {
+  BlockTest CompilePredicate(const YAML::Node& predicate) {
     ExpectMap(predicate, "a predicate", kPredicateExample);
     CheckKeys(predicate, "a predicate", kPredicateKeys);
     if (auto reference = Find(predicate, "predicate")) return CompileReference(predicate, *reference);
@@ -987,16 +1025,30 @@ class Compiler {
                 : operation->name() == "in_list"    ? CompileInList(*field, *operation, match)
                 : operation->name() == "matches"    ? CompileMatches(*field, *operation)
                                                     : CompileBound(*field, *operation);
-    if (!field->name.starts_with("page.")) return test;
+    if (!field->name.starts_with("page.")) return ForEachCandidate(std::move(test));
     // A test of the page alone has one answer per page: computed for its first backlink, then reused.
-    return [slot = page_predicates_++, test = std::move(test)](const Subject& subject) {
-      return subject.evaluation.PageResult(slot, test, subject.index);
+    return [slot = page_predicates_++, test = std::move(test)](const PageEvaluation& evaluation, size_t block,
+                                                               LinkBits candidates) -> LinkBits {
+      if (candidates == 0) return 0;
+      const size_t first = block * kBlockLinks + std::countr_zero(candidates);
+      return evaluation.PageResult(slot, test, first) ? candidates : 0;
+    };
+  }
+
+  // A per-link test run on each of a block's candidates.
+  static BlockTest ForEachCandidate(Test test) {
+    return [test = std::move(test)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+      LinkBits passing = 0;
+      ForEachLink(block, candidates, [&](size_t index, LinkBits bit) {
+        if (test(evaluation.SubjectAt(index))) passing |= bit;
+      });
+      return passing;
     };
   }
 
   // {neighbours: P, within: N, at_least: K}: P holds for at least K other backlinks within N positions;
   // {neighbours: P, same_target: true, at_least: K}: ... of the backlinks to the same registrable domain.
-  Test CompileNeighbours(const YAML::Node& predicate, const Entry& neighbours) {
+  BlockTest CompileNeighbours(const YAML::Node& predicate, const Entry& neighbours) {
     CheckKeys(predicate, "a neighbours predicate", kNeighboursKeys);
     const std::optional<Entry> within = Find(predicate, "within");
     const std::optional<Entry> same_target = Find(predicate, "same_target");
@@ -1014,32 +1066,43 @@ class Compiler {
     const int count = ReadInt(at_least);
     if (count < 1) at_least.Fail(Cat("'at_least' must be at least 1, got ", std::to_string(count)));
     const size_t slot = neighbour_predicates_++;
-    return [slot, distance, count, operand = CompilePredicate(neighbours.value)](const Subject& subject) {
+    return ForEachCandidate([slot, distance, count, operand = CompilePredicate(neighbours.value)](
+                                const Subject& subject) {
       return subject.evaluation.CountNeighbours(slot, operand, subject.index, distance) >= count;
-    };
+    });
   }
 
-  Test CompileCombinator(const Entry& entry) {
+  BlockTest CompileCombinator(const Entry& entry) {
     if (entry.name() == "not") {
-      return [operand = CompilePredicate(entry.value)](const Subject& subject) {
-        return !operand(subject);
+      return [operand = CompilePredicate(entry.value)](const PageEvaluation& evaluation, size_t block,
+                                                       LinkBits candidates) {
+        return candidates & ~operand(evaluation, block, candidates);
       };
     }
     if (!entry.value.IsSequence() || entry.value.size() == 0) {
       entry.Fail(
           Cat("'", entry.name(), "' must be a non-empty list of predicates, got ", Describe(entry.value)));
     }
-    std::vector<Test> operands;
+    std::vector<BlockTest> operands;
     for (const YAML::Node& operand : entry.value) operands.push_back(CompilePredicate(operand));
     if (entry.name() == "all") {
-      return [operands = std::move(operands)](const Subject& subject) {
-        return std::all_of(operands.begin(), operands.end(),
-                           [&](const Test& test) { return test(subject); });
+      return [operands = std::move(operands)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+        for (const BlockTest& operand : operands) {
+          if (candidates == 0) break;
+          candidates = operand(evaluation, block, candidates);
+        }
+        return candidates;
       };
     }
-    return [operands = std::move(operands)](const Subject& subject) {
-      return std::any_of(operands.begin(), operands.end(),
-                         [&](const Test& test) { return test(subject); });
+    return [operands = std::move(operands)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+      LinkBits passing = 0;
+      for (const BlockTest& operand : operands) {
+        if (candidates == 0) break;
+        const LinkBits holds = operand(evaluation, block, candidates);
+        passing |= holds;
+        candidates &= ~holds;
+      }
+      return passing;
     };
   }
 
@@ -1228,7 +1291,7 @@ class Compiler {
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
   struct NamedPredicate {
     size_t slot;  // its per-link cache
-    Test test;
+    BlockTest test;
   };
   std::map<std::string, NamedPredicate> named_;  // compiled named predicates
 };
@@ -1299,12 +1362,15 @@ std::optional<TrustOverride> FindTrust(const std::vector<TrustList>& lists, Trus
   return std::nullopt;
 }
 
-Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject) {
+// `fired[r]` holds the bits of the block's links rule r fired for; `bit` is the link's.
+Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::span<const LinkBits> fired,
+                LinkBits bit) {
   Score score;
   score.relevance = subject.evaluation.relevance(subject.index);
   double penalty = 0;
-  for (const CompiledRule& rule : compiled.rules) {
-    if (!rule.when(subject)) continue;
+  for (size_t r = 0; r < compiled.rules.size(); ++r) {
+    if ((fired[r] & bit) == 0) continue;
+    const CompiledRule& rule = compiled.rules[r];
     penalty += rule.weight;
     score.flags.push_back(
         {rule.id, rule.category, rule.weight, RenderEvidence(rule.evidence, subject), rule.severity});
@@ -1334,14 +1400,25 @@ Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject) {
   return score;
 }
 
+// Scores every backlink of the page into `scores` (index-aligned with the links), a block at a time.
+void ScoreLinks(const RuleSet::Compiled& compiled, const PageEvaluation& evaluation, std::span<Score> scores) {
+  std::vector<LinkBits> fired(compiled.rules.size());  // per rule, for the block at hand
+  for (size_t block = 0; block < evaluation.blocks(); ++block) {
+    const LinkBits backlinks = evaluation.backlinks(block);
+    if (backlinks == 0) continue;
+    for (size_t r = 0; r < compiled.rules.size(); ++r) fired[r] = compiled.rules[r].when(evaluation, block, backlinks);
+    ForEachLink(block, backlinks, [&](size_t index, LinkBits bit) {
+      scores[index] = ScoreLink(compiled, evaluation.SubjectAt(index), fired, bit);
+    });
+  }
+}
+
 }  // namespace
 
 std::vector<Score> RuleSet::Evaluate(const ExtractedPage& page) const {
   const PageEvaluation evaluation(page.page, page.links, *compiled_);
   std::vector<Score> scores(page.links.size());
-  for (size_t i = 0; i < page.links.size(); ++i) {
-    if (page.links[i].is_backlink) scores[i] = ScoreLink(*compiled_, evaluation.SubjectAt(i));
-  }
+  ScoreLinks(*compiled_, evaluation, scores);
   return scores;
 }
 
@@ -1349,7 +1426,9 @@ Score RuleSet::Evaluate(const Link& link, const PageFacts& page) const {
   Link backlink = link;
   backlink.is_backlink = true;  // scored as asked, even when the caller did not mark it
   const PageEvaluation evaluation(page, std::span<const Link>(&backlink, 1), *compiled_);
-  return ScoreLink(*compiled_, evaluation.SubjectAt(0));
+  Score score;
+  ScoreLinks(*compiled_, evaluation, std::span<Score>(&score, 1));
+  return score;
 }
 
 }  // namespace backlint

@@ -489,6 +489,67 @@ TEST(PageRulesTest, SameTargetNeighboursAndTargetPageLinks) {
             "test.yaml:11:68: 'same_target' must be true; use 'within: N' to count by position");
 }
 
+// Rules run on a page's links in blocks of 64, each combinator narrowing the links it asks its operands
+// about. On randomised pages of up to 200 links (several blocks, internal links among them), every rule
+// must fire exactly where a direct reading of its predicate, one link at a time, says it holds.
+TEST(PageRulesTest, BlocksOfLinksAgreeWithOneLinkAtATime) {
+  const auto rules = MustParse(R"(name: blocks
+predicates:
+  casino: {field: anchor.text, contains: casino}
+  hidden_or_x: {any: [{field: hidden, equals: true}, {field: target.host, matches: '^x'}]}
+rules:
+  - {id: casino-shown, category: spammy, weight: 1, evidence: x,
+     when: {all: [{predicate: casino}, {not: {predicate: hidden_or_x}}]}}
+  - {id: near-casino, category: spammy, weight: 1, evidence: x,
+     when: {any: [{predicate: hidden_or_x}, {neighbours: {predicate: casino}, within: 2, at_least: 1}]}}
+  - {id: same-site-shown-casino, category: spammy, weight: 1, evidence: x,
+     when: {neighbours: {all: [{predicate: casino}, {field: hidden, equals: false}]}, same_target: true, at_least: 1}}
+  - {id: neither, category: spammy, weight: 1, evidence: x,
+     when: {not: {any: [{predicate: casino}, {field: anchor.text, contains: huts}, {field: page.title, contains: zzz}]}}}
+  - {id: page-and-link, category: spammy, weight: 1, evidence: x,
+     when: {all: [{field: page.title, contains: hik}, {predicate: hidden_or_x}, {field: position, greater_than: 70}]}}
+)");
+  ASSERT_NE(rules, nullptr);
+  constexpr std::string_view kAnchors[] = {"casino", "huts", "best casino bonus", "route", ""};
+  constexpr std::string_view kHosts[] = {"x.example", "a.example", "xa.example", "b.example"};
+  std::mt19937 random(20261201);
+  for (int round = 0; round < 60; ++round) {
+    std::vector<Link> links;
+    for (size_t count = 1 + random() % 200; count > 0; --count) {
+      Link link = BacklinkTo(kHosts[random() % std::size(kHosts)], kAnchors[random() % std::size(kAnchors)]);
+      link.hidden = random() % 4 == 0;
+      link.is_backlink = random() % 6 != 0;
+      links.push_back(std::move(link));
+    }
+    const ExtractedPage page = PageWith(links);
+    const auto backlink = [&](size_t i) { return links[i].is_backlink; };
+    const auto casino = [&](size_t i) { return links[i].anchor_text.find("casino") != std::string::npos; };
+    const auto hidden_or_x = [&](size_t i) { return links[i].hidden || links[i].host.starts_with("x"); };
+    const auto others = [&](size_t i, auto near, auto holds) {
+      int count = 0;
+      for (size_t j = 0; j < links.size(); ++j) count += j != i && backlink(j) && near(j) && holds(j) ? 1 : 0;
+      return count;
+    };
+    const std::vector<Score> scores = rules->Evaluate(page);
+    ASSERT_EQ(scores.size(), links.size());
+    for (size_t i = 0; i < links.size(); ++i) {
+      std::vector<std::string> expected;
+      if (backlink(i)) {
+        const auto within_two = [&](size_t j) { return (j > i ? j - i : i - j) <= 2; };
+        const auto same_site = [&](size_t j) { return links[j].registrable_domain == links[i].registrable_domain; };
+        if (casino(i) && !hidden_or_x(i)) expected.push_back("casino-shown");
+        if (hidden_or_x(i) || others(i, within_two, casino) >= 1) expected.push_back("near-casino");
+        if (others(i, same_site, [&](size_t j) { return casino(j) && !links[j].hidden; }) >= 1) {
+          expected.push_back("same-site-shown-casino");
+        }
+        if (!casino(i) && links[i].anchor_text != "huts") expected.push_back("neither");
+        if (hidden_or_x(i) && i > 70) expected.push_back("page-and-link");
+      }
+      ASSERT_EQ(FiredIds(scores[i]), expected) << "link " << i << " of " << links.size();
+    }
+  }
+}
+
 TEST(PageRulesTest, RelevanceFieldAndScore) {
   PageFacts facts = BlogPage();
   facts.main_terms = {"hiking", "alps", "alpine", "trail", "hut", "route"};
