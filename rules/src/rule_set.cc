@@ -20,6 +20,7 @@
 #include <optional>
 #include <span>
 #include <sstream>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -285,9 +286,6 @@ using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 // ---------------------------------------------------------------------------------------------------------
 // Compiled rules.
 
-// A field test, on one link.
-using Test = std::function<bool(const Subject&)>;
-
 // Predicates run on a page's links 64 at a time: a block's links are bits of a word, and a predicate takes
 // the block's links it is asked about and returns those it holds for. A combinator is then called once per
 // block, not once per link, and short-circuits by narrowing the bits it passes on: `all` asks each operand
@@ -459,9 +457,9 @@ class PageEvaluation {
   }
 
   // A test of page fields alone, evaluated once per page (for the first link it is asked about).
-  bool PageResult(size_t slot, const Test& test, size_t index) const {
+  bool PageResult(size_t slot, const BlockTest& test, size_t block, LinkBits link) const {
     int8_t& result = page_results_[slot];
-    if (result == kNotEvaluated) result = test(SubjectAt(index)) ? 1 : 0;
+    if (result == kNotEvaluated) result = test(*this, block, link) != 0 ? 1 : 0;
     return result == 1;
   }
 
@@ -798,6 +796,21 @@ struct LoadedFile {
   RuleSet::Compiled compiled;
 };
 
+// A field test, written as a test of one link: it runs on a block's candidates in one loop, with the
+// per-link test inlined into it.
+struct Test : BlockTest {
+  template <typename Holds>
+    requires std::is_invocable_r_v<bool, const Holds&, const Subject&>
+  Test(Holds holds)  // implicit, so that a per-link lambda is a Test
+      : BlockTest([holds = std::move(holds)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+          LinkBits passing = 0;
+          ForEachLink(block, candidates, [&](size_t index, LinkBits bit) {
+            if (holds(evaluation.SubjectAt(index))) passing |= bit;
+          });
+          return passing;
+        }) {}
+};
+
 class Compiler {
  public:
   LoadedFile Compile(const YAML::Node& root) {
@@ -1025,24 +1038,12 @@ class Compiler {
                 : operation->name() == "in_list"    ? CompileInList(*field, *operation, match)
                 : operation->name() == "matches"    ? CompileMatches(*field, *operation)
                                                     : CompileBound(*field, *operation);
-    if (!field->name.starts_with("page.")) return ForEachCandidate(std::move(test));
+    if (!field->name.starts_with("page.")) return test;
     // A test of the page alone has one answer per page: computed for its first backlink, then reused.
-    return [slot = page_predicates_++, test = std::move(test)](const PageEvaluation& evaluation, size_t block,
-                                                               LinkBits candidates) -> LinkBits {
+    return [slot = page_predicates_++, test = BlockTest(std::move(test))](
+               const PageEvaluation& evaluation, size_t block, LinkBits candidates) -> LinkBits {
       if (candidates == 0) return 0;
-      const size_t first = block * kBlockLinks + std::countr_zero(candidates);
-      return evaluation.PageResult(slot, test, first) ? candidates : 0;
-    };
-  }
-
-  // A per-link test run on each of a block's candidates.
-  static BlockTest ForEachCandidate(Test test) {
-    return [test = std::move(test)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
-      LinkBits passing = 0;
-      ForEachLink(block, candidates, [&](size_t index, LinkBits bit) {
-        if (test(evaluation.SubjectAt(index))) passing |= bit;
-      });
-      return passing;
+      return evaluation.PageResult(slot, test, block, candidates & -candidates) ? candidates : 0;
     };
   }
 
@@ -1066,8 +1067,7 @@ class Compiler {
     const int count = ReadInt(at_least);
     if (count < 1) at_least.Fail(Cat("'at_least' must be at least 1, got ", std::to_string(count)));
     const size_t slot = neighbour_predicates_++;
-    return ForEachCandidate([slot, distance, count, operand = CompilePredicate(neighbours.value)](
-                                const Subject& subject) {
+    return Test([slot, distance, count, operand = CompilePredicate(neighbours.value)](const Subject& subject) {
       return subject.evaluation.CountNeighbours(slot, operand, subject.index, distance) >= count;
     });
   }
@@ -1362,15 +1362,20 @@ std::optional<TrustOverride> FindTrust(const std::vector<TrustList>& lists, Trus
   return std::nullopt;
 }
 
-// `fired[r]` holds the bits of the block's links rule r fired for; `bit` is the link's.
-Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::span<const LinkBits> fired,
+struct FiredRule {
+  const CompiledRule* rule;
+  LinkBits links;  // of the block, those it fired for
+};
+
+// `bit` is the link's in the block that `fired` describes.
+Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::span<const FiredRule> fired,
                 LinkBits bit) {
   Score score;
   score.relevance = subject.evaluation.relevance(subject.index);
   double penalty = 0;
-  for (size_t r = 0; r < compiled.rules.size(); ++r) {
-    if ((fired[r] & bit) == 0) continue;
-    const CompiledRule& rule = compiled.rules[r];
+  for (const auto& [rule_pointer, links] : fired) {
+    if ((links & bit) == 0) continue;
+    const CompiledRule& rule = *rule_pointer;
     penalty += rule.weight;
     score.flags.push_back(
         {rule.id, rule.category, rule.weight, RenderEvidence(rule.evidence, subject), rule.severity});
@@ -1402,11 +1407,17 @@ Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::
 
 // Scores every backlink of the page into `scores` (index-aligned with the links), a block at a time.
 void ScoreLinks(const RuleSet::Compiled& compiled, const PageEvaluation& evaluation, std::span<Score> scores) {
-  std::vector<LinkBits> fired(compiled.rules.size());  // per rule, for the block at hand
+  // The rules that fired for some link of the block at hand, in file order, and those links: most rules
+  // fire for none, and a link need not look at them.
+  std::vector<FiredRule> fired;
+  fired.reserve(compiled.rules.size());
   for (size_t block = 0; block < evaluation.blocks(); ++block) {
     const LinkBits backlinks = evaluation.backlinks(block);
     if (backlinks == 0) continue;
-    for (size_t r = 0; r < compiled.rules.size(); ++r) fired[r] = compiled.rules[r].when(evaluation, block, backlinks);
+    fired.clear();
+    for (const CompiledRule& rule : compiled.rules) {
+      if (const LinkBits links = rule.when(evaluation, block, backlinks); links != 0) fired.push_back({&rule, links});
+    }
     ForEachLink(block, backlinks, [&](size_t index, LinkBits bit) {
       scores[index] = ScoreLink(compiled, evaluation.SubjectAt(index), fired, bit);
     });
