@@ -482,18 +482,19 @@ class PageEvaluation {
   // Consecutive links often share a value (the same host, page title or anchor): the last value searched
   // per field is remembered, and an equal value reuses its result.
   bool RegexFound(size_t slot, const RegexGroup& group, TextGetter get, size_t index, int pattern) const {
-    std::optional<std::vector<int>>& found = regex_matches_[slot * links_.size() + index];
-    if (!found) {
+    FoundPatterns& found = regex_matches_[slot * links_.size() + index];
+    if (found.begin == FoundPatterns::kNotSearched) {
       const std::string_view value = get(SubjectAt(index));
       LastSearch& last = last_searches_[slot];
-      if (last.found != nullptr && last.value == value) {
-        found = *last.found;
-      } else {
-        group.Match(value, found.emplace());
+      if (last.found.begin == FoundPatterns::kNotSearched || last.value != value) {
+        group.Match(value, matched_);
+        last = {value, {static_cast<uint32_t>(found_patterns_.size()),
+                        static_cast<uint32_t>(found_patterns_.size() + matched_.size())}};
+        found_patterns_.insert(found_patterns_.end(), matched_.begin(), matched_.end());
       }
-      last = {value, &*found};
+      found = last.found;
     }
-    return std::binary_search(found->begin(), found->end(), pattern);
+    return std::binary_search(found_patterns_.begin() + found.begin, found_patterns_.begin() + found.end, pattern);
   }
 
   // Whether a whole-value pattern (^...$) matches its field's value at the link at `index`: searched alone,
@@ -580,10 +581,18 @@ class PageEvaluation {
   mutable size_t list_values_used_ = 0;
   mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in the pool, or null
   mutable std::vector<const ListValue*> last_list_values_;      // per list field
-  mutable std::vector<std::optional<std::vector<int>>> regex_matches_;  // per regex field, then per link
+  // The patterns of a field's group found in one value: a range of found_patterns_, which holds every
+  // search's answer in turn (most values match no pattern, so the page's answers take no allocation each).
+  struct FoundPatterns {
+    static constexpr uint32_t kNotSearched = UINT32_MAX;
+    uint32_t begin = kNotSearched, end = kNotSearched;
+  };
+  mutable std::vector<FoundPatterns> regex_matches_;  // per regex field, then per link
+  mutable std::vector<int> found_patterns_;
+  mutable std::vector<int> matched_;  // one search's answer, before it joins found_patterns_
   struct LastSearch {
     std::string_view value;
-    const std::vector<int>* found = nullptr;  // in regex_matches_, whose size is fixed
+    FoundPatterns found;
   };
   mutable std::vector<LastSearch> last_searches_;  // per regex field
   mutable std::vector<int8_t> whole_value_results_;  // per whole-value pattern, then per link: 1, 0 or kNotEvaluated
