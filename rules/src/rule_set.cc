@@ -617,10 +617,23 @@ int CountAnchorWords(const Link& link) {
   return words;
 }
 
+// Whether `word`, lower-cased (ASCII), occurs in `text`. Both are short (an anchor word, a host's labels),
+// so a plain scan costs less than memmem's setup.
+bool ContainsLowerCased(std::string_view text, std::string_view word) {
+  const char first = Lower(word.front());
+  for (size_t start = 0; start + word.size() <= text.size(); ++start) {
+    if (text[start] != first) continue;
+    size_t matched = 1;
+    while (matched < word.size() && text[start + matched] == Lower(word[matched])) ++matched;
+    if (matched == word.size()) return true;
+  }
+  return false;
+}
+
 // The share of the anchor's words of three or more letters that are spelled inside the target's host
 // labels ("cheap flights" -> cheapflights.example: 100).
 int ComputeAnchorTargetEcho(const Link& link) {
-  thread_local std::string joined_labels, lower_word;  // reused: it runs for most backlinks
+  thread_local std::string joined_labels;  // reused: it runs for most backlinks
   // The labels' words joined without separators are the labels' word bytes in order.
   const std::string_view labels = HostLabels(link);
   joined_labels.resize(labels.size());
@@ -633,10 +646,7 @@ int ComputeAnchorTargetEcho(const Link& link) {
   ForEachWord(link.anchor_text, [&](std::string_view word) {
     if (word.size() < 3) return;
     ++words;
-    lower_word.resize(word.size());
-    std::transform(word.begin(), word.end(), lower_word.begin(), Lower);
-    // memmem finds it like std::string::find, without a memchr call per candidate byte.
-    if (memmem(joined_labels.data(), joined, lower_word.data(), lower_word.size()) != nullptr) ++echoed;
+    if (ContainsLowerCased(std::string_view(joined_labels).substr(0, joined), word)) ++echoed;
   });
   return words == 0 ? 0 : echoed * 100 / words;
 }
