@@ -133,6 +133,7 @@ struct FieldSpec {
   std::string_view name;
   Getter get;
   std::span<const std::string_view> vocabulary = {};  // the only values a closed text field takes
+  IntGetter ordinal = nullptr;  // a closed text field's value as its index in `vocabulary`, compared cheaper
 };
 
 // Per-link facts that need the whole page; defined with PageEvaluation below.
@@ -150,12 +151,13 @@ const FieldSpec kFields[] = {
     {"target.registrable_domain", &LinkText<&Link::registrable_domain>},
     {"anchor.text", &LinkText<&Link::anchor_text>},
     {"anchor.kind", TextGetter{[](const Subject& subject) { return ToString(subject.link.anchor_kind); }},
-     kAnchorKinds},
+     kAnchorKinds, [](const Subject& subject) { return static_cast<int>(subject.link.anchor_kind); }},
     {"rel", TokensGetter{[](const Subject& subject) -> const std::vector<std::string>& {
        return subject.link.rel;
      }}},
     {"snippet", &LinkText<&Link::snippet>},
-    {"region", TextGetter{[](const Subject& subject) { return ToString(subject.link.region); }}, kRegions},
+    {"region", TextGetter{[](const Subject& subject) { return ToString(subject.link.region); }}, kRegions,
+     [](const Subject& subject) { return static_cast<int>(subject.link.region); }},
     {"hidden", BoolGetter{[](const Subject& subject) { return subject.link.hidden; }}},
     {"position", IntGetter{[](const Subject& subject) { return subject.link.position; }}},
     {"page.url", &PageText<&PageFacts::url>},
@@ -1136,10 +1138,14 @@ class Compiler {
         Overloaded{
             [&](TextGetter get) -> Test {
               std::string expected = ToLower(ReadString(operation));
-              if (!field.vocabulary.empty() && std::find(field.vocabulary.begin(), field.vocabulary.end(),
-                                                         expected) == field.vocabulary.end()) {
+              const auto known = std::find(field.vocabulary.begin(), field.vocabulary.end(), expected);
+              if (!field.vocabulary.empty() && known == field.vocabulary.end()) {
                 operation.Fail(Cat("'", field.name, "' is never '", expected,
                                    "'; its values are: ", Join(field.vocabulary)));
+              }
+              if (field.ordinal != nullptr) {
+                return [ordinal = field.ordinal, expected_index = static_cast<int>(known - field.vocabulary.begin())](
+                           const Subject& subject) { return ordinal(subject) == expected_index; };
               }
               return [get, expected](const Subject& subject) {
                 return EqualsIgnoreCase(get(subject), expected);

@@ -149,6 +149,29 @@ TEST(PredicateTest, EqualsComparesTextCaseInsensitively) {
   EXPECT_FALSE(Fires("{field: region, equals: footer}", link));
 }
 
+// Closed fields compare their value's position among the names they print: every name must select exactly
+// the links printed with it.
+TEST(PredicateTest, EqualsOnClosedFieldsSelectsExactlyThatValue) {
+  constexpr Region kRegions[] = {Region::kContent, Region::kNavigation, Region::kHeader, Region::kFooter,
+                                 Region::kSidebar, Region::kComments,   Region::kRelated, Region::kSponsored};
+  constexpr AnchorKind kKinds[] = {AnchorKind::kText, AnchorKind::kImage, AnchorKind::kEmpty};
+  Link link = EditorialLink();
+  for (Region asked : kRegions) {
+    for (Region actual : kRegions) {
+      link.region = actual;
+      EXPECT_EQ(Fires(Cat("{field: region, equals: ", ToString(asked), "}"), link), asked == actual)
+          << ToString(asked) << " on " << ToString(actual);
+    }
+  }
+  for (AnchorKind asked : kKinds) {
+    for (AnchorKind actual : kKinds) {
+      link.anchor_kind = actual;
+      EXPECT_EQ(Fires(Cat("{field: anchor.kind, equals: ", ToString(asked), "}"), link), asked == actual)
+          << ToString(asked) << " on " << ToString(actual);
+    }
+  }
+}
+
 TEST(PredicateTest, PageFactsFieldsFromExtraction) {
   Link link = EditorialLink();
   link.region = Region::kSponsored;
