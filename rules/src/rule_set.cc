@@ -343,7 +343,7 @@ struct RuleSet::Compiled {
   std::vector<CompiledRule> rules;  // enabled rules only, in file order
   std::vector<TrustList> allow, block;
   size_t neighbour_predicates = 0;  // each gets a per-page cache slot
-  size_t named_predicates = 0;      // each gets a per-link cache slot
+  size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
   size_t list_fields = 0;           // text fields tested by in_list; each gets a per-link ListValue slot
   size_t regex_fields = 0;          // text fields tested by matches; each gets a per-link cache slot
@@ -370,7 +370,7 @@ class PageEvaluation {
         run_length_(links.size()),
         run_domains_(links.size()),
         neighbour_caches_(compiled.neighbour_predicates),
-        named_results_(compiled.named_predicates * blocks_),
+        named_results_(compiled.cached_predicates * blocks_),
         page_results_(compiled.page_predicates, kNotEvaluated),
         list_value_of_(compiled.list_fields * links.size()),
         last_list_values_(compiled.list_fields),
@@ -447,7 +447,7 @@ class PageEvaluation {
     return cache.prefix[high + 1] - cache.prefix[low] - self;
   }
 
-  // Of `candidates` in `block`, those a named predicate holds for: rules share named predicates, so each
+  // Of `candidates` in `block`, those a named predicate or a field test holds for: rules share them, so each
   // runs at most once per link.
   LinkBits NamedResult(size_t slot, const BlockTest& test, size_t block, LinkBits candidates) const {
     NamedResults& results = named_results_[slot * blocks_ + block];
@@ -568,7 +568,7 @@ class PageEvaluation {
   struct NamedResults {
     LinkBits evaluated = 0, holds = 0;
   };
-  mutable std::vector<NamedResults> named_results_;  // per named predicate, then per block
+  mutable std::vector<NamedResults> named_results_;  // per cached predicate, then per block
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
   // The values asked for, which do not move: a pool per thread, whose first list_values_used_ entries are
   // this page's. Reused from page to page (a thread evaluates one page at a time), so normalising and
@@ -852,7 +852,7 @@ class Compiler {
     }
     for (const YAML::Node& rule : rules.value) ReadRule(rule, file.compiled.rules);
     file.compiled.neighbour_predicates = neighbour_predicates_;
-    file.compiled.named_predicates = named_.size();
+    file.compiled.cached_predicates = cached_predicates_;
     file.compiled.page_predicates = page_predicates_;
     file.compiled.list_fields = list_fields_.size();
     file.compiled.regex_fields = regex_fields_.size();
@@ -991,7 +991,7 @@ class Compiler {
       if (!expanding_.insert(name).second) Fail(predicate, Cat("predicate '", name, "' uses itself"));
       BlockTest test = CompilePredicate(predicate);
       expanding_.erase(name);
-      compiled = named_.emplace(name, NamedPredicate{named_.size(), std::move(test)}).first;
+      compiled = named_.emplace(name, NamedPredicate{cached_predicates_++, std::move(test)}).first;
     }
     return [slot = compiled->second.slot, test = compiled->second.test](const PageEvaluation& evaluation,
                                                                           size_t block, LinkBits candidates) {
@@ -1053,19 +1053,36 @@ class Compiler {
     }
     std::optional<Entry> match = Find(predicate, "match");
     if (match && operation->name() != "in_list") Fail(match->key, "'match' only applies to in_list");
+    // A field test written more than once (the default file repeats its `rel` and list tests in many rules)
+    // is compiled once, and its answers are shared like a named predicate's. Written the same way, it means
+    // the same; a value that is not a string fails to compile below, so it is never shared.
+    const bool shareable = operation->value.IsScalar() && (!match || match->value.IsScalar());
+    const std::string key = shareable ? Cat(field->name, "\n", operation->name(), "\n", operation->value.Scalar(), "\n",
+                                            match ? match->value.Scalar() : "")
+                                      : "";
+    if (const auto known = field_tests_.find(key); shareable && known != field_tests_.end()) return known->second;
 
     Test test = operation->name() == "equals"     ? CompileEquals(*field, *operation)
                 : operation->name() == "contains"   ? CompileContains(*field, *operation)
                 : operation->name() == "in_list"    ? CompileInList(*field, *operation, match)
                 : operation->name() == "matches"    ? CompileMatches(*field, *operation)
                                                     : CompileBound(*field, *operation);
-    if (!field->name.starts_with("page.")) return test;
-    // A test of the page alone has one answer per page: computed for its first backlink, then reused.
-    return [slot = page_predicates_++, test = BlockTest(std::move(test))](
-               const PageEvaluation& evaluation, size_t block, LinkBits candidates) -> LinkBits {
-      if (candidates == 0) return 0;
-      return evaluation.PageResult(slot, test, block, candidates & -candidates) ? candidates : 0;
-    };
+    BlockTest shared;
+    if (!field->name.starts_with("page.")) {
+      shared = [slot = cached_predicates_++, test = BlockTest(std::move(test))](
+                   const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+        return evaluation.NamedResult(slot, test, block, candidates);
+      };
+    } else {
+      // A test of the page alone has one answer per page: computed for its first backlink, then reused.
+      shared = [slot = page_predicates_++, test = BlockTest(std::move(test))](
+                   const PageEvaluation& evaluation, size_t block, LinkBits candidates) -> LinkBits {
+        if (candidates == 0) return 0;
+        return evaluation.PageResult(slot, test, block, candidates & -candidates) ? candidates : 0;
+      };
+    }
+    if (shareable) field_tests_.emplace(key, shared);
+    return shared;
   }
 
   // {neighbours: P, within: N, at_least: K}: P holds for at least K other backlinks within N positions;
@@ -1319,6 +1336,8 @@ class Compiler {
     BlockTest test;
   };
   std::map<std::string, NamedPredicate> named_;  // compiled named predicates
+  size_t cached_predicates_ = 0;                  // named predicates and distinct field tests
+  std::map<std::string, BlockTest> field_tests_;  // compiled field tests, by field, operator and operands
 };
 
 std::string HexDigest(std::string_view bytes) {

@@ -616,6 +616,35 @@ rules:
   EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("keyword", "hidden"));
 }
 
+// A field test written the same way in several rules is compiled once and shares its answers; one that
+// differs in any operand (the match mode, the list, the field) is a test of its own, and a malformed copy of
+// a valid test is still rejected.
+TEST(NamedPredicateTest, RepeatedFieldTestsShareOnlyWhenWrittenTheSame) {
+  const auto rules = MustParse(R"(name: t
+lists:
+  money: [cheap payday loans]
+  hats: [cheap hats]
+rules:
+  - {id: word, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, in_list: money, match: word}}
+  - {id: word-again, category: spammy, weight: 1, evidence: x,
+     when: {all: [{field: hidden, equals: false}, {field: anchor.text, in_list: money, match: word}]}}
+  - {id: exact, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, in_list: money}}
+  - {id: other-list, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, in_list: hats, match: word}}
+  - {id: other-field, category: spammy, weight: 1, evidence: x, when: {field: snippet, in_list: money, match: word}}
+  - {id: not-word, category: spammy, weight: 1, evidence: x, when: {not: {field: anchor.text, in_list: money, match: word}}}
+)");
+  ASSERT_NE(rules, nullptr);
+  Link link = EditorialLink();
+  link.anchor_text = "Cheap Payday Loans today";
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("word", "word-again"));
+  link.anchor_text = "cheap payday loans";
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("word", "word-again", "exact"));
+  link.anchor_text = "two cheap hats";
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("other-list", "not-word"));
+  EXPECT_THAT(ErrorOf(OneRuleFile("{any: [{field: rel, contains: ugc}, {field: rel, contains: [ugc]}]}")),
+              HasSubstr("'contains' must be a string, got a list"));
+}
+
 TEST(NamedPredicateTest, Validation) {
   EXPECT_EQ(ErrorOf("name: t\npredicates: {a: {field: hidden, equals: true}}\nrules:\n"
                     "  - {id: r, category: paid, weight: 1, when: {predicate: b}, evidence: e}\n"),
