@@ -369,6 +369,7 @@ class PageEvaluation {
         anchor_repeats_(links.size()),
         run_length_(links.size()),
         run_domains_(links.size()),
+        domain_of_(links.size(), -1),
         neighbour_caches_(compiled.neighbour_predicates),
         named_results_(compiled.cached_predicates * blocks_),
         page_results_(compiled.page_predicates, kNotEvaluated),
@@ -388,11 +389,15 @@ class PageEvaluation {
       size_t offset, size, link;
     };
     std::vector<AnchorKey> anchor_keys;
+    std::unordered_map<std::string_view, int> domain_ids;
     for (size_t i = 0; i < links.size(); ++i) {
       if (!links[i].is_backlink) continue;
       backlinks_[i / kBlockLinks] |= LinkBits{1} << (i % kBlockLinks);
       relevance_[i] = relevance.Of(links[i]);
-      ++domain_links_[links[i].registrable_domain];
+      const auto [id, added] = domain_ids.try_emplace(links[i].registrable_domain, domain_links_.size());
+      if (added) domain_links_.push_back(0);
+      domain_of_[i] = id->second;
+      ++domain_links_[id->second];
       if (links[i].anchor_kind != AnchorKind::kText) continue;
       NormaliseInto(links[i].anchor_text, anchor);
       anchor_keys.push_back({packed_anchors.size(), anchor.size(), i});
@@ -401,8 +406,11 @@ class PageEvaluation {
     const auto text_of = [&](const AnchorKey& key) {
       return std::string_view(packed_anchors).substr(key.offset, key.size);
     };
-    std::sort(anchor_keys.begin(), anchor_keys.end(),
-              [&](const AnchorKey& a, const AnchorKey& b) { return text_of(a) < text_of(b); });
+    // Any order that makes equal anchors adjacent will do: by length first, so that most comparisons need
+    // no look at the bytes.
+    std::sort(anchor_keys.begin(), anchor_keys.end(), [&](const AnchorKey& a, const AnchorKey& b) {
+      return a.size != b.size ? a.size < b.size : text_of(a) < text_of(b);
+    });
     for (auto run = anchor_keys.begin(); run != anchor_keys.end();) {
       const auto end =
           std::find_if(run, anchor_keys.end(), [&](const AnchorKey& key) { return text_of(key) != text_of(*run); });
@@ -433,15 +441,15 @@ class PageEvaluation {
         for (size_t i = block * kBlockLinks; i < std::min(links_.size(), (block + 1) * kBlockLinks); ++i) {
           const bool passes = (passing >> (i % kBlockLinks) & 1) != 0;
           cache.prefix[i + 1] = cache.prefix[i] + (passes ? 1 : 0);
-          if (passes) ++cache.by_domain[links_[i].registrable_domain];
+          if (passes) {
+            if (cache.by_domain.empty()) cache.by_domain.resize(domain_links_.size());
+            ++cache.by_domain[domain_of_[i]];
+          }
         }
       }
     }
     const int self = cache.prefix[index + 1] - cache.prefix[index];
-    if (!within) {
-      const auto found = cache.by_domain.find(links_[index].registrable_domain);
-      return (found == cache.by_domain.end() ? 0 : found->second) - self;
-    }
+    if (!within) return (cache.by_domain.empty() ? 0 : cache.by_domain[domain_of_[index]]) - self;
     const size_t low = index > static_cast<size_t>(*within) ? index - *within : 0;
     const size_t high = std::min(links_.size() - 1, index + *within);
     return cache.prefix[high + 1] - cache.prefix[low] - self;
@@ -523,7 +531,7 @@ class PageEvaluation {
   }
 
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
-  int domain_links(size_t index) const { return domain_links_.find(links_[index].registrable_domain)->second; }
+  int domain_links(size_t index) const { return domain_links_[domain_of_[index]]; }
 
  private:
   // A run is a maximal sequence of consecutive backlinks, each after the first at most kRunGapChars of
@@ -557,11 +565,13 @@ class PageEvaluation {
   size_t blocks_;                    // of kBlockLinks links, the last one partly filled
   std::vector<LinkBits> backlinks_;  // per block
   std::vector<int> relevance_, anchor_repeats_, run_length_, run_domains_;  // per link, 0 for internal ones
-  std::unordered_map<std::string_view, int> domain_links_;  // backlinks per registrable domain
+  // The page's registrable domains are numbered in the constructor, so counts per domain need no hashing.
+  std::vector<int> domain_of_;     // per link: its registrable domain's number; -1 for internal links
+  std::vector<int> domain_links_;  // per registrable domain: its backlinks
   std::vector<std::string_view> run_domain_buffer_;         // FindLinkRuns' scratch: the domains of one run
   struct NeighbourCache {
     std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass; empty until first asked
-    std::unordered_map<std::string_view, int> by_domain;  // backlinks that pass, per registrable domain
+    std::vector<int> by_domain;  // backlinks that pass, per registrable domain; empty while none does
   };
   mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
   static constexpr int8_t kNotEvaluated = -1;
