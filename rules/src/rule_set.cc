@@ -6,8 +6,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -18,6 +20,7 @@
 #include <optional>
 #include <span>
 #include <sstream>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -130,6 +133,7 @@ struct FieldSpec {
   std::string_view name;
   Getter get;
   std::span<const std::string_view> vocabulary = {};  // the only values a closed text field takes
+  IntGetter ordinal = nullptr;  // a closed text field's value as its index in `vocabulary`, compared cheaper
 };
 
 // Per-link facts that need the whole page; defined with PageEvaluation below.
@@ -147,12 +151,13 @@ const FieldSpec kFields[] = {
     {"target.registrable_domain", &LinkText<&Link::registrable_domain>},
     {"anchor.text", &LinkText<&Link::anchor_text>},
     {"anchor.kind", TextGetter{[](const Subject& subject) { return ToString(subject.link.anchor_kind); }},
-     kAnchorKinds},
+     kAnchorKinds, [](const Subject& subject) { return static_cast<int>(subject.link.anchor_kind); }},
     {"rel", TokensGetter{[](const Subject& subject) -> const std::vector<std::string>& {
        return subject.link.rel;
      }}},
     {"snippet", &LinkText<&Link::snippet>},
-    {"region", TextGetter{[](const Subject& subject) { return ToString(subject.link.region); }}, kRegions},
+    {"region", TextGetter{[](const Subject& subject) { return ToString(subject.link.region); }}, kRegions,
+     [](const Subject& subject) { return static_cast<int>(subject.link.region); }},
     {"hidden", BoolGetter{[](const Subject& subject) { return subject.link.hidden; }}},
     {"position", IntGetter{[](const Subject& subject) { return subject.link.position; }}},
     {"page.url", &PageText<&PageFacts::url>},
@@ -283,7 +288,23 @@ using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 // ---------------------------------------------------------------------------------------------------------
 // Compiled rules.
 
-using Test = std::function<bool(const Subject&)>;
+// Predicates run on a page's links 64 at a time: a block's links are bits of a word, and a predicate takes
+// the block's links it is asked about and returns those it holds for. A combinator is then called once per
+// block, not once per link, and short-circuits by narrowing the bits it passes on: `all` asks each operand
+// only about the links every earlier one held for, `any` only about those no earlier one held for, so every
+// field test runs on exactly the links it would run on one link at a time.
+constexpr size_t kBlockLinks = 64;
+using LinkBits = uint64_t;  // bit i: the link at kBlockLinks * block + i
+using BlockTest = std::function<LinkBits(const PageEvaluation&, size_t block, LinkBits candidates)>;
+
+// The links of `candidates` in `block`, lowest first.
+template <typename Visit>
+void ForEachLink(size_t block, LinkBits candidates, Visit visit) {
+  for (LinkBits rest = candidates; rest != 0; rest &= rest - 1) {
+    const int bit = std::countr_zero(rest);
+    visit(block * kBlockLinks + bit, LinkBits{1} << bit);
+  }
+}
 
 struct EvidencePart {
   std::string literal;
@@ -295,7 +316,7 @@ struct CompiledRule {
   Category category = Category::kSpammy;
   Severity severity = Severity::kMedium;
   double weight = 0;
-  Test when;
+  BlockTest when;
   std::vector<EvidencePart> evidence;
 };
 
@@ -322,7 +343,7 @@ struct RuleSet::Compiled {
   std::vector<CompiledRule> rules;  // enabled rules only, in file order
   std::vector<TrustList> allow, block;
   size_t neighbour_predicates = 0;  // each gets a per-page cache slot
-  size_t named_predicates = 0;      // each gets a per-link cache slot
+  size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
   size_t list_fields = 0;           // text fields tested by in_list; each gets a per-link ListValue slot
   size_t regex_fields = 0;          // text fields tested by matches; each gets a per-link cache slot
@@ -342,12 +363,15 @@ class PageEvaluation {
   PageEvaluation(const PageFacts& page, std::span<const Link> links, const RuleSet::Compiled& compiled)
       : page_(page),
         links_(links),
+        blocks_((links.size() + kBlockLinks - 1) / kBlockLinks),
+        backlinks_(blocks_),
         relevance_(links.size(), TopicalRelevance::kUnknown),
         anchor_repeats_(links.size()),
         run_length_(links.size()),
         run_domains_(links.size()),
+        domain_of_(links.size(), -1),
         neighbour_caches_(compiled.neighbour_predicates),
-        named_results_(compiled.named_predicates, std::vector<int8_t>(links.size(), kNotEvaluated)),
+        named_results_(compiled.cached_predicates * blocks_),
         page_results_(compiled.page_predicates, kNotEvaluated),
         list_value_of_(compiled.list_fields * links.size()),
         last_list_values_(compiled.list_fields),
@@ -365,10 +389,15 @@ class PageEvaluation {
       size_t offset, size, link;
     };
     std::vector<AnchorKey> anchor_keys;
+    std::unordered_map<std::string_view, int> domain_ids;
     for (size_t i = 0; i < links.size(); ++i) {
       if (!links[i].is_backlink) continue;
+      backlinks_[i / kBlockLinks] |= LinkBits{1} << (i % kBlockLinks);
       relevance_[i] = relevance.Of(links[i]);
-      ++domain_links_[links[i].registrable_domain];
+      const auto [id, added] = domain_ids.try_emplace(links[i].registrable_domain, domain_links_.size());
+      if (added) domain_links_.push_back(0);
+      domain_of_[i] = id->second;
+      ++domain_links_[id->second];
       if (links[i].anchor_kind != AnchorKind::kText) continue;
       NormaliseInto(links[i].anchor_text, anchor);
       anchor_keys.push_back({packed_anchors.size(), anchor.size(), i});
@@ -377,8 +406,11 @@ class PageEvaluation {
     const auto text_of = [&](const AnchorKey& key) {
       return std::string_view(packed_anchors).substr(key.offset, key.size);
     };
-    std::sort(anchor_keys.begin(), anchor_keys.end(),
-              [&](const AnchorKey& a, const AnchorKey& b) { return text_of(a) < text_of(b); });
+    // Any order that makes equal anchors adjacent will do: by length first, so that most comparisons need
+    // no look at the bytes.
+    std::sort(anchor_keys.begin(), anchor_keys.end(), [&](const AnchorKey& a, const AnchorKey& b) {
+      return a.size != b.size ? a.size < b.size : text_of(a) < text_of(b);
+    });
     for (auto run = anchor_keys.begin(); run != anchor_keys.end();) {
       const auto end =
           std::find_if(run, anchor_keys.end(), [&](const AnchorKey& key) { return text_of(key) != text_of(*run); });
@@ -390,6 +422,8 @@ class PageEvaluation {
 
   const PageFacts& page() const { return page_; }
   Subject SubjectAt(size_t index) const { return {links_[index], page_, *this, index}; }
+  size_t blocks() const { return blocks_; }
+  LinkBits backlinks(size_t block) const { return backlinks_[block]; }
   int relevance(size_t index) const { return relevance_[index]; }
   int anchor_repeats(size_t index) const { return anchor_repeats_[index]; }
   int run_length(size_t index) const { return run_length_[index]; }
@@ -398,38 +432,44 @@ class PageEvaluation {
   // How many backlinks other than the one at `index` pass `test`: those within `within` positions of it,
   // or, when `within` is nullopt, those to the same registrable domain. The test runs once per backlink and
   // page (cached in `slot`), so the count costs O(1) per link.
-  int CountNeighbours(size_t slot, const Test& test, size_t index, std::optional<int> within) const {
+  int CountNeighbours(size_t slot, const BlockTest& test, size_t index, std::optional<int> within) const {
     NeighbourCache& cache = neighbour_caches_[slot];
     if (cache.prefix.empty()) {
       cache.prefix.assign(links_.size() + 1, 0);
-      for (size_t i = 0; i < links_.size(); ++i) {
-        const bool passes = links_[i].is_backlink && test(SubjectAt(i));
-        cache.prefix[i + 1] = cache.prefix[i] + (passes ? 1 : 0);
-        if (passes) ++cache.by_domain[links_[i].registrable_domain];
+      for (size_t block = 0; block < blocks_; ++block) {
+        const LinkBits passing = test(*this, block, backlinks_[block]);
+        for (size_t i = block * kBlockLinks; i < std::min(links_.size(), (block + 1) * kBlockLinks); ++i) {
+          const bool passes = (passing >> (i % kBlockLinks) & 1) != 0;
+          cache.prefix[i + 1] = cache.prefix[i] + (passes ? 1 : 0);
+          if (passes) {
+            if (cache.by_domain.empty()) cache.by_domain.resize(domain_links_.size());
+            ++cache.by_domain[domain_of_[i]];
+          }
+        }
       }
     }
     const int self = cache.prefix[index + 1] - cache.prefix[index];
-    if (!within) {
-      const auto found = cache.by_domain.find(links_[index].registrable_domain);
-      return (found == cache.by_domain.end() ? 0 : found->second) - self;
-    }
+    if (!within) return (cache.by_domain.empty() ? 0 : cache.by_domain[domain_of_[index]]) - self;
     const size_t low = index > static_cast<size_t>(*within) ? index - *within : 0;
     const size_t high = std::min(links_.size() - 1, index + *within);
     return cache.prefix[high + 1] - cache.prefix[low] - self;
   }
 
-  // A named predicate's result for the link at `index`: rules share named predicates, so each runs at most
-  // once per link.
-  bool NamedResult(size_t slot, const Test& test, size_t index) const {
-    int8_t& result = named_results_[slot][index];
-    if (result == kNotEvaluated) result = test(SubjectAt(index)) ? 1 : 0;
-    return result == 1;
+  // Of `candidates` in `block`, those a named predicate or a field test holds for: rules share them, so each
+  // runs at most once per link.
+  LinkBits NamedResult(size_t slot, const BlockTest& test, size_t block, LinkBits candidates) const {
+    NamedResults& results = named_results_[slot * blocks_ + block];
+    if (const LinkBits needed = candidates & ~results.evaluated; needed != 0) {
+      results.holds |= test(*this, block, needed);
+      results.evaluated |= needed;
+    }
+    return candidates & results.holds;
   }
 
-  // A test of page fields alone, evaluated once per page.
-  bool PageResult(size_t slot, const Test& test, size_t index) const {
+  // A test of page fields alone, evaluated once per page (for the first link it is asked about).
+  bool PageResult(size_t slot, const BlockTest& test, size_t block, LinkBits link) const {
     int8_t& result = page_results_[slot];
-    if (result == kNotEvaluated) result = test(SubjectAt(index)) ? 1 : 0;
+    if (result == kNotEvaluated) result = test(*this, block, link) != 0 ? 1 : 0;
     return result == 1;
   }
 
@@ -452,18 +492,19 @@ class PageEvaluation {
   // Consecutive links often share a value (the same host, page title or anchor): the last value searched
   // per field is remembered, and an equal value reuses its result.
   bool RegexFound(size_t slot, const RegexGroup& group, TextGetter get, size_t index, int pattern) const {
-    std::optional<std::vector<int>>& found = regex_matches_[slot * links_.size() + index];
-    if (!found) {
+    FoundPatterns& found = regex_matches_[slot * links_.size() + index];
+    if (found.begin == FoundPatterns::kNotSearched) {
       const std::string_view value = get(SubjectAt(index));
       LastSearch& last = last_searches_[slot];
-      if (last.found != nullptr && last.value == value) {
-        found = *last.found;
-      } else {
-        group.Match(value, found.emplace());
+      if (last.found.begin == FoundPatterns::kNotSearched || last.value != value) {
+        group.Match(value, matched_);
+        last = {value, {static_cast<uint32_t>(found_patterns_.size()),
+                        static_cast<uint32_t>(found_patterns_.size() + matched_.size())}};
+        found_patterns_.insert(found_patterns_.end(), matched_.begin(), matched_.end());
       }
-      last = {value, &*found};
+      found = last.found;
     }
-    return std::binary_search(found->begin(), found->end(), pattern);
+    return std::binary_search(found_patterns_.begin() + found.begin, found_patterns_.begin() + found.end, pattern);
   }
 
   // Whether a whole-value pattern (^...$) matches its field's value at the link at `index`: searched alone,
@@ -490,7 +531,7 @@ class PageEvaluation {
   }
 
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
-  int domain_links(size_t index) const { return domain_links_.find(links_[index].registrable_domain)->second; }
+  int domain_links(size_t index) const { return domain_links_[domain_of_[index]]; }
 
  private:
   // A run is a maximal sequence of consecutive backlinks, each after the first at most kRunGapChars of
@@ -521,16 +562,23 @@ class PageEvaluation {
 
   const PageFacts& page_;
   std::span<const Link> links_;
+  size_t blocks_;                    // of kBlockLinks links, the last one partly filled
+  std::vector<LinkBits> backlinks_;  // per block
   std::vector<int> relevance_, anchor_repeats_, run_length_, run_domains_;  // per link, 0 for internal ones
-  std::unordered_map<std::string_view, int> domain_links_;  // backlinks per registrable domain
+  // The page's registrable domains are numbered in the constructor, so counts per domain need no hashing.
+  std::vector<int> domain_of_;     // per link: its registrable domain's number; -1 for internal links
+  std::vector<int> domain_links_;  // per registrable domain: its backlinks
   std::vector<std::string_view> run_domain_buffer_;         // FindLinkRuns' scratch: the domains of one run
   struct NeighbourCache {
     std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass; empty until first asked
-    std::unordered_map<std::string_view, int> by_domain;  // backlinks that pass, per registrable domain
+    std::vector<int> by_domain;  // backlinks that pass, per registrable domain; empty while none does
   };
   mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
   static constexpr int8_t kNotEvaluated = -1;
-  mutable std::vector<std::vector<int8_t>> named_results_;  // per named predicate, per link: 1, 0 or kNotEvaluated
+  struct NamedResults {
+    LinkBits evaluated = 0, holds = 0;
+  };
+  mutable std::vector<NamedResults> named_results_;  // per cached predicate, then per block
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
   // The values asked for, which do not move: a pool per thread, whose first list_values_used_ entries are
   // this page's. Reused from page to page (a thread evaluates one page at a time), so normalising and
@@ -545,10 +593,18 @@ class PageEvaluation {
   mutable size_t list_values_used_ = 0;
   mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in the pool, or null
   mutable std::vector<const ListValue*> last_list_values_;      // per list field
-  mutable std::vector<std::optional<std::vector<int>>> regex_matches_;  // per regex field, then per link
+  // The patterns of a field's group found in one value: a range of found_patterns_, which holds every
+  // search's answer in turn (most values match no pattern, so the page's answers take no allocation each).
+  struct FoundPatterns {
+    static constexpr uint32_t kNotSearched = UINT32_MAX;
+    uint32_t begin = kNotSearched, end = kNotSearched;
+  };
+  mutable std::vector<FoundPatterns> regex_matches_;  // per regex field, then per link
+  mutable std::vector<int> found_patterns_;
+  mutable std::vector<int> matched_;  // one search's answer, before it joins found_patterns_
   struct LastSearch {
     std::string_view value;
-    const std::vector<int>* found = nullptr;  // in regex_matches_, whose size is fixed
+    FoundPatterns found;
   };
   mutable std::vector<LastSearch> last_searches_;  // per regex field
   mutable std::vector<int8_t> whole_value_results_;  // per whole-value pattern, then per link: 1, 0 or kNotEvaluated
@@ -573,10 +629,23 @@ int CountAnchorWords(const Link& link) {
   return words;
 }
 
+// Whether `word`, lower-cased (ASCII), occurs in `text`. Both are short (an anchor word, a host's labels),
+// so a plain scan costs less than memmem's setup.
+bool ContainsLowerCased(std::string_view text, std::string_view word) {
+  const char first = Lower(word.front());
+  for (size_t start = 0; start + word.size() <= text.size(); ++start) {
+    if (text[start] != first) continue;
+    size_t matched = 1;
+    while (matched < word.size() && text[start + matched] == Lower(word[matched])) ++matched;
+    if (matched == word.size()) return true;
+  }
+  return false;
+}
+
 // The share of the anchor's words of three or more letters that are spelled inside the target's host
 // labels ("cheap flights" -> cheapflights.example: 100).
 int ComputeAnchorTargetEcho(const Link& link) {
-  thread_local std::string joined_labels, lower_word;  // reused: it runs for most backlinks
+  thread_local std::string joined_labels;  // reused: it runs for most backlinks
   // The labels' words joined without separators are the labels' word bytes in order.
   const std::string_view labels = HostLabels(link);
   joined_labels.resize(labels.size());
@@ -589,10 +658,7 @@ int ComputeAnchorTargetEcho(const Link& link) {
   ForEachWord(link.anchor_text, [&](std::string_view word) {
     if (word.size() < 3) return;
     ++words;
-    lower_word.resize(word.size());
-    std::transform(word.begin(), word.end(), lower_word.begin(), Lower);
-    // memmem finds it like std::string::find, without a memchr call per candidate byte.
-    if (memmem(joined_labels.data(), joined, lower_word.data(), lower_word.size()) != nullptr) ++echoed;
+    if (ContainsLowerCased(std::string_view(joined_labels).substr(0, joined), word)) ++echoed;
   });
   return words == 0 ? 0 : echoed * 100 / words;
 }
@@ -761,6 +827,21 @@ struct LoadedFile {
   RuleSet::Compiled compiled;
 };
 
+// A field test, written as a test of one link: it runs on a block's candidates in one loop, with the
+// per-link test inlined into it.
+struct Test : BlockTest {
+  template <typename Holds>
+    requires std::is_invocable_r_v<bool, const Holds&, const Subject&>
+  Test(Holds holds)  // implicit, so that a per-link lambda is a Test
+      : BlockTest([holds = std::move(holds)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+          LinkBits passing = 0;
+          ForEachLink(block, candidates, [&](size_t index, LinkBits bit) {
+            if (holds(evaluation.SubjectAt(index))) passing |= bit;
+          });
+          return passing;
+        }) {}
+};
+
 class Compiler {
  public:
   LoadedFile Compile(const YAML::Node& root) {
@@ -781,7 +862,7 @@ class Compiler {
     }
     for (const YAML::Node& rule : rules.value) ReadRule(rule, file.compiled.rules);
     file.compiled.neighbour_predicates = neighbour_predicates_;
-    file.compiled.named_predicates = named_.size();
+    file.compiled.cached_predicates = cached_predicates_;
     file.compiled.page_predicates = page_predicates_;
     file.compiled.list_fields = list_fields_.size();
     file.compiled.regex_fields = regex_fields_.size();
@@ -914,20 +995,21 @@ class Compiler {
   }
 
   // The cached test of a named predicate, compiling it on first use.
-  Test CompileNamed(const std::string& name, const YAML::Node& predicate) {
+  BlockTest CompileNamed(const std::string& name, const YAML::Node& predicate) {
     auto compiled = named_.find(name);
     if (compiled == named_.end()) {
       if (!expanding_.insert(name).second) Fail(predicate, Cat("predicate '", name, "' uses itself"));
-      Test test = CompilePredicate(predicate);
+      BlockTest test = CompilePredicate(predicate);
       expanding_.erase(name);
-      compiled = named_.emplace(name, NamedPredicate{named_.size(), std::move(test)}).first;
+      compiled = named_.emplace(name, NamedPredicate{cached_predicates_++, std::move(test)}).first;
     }
-    return [slot = compiled->second.slot, test = compiled->second.test](const Subject& subject) {
-      return subject.evaluation.NamedResult(slot, test, subject.index);
+    return [slot = compiled->second.slot, test = compiled->second.test](const PageEvaluation& evaluation,
+                                                                          size_t block, LinkBits candidates) {
+      return evaluation.NamedResult(slot, test, block, candidates);
     };
   }
 
-  Test CompileReference(const YAML::Node& predicate, const Entry& reference) {
+  BlockTest CompileReference(const YAML::Node& predicate, const Entry& reference) {
     if (predicate.size() != 1) Fail(reference.key, "'predicate' must be the only key of its predicate");
     const std::string name = ReadString(reference);
     const auto found = predicates_.find(name);
@@ -941,7 +1023,7 @@ class Compiler {
     return CompileNamed(name, found->second);
   }
 
-  Test CompilePredicate(const YAML::Node& predicate) {
+  BlockTest CompilePredicate(const YAML::Node& predicate) {
     ExpectMap(predicate, "a predicate", kPredicateExample);
     CheckKeys(predicate, "a predicate", kPredicateKeys);
     if (auto reference = Find(predicate, "predicate")) return CompileReference(predicate, *reference);
@@ -981,22 +1063,41 @@ class Compiler {
     }
     std::optional<Entry> match = Find(predicate, "match");
     if (match && operation->name() != "in_list") Fail(match->key, "'match' only applies to in_list");
+    // A field test written more than once (the default file repeats its `rel` and list tests in many rules)
+    // is compiled once, and its answers are shared like a named predicate's. Written the same way, it means
+    // the same; a value that is not a string fails to compile below, so it is never shared.
+    const bool shareable = operation->value.IsScalar() && (!match || match->value.IsScalar());
+    const std::string key = shareable ? Cat(field->name, "\n", operation->name(), "\n", operation->value.Scalar(), "\n",
+                                            match ? match->value.Scalar() : "")
+                                      : "";
+    if (const auto known = field_tests_.find(key); shareable && known != field_tests_.end()) return known->second;
 
     Test test = operation->name() == "equals"     ? CompileEquals(*field, *operation)
                 : operation->name() == "contains"   ? CompileContains(*field, *operation)
                 : operation->name() == "in_list"    ? CompileInList(*field, *operation, match)
                 : operation->name() == "matches"    ? CompileMatches(*field, *operation)
                                                     : CompileBound(*field, *operation);
-    if (!field->name.starts_with("page.")) return test;
-    // A test of the page alone has one answer per page: computed for its first backlink, then reused.
-    return [slot = page_predicates_++, test = std::move(test)](const Subject& subject) {
-      return subject.evaluation.PageResult(slot, test, subject.index);
-    };
+    BlockTest shared;
+    if (!field->name.starts_with("page.")) {
+      shared = [slot = cached_predicates_++, test = BlockTest(std::move(test))](
+                   const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+        return evaluation.NamedResult(slot, test, block, candidates);
+      };
+    } else {
+      // A test of the page alone has one answer per page: computed for its first backlink, then reused.
+      shared = [slot = page_predicates_++, test = BlockTest(std::move(test))](
+                   const PageEvaluation& evaluation, size_t block, LinkBits candidates) -> LinkBits {
+        if (candidates == 0) return 0;
+        return evaluation.PageResult(slot, test, block, candidates & -candidates) ? candidates : 0;
+      };
+    }
+    if (shareable) field_tests_.emplace(key, shared);
+    return shared;
   }
 
   // {neighbours: P, within: N, at_least: K}: P holds for at least K other backlinks within N positions;
   // {neighbours: P, same_target: true, at_least: K}: ... of the backlinks to the same registrable domain.
-  Test CompileNeighbours(const YAML::Node& predicate, const Entry& neighbours) {
+  BlockTest CompileNeighbours(const YAML::Node& predicate, const Entry& neighbours) {
     CheckKeys(predicate, "a neighbours predicate", kNeighboursKeys);
     const std::optional<Entry> within = Find(predicate, "within");
     const std::optional<Entry> same_target = Find(predicate, "same_target");
@@ -1014,32 +1115,42 @@ class Compiler {
     const int count = ReadInt(at_least);
     if (count < 1) at_least.Fail(Cat("'at_least' must be at least 1, got ", std::to_string(count)));
     const size_t slot = neighbour_predicates_++;
-    return [slot, distance, count, operand = CompilePredicate(neighbours.value)](const Subject& subject) {
+    return Test([slot, distance, count, operand = CompilePredicate(neighbours.value)](const Subject& subject) {
       return subject.evaluation.CountNeighbours(slot, operand, subject.index, distance) >= count;
-    };
+    });
   }
 
-  Test CompileCombinator(const Entry& entry) {
+  BlockTest CompileCombinator(const Entry& entry) {
     if (entry.name() == "not") {
-      return [operand = CompilePredicate(entry.value)](const Subject& subject) {
-        return !operand(subject);
+      return [operand = CompilePredicate(entry.value)](const PageEvaluation& evaluation, size_t block,
+                                                       LinkBits candidates) {
+        return candidates & ~operand(evaluation, block, candidates);
       };
     }
     if (!entry.value.IsSequence() || entry.value.size() == 0) {
       entry.Fail(
           Cat("'", entry.name(), "' must be a non-empty list of predicates, got ", Describe(entry.value)));
     }
-    std::vector<Test> operands;
+    std::vector<BlockTest> operands;
     for (const YAML::Node& operand : entry.value) operands.push_back(CompilePredicate(operand));
     if (entry.name() == "all") {
-      return [operands = std::move(operands)](const Subject& subject) {
-        return std::all_of(operands.begin(), operands.end(),
-                           [&](const Test& test) { return test(subject); });
+      return [operands = std::move(operands)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+        for (const BlockTest& operand : operands) {
+          if (candidates == 0) break;
+          candidates = operand(evaluation, block, candidates);
+        }
+        return candidates;
       };
     }
-    return [operands = std::move(operands)](const Subject& subject) {
-      return std::any_of(operands.begin(), operands.end(),
-                         [&](const Test& test) { return test(subject); });
+    return [operands = std::move(operands)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+      LinkBits passing = 0;
+      for (const BlockTest& operand : operands) {
+        if (candidates == 0) break;
+        const LinkBits holds = operand(evaluation, block, candidates);
+        passing |= holds;
+        candidates &= ~holds;
+      }
+      return passing;
     };
   }
 
@@ -1054,10 +1165,14 @@ class Compiler {
         Overloaded{
             [&](TextGetter get) -> Test {
               std::string expected = ToLower(ReadString(operation));
-              if (!field.vocabulary.empty() && std::find(field.vocabulary.begin(), field.vocabulary.end(),
-                                                         expected) == field.vocabulary.end()) {
+              const auto known = std::find(field.vocabulary.begin(), field.vocabulary.end(), expected);
+              if (!field.vocabulary.empty() && known == field.vocabulary.end()) {
                 operation.Fail(Cat("'", field.name, "' is never '", expected,
                                    "'; its values are: ", Join(field.vocabulary)));
+              }
+              if (field.ordinal != nullptr) {
+                return [ordinal = field.ordinal, expected_index = static_cast<int>(known - field.vocabulary.begin())](
+                           const Subject& subject) { return ordinal(subject) == expected_index; };
               }
               return [get, expected](const Subject& subject) {
                 return EqualsIgnoreCase(get(subject), expected);
@@ -1228,9 +1343,11 @@ class Compiler {
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
   struct NamedPredicate {
     size_t slot;  // its per-link cache
-    Test test;
+    BlockTest test;
   };
   std::map<std::string, NamedPredicate> named_;  // compiled named predicates
+  size_t cached_predicates_ = 0;                  // named predicates and distinct field tests
+  std::map<std::string, BlockTest> field_tests_;  // compiled field tests, by field, operator and operands
 };
 
 std::string HexDigest(std::string_view bytes) {
@@ -1299,12 +1416,20 @@ std::optional<TrustOverride> FindTrust(const std::vector<TrustList>& lists, Trus
   return std::nullopt;
 }
 
-Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject) {
+struct FiredRule {
+  const CompiledRule* rule;
+  LinkBits links;  // of the block, those it fired for
+};
+
+// `bit` is the link's in the block that `fired` describes.
+Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::span<const FiredRule> fired,
+                LinkBits bit) {
   Score score;
   score.relevance = subject.evaluation.relevance(subject.index);
   double penalty = 0;
-  for (const CompiledRule& rule : compiled.rules) {
-    if (!rule.when(subject)) continue;
+  for (const auto& [rule_pointer, links] : fired) {
+    if ((links & bit) == 0) continue;
+    const CompiledRule& rule = *rule_pointer;
     penalty += rule.weight;
     score.flags.push_back(
         {rule.id, rule.category, rule.weight, RenderEvidence(rule.evidence, subject), rule.severity});
@@ -1334,14 +1459,31 @@ Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject) {
   return score;
 }
 
+// Scores every backlink of the page into `scores` (index-aligned with the links), a block at a time.
+void ScoreLinks(const RuleSet::Compiled& compiled, const PageEvaluation& evaluation, std::span<Score> scores) {
+  // The rules that fired for some link of the block at hand, in file order, and those links: most rules
+  // fire for none, and a link need not look at them.
+  std::vector<FiredRule> fired;
+  fired.reserve(compiled.rules.size());
+  for (size_t block = 0; block < evaluation.blocks(); ++block) {
+    const LinkBits backlinks = evaluation.backlinks(block);
+    if (backlinks == 0) continue;
+    fired.clear();
+    for (const CompiledRule& rule : compiled.rules) {
+      if (const LinkBits links = rule.when(evaluation, block, backlinks); links != 0) fired.push_back({&rule, links});
+    }
+    ForEachLink(block, backlinks, [&](size_t index, LinkBits bit) {
+      scores[index] = ScoreLink(compiled, evaluation.SubjectAt(index), fired, bit);
+    });
+  }
+}
+
 }  // namespace
 
 std::vector<Score> RuleSet::Evaluate(const ExtractedPage& page) const {
   const PageEvaluation evaluation(page.page, page.links, *compiled_);
   std::vector<Score> scores(page.links.size());
-  for (size_t i = 0; i < page.links.size(); ++i) {
-    if (page.links[i].is_backlink) scores[i] = ScoreLink(*compiled_, evaluation.SubjectAt(i));
-  }
+  ScoreLinks(*compiled_, evaluation, scores);
   return scores;
 }
 
@@ -1349,7 +1491,9 @@ Score RuleSet::Evaluate(const Link& link, const PageFacts& page) const {
   Link backlink = link;
   backlink.is_backlink = true;  // scored as asked, even when the caller did not mark it
   const PageEvaluation evaluation(page, std::span<const Link>(&backlink, 1), *compiled_);
-  return ScoreLink(*compiled_, evaluation.SubjectAt(0));
+  Score score;
+  ScoreLinks(*compiled_, evaluation, std::span<Score>(&score, 1));
+  return score;
 }
 
 }  // namespace backlint

@@ -149,6 +149,29 @@ TEST(PredicateTest, EqualsComparesTextCaseInsensitively) {
   EXPECT_FALSE(Fires("{field: region, equals: footer}", link));
 }
 
+// Closed fields compare their value's position among the names they print: every name must select exactly
+// the links printed with it.
+TEST(PredicateTest, EqualsOnClosedFieldsSelectsExactlyThatValue) {
+  constexpr Region kRegions[] = {Region::kContent, Region::kNavigation, Region::kHeader, Region::kFooter,
+                                 Region::kSidebar, Region::kComments,   Region::kRelated, Region::kSponsored};
+  constexpr AnchorKind kKinds[] = {AnchorKind::kText, AnchorKind::kImage, AnchorKind::kEmpty};
+  Link link = EditorialLink();
+  for (Region asked : kRegions) {
+    for (Region actual : kRegions) {
+      link.region = actual;
+      EXPECT_EQ(Fires(Cat("{field: region, equals: ", ToString(asked), "}"), link), asked == actual)
+          << ToString(asked) << " on " << ToString(actual);
+    }
+  }
+  for (AnchorKind asked : kKinds) {
+    for (AnchorKind actual : kKinds) {
+      link.anchor_kind = actual;
+      EXPECT_EQ(Fires(Cat("{field: anchor.kind, equals: ", ToString(asked), "}"), link), asked == actual)
+          << ToString(asked) << " on " << ToString(actual);
+    }
+  }
+}
+
 TEST(PredicateTest, PageFactsFieldsFromExtraction) {
   Link link = EditorialLink();
   link.region = Region::kSponsored;
@@ -489,6 +512,67 @@ TEST(PageRulesTest, SameTargetNeighboursAndTargetPageLinks) {
             "test.yaml:11:68: 'same_target' must be true; use 'within: N' to count by position");
 }
 
+// Rules run on a page's links in blocks of 64, each combinator narrowing the links it asks its operands
+// about. On randomised pages of up to 200 links (several blocks, internal links among them), every rule
+// must fire exactly where a direct reading of its predicate, one link at a time, says it holds.
+TEST(PageRulesTest, BlocksOfLinksAgreeWithOneLinkAtATime) {
+  const auto rules = MustParse(R"(name: blocks
+predicates:
+  casino: {field: anchor.text, contains: casino}
+  hidden_or_x: {any: [{field: hidden, equals: true}, {field: target.host, matches: '^x'}]}
+rules:
+  - {id: casino-shown, category: spammy, weight: 1, evidence: x,
+     when: {all: [{predicate: casino}, {not: {predicate: hidden_or_x}}]}}
+  - {id: near-casino, category: spammy, weight: 1, evidence: x,
+     when: {any: [{predicate: hidden_or_x}, {neighbours: {predicate: casino}, within: 2, at_least: 1}]}}
+  - {id: same-site-shown-casino, category: spammy, weight: 1, evidence: x,
+     when: {neighbours: {all: [{predicate: casino}, {field: hidden, equals: false}]}, same_target: true, at_least: 1}}
+  - {id: neither, category: spammy, weight: 1, evidence: x,
+     when: {not: {any: [{predicate: casino}, {field: anchor.text, contains: huts}, {field: page.title, contains: zzz}]}}}
+  - {id: page-and-link, category: spammy, weight: 1, evidence: x,
+     when: {all: [{field: page.title, contains: hik}, {predicate: hidden_or_x}, {field: position, greater_than: 70}]}}
+)");
+  ASSERT_NE(rules, nullptr);
+  constexpr std::string_view kAnchors[] = {"casino", "huts", "best casino bonus", "route", ""};
+  constexpr std::string_view kHosts[] = {"x.example", "a.example", "xa.example", "b.example"};
+  std::mt19937 random(20261201);
+  for (int round = 0; round < 60; ++round) {
+    std::vector<Link> links;
+    for (size_t count = 1 + random() % 200; count > 0; --count) {
+      Link link = BacklinkTo(kHosts[random() % std::size(kHosts)], kAnchors[random() % std::size(kAnchors)]);
+      link.hidden = random() % 4 == 0;
+      link.is_backlink = random() % 6 != 0;
+      links.push_back(std::move(link));
+    }
+    const ExtractedPage page = PageWith(links);
+    const auto backlink = [&](size_t i) { return links[i].is_backlink; };
+    const auto casino = [&](size_t i) { return links[i].anchor_text.find("casino") != std::string::npos; };
+    const auto hidden_or_x = [&](size_t i) { return links[i].hidden || links[i].host.starts_with("x"); };
+    const auto others = [&](size_t i, auto near, auto holds) {
+      int count = 0;
+      for (size_t j = 0; j < links.size(); ++j) count += j != i && backlink(j) && near(j) && holds(j) ? 1 : 0;
+      return count;
+    };
+    const std::vector<Score> scores = rules->Evaluate(page);
+    ASSERT_EQ(scores.size(), links.size());
+    for (size_t i = 0; i < links.size(); ++i) {
+      std::vector<std::string> expected;
+      if (backlink(i)) {
+        const auto within_two = [&](size_t j) { return (j > i ? j - i : i - j) <= 2; };
+        const auto same_site = [&](size_t j) { return links[j].registrable_domain == links[i].registrable_domain; };
+        if (casino(i) && !hidden_or_x(i)) expected.push_back("casino-shown");
+        if (hidden_or_x(i) || others(i, within_two, casino) >= 1) expected.push_back("near-casino");
+        if (others(i, same_site, [&](size_t j) { return casino(j) && !links[j].hidden; }) >= 1) {
+          expected.push_back("same-site-shown-casino");
+        }
+        if (!casino(i) && links[i].anchor_text != "huts") expected.push_back("neither");
+        if (hidden_or_x(i) && i > 70) expected.push_back("page-and-link");
+      }
+      ASSERT_EQ(FiredIds(scores[i]), expected) << "link " << i << " of " << links.size();
+    }
+  }
+}
+
 TEST(PageRulesTest, RelevanceFieldAndScore) {
   PageFacts facts = BlogPage();
   facts.main_terms = {"hiking", "alps", "alpine", "trail", "hut", "route"};
@@ -530,6 +614,35 @@ rules:
   EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("keyword"));
   link.hidden = true;
   EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("keyword", "hidden"));
+}
+
+// A field test written the same way in several rules is compiled once and shares its answers; one that
+// differs in any operand (the match mode, the list, the field) is a test of its own, and a malformed copy of
+// a valid test is still rejected.
+TEST(NamedPredicateTest, RepeatedFieldTestsShareOnlyWhenWrittenTheSame) {
+  const auto rules = MustParse(R"(name: t
+lists:
+  money: [cheap payday loans]
+  hats: [cheap hats]
+rules:
+  - {id: word, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, in_list: money, match: word}}
+  - {id: word-again, category: spammy, weight: 1, evidence: x,
+     when: {all: [{field: hidden, equals: false}, {field: anchor.text, in_list: money, match: word}]}}
+  - {id: exact, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, in_list: money}}
+  - {id: other-list, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, in_list: hats, match: word}}
+  - {id: other-field, category: spammy, weight: 1, evidence: x, when: {field: snippet, in_list: money, match: word}}
+  - {id: not-word, category: spammy, weight: 1, evidence: x, when: {not: {field: anchor.text, in_list: money, match: word}}}
+)");
+  ASSERT_NE(rules, nullptr);
+  Link link = EditorialLink();
+  link.anchor_text = "Cheap Payday Loans today";
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("word", "word-again"));
+  link.anchor_text = "cheap payday loans";
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("word", "word-again", "exact"));
+  link.anchor_text = "two cheap hats";
+  EXPECT_THAT(FiredIds(rules->Evaluate(link, BlogPage())), ElementsAre("other-list", "not-word"));
+  EXPECT_THAT(ErrorOf(OneRuleFile("{any: [{field: rel, contains: ugc}, {field: rel, contains: [ugc]}]}")),
+              HasSubstr("'contains' must be a string, got a list"));
 }
 
 TEST(NamedPredicateTest, Validation) {
