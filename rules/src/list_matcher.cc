@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include "text_bytes.h"
 
@@ -14,52 +15,267 @@ std::string_view LowerInto(std::string_view word, std::string& out) {
   return out;
 }
 
+// Words are read 8 bytes at a time, the first byte in the low bits.
+static_assert(std::endian::native == std::endian::little, "the word scan reads bytes in little-endian order");
+
+constexpr uint64_t kHighBits = 0x8080808080808080ull;
+constexpr uint64_t kEachByte(uint8_t byte) { return 0x0101010101010101ull * byte; }
+
+uint64_t LoadBytes(const char* bytes) {
+  uint64_t loaded;
+  std::memcpy(&loaded, bytes, sizeof loaded);
+  return loaded;
+}
+
+// LoadUpTo8 where fewer than 8 bytes are left.
+[[gnu::noinline]] uint64_t LoadTail(const char* at, const char* begin, const char* end) {
+  const auto readable = static_cast<size_t>(end - at);
+  if (readable == 0) return 0;
+  if (end - begin >= 8) return LoadBytes(end - 8) >> (8 * (8 - readable));
+  uint64_t loaded = 0;
+  for (size_t i = 0; i < readable; ++i) loaded |= uint64_t{static_cast<unsigned char>(at[i])} << (8 * i);
+  return loaded;
+}
+
+// The 8 bytes from `at`, zero past `end`, reading nothing outside [begin, end).
+uint64_t LoadUpTo8(const char* at, const char* begin, const char* end) {
+  return end - at >= 8 ? LoadBytes(at) : LoadTail(at, begin, end);
+}
+
+// The first `count` (0 to 8) bytes of `bytes`, the others zero.
+uint64_t FirstBytes(uint64_t bytes, size_t count) { return count >= 8 ? bytes : bytes & ((uint64_t{1} << (8 * count)) - 1); }
+
+// The high bit of each byte that IsWordByte accepts: a letter, a digit or a byte outside ASCII.
+uint64_t WordBytes(uint64_t bytes) {
+  const uint64_t low_bits = bytes & ~kHighBits;
+  const uint64_t folded = low_bits | kEachByte(0x20);  // letters to lower case; no other byte lands in a-z
+  const uint64_t letters = (folded + kEachByte(0x80 - 'a')) & ~(folded + kEachByte(0x80 - 'z' - 1));
+  const uint64_t digits = (low_bits + kEachByte(0x80 - '0')) & ~(low_bits + kEachByte(0x80 - '9' - 1));
+  return (letters | digits | bytes) & kHighBits;
+}
+
+// Lower-cases the ASCII letters of 8 bytes at once; other bytes are kept.
+uint64_t LowerAscii(uint64_t bytes) {
+  const uint64_t low_bits = bytes & ~kHighBits;
+  const uint64_t upper = (low_bits + kEachByte(0x80 - 'A')) & ~(low_bits + kEachByte(0x80 - 'Z' - 1)) & ~bytes & kHighBits;
+  return bytes | upper >> 2;  // 0x80 >> 2 is the case bit
+}
+
+uint64_t MixIn(uint64_t hash, uint64_t lowered) { return (hash ^ lowered) * 0x9E3779B97F4A7C15ull; }
+
+// A slot for `hash` in a table of `size` (a power of two) slots: from the hash's high bits, which the
+// multiplications mix from every byte.
+size_t SlotOf(uint64_t hash, size_t size) { return static_cast<size_t>(hash >> (64 - std::countr_zero(size))); }
+
+// Places `slot` at the first free slot from its own in `slots` (a power of two, never full).
+template <typename Slot>
+void Place(std::vector<Slot>& slots, uint64_t hash, const Slot& slot, bool (*is_free)(const Slot&)) {
+  for (size_t at = SlotOf(hash, slots.size());; at = (at + 1) & (slots.size() - 1)) {
+    if (is_free(slots[at])) {
+      slots[at] = slot;
+      return;
+    }
+  }
+}
+
+uint64_t EdgeHash(uint64_t key) { return key * 0x9E3779B97F4A7C15ull; }
+
 }  // namespace
 
-uint64_t WordIndex::HashByte(uint64_t hash, char c) {
-  return (hash ^ static_cast<unsigned char>(Lower(c))) * 1099511628211ull;
+WordIndex::WordKey WordIndex::ShortKey(uint64_t bytes, size_t size) {
+  const uint64_t head = LowerAscii(bytes);
+  return {MixIn(size, head), head, static_cast<uint32_t>(size)};
 }
 
-uint64_t WordIndex::CaseBlindHash(std::string_view word) {
-  uint64_t hash = kHashStart;
-  for (char c : word) hash = HashByte(hash, c);
-  return hash;
+WordIndex::WordKey WordIndex::KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
+                                    bool& has_non_ascii) {
+  uint64_t seen = FirstBytes(first, size);  // every byte or-ed together, for the non-ASCII test
+  WordKey key = ShortKey(seen, size);
+  for (size_t at = 8; at < size; at += 8) {
+    const uint64_t bytes = FirstBytes(LoadUpTo8(word + at, begin, end), size - at);
+    seen |= bytes;
+    key.hash = MixIn(key.hash, LowerAscii(bytes));
+  }
+  has_non_ascii = (seen & kHighBits) != 0;
+  return key;
 }
 
-void WordIndex::Place(uint64_t hash, Id id) {
-  const size_t mask = slots_.size() - 1;
-  size_t at = hash & mask;
-  while (slots_[at].id != kUnlisted) at = (at + 1) & mask;
-  slots_[at] = {hash, id};
+WordIndex::Id WordIndex::AddNode() {
+  node_flags_.push_back(0);
+  node_lists_.resize(node_lists_.size() + mask_words_);
+  return static_cast<Id>(node_flags_.size());  // nodes are numbered from 1, kUnlisted is none
+}
+
+void WordIndex::PlaceWord(const WordSlot& slot) {
+  Place<WordSlot>(word_slots_, slot.key.hash, slot, [](const WordSlot& s) { return s.id == kUnlisted; });
+}
+
+void WordIndex::PlaceEdge(const EdgeSlot& slot) {
+  Place<EdgeSlot>(edge_slots_, EdgeHash(slot.key), slot, [](const EdgeSlot& s) { return s.child == kUnlisted; });
 }
 
 WordIndex::Id WordIndex::Add(std::string_view lower_case_word) {
-  if (const Id known = Find(lower_case_word); known != kUnlisted) return known;
+  const char* end = lower_case_word.data() + lower_case_word.size();
+  bool has_non_ascii = false;
+  const WordKey key = KeyOf(lower_case_word.data(), lower_case_word.size(),
+                            LoadUpTo8(lower_case_word.data(), lower_case_word.data(), end), lower_case_word.data(),
+                            end, has_non_ascii);
+  if (const Id known = FindKey(key, lower_case_word.data()); known != kUnlisted) return known;
+  const WordSlot slot{key, AddNode(), static_cast<uint32_t>(words_.size())};
   words_.emplace_back(lower_case_word);
-  const auto id = static_cast<Id>(words_.size());
-  if (2 * words_.size() > slots_.size()) {  // grow, and place every word again
-    slots_.assign(std::bit_ceil(4 * words_.size()), Slot{});
-    for (size_t i = 0; i < words_.size(); ++i) Place(CaseBlindHash(words_[i]), static_cast<Id>(i + 1));
-  } else {
-    Place(CaseBlindHash(lower_case_word), id);
-  }
-  return id;
-}
-
-WordIndex::Id WordIndex::Find(std::string_view word) const { return Find(word, CaseBlindHash(word)); }
-
-WordIndex::Id WordIndex::Find(std::string_view word, uint64_t hash) const {
-  if (slots_.empty()) return kUnlisted;
-  const size_t mask = slots_.size() - 1;
-  for (size_t at = hash & mask; slots_[at].id != kUnlisted; at = (at + 1) & mask) {
-    if (slots_[at].hash != hash) continue;
-    const std::string& listed = words_[slots_[at].id - 1];
-    if (std::equal(word.begin(), word.end(), listed.begin(), listed.end(),
-                   [](char a, char b) { return Lower(a) == b; })) {
-      return slots_[at].id;
+  longest_word_ = std::max(longest_word_, lower_case_word.size());
+  if (2 * words_.size() > word_slots_.size()) {  // grow, and place every word again
+    std::vector<WordSlot> placed = std::move(word_slots_);
+    word_slots_.assign(std::bit_ceil(4 * words_.size()), WordSlot{});
+    for (const WordSlot& old : placed) {
+      if (old.id != kUnlisted) PlaceWord(old);
     }
   }
+  PlaceWord(slot);
+  return slot.id;
+}
+
+WordIndex::Id WordIndex::FindKey(const WordKey& key, const char* word) const {
+  if (word_slots_.empty()) return kUnlisted;
+  const size_t mask = word_slots_.size() - 1;
+  for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted; at = (at + 1) & mask) {
+    const WordSlot& slot = word_slots_[at];
+    if (slot.key.hash != key.hash || slot.key.size != key.size || slot.key.head != key.head) continue;
+    if (key.size <= 8) return slot.id;  // the head is the whole word
+    const std::string& listed = words_[slot.text];
+    if (std::equal(listed.begin(), listed.end(), word, [](char a, char b) { return a == Lower(b); })) return slot.id;
+  }
   return kUnlisted;
+}
+
+WordIndex::Id WordIndex::FindWord(const char* word, size_t size, uint64_t first, const char* begin,
+                                  const char* end) const {
+  if (size > kLongestFold * longest_word_) return kUnlisted;  // longer than any listed word, even folded
+  bool has_non_ascii = false;
+  const WordKey key = KeyOf(word, size, first, begin, end, has_non_ascii);
+  if (!has_non_ascii) return FindKey(key, word);
+  // The key lower-cases ASCII only; any other cased letter is folded first.
+  thread_local std::string folded;  // reused: values are split for most backlinks
+  FoldCaseInto(std::string_view(word, size), folded);
+  const char* folded_end = folded.data() + folded.size();
+  return FindKey(KeyOf(folded.data(), folded.size(), LoadUpTo8(folded.data(), folded.data(), folded_end),
+                       folded.data(), folded_end, has_non_ascii),
+                 folded.data());
+}
+
+WordIndex::Id WordIndex::Find(std::string_view word) const {
+  const char* end = word.data() + word.size();
+  return FindWord(word.data(), word.size(), LoadUpTo8(word.data(), word.data(), end), word.data(), end);
+}
+
+void WordIndex::FindWords(std::string_view text, std::vector<Id>& ids) const {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  for (const char* at = begin; at < end;) {
+    if (!IsWordByte(*at)) {
+      ++at;
+      continue;
+    }
+    // The word ends at the first byte that is not a word byte, found 8 bytes at a time; the bytes past
+    // the end of the text read as zero, which is not one.
+    const uint64_t first = LoadUpTo8(at, begin, end);
+    size_t size = 0;
+    if (const uint64_t others = ~WordBytes(first) & kHighBits; others != 0) {
+      size = static_cast<size_t>(std::countr_zero(others)) / 8;
+      // Most words are ASCII and shorter than 8 bytes: their key comes straight from the bytes loaded.
+      if (const uint64_t bytes = FirstBytes(first, size); (bytes & kHighBits) == 0) {
+        ids.push_back(FindKey(ShortKey(bytes, size), at));
+        at += size;
+        continue;
+      }
+    } else {
+      for (size = 8;; size += 8) {
+        if (const uint64_t others = ~WordBytes(LoadUpTo8(at + size, begin, end)) & kHighBits; others != 0) {
+          size += static_cast<size_t>(std::countr_zero(others)) / 8;
+          break;
+        }
+      }
+    }
+    ids.push_back(FindWord(at, size, first, begin, end));
+    at += size;
+  }
+}
+
+WordIndex::Id WordIndex::Child(Id parent, Id word) const {
+  if (edge_slots_.empty()) return kUnlisted;
+  const uint64_t key = EdgeKey(parent, word);
+  const size_t mask = edge_slots_.size() - 1;
+  for (size_t at = SlotOf(EdgeHash(key), edge_slots_.size()); edge_slots_[at].child != kUnlisted;
+       at = (at + 1) & mask) {
+    if (edge_slots_[at].key == key) return edge_slots_[at].child;
+  }
+  return kUnlisted;
+}
+
+void WordIndex::Widen() {
+  std::vector<uint64_t> widened((mask_words_ + 1) * node_flags_.size());
+  for (size_t node = 0; node < node_flags_.size(); ++node) {
+    std::copy_n(node_lists_.begin() + static_cast<std::ptrdiff_t>(node * mask_words_), mask_words_,
+                widened.begin() + static_cast<std::ptrdiff_t>(node * (mask_words_ + 1)));
+  }
+  node_lists_ = std::move(widened);
+  ++mask_words_;
+}
+
+size_t WordIndex::AddList(std::span<const std::string> entries) {
+  std::vector<std::u32string> sequences;
+  std::string lower;
+  for (const std::string& entry : entries) {
+    std::u32string sequence;
+    ForEachWord(entry, [&](std::string_view word) { sequence.push_back(Add(LowerInto(word, lower))); });
+    if (!sequence.empty()) sequences.push_back(std::move(sequence));  // punctuation only: no whole word to match
+  }
+  std::sort(sequences.begin(), sequences.end());
+  sequences.erase(std::unique(sequences.begin(), sequences.end()), sequences.end());
+  const auto [known, added] = list_numbers_.try_emplace(std::move(sequences), list_numbers_.size());
+  const size_t list = known->second;
+  if (!added) return list;
+  if (list / 64 == mask_words_) Widen();
+  for (const std::u32string& sequence : known->first) {
+    Id node = sequence.front();
+    for (size_t next = 1; next < sequence.size(); ++next) {
+      node_flags_[node - 1] |= kStartsLonger;
+      Id child = Child(node, sequence[next]);
+      if (child == kUnlisted) {
+        child = AddNode();
+        const size_t edges = node_flags_.size() - words_.size();
+        if (2 * edges > edge_slots_.size()) {  // grow, and place every edge again
+          std::vector<EdgeSlot> placed = std::move(edge_slots_);
+          edge_slots_.assign(std::bit_ceil(4 * edges), EdgeSlot{});
+          for (const EdgeSlot& old : placed) {
+            if (old.child != kUnlisted) PlaceEdge(old);
+          }
+        }
+        PlaceEdge({EdgeKey(node, sequence[next]), child});
+      }
+      node = child;
+    }
+    node_flags_[node - 1] |= kEndsEntry;
+    node_lists_[(node - 1) * mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
+  }
+  return list;
+}
+
+void WordIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) const {
+  const auto note = [&](Id node) {
+    if ((node_flags_[node - 1] & kEndsEntry) == 0) return;
+    const uint64_t* lists = &node_lists_[(node - 1) * mask_words_];
+    for (size_t i = 0; i < mask_words_; ++i) hits[i] |= lists[i];
+  };
+  for (size_t start = 0; start < words.size(); ++start) {
+    Id node = words[start];
+    if (node == kUnlisted) continue;
+    note(node);
+    for (size_t next = start + 1; next < words.size() && (node_flags_[node - 1] & kStartsLonger) != 0; ++next) {
+      if (words[next] == kUnlisted || (node = Child(node, words[next])) == kUnlisted) break;
+      note(node);
+    }
+  }
 }
 
 const std::string& ListValue::Text() const {
@@ -84,55 +300,40 @@ void ListValue::Reset(std::string_view value) {
   has_text_ = false;
   has_hash_ = false;
   words_index_ = nullptr;
+  hits_index_ = nullptr;
 }
 
 std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const {
   if (words_index_ != &words) {
     word_ids_.clear();
     word_ids_.reserve(value_.size() / 2 + 1);  // the most words the value can have: one allocation
-    thread_local std::string folded;           // reused: values are split for most backlinks
-    // Words as ForEachWord finds them; one pass over each word's bytes finds its end, hashes it and notes
-    // whether it has bytes outside ASCII.
-    for (size_t at = 0; at < value_.size();) {
-      if (!IsWordByte(value_[at])) {
-        ++at;
-        continue;
-      }
-      const size_t start = at;
-      uint64_t hash = WordIndex::kHashStart;
-      bool has_non_ascii = false;
-      for (; at < value_.size() && IsWordByte(value_[at]); ++at) {
-        hash = WordIndex::HashByte(hash, value_[at]);
-        has_non_ascii |= static_cast<unsigned char>(value_[at]) >= 0x80;
-      }
-      const std::string_view word = value_.substr(start, at - start);
-      // The index hashes ASCII case-blind; any other cased letter is folded first.
-      word_ids_.push_back(has_non_ascii ? words.Find(LowerInto(word, folded)) : words.Find(word, hash));
-    }
+    words.FindWords(value_, word_ids_);
     words_index_ = &words;
   }
   return word_ids_;
 }
 
+std::span<const uint64_t> ListValue::WordListHits(const WordIndex& words) const {
+  if (hits_index_ != &words) {
+    word_list_hits_.assign(words.MaskWords(), 0);
+    words.FindLists(WordIds(words), word_list_hits_);
+    hits_index_ = &words;
+  }
+  return word_list_hits_;
+}
+
 ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<WordIndex> words)
     : mode_(mode), words_(std::move(words)) {
-  std::string lower;
+  if (mode == MatchMode::kWord) {
+    word_list_ = words_->AddList(entries);
+    return;
+  }
   for (const std::string& entry : entries) {
-    if (mode != MatchMode::kWord) {
-      std::string key = ListValue(entry).Text();
-      if (key.empty()) continue;  // blank: would match every value by prefix or suffix
-      entry_lengths_.push_back(key.size());
-      affix_outer_bytes_[static_cast<unsigned char>(mode == MatchMode::kPrefix ? key.back() : key.front())] = true;
-      entries_.insert(std::move(key));
-      continue;
-    }
-    std::u32string sequence;
-    ForEachWord(entry, [&](std::string_view word) { sequence.push_back(words_->Add(LowerInto(word, lower))); });
-    if (sequence.empty()) continue;  // punctuation only: no whole word to match
-    max_words_ = std::max(max_words_, sequence.size());
-    if (starts_entry_.size() <= sequence.front()) starts_entry_.resize(sequence.front() + 1);
-    starts_entry_[sequence.front()] |= sequence.size() == 1 ? kOneWordEntry : kLongerEntry;
-    word_sequences_.insert(std::move(sequence));
+    std::string key = ListValue(entry).Text();
+    if (key.empty()) continue;  // blank: would match every value by prefix or suffix
+    entry_lengths_.push_back(key.size());
+    affix_outer_bytes_[static_cast<unsigned char>(mode == MatchMode::kPrefix ? key.back() : key.front())] = true;
+    entries_.insert(std::move(key));
   }
   std::sort(entry_lengths_.begin(), entry_lengths_.end());
   entry_lengths_.erase(std::unique(entry_lengths_.begin(), entry_lengths_.end()), entry_lengths_.end());
@@ -143,25 +344,10 @@ bool ListMatcher::Matches(const ListValue& value) const {
     case MatchMode::kExact:
       return entries_.contains(value.HashedForm());
     case MatchMode::kWord:
-      return ContainsWordSequence(value.WordIds(*words_));
+      return (value.WordListHits(*words_)[word_list_ / 64] >> (word_list_ % 64) & 1) != 0;
     case MatchMode::kPrefix:
     case MatchMode::kSuffix:
       return HasAffix(value.Text());
-  }
-  return false;
-}
-
-// Looks up the runs of up to max_words_ words that start with the first word of an entry: at most
-// max_words_ lookups per word of the value, so the cost is linear in the value whatever it contains.
-bool ListMatcher::ContainsWordSequence(std::span<const WordIndex::Id> words) const {
-  for (size_t start = 0; start < words.size(); ++start) {
-    const WordIndex::Id first = words[start];
-    if (first >= starts_entry_.size() || starts_entry_[first] == 0) continue;
-    if ((starts_entry_[first] & kOneWordEntry) != 0) return true;
-    const size_t longest = std::min(max_words_, words.size() - start);
-    for (size_t count = 2; count <= longest; ++count) {
-      if (word_sequences_.contains(std::u32string_view(&words[start], count))) return true;
-    }
   }
   return false;
 }

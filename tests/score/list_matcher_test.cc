@@ -156,6 +156,38 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
   }
 }
 
+// Many word lists sharing one index (more than 64, so each list's bit is past the first word of the masks;
+// some lists repeat another's entries), with words shorter and longer than the 8 bytes read at a time,
+// words ending exactly at the value's end and non-ASCII words: each list must answer as if it were alone.
+TEST(ListMatcherTest, WordListsSharingAnIndexAgreeWithThePlainDefinition) {
+  constexpr std::string_view kPieces[] = {"payday", "PAYDAY", "loans", "bestsellers", "BestSellerS", "wholesaler",
+                                          "12345678", "grüße", "x", " ", "-", ", ", "\xC3", "abcdefghijklmnopq"};
+  std::mt19937 random(20261201);
+  const auto random_text = [&](size_t max_pieces) {
+    std::string text;
+    for (size_t count = random() % (max_pieces + 1); count > 0; --count) text += kPieces[random() % std::size(kPieces)];
+    return text;
+  };
+  for (int round = 0; round < 20; ++round) {
+    const auto words = std::make_shared<WordIndex>();
+    std::vector<std::vector<std::string>> lists(70 + random() % 60);
+    std::vector<ListMatcher> matchers;
+    for (auto& entries : lists) {
+      entries.resize(1 + random() % 4);
+      for (std::string& entry : entries) entry = random_text(3);
+      matchers.emplace_back(MatchMode::kWord, entries, words);
+    }
+    for (int sample = 0; sample < 50; ++sample) {
+      const std::string text = random_text(10);
+      const ListValue value(text);
+      for (size_t list = 0; list < lists.size(); ++list) {
+        ASSERT_EQ(matchers[list].Matches(value), PlainMatch(MatchMode::kWord, lists[list], text))
+            << "list " << list << ", value '" << text << "', first entry '" << lists[list][0] << "'";
+      }
+    }
+  }
+}
+
 TEST(ListValueTest, ResetForgetsTheFormsOfThePreviousValue) {
   const auto words = std::make_shared<WordIndex>();
   const std::vector<std::string> entries = {"payday loans"};

@@ -6,6 +6,7 @@
 // since a rule set tests the same anchor, snippet or host against many.
 #include <bitset>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -26,42 +27,79 @@ struct HashedText {
 struct ListKeyHash {
   using is_transparent = void;
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-  size_t operator()(std::u32string_view ids) const { return std::hash<std::u32string_view>{}(ids); }
   size_t operator()(const HashedText& key) const { return key.hash; }
 };
 
 enum class MatchMode { kExact, kWord, kPrefix, kSuffix };
 
-// Every word of the word-mode lists of one rule set, numbered from 1, so a value's words are looked up
-// once, whatever the number of lists they are tested against. Filled while lists are compiled, then
-// read-only.
+// Every word-mode list of one rule set, indexed together so that one pass over a value's words answers all
+// of them (ListValue::WordListHits). Each distinct word of the lists has an id; the entries form a trie of
+// words whose nodes carry a bit per list that has an entry ending there. Filled while lists are compiled,
+// then read-only.
 class WordIndex {
  public:
-  using Id = char32_t;
+  using Id = char32_t;  // a word's id is its node in the trie
   static constexpr Id kUnlisted = 0;  // a word that is in no list
 
+  // Adds a list's entries (any case; words as ListValue splits them) and returns the list's number, the
+  // number of an earlier list with the same entries if there is one.
+  size_t AddList(std::span<const std::string> entries);
   Id Add(std::string_view lower_case_word);
   Id Find(std::string_view word) const;  // `word` in any case
-  // The same, given CaseBlindHash(word), for a caller that hashed the word while finding its end.
-  Id Find(std::string_view word, uint64_t case_blind_hash) const;
+  // Appends the id of each word of `text` (each run of word bytes, in any case) to `ids`, in order.
+  void FindWords(std::string_view text, std::vector<Id>& ids) const;
 
-  // FNV-1a over the ASCII-lower-cased bytes, one byte at a time from kHashStart.
-  static constexpr uint64_t kHashStart = 14695981039346656037ull;
-  static uint64_t HashByte(uint64_t hash, char c);
-  static uint64_t CaseBlindHash(std::string_view word);
+  // Sets bit n of `hits` (MaskWords() of them) for each list n with an entry that occurs in `words` (ids in
+  // order). Linear in `words`: the walk from each word ends after as many words as the longest entry has.
+  void FindLists(std::span<const Id> words, std::span<uint64_t> hits) const;
+  size_t MaskWords() const { return mask_words_; }
 
  private:
-  // An open-addressing table keyed by a case-blind hash computed straight from the value's bytes: a word
-  // of a text costs one pass over its bytes and, usually, one probe of an empty slot, without lower-casing
-  // it into a buffer first.
-  struct Slot {
+  static constexpr uint8_t kEndsEntry = 1, kStartsLonger = 2;  // node flags
+  // Words, in an open-addressing table keyed by a case-blind hash read from the text 8 bytes at a time, so
+  // a word of a value costs one hash and, usually, one probe of an empty slot, without lower-casing it into
+  // a buffer first. A word of up to 8 bytes is told apart by its lower-cased bytes in `head` alone.
+  struct WordKey {
     uint64_t hash = 0;
-    Id id = kUnlisted;  // kUnlisted: empty slot
+    uint64_t head = 0;  // the first 8 bytes, ASCII lower-cased, zero past the end
+    uint32_t size = 0;
   };
-  void Place(uint64_t hash, Id id);
+  struct WordSlot {
+    WordKey key;
+    Id id = kUnlisted;  // kUnlisted: empty slot
+    uint32_t text = 0;  // in words_
+  };
+  // The key of the `size` bytes at `word`, within the readable bytes [begin, end); `first` is the 8 bytes
+  // at `word` as LoadUpTo8 reads them. Sets `has_non_ascii` when a byte is outside ASCII.
+  static WordKey ShortKey(uint64_t bytes, size_t size);  // of a word of up to 8 bytes, zero past its end
+  static WordKey KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
+                       bool& has_non_ascii);
+  Id FindKey(const WordKey& key, const char* word) const;  // `word`: lower-cased in ASCII
+  // The id of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
+  Id FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end) const;
+  // Trie edges below the first word, keyed by (parent node, next word id).
+  struct EdgeSlot {
+    uint64_t key = 0;
+    Id child = kUnlisted;  // kUnlisted: empty slot
+  };
+  static uint64_t EdgeKey(Id parent, Id word) { return uint64_t{parent} << 32 | word; }
+  Id Child(Id parent, Id word) const;
+  Id AddNode();
+  void PlaceWord(const WordSlot& slot);
+  void PlaceEdge(const EdgeSlot& slot);
+  void Widen();  // one more 64-bit word per node mask
 
-  std::vector<std::string> words_;  // by id - 1, lower-cased
-  std::vector<Slot> slots_;         // size a power of two, at most half full
+  std::vector<std::string> words_;  // lower-cased, in the order added
+  size_t longest_word_ = 0;         // in bytes
+  // Folding shortens a word at most this many times (a 4-byte letter such as U+1D400 can fold to 'a'), so a
+  // word longer than this many times the longest listed one is in no list.
+  static constexpr size_t kLongestFold = 4;
+  std::vector<WordSlot> word_slots_;  // size a power of two, at most half full
+  std::vector<EdgeSlot> edge_slots_;  // the same
+  std::vector<uint8_t> node_flags_;   // by node
+  std::vector<uint64_t> node_lists_;  // by node, MaskWords() each: the lists with an entry ending there
+  size_t mask_words_ = 1;
+  std::map<std::vector<std::u32string>, size_t> list_numbers_;  // a list's sorted entries as ids -> number
 };
 
 // A value as the matchers compare it; each form is computed on first use. The viewed text must outlive it.
@@ -76,6 +114,8 @@ class ListValue {
   HashedText HashedForm() const;
   // The value's words in order, each as its id in `words` (WordIndex::kUnlisted when in no list).
   std::span<const WordIndex::Id> WordIds(const WordIndex& words) const;
+  // Bit n set for each list n of `words` with an entry that occurs in the value (WordIndex::FindLists).
+  std::span<const uint64_t> WordListHits(const WordIndex& words) const;
   // Makes this the value `value` as if newly constructed, keeping the buffers' capacity for reuse.
   void Reset(std::string_view value);
 
@@ -87,6 +127,8 @@ class ListValue {
   mutable size_t text_hash_ = 0;
   mutable const WordIndex* words_index_ = nullptr;  // the index word_ids_ were computed with, if any
   mutable std::vector<WordIndex::Id> word_ids_;
+  mutable const WordIndex* hits_index_ = nullptr;  // the index word_list_hits_ were computed with, if any
+  mutable std::vector<uint64_t> word_list_hits_;
 };
 
 class ListMatcher {
@@ -98,19 +140,14 @@ class ListMatcher {
   bool Matches(const ListValue& value) const;
 
  private:
-  bool ContainsWordSequence(std::span<const WordIndex::Id> words) const;
   bool HasAffix(std::string_view text) const;
 
   MatchMode mode_;
   std::shared_ptr<WordIndex> words_;
-  std::unordered_set<std::string, ListKeyHash, std::equal_to<>> entries_;             // exact, prefix, suffix
-  std::vector<size_t> entry_lengths_;                                          // prefix, suffix: distinct, ascending
+  std::unordered_set<std::string, ListKeyHash, std::equal_to<>> entries_;  // exact, prefix, suffix
+  std::vector<size_t> entry_lengths_;                                   // prefix, suffix: distinct, ascending
   std::bitset<256> affix_outer_bytes_;  // prefix: the last bytes of entries; suffix: their first bytes
-  std::unordered_set<std::u32string, ListKeyHash, std::equal_to<>> word_sequences_;  // word: each entry's word ids
-  // word: by word id, whether an entry is that word alone and whether a longer entry starts with it
-  static constexpr uint8_t kOneWordEntry = 1, kLongerEntry = 2;
-  std::vector<uint8_t> starts_entry_;
-  size_t max_words_ = 0;                                                       // word: of the longest entry
+  size_t word_list_ = 0;                // word: the list's number in words_
 };
 
 }  // namespace backlint
