@@ -61,7 +61,10 @@ uint64_t LowerAscii(uint64_t bytes) {
   return bytes | upper >> 2;  // 0x80 >> 2 is the case bit
 }
 
-uint64_t MixIn(uint64_t hash, uint64_t lowered) { return (hash ^ lowered) * 0x9E3779B97F4A7C15ull; }
+// Hashes 8 more bytes of a word with the case bit of every byte set: the same for both cases of an ASCII
+// letter, at the cost of a few more equal hashes (a digit and a control byte), which the comparison that
+// follows an equal hash tells apart.
+uint64_t MixIn(uint64_t hash, uint64_t bytes) { return (hash ^ (bytes | kEachByte(0x20))) * 0x9E3779B97F4A7C15ull; }
 
 // A slot for `hash` in a table of `size` (a power of two) slots: from the hash's high bits, which the
 // multiplications mix from every byte.
@@ -82,19 +85,15 @@ uint64_t EdgeHash(uint64_t key) { return key * 0x9E3779B97F4A7C15ull; }
 
 }  // namespace
 
-WordIndex::WordKey WordIndex::ShortKey(uint64_t bytes, size_t size) {
-  const uint64_t head = LowerAscii(bytes);
-  return {MixIn(size, head), head, static_cast<uint32_t>(size)};
-}
-
 WordIndex::WordKey WordIndex::KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
                                     bool& has_non_ascii) {
-  uint64_t seen = FirstBytes(first, size);  // every byte or-ed together, for the non-ASCII test
-  WordKey key = ShortKey(seen, size);
+  const uint64_t head = FirstBytes(first, size);
+  uint64_t seen = head;  // every byte or-ed together, for the non-ASCII test
+  WordKey key{MixIn(size, head), LowerAscii(head), static_cast<uint32_t>(size)};
   for (size_t at = 8; at < size; at += 8) {
     const uint64_t bytes = FirstBytes(LoadUpTo8(word + at, begin, end), size - at);
     seen |= bytes;
-    key.hash = MixIn(key.hash, LowerAscii(bytes));
+    key.hash = MixIn(key.hash, bytes);
   }
   has_non_ascii = (seen & kHighBits) != 0;
   return key;
@@ -136,7 +135,6 @@ WordIndex::Id WordIndex::Add(std::string_view lower_case_word) {
 }
 
 WordIndex::Id WordIndex::FindKey(const WordKey& key, const char* word) const {
-  if (word_slots_.empty()) return kUnlisted;
   const size_t mask = word_slots_.size() - 1;
   for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted; at = (at + 1) & mask) {
     const WordSlot& slot = word_slots_[at];
@@ -144,6 +142,17 @@ WordIndex::Id WordIndex::FindKey(const WordKey& key, const char* word) const {
     if (key.size <= 8) return slot.id;  // the head is the whole word
     const std::string& listed = words_[slot.text];
     if (std::equal(listed.begin(), listed.end(), word, [](char a, char b) { return a == Lower(b); })) return slot.id;
+  }
+  return kUnlisted;
+}
+
+// FindKey for an ASCII word of 1 to 7 bytes, given as loaded, zero past its end: most words of a text.
+[[gnu::always_inline]] inline WordIndex::Id WordIndex::FindShort(uint64_t bytes, size_t size) const {
+  const uint64_t hash = MixIn(size, bytes);
+  const size_t mask = word_slots_.size() - 1;
+  for (size_t at = SlotOf(hash, word_slots_.size()); word_slots_[at].id != kUnlisted; at = (at + 1) & mask) {
+    const WordSlot& slot = word_slots_[at];
+    if (slot.key.hash == hash && slot.key.size == size && slot.key.head == LowerAscii(bytes)) return slot.id;
   }
   return kUnlisted;
 }
@@ -171,6 +180,10 @@ WordIndex::Id WordIndex::Find(std::string_view word) const {
 void WordIndex::FindWords(std::string_view text, std::vector<Id>& ids) const {
   const char* begin = text.data();
   const char* end = begin + text.size();
+  // Written through a pointer into room for the most words the text can have, not appended one by one.
+  const size_t found = ids.size();
+  ids.resize(found + text.size() / 2 + 1);
+  Id* next_id = ids.data() + found;
   for (const char* at = begin; at < end;) {
     if (!IsWordByte(*at)) {
       ++at;
@@ -182,9 +195,9 @@ void WordIndex::FindWords(std::string_view text, std::vector<Id>& ids) const {
     size_t size = 0;
     if (const uint64_t others = ~WordBytes(first) & kHighBits; others != 0) {
       size = static_cast<size_t>(std::countr_zero(others)) / 8;
-      // Most words are ASCII and shorter than 8 bytes: their key comes straight from the bytes loaded.
-      if (const uint64_t bytes = FirstBytes(first, size); (bytes & kHighBits) == 0) {
-        ids.push_back(FindKey(ShortKey(bytes, size), at));
+      // Most words are ASCII and shorter than 8 bytes: they are looked up straight from the bytes loaded.
+      if (const uint64_t bytes = first & ((uint64_t{1} << (8 * size)) - 1); (bytes & kHighBits) == 0) {
+        *next_id++ = FindShort(bytes, size);
         at += size;
         continue;
       }
@@ -196,13 +209,13 @@ void WordIndex::FindWords(std::string_view text, std::vector<Id>& ids) const {
         }
       }
     }
-    ids.push_back(FindWord(at, size, first, begin, end));
+    *next_id++ = FindWord(at, size, first, begin, end);
     at += size;
   }
+  ids.resize(static_cast<size_t>(next_id - ids.data()));
 }
 
 WordIndex::Id WordIndex::Child(Id parent, Id word) const {
-  if (edge_slots_.empty()) return kUnlisted;
   const uint64_t key = EdgeKey(parent, word);
   const size_t mask = edge_slots_.size() - 1;
   for (size_t at = SlotOf(EdgeHash(key), edge_slots_.size()); edge_slots_[at].child != kUnlisted;
@@ -306,20 +319,16 @@ void ListValue::Reset(std::string_view value) {
 std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const {
   if (words_index_ != &words) {
     word_ids_.clear();
-    word_ids_.reserve(value_.size() / 2 + 1);  // the most words the value can have: one allocation
     words.FindWords(value_, word_ids_);
     words_index_ = &words;
   }
   return word_ids_;
 }
 
-std::span<const uint64_t> ListValue::WordListHits(const WordIndex& words) const {
-  if (hits_index_ != &words) {
-    word_list_hits_.assign(words.MaskWords(), 0);
-    words.FindLists(WordIds(words), word_list_hits_);
-    hits_index_ = &words;
-  }
-  return word_list_hits_;
+void ListValue::FindWordListHits(const WordIndex& words) const {
+  word_list_hits_.assign(words.MaskWords(), 0);
+  words.FindLists(WordIds(words), word_list_hits_);
+  hits_index_ = &words;
 }
 
 ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<WordIndex> words)
@@ -339,17 +348,8 @@ ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, s
   entry_lengths_.erase(std::unique(entry_lengths_.begin(), entry_lengths_.end()), entry_lengths_.end());
 }
 
-bool ListMatcher::Matches(const ListValue& value) const {
-  switch (mode_) {
-    case MatchMode::kExact:
-      return entries_.contains(value.HashedForm());
-    case MatchMode::kWord:
-      return (value.WordListHits(*words_)[word_list_ / 64] >> (word_list_ % 64) & 1) != 0;
-    case MatchMode::kPrefix:
-    case MatchMode::kSuffix:
-      return HasAffix(value.Text());
-  }
-  return false;
+bool ListMatcher::MatchesText(const ListValue& value) const {
+  return mode_ == MatchMode::kExact ? entries_.contains(value.HashedForm()) : HasAffix(value.Text());
 }
 
 bool ListMatcher::HasAffix(std::string_view text) const {

@@ -33,7 +33,7 @@ struct ListKeyHash {
 enum class MatchMode { kExact, kWord, kPrefix, kSuffix };
 
 // Every word-mode list of one rule set, indexed together so that one pass over a value's words answers all
-// of them (ListValue::WordListHits). Each distinct word of the lists has an id; the entries form a trie of
+// of them (ListValue::HasWordListHit). Each distinct word of the lists has an id; the entries form a trie of
 // words whose nodes carry a bit per list that has an entry ending there. Filled while lists are compiled,
 // then read-only.
 class WordIndex {
@@ -60,7 +60,7 @@ class WordIndex {
   // a word of a value costs one hash and, usually, one probe of an empty slot, without lower-casing it into
   // a buffer first. A word of up to 8 bytes is told apart by its lower-cased bytes in `head` alone.
   struct WordKey {
-    uint64_t hash = 0;
+    uint64_t hash = 0;  // of the bytes as they are, each with its case bit set
     uint64_t head = 0;  // the first 8 bytes, ASCII lower-cased, zero past the end
     uint32_t size = 0;
   };
@@ -71,10 +71,10 @@ class WordIndex {
   };
   // The key of the `size` bytes at `word`, within the readable bytes [begin, end); `first` is the 8 bytes
   // at `word` as LoadUpTo8 reads them. Sets `has_non_ascii` when a byte is outside ASCII.
-  static WordKey ShortKey(uint64_t bytes, size_t size);  // of a word of up to 8 bytes, zero past its end
   static WordKey KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
                        bool& has_non_ascii);
   Id FindKey(const WordKey& key, const char* word) const;  // `word`: lower-cased in ASCII
+  Id FindShort(uint64_t bytes, size_t size) const;
   // The id of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
   Id FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end) const;
   // Trie edges below the first word, keyed by (parent node, next word id).
@@ -94,8 +94,8 @@ class WordIndex {
   // Folding shortens a word at most this many times (a 4-byte letter such as U+1D400 can fold to 'a'), so a
   // word longer than this many times the longest listed one is in no list.
   static constexpr size_t kLongestFold = 4;
-  std::vector<WordSlot> word_slots_;  // size a power of two, at most half full
-  std::vector<EdgeSlot> edge_slots_;  // the same
+  std::vector<WordSlot> word_slots_ = std::vector<WordSlot>(4);  // size a power of two, at most half full
+  std::vector<EdgeSlot> edge_slots_ = std::vector<EdgeSlot>(4);  // the same
   std::vector<uint8_t> node_flags_;   // by node
   std::vector<uint64_t> node_lists_;  // by node, MaskWords() each: the lists with an entry ending there
   size_t mask_words_ = 1;
@@ -114,12 +114,18 @@ class ListValue {
   HashedText HashedForm() const;
   // The value's words in order, each as its id in `words` (WordIndex::kUnlisted when in no list).
   std::span<const WordIndex::Id> WordIds(const WordIndex& words) const;
-  // Bit n set for each list n of `words` with an entry that occurs in the value (WordIndex::FindLists).
-  std::span<const uint64_t> WordListHits(const WordIndex& words) const;
+  // Whether list `list` of `words` has an entry that occurs in the value. The first call for an index finds
+  // the hits of all its lists at once (WordIndex::FindLists); the others read a bit.
+  bool HasWordListHit(const WordIndex& words, size_t list) const {
+    if (hits_index_ != &words) FindWordListHits(words);
+    return (word_list_hits_[list / 64] >> (list % 64) & 1) != 0;
+  }
   // Makes this the value `value` as if newly constructed, keeping the buffers' capacity for reuse.
   void Reset(std::string_view value);
 
  private:
+  void FindWordListHits(const WordIndex& words) const;
+
   std::string_view value_;
   mutable bool has_text_ = false;
   mutable std::string text_;
@@ -137,9 +143,12 @@ class ListMatcher {
   // word-mode matcher of a rule set shares and which must be complete before the first match.
   ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<WordIndex> words);
 
-  bool Matches(const ListValue& value) const;
+  bool Matches(const ListValue& value) const {
+    return mode_ == MatchMode::kWord ? value.HasWordListHit(*words_, word_list_) : MatchesText(value);
+  }
 
  private:
+  bool MatchesText(const ListValue& value) const;  // exact, prefix, suffix
   bool HasAffix(std::string_view text) const;
 
   MatchMode mode_;
