@@ -72,20 +72,41 @@ size_t SlotOf(uint64_t hash, size_t size) { return static_cast<size_t>(hash >> (
 
 // Places `slot` at the first free slot from its own in `slots` (a power of two, never full).
 template <typename Slot>
-void Place(std::vector<Slot>& slots, uint64_t hash, const Slot& slot, bool (*is_free)(const Slot&)) {
-  for (size_t at = SlotOf(hash, slots.size());; at = (at + 1) & (slots.size() - 1)) {
-    if (is_free(slots[at])) {
+void Place(std::vector<Slot>& slots, const Slot& slot) {
+  for (size_t at = SlotOf(slot.Hash(), slots.size());; at = (at + 1) & (slots.size() - 1)) {
+    if (slots[at].IsFree()) {
       slots[at] = slot;
       return;
     }
   }
 }
 
-uint64_t EdgeHash(uint64_t key) { return key * 0x9E3779B97F4A7C15ull; }
+// Keeps `slots` at most half full for `count` entries: when they would be fuller, doubles them (at least)
+// and places every entry again.
+template <typename Slot>
+void Grow(std::vector<Slot>& slots, size_t count) {
+  if (2 * count <= slots.size()) return;
+  std::vector<Slot> placed = std::move(slots);
+  slots.assign(std::bit_ceil(4 * count), Slot{});
+  for (const Slot& slot : placed) {
+    if (!slot.IsFree()) Place(slots, slot);
+  }
+}
+
+// Gives each mask of `masks` (`words` 64-bit words each) one more word.
+void Widen(std::vector<uint64_t>& masks, size_t& words) {
+  std::vector<uint64_t> widened(masks.size() / words * (words + 1));
+  for (size_t mask = 0; mask < masks.size() / words; ++mask) {
+    std::copy_n(masks.begin() + static_cast<std::ptrdiff_t>(mask * words), words,
+                widened.begin() + static_cast<std::ptrdiff_t>(mask * (words + 1)));
+  }
+  masks = std::move(widened);
+  ++words;
+}
 
 }  // namespace
 
-WordIndex::WordKey WordIndex::KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
+ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
                                     bool& has_non_ascii) {
   const uint64_t head = FirstBytes(first, size);
   uint64_t seen = head;  // every byte or-ed together, for the non-ASCII test
@@ -99,21 +120,13 @@ WordIndex::WordKey WordIndex::KeyOf(const char* word, size_t size, uint64_t firs
   return key;
 }
 
-WordIndex::Id WordIndex::AddNode() {
+ListIndex::Id ListIndex::AddNode() {
   node_flags_.push_back(0);
   node_lists_.resize(node_lists_.size() + mask_words_);
   return static_cast<Id>(node_flags_.size());  // nodes are numbered from 1, kUnlisted is none
 }
 
-void WordIndex::PlaceWord(const WordSlot& slot) {
-  Place<WordSlot>(word_slots_, slot.key.hash, slot, [](const WordSlot& s) { return s.id == kUnlisted; });
-}
-
-void WordIndex::PlaceEdge(const EdgeSlot& slot) {
-  Place<EdgeSlot>(edge_slots_, EdgeHash(slot.key), slot, [](const EdgeSlot& s) { return s.child == kUnlisted; });
-}
-
-WordIndex::Id WordIndex::Add(std::string_view lower_case_word) {
+ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
   const char* end = lower_case_word.data() + lower_case_word.size();
   bool has_non_ascii = false;
   const WordKey key = KeyOf(lower_case_word.data(), lower_case_word.size(),
@@ -123,18 +136,12 @@ WordIndex::Id WordIndex::Add(std::string_view lower_case_word) {
   const WordSlot slot{key, AddNode(), static_cast<uint32_t>(words_.size())};
   words_.emplace_back(lower_case_word);
   longest_word_ = std::max(longest_word_, lower_case_word.size());
-  if (2 * words_.size() > word_slots_.size()) {  // grow, and place every word again
-    std::vector<WordSlot> placed = std::move(word_slots_);
-    word_slots_.assign(std::bit_ceil(4 * words_.size()), WordSlot{});
-    for (const WordSlot& old : placed) {
-      if (old.id != kUnlisted) PlaceWord(old);
-    }
-  }
-  PlaceWord(slot);
+  Grow(word_slots_, words_.size());
+  Place(word_slots_, slot);
   return slot.id;
 }
 
-WordIndex::Id WordIndex::FindKey(const WordKey& key, const char* word) const {
+ListIndex::Id ListIndex::FindKey(const WordKey& key, const char* word) const {
   const size_t mask = word_slots_.size() - 1;
   for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted; at = (at + 1) & mask) {
     const WordSlot& slot = word_slots_[at];
@@ -147,7 +154,7 @@ WordIndex::Id WordIndex::FindKey(const WordKey& key, const char* word) const {
 }
 
 // FindKey for an ASCII word of 1 to 7 bytes, given as loaded, zero past its end: most words of a text.
-[[gnu::always_inline]] inline WordIndex::Id WordIndex::FindShort(uint64_t bytes, size_t size) const {
+[[gnu::always_inline]] inline ListIndex::Id ListIndex::FindShort(uint64_t bytes, size_t size) const {
   const uint64_t hash = MixIn(size, bytes);
   const size_t mask = word_slots_.size() - 1;
   for (size_t at = SlotOf(hash, word_slots_.size()); word_slots_[at].id != kUnlisted; at = (at + 1) & mask) {
@@ -157,7 +164,7 @@ WordIndex::Id WordIndex::FindKey(const WordKey& key, const char* word) const {
   return kUnlisted;
 }
 
-WordIndex::Id WordIndex::FindWord(const char* word, size_t size, uint64_t first, const char* begin,
+ListIndex::Id ListIndex::FindWord(const char* word, size_t size, uint64_t first, const char* begin,
                                   const char* end) const {
   if (size > kLongestFold * longest_word_) return kUnlisted;  // longer than any listed word, even folded
   bool has_non_ascii = false;
@@ -172,12 +179,12 @@ WordIndex::Id WordIndex::FindWord(const char* word, size_t size, uint64_t first,
                  folded.data());
 }
 
-WordIndex::Id WordIndex::Find(std::string_view word) const {
+ListIndex::Id ListIndex::Find(std::string_view word) const {
   const char* end = word.data() + word.size();
   return FindWord(word.data(), word.size(), LoadUpTo8(word.data(), word.data(), end), word.data(), end);
 }
 
-void WordIndex::FindWords(std::string_view text, std::vector<Id>& ids) const {
+void ListIndex::FindWords(std::string_view text, std::vector<Id>& ids) const {
   const char* begin = text.data();
   const char* end = begin + text.size();
   // Written through a pointer into room for the most words the text can have, not appended one by one.
@@ -215,27 +222,65 @@ void WordIndex::FindWords(std::string_view text, std::vector<Id>& ids) const {
   ids.resize(static_cast<size_t>(next_id - ids.data()));
 }
 
-WordIndex::Id WordIndex::Child(Id parent, Id word) const {
+ListIndex::Id ListIndex::Child(Id parent, Id word) const {
   const uint64_t key = EdgeKey(parent, word);
   const size_t mask = edge_slots_.size() - 1;
-  for (size_t at = SlotOf(EdgeHash(key), edge_slots_.size()); edge_slots_[at].child != kUnlisted;
+  for (size_t at = SlotOf(EdgeSlot{key, kUnlisted}.Hash(), edge_slots_.size()); edge_slots_[at].child != kUnlisted;
        at = (at + 1) & mask) {
     if (edge_slots_[at].key == key) return edge_slots_[at].child;
   }
   return kUnlisted;
 }
 
-void WordIndex::Widen() {
-  std::vector<uint64_t> widened((mask_words_ + 1) * node_flags_.size());
-  for (size_t node = 0; node < node_flags_.size(); ++node) {
-    std::copy_n(node_lists_.begin() + static_cast<std::ptrdiff_t>(node * mask_words_), mask_words_,
-                widened.begin() + static_cast<std::ptrdiff_t>(node * (mask_words_ + 1)));
-  }
-  node_lists_ = std::move(widened);
-  ++mask_words_;
+uint64_t ListIndex::TextHash(std::string_view text) {
+  const char* end = text.data() + text.size();
+  uint64_t hash = text.size();
+  for (const char* at = text.data(); at < end; at += 8) hash = MixIn(hash, LoadUpTo8(at, text.data(), end));
+  return hash;
 }
 
-size_t WordIndex::AddList(std::span<const std::string> entries) {
+size_t ListIndex::AddExactList(std::span<const std::string> entries) {
+  std::vector<std::string> texts;
+  for (const std::string& entry : entries) {
+    if (std::string text = ListValue(entry).Text(); !text.empty()) texts.push_back(std::move(text));  // blank: never matches
+  }
+  std::sort(texts.begin(), texts.end());
+  texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+  const auto [known, added] = exact_list_numbers_.try_emplace(std::move(texts), exact_list_numbers_.size());
+  const size_t list = known->second;
+  if (!added) return list;
+  if (list / 64 == exact_mask_words_) Widen(entry_lists_, exact_mask_words_);
+  for (const std::string& text : known->first) {
+    const uint64_t hash = TextHash(text);
+    uint32_t entry = FindText(text, hash);
+    if (entry == 0) {
+      exact_entries_.push_back(text);
+      entry_lists_.resize(entry_lists_.size() + exact_mask_words_);
+      entry = static_cast<uint32_t>(exact_entries_.size());
+      Grow(text_slots_, exact_entries_.size());
+      Place(text_slots_, TextSlot{hash, entry});
+    }
+    entry_lists_[(entry - 1) * exact_mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
+  }
+  return list;
+}
+
+uint32_t ListIndex::FindText(std::string_view text, uint64_t hash) const {
+  const size_t mask = text_slots_.size() - 1;
+  for (size_t at = SlotOf(hash, text_slots_.size()); text_slots_[at].entry != 0; at = (at + 1) & mask) {
+    if (text_slots_[at].hash == hash && exact_entries_[text_slots_[at].entry - 1] == text) return text_slots_[at].entry;
+  }
+  return 0;
+}
+
+void ListIndex::FindExactLists(std::string_view text, std::span<uint64_t> hits) const {
+  if (const uint32_t entry = FindText(text, TextHash(text)); entry != 0) {
+    std::copy_n(entry_lists_.begin() + static_cast<std::ptrdiff_t>((entry - 1) * exact_mask_words_), exact_mask_words_,
+                hits.begin());
+  }
+}
+
+size_t ListIndex::AddList(std::span<const std::string> entries) {
   std::vector<std::u32string> sequences;
   std::string lower;
   for (const std::string& entry : entries) {
@@ -248,7 +293,7 @@ size_t WordIndex::AddList(std::span<const std::string> entries) {
   const auto [known, added] = list_numbers_.try_emplace(std::move(sequences), list_numbers_.size());
   const size_t list = known->second;
   if (!added) return list;
-  if (list / 64 == mask_words_) Widen();
+  if (list / 64 == mask_words_) Widen(node_lists_, mask_words_);
   for (const std::u32string& sequence : known->first) {
     Id node = sequence.front();
     for (size_t next = 1; next < sequence.size(); ++next) {
@@ -256,15 +301,8 @@ size_t WordIndex::AddList(std::span<const std::string> entries) {
       Id child = Child(node, sequence[next]);
       if (child == kUnlisted) {
         child = AddNode();
-        const size_t edges = node_flags_.size() - words_.size();
-        if (2 * edges > edge_slots_.size()) {  // grow, and place every edge again
-          std::vector<EdgeSlot> placed = std::move(edge_slots_);
-          edge_slots_.assign(std::bit_ceil(4 * edges), EdgeSlot{});
-          for (const EdgeSlot& old : placed) {
-            if (old.child != kUnlisted) PlaceEdge(old);
-          }
-        }
-        PlaceEdge({EdgeKey(node, sequence[next]), child});
+        Grow(edge_slots_, node_flags_.size() - words_.size());
+        Place(edge_slots_, EdgeSlot{EdgeKey(node, sequence[next]), child});
       }
       node = child;
     }
@@ -274,7 +312,7 @@ size_t WordIndex::AddList(std::span<const std::string> entries) {
   return list;
 }
 
-void WordIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) const {
+void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) const {
   const auto note = [&](Id node) {
     if ((node_flags_[node - 1] & kEndsEntry) == 0) return;
     const uint64_t* lists = &node_lists_[(node - 1) * mask_words_];
@@ -299,24 +337,15 @@ const std::string& ListValue::Text() const {
   return text_;
 }
 
-HashedText ListValue::HashedForm() const {
-  const std::string& text = Text();
-  if (!has_hash_) {
-    text_hash_ = std::hash<std::string_view>{}(text);
-    has_hash_ = true;
-  }
-  return {text, text_hash_};
-}
-
 void ListValue::Reset(std::string_view value) {
   value_ = value;
   has_text_ = false;
-  has_hash_ = false;
   words_index_ = nullptr;
   hits_index_ = nullptr;
+  exact_hits_index_ = nullptr;
 }
 
-std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const {
+std::span<const ListIndex::Id> ListValue::WordIds(const ListIndex& words) const {
   if (words_index_ != &words) {
     word_ids_.clear();
     words.FindWords(value_, word_ids_);
@@ -325,16 +354,22 @@ std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const 
   return word_ids_;
 }
 
-void ListValue::FindWordListHits(const WordIndex& words) const {
+void ListValue::FindExactListHits(const ListIndex& lists) const {
+  exact_list_hits_.assign(lists.ExactMaskWords(), 0);
+  lists.FindExactLists(Text(), exact_list_hits_);
+  exact_hits_index_ = &lists;
+}
+
+void ListValue::FindWordListHits(const ListIndex& words) const {
   word_list_hits_.assign(words.MaskWords(), 0);
   words.FindLists(WordIds(words), word_list_hits_);
   hits_index_ = &words;
 }
 
-ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<WordIndex> words)
-    : mode_(mode), words_(std::move(words)) {
-  if (mode == MatchMode::kWord) {
-    word_list_ = words_->AddList(entries);
+ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<ListIndex> lists)
+    : mode_(mode), lists_(std::move(lists)) {
+  if (mode == MatchMode::kWord || mode == MatchMode::kExact) {
+    list_ = mode == MatchMode::kWord ? lists_->AddList(entries) : lists_->AddExactList(entries);
     return;
   }
   for (const std::string& entry : entries) {
@@ -346,10 +381,6 @@ ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, s
   }
   std::sort(entry_lengths_.begin(), entry_lengths_.end());
   entry_lengths_.erase(std::unique(entry_lengths_.begin(), entry_lengths_.end()), entry_lengths_.end());
-}
-
-bool ListMatcher::MatchesText(const ListValue& value) const {
-  return mode_ == MatchMode::kExact ? entries_.contains(value.HashedForm()) : HasAffix(value.Text());
 }
 
 bool ListMatcher::HasAffix(std::string_view text) const {
