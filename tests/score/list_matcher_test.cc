@@ -148,6 +148,7 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
     for (int sample = 0; sample < 20; ++sample) {
       const std::string text = random_text(8);
       const ListValue value(text);
+      ASSERT_EQ(value.Text(), Normalise(text, false)) << "value '" << text << "'";
       for (const MatchMode mode : {MatchMode::kExact, MatchMode::kWord, MatchMode::kPrefix, MatchMode::kSuffix}) {
         ASSERT_EQ(matchers[static_cast<int>(mode)].Matches(value), PlainMatch(mode, entries, text))
             << "mode " << static_cast<int>(mode) << ", value '" << text << "', first entry '" << entries[0] << "'";
