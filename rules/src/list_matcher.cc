@@ -43,7 +43,9 @@ uint64_t LoadUpTo8(const char* at, const char* begin, const char* end) {
 }
 
 // The first `count` (0 to 8) bytes of `bytes`, the others zero.
-uint64_t FirstBytes(uint64_t bytes, size_t count) { return count >= 8 ? bytes : bytes & ((uint64_t{1} << (8 * count)) - 1); }
+uint64_t FirstBytes(uint64_t bytes, size_t count) {
+  return count >= 8 ? bytes : bytes & ((uint64_t{1} << (8 * count)) - 1);
+}
 
 // The high bit of each byte that IsWordByte accepts: a letter, a digit or a byte outside ASCII.
 uint64_t WordBytes(uint64_t bytes) {
@@ -63,18 +65,23 @@ uint64_t BytesEqual(uint64_t bytes, uint8_t byte) {
 // Lower-cases the ASCII letters of 8 bytes at once; other bytes are kept.
 uint64_t LowerAscii(uint64_t bytes) {
   const uint64_t low_bits = bytes & ~kHighBits;
-  const uint64_t upper = (low_bits + kEachByte(0x80 - 'A')) & ~(low_bits + kEachByte(0x80 - 'Z' - 1)) & ~bytes & kHighBits;
+  const uint64_t upper =
+      (low_bits + kEachByte(0x80 - 'A')) & ~(low_bits + kEachByte(0x80 - 'Z' - 1)) & ~bytes & kHighBits;
   return bytes | upper >> 2;  // 0x80 >> 2 is the case bit
 }
 
 // Hashes 8 more bytes of a word with the case bit of every byte set: the same for both cases of an ASCII
 // letter, at the cost of a few more equal hashes (a digit and a control byte), which the comparison that
 // follows an equal hash tells apart.
-uint64_t MixIn(uint64_t hash, uint64_t bytes) { return (hash ^ (bytes | kEachByte(0x20))) * 0x9E3779B97F4A7C15ull; }
+uint64_t MixIn(uint64_t hash, uint64_t bytes) {
+  return (hash ^ (bytes | kEachByte(0x20))) * 0x9E3779B97F4A7C15ull;
+}
 
 // A slot for `hash` in a table of `size` (a power of two) slots: from the hash's high bits, which the
 // multiplications mix from every byte.
-size_t SlotOf(uint64_t hash, size_t size) { return static_cast<size_t>(hash >> (64 - std::countr_zero(size))); }
+size_t SlotOf(uint64_t hash, size_t size) {
+  return static_cast<size_t>(hash >> (64 - std::countr_zero(size)));
+}
 
 // Places `slot` at the first free slot from its own in `slots` (a power of two, never full).
 template <typename Slot>
@@ -110,6 +117,25 @@ void Widen(std::vector<uint64_t>& masks, size_t& words) {
   ++words;
 }
 
+template <typename Entry>
+struct NumberedList {
+  const std::vector<Entry>& entries;  // sorted, without repeats
+  size_t number;
+  bool added;  // false: an earlier list had the same entries, and `number` is its
+};
+
+// Numbers a list by its entries among `numbers`; a new list that needs one more word in each of `masks`
+// (`mask_words` each) widens them.
+template <typename Entry>
+NumberedList<Entry> NumberList(std::vector<Entry> entries, std::map<std::vector<Entry>, size_t>& numbers,
+                               std::vector<uint64_t>& masks, size_t& mask_words) {
+  std::sort(entries.begin(), entries.end());
+  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+  const auto [known, added] = numbers.try_emplace(std::move(entries), numbers.size());
+  if (added && known->second / 64 == mask_words) Widen(masks, mask_words);
+  return {known->first, known->second, added};
+}
+
 // `text` lower-cased into `out`, when that is all NormaliseInto would do: ASCII, with no whitespace but
 // single spaces between other bytes (most anchors, every host). Reads 8 bytes at a time; false, with `out`
 // unspecified, for any other text.
@@ -129,7 +155,8 @@ bool LowerCaseOnlyInto(std::string_view text, std::string& out) {
     // Tab, line feed, vertical tab, form feed and carriage return are 0x09 to 0x0D.
     const uint64_t other_spaces = (low_bits + kEachByte(0x80 - 0x09)) & ~(low_bits + kEachByte(0x80 - 0x0E));
     const uint64_t spaces = BytesEqual(bytes, ' ');
-    if (((bytes | other_spaces) & kHighBits) != 0 || (spaces & (spaces << 8 | after_space)) != 0) return false;
+    if (((bytes | other_spaces) & kHighBits) != 0 || (spaces & (spaces << 8 | after_space)) != 0)
+      return false;
     after_space = spaces >> 56;
     const uint64_t lowered = LowerAscii(bytes);
     std::memcpy(out.data() + (at - begin), &lowered, sizeof lowered);
@@ -140,8 +167,8 @@ bool LowerCaseOnlyInto(std::string_view text, std::string& out) {
 
 }  // namespace
 
-ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
-                                    bool& has_non_ascii) {
+ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t first, const char* begin,
+                                    const char* end, bool& has_non_ascii) {
   const uint64_t head = FirstBytes(first, size);
   uint64_t seen = head;  // every byte or-ed together, for the non-ASCII test
   WordKey key{MixIn(size, head), LowerAscii(head), static_cast<uint32_t>(size)};
@@ -164,8 +191,8 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
   const char* end = lower_case_word.data() + lower_case_word.size();
   bool has_non_ascii = false;
   const WordKey key = KeyOf(lower_case_word.data(), lower_case_word.size(),
-                            LoadUpTo8(lower_case_word.data(), lower_case_word.data(), end), lower_case_word.data(),
-                            end, has_non_ascii);
+                            LoadUpTo8(lower_case_word.data(), lower_case_word.data(), end),
+                            lower_case_word.data(), end, has_non_ascii);
   if (const Id known = FindKey(key, lower_case_word.data()); known != kUnlisted) return known;
   const WordSlot slot{key, AddNode(), static_cast<uint32_t>(words_.size())};
   words_.emplace_back(lower_case_word);
@@ -177,12 +204,14 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
 
 ListIndex::Id ListIndex::FindKey(const WordKey& key, const char* word) const {
   const size_t mask = word_slots_.size() - 1;
-  for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted; at = (at + 1) & mask) {
+  for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted;
+       at = (at + 1) & mask) {
     const WordSlot& slot = word_slots_[at];
     if (slot.key.hash != key.hash || slot.key.size != key.size || slot.key.head != key.head) continue;
     if (key.size <= 8) return slot.id;  // the head is the whole word
     const std::string& listed = words_[slot.text];
-    if (std::equal(listed.begin(), listed.end(), word, [](char a, char b) { return a == Lower(b); })) return slot.id;
+    if (std::equal(listed.begin(), listed.end(), word, [](char a, char b) { return a == Lower(b); }))
+      return slot.id;
   }
   return kUnlisted;
 }
@@ -259,8 +288,8 @@ void ListIndex::FindWords(std::string_view text, std::vector<Id>& ids) const {
 ListIndex::Id ListIndex::Child(Id parent, Id word) const {
   const uint64_t key = EdgeKey(parent, word);
   const size_t mask = edge_slots_.size() - 1;
-  for (size_t at = SlotOf(EdgeSlot{key, kUnlisted}.Hash(), edge_slots_.size()); edge_slots_[at].child != kUnlisted;
-       at = (at + 1) & mask) {
+  for (size_t at = SlotOf(EdgeSlot{key, kUnlisted}.Hash(), edge_slots_.size());
+       edge_slots_[at].child != kUnlisted; at = (at + 1) & mask) {
     if (edge_slots_[at].key == key) return edge_slots_[at].child;
   }
   return kUnlisted;
@@ -276,15 +305,13 @@ uint64_t ListIndex::TextHash(std::string_view text) {
 size_t ListIndex::AddExactList(std::span<const std::string> entries) {
   std::vector<std::string> texts;
   for (const std::string& entry : entries) {
-    if (std::string text = ListValue(entry).Text(); !text.empty()) texts.push_back(std::move(text));  // blank: never matches
+    if (std::string text = ListValue(entry).Text(); !text.empty())
+      texts.push_back(std::move(text));  // blank: never matches
   }
-  std::sort(texts.begin(), texts.end());
-  texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
-  const auto [known, added] = exact_list_numbers_.try_emplace(std::move(texts), exact_list_numbers_.size());
-  const size_t list = known->second;
+  const auto [listed, list, added] =
+      NumberList(std::move(texts), exact_list_numbers_, entry_lists_, exact_mask_words_);
   if (!added) return list;
-  if (list / 64 == exact_mask_words_) Widen(entry_lists_, exact_mask_words_);
-  for (const std::string& text : known->first) {
+  for (const std::string& text : listed) {
     const uint64_t hash = TextHash(text);
     uint32_t entry = FindText(text, hash);
     if (entry == 0) {
@@ -302,15 +329,16 @@ size_t ListIndex::AddExactList(std::span<const std::string> entries) {
 uint32_t ListIndex::FindText(std::string_view text, uint64_t hash) const {
   const size_t mask = text_slots_.size() - 1;
   for (size_t at = SlotOf(hash, text_slots_.size()); text_slots_[at].entry != 0; at = (at + 1) & mask) {
-    if (text_slots_[at].hash == hash && exact_entries_[text_slots_[at].entry - 1] == text) return text_slots_[at].entry;
+    if (text_slots_[at].hash == hash && exact_entries_[text_slots_[at].entry - 1] == text)
+      return text_slots_[at].entry;
   }
   return 0;
 }
 
 void ListIndex::FindExactLists(std::string_view text, std::span<uint64_t> hits) const {
   if (const uint32_t entry = FindText(text, TextHash(text)); entry != 0) {
-    std::copy_n(entry_lists_.begin() + static_cast<std::ptrdiff_t>((entry - 1) * exact_mask_words_), exact_mask_words_,
-                hits.begin());
+    std::copy_n(entry_lists_.begin() + static_cast<std::ptrdiff_t>((entry - 1) * exact_mask_words_),
+                exact_mask_words_, hits.begin());
   }
 }
 
@@ -320,15 +348,13 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
   for (const std::string& entry : entries) {
     std::u32string sequence;
     ForEachWord(entry, [&](std::string_view word) { sequence.push_back(Add(LowerInto(word, lower))); });
-    if (!sequence.empty()) sequences.push_back(std::move(sequence));  // punctuation only: no whole word to match
+    if (!sequence.empty())
+      sequences.push_back(std::move(sequence));  // punctuation only: no whole word to match
   }
-  std::sort(sequences.begin(), sequences.end());
-  sequences.erase(std::unique(sequences.begin(), sequences.end()), sequences.end());
-  const auto [known, added] = list_numbers_.try_emplace(std::move(sequences), list_numbers_.size());
-  const size_t list = known->second;
+  const auto [listed, list, added] =
+      NumberList(std::move(sequences), list_numbers_, node_lists_, mask_words_);
   if (!added) return list;
-  if (list / 64 == mask_words_) Widen(node_lists_, mask_words_);
-  for (const std::u32string& sequence : known->first) {
+  for (const std::u32string& sequence : listed) {
     Id node = sequence.front();
     for (size_t next = 1; next < sequence.size(); ++next) {
       node_flags_[node - 1] |= kStartsLonger;
@@ -356,7 +382,8 @@ void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) c
     Id node = words[start];
     if (node == kUnlisted) continue;
     note(node);
-    for (size_t next = start + 1; next < words.size() && (node_flags_[node - 1] & kStartsLonger) != 0; ++next) {
+    for (size_t next = start + 1; next < words.size() && (node_flags_[node - 1] & kStartsLonger) != 0;
+         ++next) {
       if (words[next] == kUnlisted || (node = Child(node, words[next])) == kUnlisted) break;
       note(node);
     }
@@ -401,7 +428,8 @@ void ListValue::FindWordListHits(const ListIndex& words) const {
   hits_index_ = &words;
 }
 
-ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<ListIndex> lists)
+ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries,
+                         std::shared_ptr<ListIndex> lists)
     : mode_(mode), lists_(std::move(lists)) {
   if (mode == MatchMode::kWord || mode == MatchMode::kExact) {
     list_ = mode == MatchMode::kWord ? lists_->AddList(entries) : lists_->AddExactList(entries);
@@ -411,7 +439,8 @@ ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, s
     std::string key = ListValue(entry).Text();
     if (key.empty()) continue;  // blank: would match every value by prefix or suffix
     entry_lengths_.push_back(key.size());
-    affix_outer_bytes_[static_cast<unsigned char>(mode == MatchMode::kPrefix ? key.back() : key.front())] = true;
+    affix_outer_bytes_[static_cast<unsigned char>(mode == MatchMode::kPrefix ? key.back() : key.front())] =
+        true;
     entries_.insert(std::move(key));
   }
   std::sort(entry_lengths_.begin(), entry_lengths_.end());

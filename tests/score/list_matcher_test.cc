@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,13 @@ bool PlainMatch(MatchMode mode, const std::vector<std::string>& entries, std::st
     if (found) return true;
   }
   return false;
+}
+
+// Up to `max_pieces` pieces drawn at random, joined.
+std::string RandomText(std::mt19937& random, std::span<const std::string_view> pieces, size_t max_pieces) {
+  std::string text;
+  for (size_t count = random() % (max_pieces + 1); count > 0; --count) text += pieces[random() % pieces.size()];
+  return text;
 }
 
 ListMatcher Matcher(MatchMode mode, const std::vector<std::string>& entries) {
@@ -132,11 +140,7 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
   constexpr std::string_view kPieces[] = {"buy", "Buy", "cheap", "loans", "lo", "ans", "é", "x1", " ", "  ",
                                           "-",   ".",   "\t",    "!",     "a",  "A",   "."};
   std::mt19937 random(20261130);
-  const auto random_text = [&](size_t max_pieces) {
-    std::string text;
-    for (size_t count = random() % (max_pieces + 1); count > 0; --count) text += kPieces[random() % std::size(kPieces)];
-    return text;
-  };
+  const auto random_text = [&](size_t max_pieces) { return RandomText(random, kPieces, max_pieces); };
   for (int round = 0; round < 2000; ++round) {
     std::vector<std::string> entries(1 + random() % 5);
     for (std::string& entry : entries) entry = random_text(4);
@@ -164,11 +168,7 @@ TEST(ListMatcherTest, ListsSharingAnIndexAgreeWithThePlainDefinition) {
   constexpr std::string_view kPieces[] = {"payday", "PAYDAY", "loans", "bestsellers", "BestSellerS", "wholesaler",
                                           "12345678", "grüße", "x", " ", "-", ", ", "\xC3", "abcdefghijklmnopq"};
   std::mt19937 random(20261201);
-  const auto random_text = [&](size_t max_pieces) {
-    std::string text;
-    for (size_t count = random() % (max_pieces + 1); count > 0; --count) text += kPieces[random() % std::size(kPieces)];
-    return text;
-  };
+  const auto random_text = [&](size_t max_pieces) { return RandomText(random, kPieces, max_pieces); };
   for (int round = 0; round < 20; ++round) {
     const auto words = std::make_shared<ListIndex>();
     std::vector<std::vector<std::string>> lists(70 + random() % 60);
