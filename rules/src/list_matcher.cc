@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include "text_bytes.h"
 
@@ -14,156 +15,436 @@ std::string_view LowerInto(std::string_view word, std::string& out) {
   return out;
 }
 
+// Words are read 8 bytes at a time, the first byte in the low bits.
+static_assert(std::endian::native == std::endian::little, "the word scan reads bytes in little-endian order");
+
+constexpr uint64_t kHighBits = 0x8080808080808080ull;
+constexpr uint64_t kEachByte(uint8_t byte) { return 0x0101010101010101ull * byte; }
+
+uint64_t LoadBytes(const char* bytes) {
+  uint64_t loaded;
+  std::memcpy(&loaded, bytes, sizeof loaded);
+  return loaded;
+}
+
+// LoadUpTo8 where fewer than 8 bytes are left.
+[[gnu::noinline]] uint64_t LoadTail(const char* at, const char* begin, const char* end) {
+  const auto readable = static_cast<size_t>(end - at);
+  if (readable == 0) return 0;
+  if (end - begin >= 8) return LoadBytes(end - 8) >> (8 * (8 - readable));
+  uint64_t loaded = 0;
+  for (size_t i = 0; i < readable; ++i) loaded |= uint64_t{static_cast<unsigned char>(at[i])} << (8 * i);
+  return loaded;
+}
+
+// The 8 bytes from `at`, zero past `end`, reading nothing outside [begin, end).
+uint64_t LoadUpTo8(const char* at, const char* begin, const char* end) {
+  return end - at >= 8 ? LoadBytes(at) : LoadTail(at, begin, end);
+}
+
+// The first `count` (0 to 8) bytes of `bytes`, the others zero.
+uint64_t FirstBytes(uint64_t bytes, size_t count) {
+  return count >= 8 ? bytes : bytes & ((uint64_t{1} << (8 * count)) - 1);
+}
+
+// The high bit of each byte that IsWordByte accepts: a letter, a digit or a byte outside ASCII.
+uint64_t WordBytes(uint64_t bytes) {
+  const uint64_t low_bits = bytes & ~kHighBits;
+  const uint64_t folded = low_bits | kEachByte(0x20);  // letters to lower case; no other byte lands in a-z
+  const uint64_t letters = (folded + kEachByte(0x80 - 'a')) & ~(folded + kEachByte(0x80 - 'z' - 1));
+  const uint64_t digits = (low_bits + kEachByte(0x80 - '0')) & ~(low_bits + kEachByte(0x80 - '9' - 1));
+  return (letters | digits | bytes) & kHighBits;
+}
+
+// The high bit of each byte equal to `byte`.
+uint64_t BytesEqual(uint64_t bytes, uint8_t byte) {
+  const uint64_t differences = bytes ^ kEachByte(byte);
+  return ~(((differences & ~kHighBits) + ~kHighBits) | differences) & kHighBits;
+}
+
+// Lower-cases the ASCII letters of 8 bytes at once; other bytes are kept.
+uint64_t LowerAscii(uint64_t bytes) {
+  const uint64_t low_bits = bytes & ~kHighBits;
+  const uint64_t upper =
+      (low_bits + kEachByte(0x80 - 'A')) & ~(low_bits + kEachByte(0x80 - 'Z' - 1)) & ~bytes & kHighBits;
+  return bytes | upper >> 2;  // 0x80 >> 2 is the case bit
+}
+
+// Hashes 8 more bytes of a word with the case bit of every byte set: the same for both cases of an ASCII
+// letter, at the cost of a few more equal hashes (a digit and a control byte), which the comparison that
+// follows an equal hash tells apart.
+uint64_t MixIn(uint64_t hash, uint64_t bytes) {
+  return (hash ^ (bytes | kEachByte(0x20))) * 0x9E3779B97F4A7C15ull;
+}
+
+// A slot for `hash` in a table of `size` (a power of two) slots: from the hash's high bits, which the
+// multiplications mix from every byte.
+size_t SlotOf(uint64_t hash, size_t size) {
+  return static_cast<size_t>(hash >> (64 - std::countr_zero(size)));
+}
+
+// Places `slot` at the first free slot from its own in `slots` (a power of two, never full).
+template <typename Slot>
+void Place(std::vector<Slot>& slots, const Slot& slot) {
+  for (size_t at = SlotOf(slot.Hash(), slots.size());; at = (at + 1) & (slots.size() - 1)) {
+    if (slots[at].IsFree()) {
+      slots[at] = slot;
+      return;
+    }
+  }
+}
+
+// Keeps `slots` at most half full for `count` entries: when they would be fuller, doubles them (at least)
+// and places every entry again.
+template <typename Slot>
+void Grow(std::vector<Slot>& slots, size_t count) {
+  if (2 * count <= slots.size()) return;
+  std::vector<Slot> placed = std::move(slots);
+  slots.assign(std::bit_ceil(4 * count), Slot{});
+  for (const Slot& slot : placed) {
+    if (!slot.IsFree()) Place(slots, slot);
+  }
+}
+
+// Gives each mask of `masks` (`words` 64-bit words each) one more word.
+void Widen(std::vector<uint64_t>& masks, size_t& words) {
+  std::vector<uint64_t> widened(masks.size() / words * (words + 1));
+  for (size_t mask = 0; mask < masks.size() / words; ++mask) {
+    std::copy_n(masks.begin() + static_cast<std::ptrdiff_t>(mask * words), words,
+                widened.begin() + static_cast<std::ptrdiff_t>(mask * (words + 1)));
+  }
+  masks = std::move(widened);
+  ++words;
+}
+
+template <typename Entry>
+struct NumberedList {
+  const std::vector<Entry>& entries;  // sorted, without repeats
+  size_t number;
+  bool added;  // false: an earlier list had the same entries, and `number` is its
+};
+
+// Numbers a list by its entries among `numbers`; a new list that needs one more word in each of `masks`
+// (`mask_words` each) widens them.
+template <typename Entry>
+NumberedList<Entry> NumberList(std::vector<Entry> entries, std::map<std::vector<Entry>, size_t>& numbers,
+                               std::vector<uint64_t>& masks, size_t& mask_words) {
+  std::sort(entries.begin(), entries.end());
+  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+  const auto [known, added] = numbers.try_emplace(std::move(entries), numbers.size());
+  if (added && known->second / 64 == mask_words) Widen(masks, mask_words);
+  return {known->first, known->second, added};
+}
+
+// `text` lower-cased into `out`, when that is all NormaliseInto would do: ASCII, with no whitespace but
+// single spaces between other bytes (most anchors, every host). Reads 8 bytes at a time; false, with `out`
+// unspecified, for any other text.
+bool LowerCaseOnlyInto(std::string_view text, std::string& out) {
+  if (text.empty()) {
+    out.clear();
+    return true;
+  }
+  if (text.front() == ' ' || text.back() == ' ') return false;
+  out.resize(text.size() + 8);  // room to write the last 8 bytes whole
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  uint64_t after_space = 0;  // the first byte's high bit when the previous 8 ended with a space
+  for (const char* at = begin; at < end; at += 8) {
+    const uint64_t bytes = LoadUpTo8(at, begin, end);
+    const uint64_t low_bits = bytes & ~kHighBits;
+    // Tab, line feed, vertical tab, form feed and carriage return are 0x09 to 0x0D.
+    const uint64_t other_spaces = (low_bits + kEachByte(0x80 - 0x09)) & ~(low_bits + kEachByte(0x80 - 0x0E));
+    const uint64_t spaces = BytesEqual(bytes, ' ');
+    if (((bytes | other_spaces) & kHighBits) != 0 || (spaces & (spaces << 8 | after_space)) != 0)
+      return false;
+    after_space = spaces >> 56;
+    const uint64_t lowered = LowerAscii(bytes);
+    std::memcpy(out.data() + (at - begin), &lowered, sizeof lowered);
+  }
+  out.resize(text.size());
+  return true;
+}
+
 }  // namespace
 
-uint64_t WordIndex::HashByte(uint64_t hash, char c) {
-  return (hash ^ static_cast<unsigned char>(Lower(c))) * 1099511628211ull;
-}
-
-uint64_t WordIndex::CaseBlindHash(std::string_view word) {
-  uint64_t hash = kHashStart;
-  for (char c : word) hash = HashByte(hash, c);
-  return hash;
-}
-
-void WordIndex::Place(uint64_t hash, Id id) {
-  const size_t mask = slots_.size() - 1;
-  size_t at = hash & mask;
-  while (slots_[at].id != kUnlisted) at = (at + 1) & mask;
-  slots_[at] = {hash, id};
-}
-
-WordIndex::Id WordIndex::Add(std::string_view lower_case_word) {
-  if (const Id known = Find(lower_case_word); known != kUnlisted) return known;
-  words_.emplace_back(lower_case_word);
-  const auto id = static_cast<Id>(words_.size());
-  if (2 * words_.size() > slots_.size()) {  // grow, and place every word again
-    slots_.assign(std::bit_ceil(4 * words_.size()), Slot{});
-    for (size_t i = 0; i < words_.size(); ++i) Place(CaseBlindHash(words_[i]), static_cast<Id>(i + 1));
-  } else {
-    Place(CaseBlindHash(lower_case_word), id);
+ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t first, const char* begin,
+                                    const char* end, bool& has_non_ascii) {
+  const uint64_t head = FirstBytes(first, size);
+  uint64_t seen = head;  // every byte or-ed together, for the non-ASCII test
+  WordKey key{MixIn(size, head), LowerAscii(head), static_cast<uint32_t>(size)};
+  for (size_t at = 8; at < size; at += 8) {
+    const uint64_t bytes = FirstBytes(LoadUpTo8(word + at, begin, end), size - at);
+    seen |= bytes;
+    key.hash = MixIn(key.hash, bytes);
   }
-  return id;
+  has_non_ascii = (seen & kHighBits) != 0;
+  return key;
 }
 
-WordIndex::Id WordIndex::Find(std::string_view word) const { return Find(word, CaseBlindHash(word)); }
+ListIndex::Id ListIndex::AddNode() {
+  node_flags_.push_back(0);
+  node_lists_.resize(node_lists_.size() + mask_words_);
+  return static_cast<Id>(node_flags_.size());  // nodes are numbered from 1, kUnlisted is none
+}
 
-WordIndex::Id WordIndex::Find(std::string_view word, uint64_t hash) const {
-  if (slots_.empty()) return kUnlisted;
-  const size_t mask = slots_.size() - 1;
-  for (size_t at = hash & mask; slots_[at].id != kUnlisted; at = (at + 1) & mask) {
-    if (slots_[at].hash != hash) continue;
-    const std::string& listed = words_[slots_[at].id - 1];
-    if (std::equal(word.begin(), word.end(), listed.begin(), listed.end(),
-                   [](char a, char b) { return Lower(a) == b; })) {
-      return slots_[at].id;
-    }
+ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
+  const char* end = lower_case_word.data() + lower_case_word.size();
+  bool has_non_ascii = false;
+  const WordKey key = KeyOf(lower_case_word.data(), lower_case_word.size(),
+                            LoadUpTo8(lower_case_word.data(), lower_case_word.data(), end),
+                            lower_case_word.data(), end, has_non_ascii);
+  if (const Id known = FindKey(key, lower_case_word.data()); known != kUnlisted) return known;
+  const WordSlot slot{key, AddNode(), static_cast<uint32_t>(words_.size())};
+  words_.emplace_back(lower_case_word);
+  longest_word_ = std::max(longest_word_, lower_case_word.size());
+  Grow(word_slots_, words_.size());
+  Place(word_slots_, slot);
+  return slot.id;
+}
+
+ListIndex::Id ListIndex::FindKey(const WordKey& key, const char* word) const {
+  const size_t mask = word_slots_.size() - 1;
+  for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted;
+       at = (at + 1) & mask) {
+    const WordSlot& slot = word_slots_[at];
+    if (slot.key.hash != key.hash || slot.key.size != key.size || slot.key.head != key.head) continue;
+    if (key.size <= 8) return slot.id;  // the head is the whole word
+    const std::string& listed = words_[slot.text];
+    if (std::equal(listed.begin(), listed.end(), word, [](char a, char b) { return a == Lower(b); }))
+      return slot.id;
   }
   return kUnlisted;
 }
 
+// FindKey for an ASCII word of 1 to 7 bytes, given as loaded, zero past its end: most words of a text.
+[[gnu::always_inline]] inline ListIndex::Id ListIndex::FindShort(uint64_t bytes, size_t size) const {
+  const uint64_t hash = MixIn(size, bytes);
+  const size_t mask = word_slots_.size() - 1;
+  for (size_t at = SlotOf(hash, word_slots_.size()); word_slots_[at].id != kUnlisted; at = (at + 1) & mask) {
+    const WordSlot& slot = word_slots_[at];
+    if (slot.key.hash == hash && slot.key.size == size && slot.key.head == LowerAscii(bytes)) return slot.id;
+  }
+  return kUnlisted;
+}
+
+ListIndex::Id ListIndex::FindWord(const char* word, size_t size, uint64_t first, const char* begin,
+                                  const char* end) const {
+  if (size > kLongestFold * longest_word_) return kUnlisted;  // longer than any listed word, even folded
+  bool has_non_ascii = false;
+  const WordKey key = KeyOf(word, size, first, begin, end, has_non_ascii);
+  if (!has_non_ascii) return FindKey(key, word);
+  // The key lower-cases ASCII only; any other cased letter is folded first.
+  thread_local std::string folded;  // reused: values are split for most backlinks
+  FoldCaseInto(std::string_view(word, size), folded);
+  const char* folded_end = folded.data() + folded.size();
+  return FindKey(KeyOf(folded.data(), folded.size(), LoadUpTo8(folded.data(), folded.data(), folded_end),
+                       folded.data(), folded_end, has_non_ascii),
+                 folded.data());
+}
+
+ListIndex::Id ListIndex::Find(std::string_view word) const {
+  const char* end = word.data() + word.size();
+  return FindWord(word.data(), word.size(), LoadUpTo8(word.data(), word.data(), end), word.data(), end);
+}
+
+void ListIndex::FindWords(std::string_view text, std::vector<Id>& ids) const {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  // Written through a pointer into room for the most words the text can have, not appended one by one.
+  const size_t found = ids.size();
+  ids.resize(found + text.size() / 2 + 1);
+  Id* next_id = ids.data() + found;
+  for (const char* at = begin; at < end;) {
+    if (!IsWordByte(*at)) {
+      ++at;
+      continue;
+    }
+    // The word ends at the first byte that is not a word byte, found 8 bytes at a time; the bytes past
+    // the end of the text read as zero, which is not one.
+    const uint64_t first = LoadUpTo8(at, begin, end);
+    size_t size = 0;
+    if (const uint64_t others = ~WordBytes(first) & kHighBits; others != 0) {
+      size = static_cast<size_t>(std::countr_zero(others)) / 8;
+      // Most words are ASCII and shorter than 8 bytes: they are looked up straight from the bytes loaded.
+      if (const uint64_t bytes = first & ((uint64_t{1} << (8 * size)) - 1); (bytes & kHighBits) == 0) {
+        *next_id++ = FindShort(bytes, size);
+        at += size;
+        continue;
+      }
+    } else {
+      for (size = 8;; size += 8) {
+        if (const uint64_t others = ~WordBytes(LoadUpTo8(at + size, begin, end)) & kHighBits; others != 0) {
+          size += static_cast<size_t>(std::countr_zero(others)) / 8;
+          break;
+        }
+      }
+    }
+    *next_id++ = FindWord(at, size, first, begin, end);
+    at += size;
+  }
+  ids.resize(static_cast<size_t>(next_id - ids.data()));
+}
+
+ListIndex::Id ListIndex::Child(Id parent, Id word) const {
+  const uint64_t key = EdgeKey(parent, word);
+  const size_t mask = edge_slots_.size() - 1;
+  for (size_t at = SlotOf(EdgeSlot{key, kUnlisted}.Hash(), edge_slots_.size());
+       edge_slots_[at].child != kUnlisted; at = (at + 1) & mask) {
+    if (edge_slots_[at].key == key) return edge_slots_[at].child;
+  }
+  return kUnlisted;
+}
+
+uint64_t ListIndex::TextHash(std::string_view text) {
+  const char* end = text.data() + text.size();
+  uint64_t hash = text.size();
+  for (const char* at = text.data(); at < end; at += 8) hash = MixIn(hash, LoadUpTo8(at, text.data(), end));
+  return hash;
+}
+
+size_t ListIndex::AddExactList(std::span<const std::string> entries) {
+  std::vector<std::string> texts;
+  for (const std::string& entry : entries) {
+    if (std::string text = ListValue(entry).Text(); !text.empty())
+      texts.push_back(std::move(text));  // blank: never matches
+  }
+  const auto [listed, list, added] =
+      NumberList(std::move(texts), exact_list_numbers_, entry_lists_, exact_mask_words_);
+  if (!added) return list;
+  for (const std::string& text : listed) {
+    const uint64_t hash = TextHash(text);
+    uint32_t entry = FindText(text, hash);
+    if (entry == 0) {
+      exact_entries_.push_back(text);
+      entry_lists_.resize(entry_lists_.size() + exact_mask_words_);
+      entry = static_cast<uint32_t>(exact_entries_.size());
+      Grow(text_slots_, exact_entries_.size());
+      Place(text_slots_, TextSlot{hash, entry});
+    }
+    entry_lists_[(entry - 1) * exact_mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
+  }
+  return list;
+}
+
+uint32_t ListIndex::FindText(std::string_view text, uint64_t hash) const {
+  const size_t mask = text_slots_.size() - 1;
+  for (size_t at = SlotOf(hash, text_slots_.size()); text_slots_[at].entry != 0; at = (at + 1) & mask) {
+    if (text_slots_[at].hash == hash && exact_entries_[text_slots_[at].entry - 1] == text)
+      return text_slots_[at].entry;
+  }
+  return 0;
+}
+
+void ListIndex::FindExactLists(std::string_view text, std::span<uint64_t> hits) const {
+  if (const uint32_t entry = FindText(text, TextHash(text)); entry != 0) {
+    std::copy_n(entry_lists_.begin() + static_cast<std::ptrdiff_t>((entry - 1) * exact_mask_words_),
+                exact_mask_words_, hits.begin());
+  }
+}
+
+size_t ListIndex::AddList(std::span<const std::string> entries) {
+  std::vector<std::u32string> sequences;
+  std::string lower;
+  for (const std::string& entry : entries) {
+    std::u32string sequence;
+    ForEachWord(entry, [&](std::string_view word) { sequence.push_back(Add(LowerInto(word, lower))); });
+    if (!sequence.empty())
+      sequences.push_back(std::move(sequence));  // punctuation only: no whole word to match
+  }
+  const auto [listed, list, added] =
+      NumberList(std::move(sequences), list_numbers_, node_lists_, mask_words_);
+  if (!added) return list;
+  for (const std::u32string& sequence : listed) {
+    Id node = sequence.front();
+    for (size_t next = 1; next < sequence.size(); ++next) {
+      node_flags_[node - 1] |= kStartsLonger;
+      Id child = Child(node, sequence[next]);
+      if (child == kUnlisted) {
+        child = AddNode();
+        Grow(edge_slots_, node_flags_.size() - words_.size());
+        Place(edge_slots_, EdgeSlot{EdgeKey(node, sequence[next]), child});
+      }
+      node = child;
+    }
+    node_flags_[node - 1] |= kEndsEntry;
+    node_lists_[(node - 1) * mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
+  }
+  return list;
+}
+
+void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) const {
+  const auto note = [&](Id node) {
+    if ((node_flags_[node - 1] & kEndsEntry) == 0) return;
+    const uint64_t* lists = &node_lists_[(node - 1) * mask_words_];
+    for (size_t i = 0; i < mask_words_; ++i) hits[i] |= lists[i];
+  };
+  for (size_t start = 0; start < words.size(); ++start) {
+    Id node = words[start];
+    if (node == kUnlisted) continue;
+    note(node);
+    for (size_t next = start + 1; next < words.size() && (node_flags_[node - 1] & kStartsLonger) != 0;
+         ++next) {
+      if (words[next] == kUnlisted || (node = Child(node, words[next])) == kUnlisted) break;
+      note(node);
+    }
+  }
+}
+
+
 const std::string& ListValue::Text() const {
   if (!has_text_) {
-    NormaliseInto(value_, text_);
+    if (!LowerCaseOnlyInto(value_, text_)) NormaliseInto(value_, text_);
     has_text_ = true;
   }
   return text_;
 }
 
-HashedText ListValue::HashedForm() const {
-  const std::string& text = Text();
-  if (!has_hash_) {
-    text_hash_ = std::hash<std::string_view>{}(text);
-    has_hash_ = true;
-  }
-  return {text, text_hash_};
-}
-
 void ListValue::Reset(std::string_view value) {
   value_ = value;
   has_text_ = false;
-  has_hash_ = false;
   words_index_ = nullptr;
+  hits_index_ = nullptr;
+  exact_hits_index_ = nullptr;
 }
 
-std::span<const WordIndex::Id> ListValue::WordIds(const WordIndex& words) const {
+std::span<const ListIndex::Id> ListValue::WordIds(const ListIndex& words) const {
   if (words_index_ != &words) {
     word_ids_.clear();
-    word_ids_.reserve(value_.size() / 2 + 1);  // the most words the value can have: one allocation
-    thread_local std::string folded;           // reused: values are split for most backlinks
-    // Words as ForEachWord finds them; one pass over each word's bytes finds its end, hashes it and notes
-    // whether it has bytes outside ASCII.
-    for (size_t at = 0; at < value_.size();) {
-      if (!IsWordByte(value_[at])) {
-        ++at;
-        continue;
-      }
-      const size_t start = at;
-      uint64_t hash = WordIndex::kHashStart;
-      bool has_non_ascii = false;
-      for (; at < value_.size() && IsWordByte(value_[at]); ++at) {
-        hash = WordIndex::HashByte(hash, value_[at]);
-        has_non_ascii |= static_cast<unsigned char>(value_[at]) >= 0x80;
-      }
-      const std::string_view word = value_.substr(start, at - start);
-      // The index hashes ASCII case-blind; any other cased letter is folded first.
-      word_ids_.push_back(has_non_ascii ? words.Find(LowerInto(word, folded)) : words.Find(word, hash));
-    }
+    words.FindWords(value_, word_ids_);
     words_index_ = &words;
   }
   return word_ids_;
 }
 
-ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<WordIndex> words)
-    : mode_(mode), words_(std::move(words)) {
-  std::string lower;
+void ListValue::FindExactListHits(const ListIndex& lists) const {
+  exact_list_hits_.assign(lists.ExactMaskWords(), 0);
+  lists.FindExactLists(Text(), exact_list_hits_);
+  exact_hits_index_ = &lists;
+}
+
+void ListValue::FindWordListHits(const ListIndex& words) const {
+  word_list_hits_.assign(words.MaskWords(), 0);
+  words.FindLists(WordIds(words), word_list_hits_);
+  hits_index_ = &words;
+}
+
+ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries,
+                         std::shared_ptr<ListIndex> lists)
+    : mode_(mode), lists_(std::move(lists)) {
+  if (mode == MatchMode::kWord || mode == MatchMode::kExact) {
+    list_ = mode == MatchMode::kWord ? lists_->AddList(entries) : lists_->AddExactList(entries);
+    return;
+  }
   for (const std::string& entry : entries) {
-    if (mode != MatchMode::kWord) {
-      std::string key = ListValue(entry).Text();
-      if (key.empty()) continue;  // blank: would match every value by prefix or suffix
-      entry_lengths_.push_back(key.size());
-      affix_outer_bytes_[static_cast<unsigned char>(mode == MatchMode::kPrefix ? key.back() : key.front())] = true;
-      entries_.insert(std::move(key));
-      continue;
-    }
-    std::u32string sequence;
-    ForEachWord(entry, [&](std::string_view word) { sequence.push_back(words_->Add(LowerInto(word, lower))); });
-    if (sequence.empty()) continue;  // punctuation only: no whole word to match
-    max_words_ = std::max(max_words_, sequence.size());
-    if (starts_entry_.size() <= sequence.front()) starts_entry_.resize(sequence.front() + 1);
-    starts_entry_[sequence.front()] |= sequence.size() == 1 ? kOneWordEntry : kLongerEntry;
-    word_sequences_.insert(std::move(sequence));
+    std::string key = ListValue(entry).Text();
+    if (key.empty()) continue;  // blank: would match every value by prefix or suffix
+    entry_lengths_.push_back(key.size());
+    affix_outer_bytes_[static_cast<unsigned char>(mode == MatchMode::kPrefix ? key.back() : key.front())] =
+        true;
+    entries_.insert(std::move(key));
   }
   std::sort(entry_lengths_.begin(), entry_lengths_.end());
   entry_lengths_.erase(std::unique(entry_lengths_.begin(), entry_lengths_.end()), entry_lengths_.end());
-}
-
-bool ListMatcher::Matches(const ListValue& value) const {
-  switch (mode_) {
-    case MatchMode::kExact:
-      return entries_.contains(value.HashedForm());
-    case MatchMode::kWord:
-      return ContainsWordSequence(value.WordIds(*words_));
-    case MatchMode::kPrefix:
-    case MatchMode::kSuffix:
-      return HasAffix(value.Text());
-  }
-  return false;
-}
-
-// Looks up the runs of up to max_words_ words that start with the first word of an entry: at most
-// max_words_ lookups per word of the value, so the cost is linear in the value whatever it contains.
-bool ListMatcher::ContainsWordSequence(std::span<const WordIndex::Id> words) const {
-  for (size_t start = 0; start < words.size(); ++start) {
-    const WordIndex::Id first = words[start];
-    if (first >= starts_entry_.size() || starts_entry_[first] == 0) continue;
-    if ((starts_entry_[first] & kOneWordEntry) != 0) return true;
-    const size_t longest = std::min(max_words_, words.size() - start);
-    for (size_t count = 2; count <= longest; ++count) {
-      if (word_sequences_.contains(std::u32string_view(&words[start], count))) return true;
-    }
-  }
-  return false;
 }
 
 bool ListMatcher::HasAffix(std::string_view text) const {

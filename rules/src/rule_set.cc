@@ -1218,7 +1218,7 @@ class Compiler {
 
   Test CompileInList(const FieldSpec& field, const Entry& operation, const std::optional<Entry>& match) {
     const auto matcher = std::make_shared<const ListMatcher>(match ? ReadMatchMode(*match) : MatchMode::kExact,
-                                                             FindList(operation), words_);
+                                                             FindList(operation), list_index_);
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
                             const size_t slot = list_fields_.try_emplace(&field, list_fields_.size()).first->second;
@@ -1331,7 +1331,7 @@ class Compiler {
   std::map<std::string, int> rule_lines_;                  // rule id -> line it was defined on
   size_t neighbour_predicates_ = 0;
   size_t page_predicates_ = 0;
-  std::shared_ptr<WordIndex> words_ = std::make_shared<WordIndex>();  // shared by every word-mode list
+  std::shared_ptr<ListIndex> list_index_ = std::make_shared<ListIndex>();  // shared by every list matcher
   std::map<const FieldSpec*, size_t> list_fields_;                     // text field -> its ListValue slot
   struct RegexField {
     size_t slot = 0;  // its per-link cache of matches

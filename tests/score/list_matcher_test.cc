@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,8 +45,15 @@ bool PlainMatch(MatchMode mode, const std::vector<std::string>& entries, std::st
   return false;
 }
 
+// Up to `max_pieces` pieces drawn at random, joined.
+std::string RandomText(std::mt19937& random, std::span<const std::string_view> pieces, size_t max_pieces) {
+  std::string text;
+  for (size_t count = random() % (max_pieces + 1); count > 0; --count) text += pieces[random() % pieces.size()];
+  return text;
+}
+
 ListMatcher Matcher(MatchMode mode, const std::vector<std::string>& entries) {
-  return ListMatcher(mode, entries, std::make_shared<WordIndex>());
+  return ListMatcher(mode, entries, std::make_shared<ListIndex>());
 }
 
 TEST(ListMatcherTest, ExactMatchIgnoresCaseAndSpacing) {
@@ -103,7 +111,7 @@ TEST(ListMatcherTest, EntriesWithoutWordsNeverMatch) {
 }
 
 TEST(ListMatcherTest, ListsSharingAWordIndexKeepTheirOwnEntries) {
-  const auto words = std::make_shared<WordIndex>();
+  const auto words = std::make_shared<ListIndex>();
   const ListMatcher casino(MatchMode::kWord, std::vector<std::string>{"online casino"}, words);
   const ListMatcher loans(MatchMode::kWord, std::vector<std::string>{"payday loans", "online"}, words);
   const ListValue value("best online casino");
@@ -113,17 +121,17 @@ TEST(ListMatcherTest, ListsSharingAWordIndexKeepTheirOwnEntries) {
 }
 
 TEST(WordIndexTest, FindsEveryAddedWordInAnyCaseAndNothingElse) {
-  WordIndex words;
-  std::vector<WordIndex::Id> ids;
+  ListIndex words;
+  std::vector<ListIndex::Id> ids;
   for (int i = 0; i < 5000; ++i) ids.push_back(words.Add("w" + std::to_string(i)));  // the table grows often
   EXPECT_EQ(words.Add("w42"), ids[42]);                                               // no duplicate ids
   for (int i = 0; i < 5000; ++i) {
     ASSERT_EQ(words.Find("W" + std::to_string(i)), ids[i]);
-    ASSERT_NE(ids[i], WordIndex::kUnlisted);
+    ASSERT_NE(ids[i], ListIndex::kUnlisted);
   }
-  EXPECT_EQ(words.Find("w5000"), WordIndex::kUnlisted);
-  EXPECT_EQ(words.Find("w"), WordIndex::kUnlisted);
-  EXPECT_EQ(WordIndex().Find("w1"), WordIndex::kUnlisted);
+  EXPECT_EQ(words.Find("w5000"), ListIndex::kUnlisted);
+  EXPECT_EQ(words.Find("w"), ListIndex::kUnlisted);
+  EXPECT_EQ(ListIndex().Find("w1"), ListIndex::kUnlisted);
 }
 
 // Random lists and values over a few words, separators, cases and a UTF-8 letter, so entries and values
@@ -132,15 +140,11 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
   constexpr std::string_view kPieces[] = {"buy", "Buy", "cheap", "loans", "lo", "ans", "é", "x1", " ", "  ",
                                           "-",   ".",   "\t",    "!",     "a",  "A",   "."};
   std::mt19937 random(20261130);
-  const auto random_text = [&](size_t max_pieces) {
-    std::string text;
-    for (size_t count = random() % (max_pieces + 1); count > 0; --count) text += kPieces[random() % std::size(kPieces)];
-    return text;
-  };
+  const auto random_text = [&](size_t max_pieces) { return RandomText(random, kPieces, max_pieces); };
   for (int round = 0; round < 2000; ++round) {
     std::vector<std::string> entries(1 + random() % 5);
     for (std::string& entry : entries) entry = random_text(4);
-    const auto words = std::make_shared<WordIndex>();
+    const auto words = std::make_shared<ListIndex>();
     const ListMatcher matchers[] = {{MatchMode::kExact, entries, words},
                                     {MatchMode::kWord, entries, words},
                                     {MatchMode::kPrefix, entries, words},
@@ -148,6 +152,7 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
     for (int sample = 0; sample < 20; ++sample) {
       const std::string text = random_text(8);
       const ListValue value(text);
+      ASSERT_EQ(value.Text(), Normalise(text, false)) << "value '" << text << "'";
       for (const MatchMode mode : {MatchMode::kExact, MatchMode::kWord, MatchMode::kPrefix, MatchMode::kSuffix}) {
         ASSERT_EQ(matchers[static_cast<int>(mode)].Matches(value), PlainMatch(mode, entries, text))
             << "mode " << static_cast<int>(mode) << ", value '" << text << "', first entry '" << entries[0] << "'";
@@ -156,8 +161,39 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
   }
 }
 
+// Many word and exact lists sharing one index (more than 64, so some lists' bits are past the first word of
+// the masks; some lists repeat another's entries), with words shorter and longer than the 8 bytes read at a
+// time, words ending exactly at the value's end and non-ASCII words: each list must answer as if alone.
+TEST(ListMatcherTest, ListsSharingAnIndexAgreeWithThePlainDefinition) {
+  constexpr std::string_view kPieces[] = {"payday", "PAYDAY", "loans", "bestsellers", "BestSellerS", "wholesaler",
+                                          "12345678", "grüße", "x", " ", "-", ", ", "\xC3", "abcdefghijklmnopq"};
+  std::mt19937 random(20261201);
+  const auto random_text = [&](size_t max_pieces) { return RandomText(random, kPieces, max_pieces); };
+  for (int round = 0; round < 20; ++round) {
+    const auto words = std::make_shared<ListIndex>();
+    std::vector<std::vector<std::string>> lists(70 + random() % 60);
+    std::vector<MatchMode> modes;
+    std::vector<ListMatcher> matchers;
+    for (auto& entries : lists) {
+      entries.resize(1 + random() % 4);
+      for (std::string& entry : entries) entry = random_text(3);
+      if (random() % 4 == 0) entries = lists[0];  // the same entries as another list: one number for both
+      modes.push_back(random() % 2 == 0 ? MatchMode::kWord : MatchMode::kExact);
+      matchers.emplace_back(modes.back(), entries, words);
+    }
+    for (int sample = 0; sample < 50; ++sample) {
+      const std::string text = random() % 3 == 0 ? lists[random() % lists.size()][0] : random_text(10);
+      const ListValue value(text);
+      for (size_t list = 0; list < lists.size(); ++list) {
+        ASSERT_EQ(matchers[list].Matches(value), PlainMatch(modes[list], lists[list], text))
+            << "list " << list << ", value '" << text << "', first entry '" << lists[list][0] << "'";
+      }
+    }
+  }
+}
+
 TEST(ListValueTest, ResetForgetsTheFormsOfThePreviousValue) {
-  const auto words = std::make_shared<WordIndex>();
+  const auto words = std::make_shared<ListIndex>();
   const std::vector<std::string> entries = {"payday loans"};
   const ListMatcher word(MatchMode::kWord, entries, words);
   const ListMatcher exact(MatchMode::kExact, entries, words);

@@ -2,10 +2,11 @@
 // `in_list` matching: does a value match an entry of a named list, as a whole (exact), as whole words
 // (word), or at its start or end (prefix, suffix)? Values and entries are compared lower-cased in every
 // cased script, with whitespace runs collapsed and the ends trimmed; in word mode every run of non-letters
-// and non-digits separates words. A value is normalised once into a ListValue and then tested against any number of lists,
-// since a rule set tests the same anchor, snippet or host against many.
+// and non-digits separates words. A value is normalised once into a ListValue and then tested against any
+// number of lists, since a rule set tests the same anchor, snippet or host against many.
 #include <bitset>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -15,53 +16,104 @@
 
 namespace backlint {
 
-// A text to look up with its hash already known: a value tested against several lists is hashed once.
-struct HashedText {
-  std::string_view text;
-  size_t hash;  // std::hash<std::string_view> of text
-  friend bool operator==(const HashedText& key, const std::string& entry) { return key.text == entry; }
-};
-
 // Hashes std::string keys and looks them up by view, without building a string per lookup.
 struct ListKeyHash {
   using is_transparent = void;
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-  size_t operator()(std::u32string_view ids) const { return std::hash<std::u32string_view>{}(ids); }
-  size_t operator()(const HashedText& key) const { return key.hash; }
 };
 
 enum class MatchMode { kExact, kWord, kPrefix, kSuffix };
 
-// Every word of the word-mode lists of one rule set, numbered from 1, so a value's words are looked up
-// once, whatever the number of lists they are tested against. Filled while lists are compiled, then
-// read-only.
-class WordIndex {
+// The word-mode and exact-mode lists of one rule set, indexed together so that one pass over a value
+// answers all lists of a mode (ListValue::HasWordListHit, HasExactListHit). Each distinct word of the word
+// lists has an id; their entries form a trie of words whose nodes carry a bit per list that has an entry
+// ending there. Each distinct normalised entry of the exact lists carries a bit per list that has it.
+// Filled while lists are compiled, then read-only.
+class ListIndex {
  public:
-  using Id = char32_t;
+  using Id = char32_t;  // a word's id is its node in the trie
   static constexpr Id kUnlisted = 0;  // a word that is in no list
 
+  // Adds a word-mode list's entries (any case; words as ListValue splits them) and returns the list's
+  // number, the number of an earlier list with the same entries if there is one.
+  size_t AddList(std::span<const std::string> entries);
   Id Add(std::string_view lower_case_word);
   Id Find(std::string_view word) const;  // `word` in any case
-  // The same, given CaseBlindHash(word), for a caller that hashed the word while finding its end.
-  Id Find(std::string_view word, uint64_t case_blind_hash) const;
+  // Appends the id of each word of `text` (each run of word bytes, in any case) to `ids`, in order.
+  void FindWords(std::string_view text, std::vector<Id>& ids) const;
 
-  // FNV-1a over the ASCII-lower-cased bytes, one byte at a time from kHashStart.
-  static constexpr uint64_t kHashStart = 14695981039346656037ull;
-  static uint64_t HashByte(uint64_t hash, char c);
-  static uint64_t CaseBlindHash(std::string_view word);
+  // Sets bit n of `hits` (MaskWords() of them) for each word list n with an entry that occurs in `words`
+  // (ids in order). Linear in `words`: the walk from each word ends after as many words as the longest entry
+  // has.
+  void FindLists(std::span<const Id> words, std::span<uint64_t> hits) const;
+  size_t MaskWords() const { return mask_words_; }
+
+  // The same for exact-mode lists, whose entries (normalised as ListValue::Text) are whole values.
+  size_t AddExactList(std::span<const std::string> entries);
+  void FindExactLists(std::string_view text, std::span<uint64_t> hits) const;  // `text` normalised
+  size_t ExactMaskWords() const { return exact_mask_words_; }
 
  private:
-  // An open-addressing table keyed by a case-blind hash computed straight from the value's bytes: a word
-  // of a text costs one pass over its bytes and, usually, one probe of an empty slot, without lower-casing
-  // it into a buffer first.
-  struct Slot {
-    uint64_t hash = 0;
-    Id id = kUnlisted;  // kUnlisted: empty slot
+  static constexpr uint8_t kEndsEntry = 1, kStartsLonger = 2;  // node flags
+  // Words, in an open-addressing table keyed by a case-blind hash read from the text 8 bytes at a time, so
+  // a word of a value costs one hash and, usually, one probe of an empty slot, without lower-casing it into
+  // a buffer first. A word of up to 8 bytes is told apart by its lower-cased bytes in `head` alone.
+  struct WordKey {
+    uint64_t hash = 0;  // of the bytes as they are, each with its case bit set
+    uint64_t head = 0;  // the first 8 bytes, ASCII lower-cased, zero past the end
+    uint32_t size = 0;
   };
-  void Place(uint64_t hash, Id id);
+  struct WordSlot {
+    WordKey key;
+    Id id = kUnlisted;  // kUnlisted: empty slot
+    uint32_t text = 0;  // in words_
+    bool IsFree() const { return id == kUnlisted; }
+    uint64_t Hash() const { return key.hash; }
+  };
+  // The key of the `size` bytes at `word`, within the readable bytes [begin, end); `first` is the 8 bytes
+  // at `word` as LoadUpTo8 reads them. Sets `has_non_ascii` when a byte is outside ASCII.
+  static WordKey KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
+                       bool& has_non_ascii);
+  Id FindKey(const WordKey& key, const char* word) const;  // `word`: lower-cased in ASCII
+  Id FindShort(uint64_t bytes, size_t size) const;
+  // The id of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
+  Id FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end) const;
+  // Trie edges below the first word, keyed by (parent node, next word id).
+  struct EdgeSlot {
+    uint64_t key = 0;
+    Id child = kUnlisted;  // kUnlisted: empty slot
+    bool IsFree() const { return child == kUnlisted; }
+    uint64_t Hash() const { return key * 0x9E3779B97F4A7C15ull; }
+  };
+  static uint64_t EdgeKey(Id parent, Id word) { return uint64_t{parent} << 32 | word; }
+  Id Child(Id parent, Id word) const;
+  Id AddNode();
+  struct TextSlot {
+    uint64_t hash = 0;
+    uint32_t entry = 0;  // in exact_entries_, from 1; 0: empty slot
+    bool IsFree() const { return entry == 0; }
+    uint64_t Hash() const { return hash; }
+  };
+  static uint64_t TextHash(std::string_view text);
+  uint32_t FindText(std::string_view text, uint64_t hash) const;  // 0 when not an entry
 
-  std::vector<std::string> words_;  // by id - 1, lower-cased
-  std::vector<Slot> slots_;         // size a power of two, at most half full
+  std::vector<std::string> words_;  // lower-cased, in the order added
+  size_t longest_word_ = 0;         // in bytes
+  // Folding shortens a word at most this many times (a 4-byte letter such as U+1D400 can fold to 'a'), so a
+  // word longer than this many times the longest listed one is in no list.
+  static constexpr size_t kLongestFold = 4;
+  std::vector<WordSlot> word_slots_ = std::vector<WordSlot>(4);  // size a power of two, at most half full
+  std::vector<EdgeSlot> edge_slots_ = std::vector<EdgeSlot>(4);  // the same
+  std::vector<uint8_t> node_flags_;   // by node
+  std::vector<uint64_t> node_lists_;  // by node, MaskWords() each: the lists with an entry ending there
+  size_t mask_words_ = 1;
+  std::map<std::vector<std::u32string>, size_t> list_numbers_;  // a list's sorted entries as ids -> number
+
+  std::vector<std::string> exact_entries_;                          // normalised, in the order added
+  std::vector<TextSlot> text_slots_ = std::vector<TextSlot>(4);  // size a power of two, at most half full
+  std::vector<uint64_t> entry_lists_;  // by exact entry, ExactMaskWords() each: the lists that have it
+  size_t exact_mask_words_ = 1;
+  std::map<std::vector<std::string>, size_t> exact_list_numbers_;  // a list's sorted entries -> number
 };
 
 // A value as the matchers compare it; each form is computed on first use. The viewed text must outlive it.
@@ -72,45 +124,63 @@ class ListValue {
   std::string_view value() const { return value_; }
   // Lower-cased, whitespace runs collapsed to one space, ends trimmed.
   const std::string& Text() const;
-  // Text() with its hash, computed once.
-  HashedText HashedForm() const;
-  // The value's words in order, each as its id in `words` (WordIndex::kUnlisted when in no list).
-  std::span<const WordIndex::Id> WordIds(const WordIndex& words) const;
+  // The value's words in order, each as its id in `words` (ListIndex::kUnlisted when in no list).
+  std::span<const ListIndex::Id> WordIds(const ListIndex& words) const;
+  // Whether list `list` of `words` has an entry that occurs in the value. The first call for an index finds
+  // the hits of all its lists at once (ListIndex::FindLists); the others read a bit.
+  bool HasWordListHit(const ListIndex& words, size_t list) const {
+    if (hits_index_ != &words) FindWordListHits(words);
+    return (word_list_hits_[list / 64] >> (list % 64) & 1) != 0;
+  }
+  // The same for exact list `list`: the value's Text() is looked up once for all of them.
+  bool HasExactListHit(const ListIndex& lists, size_t list) const {
+    if (exact_hits_index_ != &lists) FindExactListHits(lists);
+    return (exact_list_hits_[list / 64] >> (list % 64) & 1) != 0;
+  }
   // Makes this the value `value` as if newly constructed, keeping the buffers' capacity for reuse.
   void Reset(std::string_view value);
 
  private:
+  void FindWordListHits(const ListIndex& words) const;
+  void FindExactListHits(const ListIndex& lists) const;
+
   std::string_view value_;
   mutable bool has_text_ = false;
   mutable std::string text_;
-  mutable bool has_hash_ = false;
-  mutable size_t text_hash_ = 0;
-  mutable const WordIndex* words_index_ = nullptr;  // the index word_ids_ were computed with, if any
-  mutable std::vector<WordIndex::Id> word_ids_;
+  mutable const ListIndex* words_index_ = nullptr;  // the index word_ids_ were computed with, if any
+  mutable std::vector<ListIndex::Id> word_ids_;
+  mutable const ListIndex* hits_index_ = nullptr;  // the index word_list_hits_ were computed with, if any
+  mutable std::vector<uint64_t> word_list_hits_;
+  mutable const ListIndex* exact_hits_index_ = nullptr;  // the index exact_list_hits_ were computed with
+  mutable std::vector<uint64_t> exact_list_hits_;
 };
 
 class ListMatcher {
  public:
-  // `entries` are normalised like ListValue::Text(); word mode adds their words to `words`, which every
-  // word-mode matcher of a rule set shares and which must be complete before the first match.
-  ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<WordIndex> words);
+  // `entries` are normalised like ListValue::Text(); word and exact modes add them to `lists`, which every
+  // matcher of a rule set shares and which must be complete before the first match.
+  ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<ListIndex> lists);
 
-  bool Matches(const ListValue& value) const;
+  bool Matches(const ListValue& value) const {
+    switch (mode_) {
+      case MatchMode::kWord:
+        return value.HasWordListHit(*lists_, list_);
+      case MatchMode::kExact:
+        return value.HasExactListHit(*lists_, list_);
+      default:
+        return HasAffix(value.Text());
+    }
+  }
 
  private:
-  bool ContainsWordSequence(std::span<const WordIndex::Id> words) const;
   bool HasAffix(std::string_view text) const;
 
   MatchMode mode_;
-  std::shared_ptr<WordIndex> words_;
-  std::unordered_set<std::string, ListKeyHash, std::equal_to<>> entries_;             // exact, prefix, suffix
-  std::vector<size_t> entry_lengths_;                                          // prefix, suffix: distinct, ascending
+  std::shared_ptr<ListIndex> lists_;
+  std::unordered_set<std::string, ListKeyHash, std::equal_to<>> entries_;  // prefix, suffix
+  std::vector<size_t> entry_lengths_;                                   // prefix, suffix: distinct, ascending
   std::bitset<256> affix_outer_bytes_;  // prefix: the last bytes of entries; suffix: their first bytes
-  std::unordered_set<std::u32string, ListKeyHash, std::equal_to<>> word_sequences_;  // word: each entry's word ids
-  // word: by word id, whether an entry is that word alone and whether a longer entry starts with it
-  static constexpr uint8_t kOneWordEntry = 1, kLongerEntry = 2;
-  std::vector<uint8_t> starts_entry_;
-  size_t max_words_ = 0;                                                       // word: of the longest entry
+  size_t list_ = 0;                     // word, exact: the list's number in lists_
 };
 
 }  // namespace backlint
