@@ -34,19 +34,45 @@ constexpr std::array<std::string_view, 98> kNonTopicalWords = {
     "website", "were",   "what",  "when",   "which",  "who",     "with",   "www",
 };
 
-// A lower-cased word and its first eight bytes as an integer, little-endian and zero-padded: the whole
-// word when it has eight bytes or fewer (words have no zero bytes, so different short words give different
-// integers). Non-topical words and stems are compared through that integer, without a copy.
-struct Word {
-  std::string_view text;
-  uint64_t head = 0;
-};
-
+// Up to eight bytes as an integer, little-endian and zero-padded: a whole word of eight bytes or fewer
+// (words have no zero bytes, so different short words give different integers).
 constexpr uint64_t HeadOf(std::string_view text) {
   uint64_t head = 0;
   for (size_t i = 0; i < text.size() && i < 8; ++i) head |= uint64_t{static_cast<unsigned char>(text[i])} << 8 * i;
   return head;
 }
+
+// The eight bytes of `text` from `at` on as HeadOf packs them, in one or two loads, never past its end.
+[[gnu::always_inline]] inline uint64_t EightBytesAt(std::string_view text, size_t at) {
+  uint64_t bytes = 0;
+  if (at + sizeof bytes <= text.size()) {
+    std::memcpy(&bytes, text.data() + at, sizeof bytes);
+  } else if (text.size() >= sizeof bytes) {
+    // The text's last eight bytes, shifted down to start at `at`.
+    std::memcpy(&bytes, text.data() + text.size() - sizeof bytes, sizeof bytes);
+    bytes >>= 8 * (at + sizeof bytes - text.size());
+  } else {
+    bytes = HeadOf(text.substr(at));
+  }
+  return bytes;
+}
+
+// Lower-cases eight packed ASCII bytes at once: 0x20 is added to each byte from 'A' to 'Z', found by two
+// additions that carry into the byte's top bit (no byte carries into the next while all are ASCII).
+uint64_t LowerAscii(uint64_t bytes) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  const uint64_t from_a = bytes + (0x80 - 'A') * kOnes, past_z = bytes + (0x80 - 'Z' - 1) * kOnes;
+  return bytes | ((from_a & ~past_z & 0x80 * kOnes) >> 2);
+}
+
+// A topical word as relevance compares it: its first eight and last four bytes, lower-cased and packed, so
+// that non-topical words and stems are compared as integers and nothing is copied.
+struct Word {
+  std::string_view text;  // as written; lower-cased in every script when it has bytes outside ASCII
+  uint64_t head;          // the first eight bytes (HeadOf)
+  uint32_t tail;          // the last four bytes, the last one in the top byte; 0 for words under four bytes
+  size_t size() const { return text.size(); }
+};
 
 // Every word is checked against kNonTopicalWords: one probe, usually, of an open-addressing table of the
 // words' heads (0 marks an empty slot: a word of three bytes or more never has head 0).
@@ -66,7 +92,7 @@ const std::array<uint64_t, kNonTopicalSlots> kNonTopicalTable = [] {
 }();
 
 bool IsNonTopical(const Word& word) {
-  if (word.text.size() > 8) return false;
+  if (word.size() > 8) return false;
   for (size_t slot = NonTopicalSlot(word.head); kNonTopicalTable[slot] != 0; slot = (slot + 1) % kNonTopicalSlots) {
     if (kNonTopicalTable[slot] == word.head) return true;
   }
@@ -85,13 +111,13 @@ size_t StemLength(StemKey key) { return key >> 56; }
 // The length of the common English suffix `word` ends with and can lose (three bytes must remain), or 0.
 // Chosen by the word's last letter, then longest first: "ings", "ing", "ers", "er", "ies", "es", "ed", "s",
 // "e", "y".
-size_t SuffixLength(std::string_view word) {
-  // Each suffix is a literal, so the comparison is a load and a compare rather than a memcmp call.
+[[gnu::always_inline]] inline size_t SuffixLength(const Word& word) {
+  // The suffix's bytes against the top bytes of the packed tail: one shift and one compare.
   const auto loses = [&]<size_t kSize>(const char (&suffix)[kSize]) {
-    return word.size() >= kSize - 1 + 3 && std::memcmp(word.data() + word.size() - (kSize - 1), suffix, kSize - 1) == 0;
+    constexpr size_t kBytes = kSize - 1;
+    return word.size() >= kBytes + 3 && word.tail >> 8 * (4 - kBytes) == HeadOf(suffix);
   };
-  if (word.empty()) return 0;
-  switch (word.back()) {
+  switch (word.tail >> 24) {
     case 's':
       if (loses("ings")) return 4;
       if (loses("ers") || loses("ies")) return 3;
@@ -112,9 +138,7 @@ size_t SuffixLength(std::string_view word) {
 }
 
 // A crude stem: common English suffixes off, then at most six bytes, so "hiking", "hikes" and "hike" agree.
-StemKey StemOf(const Word& word) {
-  return KeyOf(word.head, std::min(word.text.size() - SuffixLength(word.text), kStemBytes));
-}
+StemKey StemOf(const Word& word) { return KeyOf(word.head, std::min(word.size() - SuffixLength(word), kStemBytes)); }
 
 // Stems and host labels are screened by their first two bytes in tables of 1,024 bits before the dearer
 // lookups. Pairs of ASCII letters each have their own bit, whatever their case (the bit ignores 0x20);
@@ -138,7 +162,7 @@ std::vector<StemKey> StemSetOf(const std::vector<StemKey>& keys) {
   }
   return slots;
 }
-bool Contains(const std::vector<StemKey>& slots, StemKey key) {
+[[gnu::always_inline]] inline bool Contains(const std::vector<StemKey>& slots, StemKey key) {
   for (size_t slot = StemSlot(key, slots.size()); slots[slot] != 0; slot = (slot + 1) & (slots.size() - 1)) {
     if (slots[slot] == key) return true;
   }
@@ -150,7 +174,7 @@ bool Contains(const std::vector<StemKey>& slots, StemKey key) {
 bool ContainsLongStem(const std::vector<StemKey>& stems, const std::bitset<1024>& starts, std::string_view label) {
   for (size_t start = 0; start + 4 <= label.size(); ++start) {
     if (!starts.test(PairBit(label.substr(start)))) continue;
-    const uint64_t head = HeadOf(label.substr(start));
+    const uint64_t head = EightBytesAt(label, start);
     for (size_t length = 4; length <= kStemBytes && start + length <= label.size(); ++length) {
       if (Contains(stems, KeyOf(head, length))) return true;
     }
@@ -158,42 +182,70 @@ bool ContainsLongStem(const std::vector<StemKey>& stems, const std::bitset<1024>
   return false;
 }
 
-// The topical word `raw` is, lower-cased into `lower` (zeroed by the caller), or nullopt: a topical word has three to 64 bytes, is
-// not only digits and is not a non-topical word. Words with letters outside ASCII are lower-cased in every
-// cased script, so "Ország" in a title meets "ország" in the text.
-std::optional<Word> TopicalWord(std::string_view raw, char (&lower)[64]) {
-  if (raw.size() < 3 || raw.size() > sizeof lower) return std::nullopt;  // longer runs are tokens or data
-  // One pass lower-cases ASCII and notes whether the word is all digits or has other bytes.
-  bool only_digits = true, has_non_ascii = false;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    const char c = raw[i];
-    lower[i] = Lower(c);
-    only_digits &= static_cast<unsigned char>(c - '0') < 10;
-    has_non_ascii |= static_cast<unsigned char>(c) >= 0x80;
-  }
-  if (only_digits) return std::nullopt;
-  Word word{std::string_view(lower, raw.size()), 0};
-  if (has_non_ascii) {
-    thread_local std::string folded;  // reused: relevance splits several texts of every backlink
-    FoldCaseInto(raw, folded);
-    word.text = folded;
-    word.head = HeadOf(folded);
+// The word's text lower-cased (its ASCII letters: the rest is folded already) into `out`, replacing it.
+void LowerInto(const Word& word, std::string& out) {
+  out.assign(word.text);
+  for (char& c : out) c = Lower(c);
+}
+
+bool IsAscii(char c) { return static_cast<unsigned char>(c) < 0x80; }
+bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+
+// The word `raw` lower-cased in every cased script, so "Ország" in a title meets "ország" in the text.
+// Kept out of line: most words are ASCII.
+[[gnu::noinline]] Word FoldedWord(std::string_view raw) {
+  thread_local std::string folded;  // reused: relevance splits several texts of every backlink
+  FoldCaseInto(raw, folded);
+  return {folded, HeadOf(folded), folded.size() >= 4 ? static_cast<uint32_t>(EightBytesAt(folded, folded.size() - 4)) : 0};
+}
+
+// The word of `text` at [start, end) as a Word if it is topical: three to 64 bytes (longer runs are tokens
+// or encoded data), not only digits, not a non-topical word. `ascii` says whether all its bytes are ASCII.
+// Inlined into the word scan: it runs for every word of every backlink's texts.
+[[gnu::always_inline]] inline std::optional<Word> TopicalWord(std::string_view text, size_t start, size_t end,
+                                                              bool ascii) {
+  const std::string_view raw = text.substr(start, end - start);
+  if (raw.size() < 3 || raw.size() > 64) return std::nullopt;
+  if (IsDigit(raw[0]) && std::all_of(raw.begin(), raw.end(), IsDigit)) return std::nullopt;
+  Word word;
+  if (ascii) {
+    // Loaded straight from the text; bytes past the word are masked off (carries in LowerAscii from bytes
+    // outside ASCII run towards them, never into the word).
+    const uint64_t head = LowerAscii(EightBytesAt(text, start));
+    word = {raw, raw.size() < 8 ? head & ((uint64_t{1} << 8 * raw.size()) - 1) : head,
+            raw.size() >= 4 ? static_cast<uint32_t>(LowerAscii(EightBytesAt(text, end - 4))) : 0};
   } else {
-    // One load of the buffer's first eight bytes (its caller zeroes it), masked to the word.
-    std::memcpy(&word.head, lower, sizeof word.head);
-    if (raw.size() < sizeof word.head) word.head &= (uint64_t{1} << 8 * raw.size()) - 1;
+    word = FoldedWord(raw);
   }
   if (IsNonTopical(word)) return std::nullopt;
   return word;
 }
 
-// Calls `visit(word)` for each topical word of `text` (TopicalWord).
+// Calls `visit(word)` for each topical word of `text` (TopicalWord) whose first two bytes, when both are
+// ASCII, `wanted(first, second)` accepts; the others are skipped without a look at their letters.
+template <typename Wanted, typename Visit>
+void ForEachTopicalWord(std::string_view text, Wanted wanted, Visit visit) {
+  for (size_t at = 0; at < text.size();) {
+    if (!IsWordByte(text[at])) {
+      ++at;
+      continue;
+    }
+    const size_t start = at;
+    const bool screened = at + 1 < text.size() && IsAscii(text[at]) && IsAscii(text[at + 1]);
+    if (screened && !wanted(text[at], text[at + 1])) {
+      while (at < text.size() && IsWordByte(text[at])) ++at;
+      continue;
+    }
+    unsigned char bytes_seen = 0;
+    for (; at < text.size() && IsWordByte(text[at]); ++at) bytes_seen |= static_cast<unsigned char>(text[at]);
+    if (const std::optional<Word> word = TopicalWord(text, start, at, IsAscii(static_cast<char>(bytes_seen)))) {
+      visit(*word);
+    }
+  }
+}
 template <typename Visit>
 void ForEachTopicalWord(std::string_view text, Visit visit) {
-  char lower[64] = {};
-  ForEachWord(text, [&](std::string_view raw) {
-    if (const std::optional<Word> word = TopicalWord(raw, lower)) visit(*word);
-  });
+  ForEachTopicalWord(text, [](char, char) { return true; }, visit);
 }
 
 // The snippet without the anchor's own words, which would otherwise always match themselves.
@@ -246,16 +298,25 @@ int TopicalRelevance::Of(const Link& link) const {
   size_t matched = 0;
   const auto add = [&](const Word& word, bool is_host_label) {
     const StemKey stem = StemOf(word);
-    auto term = std::find_if(terms.begin(), terms.end(), [&](const Term& known) { return known.stem == stem; });
-    if (term == terms.end()) term = terms.insert(term, {stem, false});
-    if (term->matched) return;
-    term->matched = Contains(page_stems_, stem) || (is_host_label && ContainsLongStem(page_stems_, long_stem_starts_, word.text));
-    if (term->matched) {
+    size_t term = 0;
+    while (term < terms.size() && terms[term].stem != stem) ++term;
+    if (term == terms.size()) terms.push_back({stem, false});
+    if (terms[term].matched) return;
+    if (Contains(page_stems_, stem)) {
+      terms[term].matched = true;
       ++matched;
-    } else if (is_host_label) {
-      labels.push_back({label_bytes.size(), word.text.size(), static_cast<size_t>(term - terms.begin())});
-      label_bytes += word.text;
+      return;
     }
+    if (!is_host_label) return;
+    thread_local std::string label;
+    LowerInto(word, label);
+    if (ContainsLongStem(page_stems_, long_stem_starts_, label)) {
+      terms[term].matched = true;
+      ++matched;
+      return;
+    }
+    labels.push_back({label_bytes.size(), label.size(), term});
+    label_bytes += label;
   };
   ForEachTopicalWord(link.anchor_text, [&](const Word& word) { add(word, false); });
   ForEachTopicalWord(HostLabels(link), [&](const Word& word) { add(word, true); });
@@ -278,20 +339,16 @@ int TopicalRelevance::Of(const Link& link) const {
       const std::string_view text = std::string_view(label_bytes).substr(label.offset, label.size);
       for (size_t start = 0; start + 4 <= text.size(); ++start) candidate_starts.set(PairBit(text.substr(start)));
     }
-    char lower[64] = {};
-    const auto visit = [&](std::string_view raw) {
-      // Without page stems, every word counts until one is topical. Enough matches (some from the
-      // context, when the page has no stems) settle the score.
-      const bool screened = has_page_stems_ || context_has_words;
-      if (matched >= enough || raw.size() < 3) return;
-      if (screened && static_cast<unsigned char>(raw[0]) < 0x80 && static_cast<unsigned char>(raw[1]) < 0x80 &&
-          !candidate_starts.test(PairBit(raw))) {
-        return;
-      }
-      const std::optional<Word> word = TopicalWord(raw, lower);
-      if (!word) return;
+    // Without page stems, every word counts until one is topical. Enough matches (some from the context,
+    // when the page has no stems) settle the score.
+    const auto wanted = [&](char first, char second) {
+      return !(has_page_stems_ || context_has_words) ||
+             (matched < enough && candidate_starts.test(PairBit(first, second)));
+    };
+    const auto visit = [&](const Word& word) {
       context_has_words = true;
-      const StemKey stem = StemOf(*word);
+      if (matched >= enough) return;
+      const StemKey stem = StemOf(word);
       for (Term& term : terms) {
         if (!term.matched && term.stem == stem) {
           term.matched = true;
@@ -299,19 +356,21 @@ int TopicalRelevance::Of(const Link& link) const {
         }
       }
       if (StemLength(stem) < 4) return;
-      const std::string_view stem_bytes = word->text.substr(0, StemLength(stem));
+      char stem_bytes[sizeof word.head];
+      std::memcpy(stem_bytes, &word.head, sizeof stem_bytes);
       for (const Label& label : labels) {
         Term& term = terms[label.term];
-        if (!term.matched && std::string_view(label_bytes).substr(label.offset, label.size).find(stem_bytes) !=
-                                 std::string_view::npos) {
+        if (!term.matched && std::string_view(label_bytes)
+                                     .substr(label.offset, label.size)
+                                     .find(std::string_view(stem_bytes, StemLength(stem))) != std::string_view::npos) {
           term.matched = true;
           ++matched;
         }
       }
     };
     const auto [before, after] = ContextOf(link);
-    ForEachWord(before, visit);
-    ForEachWord(after, visit);
+    ForEachTopicalWord(before, wanted, visit);
+    ForEachTopicalWord(after, wanted, visit);
   }
   if (!has_page_stems_ && !context_has_words) return kUnknown;
   const double share = static_cast<double>(matched) / static_cast<double>(enough);
