@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -31,6 +32,33 @@ Link LinkTo(std::string_view url, std::string_view host, std::string_view domain
   link.snippet = std::string(snippet);
   link.anchor_kind = anchor.empty() ? AnchorKind::kEmpty : AnchorKind::kText;
   return link;
+}
+
+// The definition written plainly: the relevance of a link with these topical (lower-cased) anchor, host
+// label and path words against the page's and the context's stems, `stem` being the stem rule. A link term
+// matches when its stem is a page or context stem or, for a host label, when the label contains such a
+// stem of four bytes or more; a stem counts once, matched if any of its words matched.
+int PlainRelevance(const std::set<std::string>& page_stems, const std::set<std::string>& context_stems,
+                   const std::vector<std::string>& anchor, const std::vector<std::string>& labels,
+                   const std::vector<std::string>& path, const std::function<std::string(const std::string&)>& stem) {
+  std::set<std::string> matched, unmatched;
+  const auto term = [&](const std::string& word, bool is_host_label) {
+    bool match = page_stems.contains(stem(word)) || context_stems.contains(stem(word));
+    for (const auto* stems : {&page_stems, &context_stems}) {
+      for (const std::string& known : *stems) {
+        match = match || (is_host_label && known.size() >= 4 && word.find(known) != std::string::npos);
+      }
+    }
+    (match ? matched : unmatched).insert(stem(word));
+  };
+  for (const std::string& word : anchor) term(word, false);
+  for (const std::string& word : labels) term(word, true);
+  for (const std::string& word : path) term(word, false);
+  for (const std::string& word : matched) unmatched.erase(word);
+  const size_t terms = matched.size() + unmatched.size();
+  if (terms == 0 || (page_stems.empty() && context_stems.empty())) return TopicalRelevance::kUnknown;
+  return static_cast<int>(std::lround(
+      100 * std::min(1.0, static_cast<double>(matched.size()) / static_cast<double>(std::min<size_t>(terms, 3)))));
 }
 
 TEST(TopicalRelevanceTest, OnTopicEditorialLinkScoresHigh) {
@@ -171,32 +199,14 @@ TEST(TopicalRelevanceTest, AgreesWithThePlainDefinitionOnRandomLinks) {
     const std::string host = join(labels, ".") + (labels.empty() ? "" : ".") + "co.uk";
     const Link link = LinkTo("https://" + host + "/" + join(path, "/"), host, "co.uk", anchor_text, snippet);
 
-    std::set<std::string> page_stems, context_stems, matched, unmatched;
+    std::set<std::string> page_stems, context_stems;
     for (const std::string& word : page.main_terms) page_stems.insert(stem(word));
     const size_t at = anchor_text.empty() ? std::string::npos : snippet.find(anchor_text);
     const std::string context = at == std::string::npos ? snippet : snippet.substr(0, at) + " " +
                                                                         snippet.substr(at + anchor_text.size());
     std::istringstream context_words(context);
     for (std::string word; context_words >> word;) context_stems.insert(stem(word));
-    const auto term = [&](const std::string& word, bool is_host_label) {
-      bool match = page_stems.contains(stem(word)) || context_stems.contains(stem(word));
-      for (const auto* stems : {&page_stems, &context_stems}) {
-        for (const std::string& known : *stems) {
-          match = match || (is_host_label && known.size() >= 4 && word.find(known) != std::string::npos);
-        }
-      }
-      (match ? matched : unmatched).insert(stem(word));
-    };
-    for (const std::string& word : anchor) term(word, false);
-    for (const std::string& word : labels) term(word, true);
-    for (const std::string& word : path) term(word, false);
-    for (const std::string& word : matched) unmatched.erase(word);
-    const size_t terms = matched.size() + unmatched.size();
-    int expected = TopicalRelevance::kUnknown;
-    if (terms != 0 && !(page_stems.empty() && context_stems.empty())) {
-      expected = static_cast<int>(std::lround(100 * std::min(1.0, static_cast<double>(matched.size()) /
-                                                                     static_cast<double>(std::min<size_t>(terms, 3)))));
-    }
+    const int expected = PlainRelevance(page_stems, context_stems, anchor, labels, path, stem);
     ASSERT_EQ(TopicalRelevance(page).Of(link), expected) << "snippet '" << snippet << "', url " << link.url;
     ++scores[expected];
   }
@@ -293,7 +303,7 @@ TEST(TopicalRelevanceTest, AgreesWithTheDefinitionWithSuffixesCaseAndFolding) {
     const std::string query = random() % 3 == 0 ? "?q=" + vocabulary[0] : "";
     const Link link = LinkTo("https://" + host + "/" + join(path, "/") + query, host, "co.uk", anchor_text, snippet);
 
-    std::set<std::string> page_stems, context_stems, matched, unmatched;
+    std::set<std::string> page_stems, context_stems;
     for (const std::string& term : page.main_terms) {
       for (const std::string& word : topical_words(term)) page_stems.insert(stem(word));
     }
@@ -304,25 +314,8 @@ TEST(TopicalRelevanceTest, AgreesWithTheDefinitionWithSuffixesCaseAndFolding) {
                                        : std::vector<std::string>{snippet.substr(0, at), snippet.substr(at + anchor_text.size())}) {
       for (const std::string& word : topical_words(part)) context_stems.insert(stem(word));
     }
-    const auto term = [&](const std::string& word, bool is_host_label) {
-      bool match = page_stems.contains(stem(word)) || context_stems.contains(stem(word));
-      for (const auto* stems : {&page_stems, &context_stems}) {
-        for (const std::string& known : *stems) {
-          match = match || (is_host_label && known.size() >= 4 && word.find(known) != std::string::npos);
-        }
-      }
-      (match ? matched : unmatched).insert(stem(word));
-    };
-    for (const std::string& word : topical_words(anchor_text)) term(word, false);
-    for (const std::string& word : topical_words(join(labels, "-"))) term(word, true);
-    for (const std::string& word : topical_words(join(path, "/"))) term(word, false);
-    for (const std::string& word : matched) unmatched.erase(word);
-    const size_t terms = matched.size() + unmatched.size();
-    int expected = TopicalRelevance::kUnknown;
-    if (terms != 0 && !(page_stems.empty() && context_stems.empty())) {
-      expected = static_cast<int>(std::lround(100 * std::min(1.0, static_cast<double>(matched.size()) /
-                                                                     static_cast<double>(std::min<size_t>(terms, 3)))));
-    }
+    const int expected = PlainRelevance(page_stems, context_stems, topical_words(anchor_text),
+                                        topical_words(join(labels, "-")), topical_words(join(path, "/")), stem);
     ASSERT_EQ(TopicalRelevance(page).Of(link), expected)
         << "page '" << join(page.main_terms, ",") << "' / '" << page.title << "', snippet '" << snippet
         << "', url " << link.url;
