@@ -1,5 +1,6 @@
 #pragma once
 // Parts of a link's target URL that carry words: host labels without the public suffix, and the path.
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -23,10 +24,14 @@ inline std::string_view PathOf(std::string_view url) {
   const size_t path = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
   if (path == std::string_view::npos) return {};
   url.remove_prefix(path);
-  // A byte loop: string_view::find_first_of calls memchr over "?#" once per byte of the path.
-  size_t end = 0;
-  while (end < url.size() && url[end] != '?' && url[end] != '#') ++end;
-  return url.substr(0, end);
+  // One memchr for each end: find_first_of would call memchr over "?#" once per byte of the path, and a
+  // byte loop costs a few instructions a byte where memchr takes 32 bytes at a time.
+  for (const char end : {'?', '#'}) {
+    if (const void* found = std::memchr(url.data(), end, url.size())) {
+      url = url.substr(0, static_cast<size_t>(static_cast<const char*>(found) - url.data()));
+    }
+  }
+  return url;
 }
 
 }  // namespace backlint

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -29,6 +32,33 @@ Link LinkTo(std::string_view url, std::string_view host, std::string_view domain
   link.snippet = std::string(snippet);
   link.anchor_kind = anchor.empty() ? AnchorKind::kEmpty : AnchorKind::kText;
   return link;
+}
+
+// The definition written plainly: the relevance of a link with these topical (lower-cased) anchor, host
+// label and path words against the page's and the context's stems, `stem` being the stem rule. A link term
+// matches when its stem is a page or context stem or, for a host label, when the label contains such a
+// stem of four bytes or more; a stem counts once, matched if any of its words matched.
+int PlainRelevance(const std::set<std::string>& page_stems, const std::set<std::string>& context_stems,
+                   const std::vector<std::string>& anchor, const std::vector<std::string>& labels,
+                   const std::vector<std::string>& path, const std::function<std::string(const std::string&)>& stem) {
+  std::set<std::string> matched, unmatched;
+  const auto term = [&](const std::string& word, bool is_host_label) {
+    bool match = page_stems.contains(stem(word)) || context_stems.contains(stem(word));
+    for (const auto* stems : {&page_stems, &context_stems}) {
+      for (const std::string& known : *stems) {
+        match = match || (is_host_label && known.size() >= 4 && word.find(known) != std::string::npos);
+      }
+    }
+    (match ? matched : unmatched).insert(stem(word));
+  };
+  for (const std::string& word : anchor) term(word, false);
+  for (const std::string& word : labels) term(word, true);
+  for (const std::string& word : path) term(word, false);
+  for (const std::string& word : matched) unmatched.erase(word);
+  const size_t terms = matched.size() + unmatched.size();
+  if (terms == 0 || (page_stems.empty() && context_stems.empty())) return TopicalRelevance::kUnknown;
+  return static_cast<int>(std::lround(
+      100 * std::min(1.0, static_cast<double>(matched.size()) / static_cast<double>(std::min<size_t>(terms, 3)))));
 }
 
 TEST(TopicalRelevanceTest, OnTopicEditorialLinkScoresHigh) {
@@ -169,32 +199,14 @@ TEST(TopicalRelevanceTest, AgreesWithThePlainDefinitionOnRandomLinks) {
     const std::string host = join(labels, ".") + (labels.empty() ? "" : ".") + "co.uk";
     const Link link = LinkTo("https://" + host + "/" + join(path, "/"), host, "co.uk", anchor_text, snippet);
 
-    std::set<std::string> page_stems, context_stems, matched, unmatched;
+    std::set<std::string> page_stems, context_stems;
     for (const std::string& word : page.main_terms) page_stems.insert(stem(word));
     const size_t at = anchor_text.empty() ? std::string::npos : snippet.find(anchor_text);
     const std::string context = at == std::string::npos ? snippet : snippet.substr(0, at) + " " +
                                                                         snippet.substr(at + anchor_text.size());
     std::istringstream context_words(context);
     for (std::string word; context_words >> word;) context_stems.insert(stem(word));
-    const auto term = [&](const std::string& word, bool is_host_label) {
-      bool match = page_stems.contains(stem(word)) || context_stems.contains(stem(word));
-      for (const auto* stems : {&page_stems, &context_stems}) {
-        for (const std::string& known : *stems) {
-          match = match || (is_host_label && known.size() >= 4 && word.find(known) != std::string::npos);
-        }
-      }
-      (match ? matched : unmatched).insert(stem(word));
-    };
-    for (const std::string& word : anchor) term(word, false);
-    for (const std::string& word : labels) term(word, true);
-    for (const std::string& word : path) term(word, false);
-    for (const std::string& word : matched) unmatched.erase(word);
-    const size_t terms = matched.size() + unmatched.size();
-    int expected = TopicalRelevance::kUnknown;
-    if (terms != 0 && !(page_stems.empty() && context_stems.empty())) {
-      expected = static_cast<int>(std::lround(100 * std::min(1.0, static_cast<double>(matched.size()) /
-                                                                     static_cast<double>(std::min<size_t>(terms, 3)))));
-    }
+    const int expected = PlainRelevance(page_stems, context_stems, anchor, labels, path, stem);
     ASSERT_EQ(TopicalRelevance(page).Of(link), expected) << "snippet '" << snippet << "', url " << link.url;
     ++scores[expected];
   }
@@ -203,6 +215,116 @@ TEST(TopicalRelevanceTest, AgreesWithThePlainDefinitionOnRandomLinks) {
   EXPECT_GT(scores[100], 100);
   EXPECT_GT(scores[33] + scores[67], 100);
   EXPECT_GT(scores[TopicalRelevance::kUnknown], 100);
+}
+
+// Random links over letters that every stem rule and case path meets: suffix letters in both cases
+// ("Hikings", "RIDES"), a letter outside ASCII ("É", folded to "é"), all-digit words, non-topical words
+// and queries after the path, against the definition written plainly; pages are sometimes empty. The
+// non-topical words these letters, the words mixed in and their forms can spell are listed.
+TEST(TopicalRelevanceTest, AgreesWithTheDefinitionWithSuffixesCaseAndFolding) {
+  std::mt19937 random(20261202);
+  const std::vector<std::string> letters = {"b", "k", "s", "e", "g", "r", "i", "n", "y", "d",
+                                            "B", "K", "S", "E", "G", "R", "I", "N", "Y", "D", "\xC3\x89"};
+  const std::set<std::string> non_topical = {"der", "des", "die", "see", "the", "they", "www", "click"};
+  std::vector<std::string> vocabulary(10);
+  const auto random_words = [&](size_t max_words) {
+    std::vector<std::string> words(random() % (max_words + 1));
+    for (std::string& word : words) word = vocabulary[random() % vocabulary.size()];
+    return words;
+  };
+  const auto join = [](const std::vector<std::string>& words, std::string_view separator) {
+    std::string out;
+    for (const std::string& word : words) out.append(out.empty() ? "" : separator).append(word);
+    return out;
+  };
+  const auto lower = [](std::string word) {
+    for (size_t at = word.find("\xC3\x89"); at != std::string::npos; at = word.find("\xC3\x89")) word[at + 1] = '\xA9';
+    for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return word;
+  };
+  // Topical words of `text`, lower-cased.
+  const auto topical_words = [&](std::string_view text) {
+    std::vector<std::string> words;
+    std::string word;
+    for (size_t at = 0; at <= text.size(); ++at) {
+      const unsigned char c = at < text.size() ? static_cast<unsigned char>(text[at]) : ' ';
+      if (std::isalnum(c) || c >= 0x80) {
+        word += static_cast<char>(c);
+        continue;
+      }
+      const bool only_digits = std::all_of(word.begin(), word.end(), [](char d) { return std::isdigit(d); });
+      if (word.size() >= 3 && word.size() <= 64 && !only_digits && !non_topical.contains(lower(word))) {
+        words.push_back(lower(word));
+      }
+      word.clear();
+    }
+    return words;
+  };
+  const auto stem = [](std::string word) {
+    const auto ends = [&](std::string_view suffix) {
+      return word.size() >= suffix.size() + 3 && std::string_view(word).ends_with(suffix);
+    };
+    for (std::string_view suffix : {"ings", "ing", "ers", "er", "ies", "es", "ed", "s", "e", "y"}) {
+      if (ends(suffix)) {
+        word.resize(word.size() - suffix.size());
+        break;
+      }
+    }
+    return word.substr(0, 6);
+  };
+  int scores[101] = {};
+  for (int round = 0; round < 5000; ++round) {
+    for (size_t i = 0; i < vocabulary.size(); ++i) {
+      std::string& word = vocabulary[i];
+      const int kind = static_cast<int>(random() % 10);
+      if (kind == 0) {
+        word = std::to_string(random() % 100000);
+      } else if (kind == 1) {
+        word = std::vector<std::string>{"the", "THE", "www", "Click", "see"}[random() % 5];
+      } else if (kind <= 4 && i > 0) {
+        // Another form of an earlier word, so that stems meet through their suffixes and case.
+        static const std::vector<std::string> kEndings = {"s", "es", "ing", "ings", "er", "ers", "ed", "e", "y", "ies", "ES"};
+        word = vocabulary[random() % i];
+        word = random() % 2 == 0 ? word + kEndings[random() % kEndings.size()] : word.substr(0, word.size() - 1);
+      } else {
+        word.clear();
+        for (size_t length = 2 + random() % 9; word.size() < length;) word += letters[random() % letters.size()];
+      }
+    }
+    PageFacts page;
+    if (random() % 5 != 0) {
+      page.main_terms = random_words(3);
+      page.title = join(random_words(3), " ");
+    }
+    const std::vector<std::string> anchor = random_words(3), labels = random_words(2), path = random_words(3);
+    const std::string anchor_text = join(anchor, " ");
+    const std::string snippet = join(random_words(5), " ") + " " + anchor_text + join(random_words(5), " ");
+    const std::string host = join(labels, "-") + (labels.empty() ? "" : ".") + "co.uk";
+    const std::string query = random() % 3 == 0 ? "?q=" + vocabulary[0] : "";
+    const Link link = LinkTo("https://" + host + "/" + join(path, "/") + query, host, "co.uk", anchor_text, snippet);
+
+    std::set<std::string> page_stems, context_stems;
+    for (const std::string& term : page.main_terms) {
+      for (const std::string& word : topical_words(term)) page_stems.insert(stem(word));
+    }
+    for (const std::string& word : topical_words(page.title)) page_stems.insert(stem(word));
+    const size_t at = anchor_text.empty() ? std::string::npos : snippet.find(anchor_text);
+    for (const std::string& part : at == std::string::npos
+                                       ? std::vector<std::string>{snippet}
+                                       : std::vector<std::string>{snippet.substr(0, at), snippet.substr(at + anchor_text.size())}) {
+      for (const std::string& word : topical_words(part)) context_stems.insert(stem(word));
+    }
+    const int expected = PlainRelevance(page_stems, context_stems, topical_words(anchor_text),
+                                        topical_words(join(labels, "-")), topical_words(join(path, "/")), stem);
+    ASSERT_EQ(TopicalRelevance(page).Of(link), expected)
+        << "page '" << join(page.main_terms, ",") << "' / '" << page.title << "', snippet '" << snippet
+        << "', url " << link.url;
+    ++scores[expected];
+  }
+  // Every outcome is exercised.
+  EXPECT_GT(scores[0], 100);
+  EXPECT_GT(scores[100], 100);
+  EXPECT_GT(scores[33] + scores[50] + scores[67], 100);
 }
 
 }  // namespace

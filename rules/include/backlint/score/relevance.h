@@ -26,7 +26,8 @@ class TopicalRelevance {
   int Of(const Link& link) const;
 
  private:
-  std::vector<uint64_t> page_stems_;  // packed stems (see relevance.cc), sorted, unique
+  std::vector<uint64_t> page_stems_;  // packed stems (see relevance.cc) in an open-addressing hash set
+  bool has_page_stems_ = false;
   std::bitset<1024> long_stem_starts_;  // the first two bytes of page stems of four bytes or more (relevance.cc)
 };
 
