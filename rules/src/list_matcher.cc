@@ -439,22 +439,28 @@ ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries,
     std::string key = ListValue(entry).Text();
     if (key.empty()) continue;  // blank: would match every value by prefix or suffix
     entry_lengths_.push_back(key.size());
-    affix_outer_bytes_[static_cast<unsigned char>(mode == MatchMode::kPrefix ? key.back() : key.front())] =
-        true;
+    affix_filter_[AffixFilterSlot(key)] = true;
     entries_.insert(std::move(key));
   }
   std::sort(entry_lengths_.begin(), entry_lengths_.end());
   entry_lengths_.erase(std::unique(entry_lengths_.begin(), entry_lengths_.end()), entry_lengths_.end());
 }
 
+size_t ListMatcher::AffixFilterSlot(std::string_view candidate) {
+  const size_t outer_bytes =
+      static_cast<size_t>(static_cast<unsigned char>(candidate.front())) << 8 |
+      static_cast<unsigned char>(candidate.back());
+  return (outer_bytes + candidate.size() * 40503) % 65536;
+}
+
 bool ListMatcher::HasAffix(std::string_view text) const {
   for (size_t length : entry_lengths_) {
     if (length > text.size()) break;
-    const size_t offset = mode_ == MatchMode::kPrefix ? 0 : text.size() - length;
-    // Most candidates are ruled out by their outer byte, without hashing them.
-    const unsigned char outer = mode_ == MatchMode::kPrefix ? text[offset + length - 1] : text[offset];
-    if (!affix_outer_bytes_[outer]) continue;
-    if (entries_.contains(text.substr(offset, length))) return true;
+    const std::string_view candidate =
+        text.substr(mode_ == MatchMode::kPrefix ? 0 : text.size() - length, length);
+    // Most candidates are ruled out by their length and outer bytes, without hashing them.
+    if (!affix_filter_[AffixFilterSlot(candidate)]) continue;
+    if (entries_.contains(candidate)) return true;
   }
   return false;
 }

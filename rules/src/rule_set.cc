@@ -1427,6 +1427,9 @@ Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::
   Score score;
   score.relevance = subject.evaluation.relevance(subject.index);
   double penalty = 0;
+  // Sized once: a flagged link often has several flags, and growing the vector moves their evidence.
+  score.flags.reserve(
+      std::count_if(fired.begin(), fired.end(), [&](const FiredRule& rule) { return (rule.links & bit) != 0; }));
   for (const auto& [rule_pointer, links] : fired) {
     if ((links & bit) == 0) continue;
     const CompiledRule& rule = *rule_pointer;

@@ -174,12 +174,14 @@ class ListMatcher {
 
  private:
   bool HasAffix(std::string_view text) const;
+  // A candidate affix's slot in affix_filter_: from its length and its outer bytes.
+  static size_t AffixFilterSlot(std::string_view candidate);
 
   MatchMode mode_;
   std::shared_ptr<ListIndex> lists_;
   std::unordered_set<std::string, ListKeyHash, std::equal_to<>> entries_;  // prefix, suffix
   std::vector<size_t> entry_lengths_;                                   // prefix, suffix: distinct, ascending
-  std::bitset<256> affix_outer_bytes_;  // prefix: the last bytes of entries; suffix: their first bytes
+  std::bitset<65536> affix_filter_;    // prefix, suffix: set at every entry's AffixFilterSlot
   size_t list_ = 0;                     // word, exact: the list's number in lists_
 };
 
