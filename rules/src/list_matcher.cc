@@ -62,14 +62,6 @@ uint64_t BytesEqual(uint64_t bytes, uint8_t byte) {
   return ~(((differences & ~kHighBits) + ~kHighBits) | differences) & kHighBits;
 }
 
-// Lower-cases the ASCII letters of 8 bytes at once; other bytes are kept.
-uint64_t LowerAscii(uint64_t bytes) {
-  const uint64_t low_bits = bytes & ~kHighBits;
-  const uint64_t upper =
-      (low_bits + kEachByte(0x80 - 'A')) & ~(low_bits + kEachByte(0x80 - 'Z' - 1)) & ~bytes & kHighBits;
-  return bytes | upper >> 2;  // 0x80 >> 2 is the case bit
-}
-
 // Hashes 8 more bytes of a word with the case bit of every byte set: the same for both cases of an ASCII
 // letter, at the cost of a few more equal hashes (a digit and a control byte), which the comparison that
 // follows an equal hash tells apart.

@@ -57,14 +57,6 @@ constexpr uint64_t HeadOf(std::string_view text) {
   return bytes;
 }
 
-// Lower-cases eight packed ASCII bytes at once: 0x20 is added to each byte from 'A' to 'Z', found by two
-// additions that carry into the byte's top bit (no byte carries into the next while all are ASCII).
-uint64_t LowerAscii(uint64_t bytes) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  const uint64_t from_a = bytes + (0x80 - 'A') * kOnes, past_z = bytes + (0x80 - 'Z' - 1) * kOnes;
-  return bytes | ((from_a & ~past_z & 0x80 * kOnes) >> 2);
-}
-
 // A topical word as relevance compares it: its first eight and last four bytes, lower-cased and packed, so
 // that non-topical words and stems are compared as integers and nothing is copied.
 struct Word {
@@ -209,8 +201,7 @@ bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
   if (IsDigit(raw[0]) && std::all_of(raw.begin(), raw.end(), IsDigit)) return std::nullopt;
   Word word;
   if (ascii) {
-    // Loaded straight from the text; bytes past the word are masked off (carries in LowerAscii from bytes
-    // outside ASCII run towards them, never into the word).
+    // Loaded straight from the text; bytes past the word are masked off.
     const uint64_t head = LowerAscii(EightBytesAt(text, start));
     word = {raw, raw.size() < 8 ? head & ((uint64_t{1} << 8 * raw.size()) - 1) : head,
             raw.size() >= 4 ? static_cast<uint32_t>(LowerAscii(EightBytesAt(text, end - 4))) : 0};

@@ -3,6 +3,7 @@
 // only, for hosts (punycode) and hashing; SqueezeInto folds every cased script (case_fold.h).
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,16 @@ inline constexpr std::array<bool, 256> kWordBytes = [] {
   return word_bytes;
 }();
 inline bool IsWordByte(char c) { return kWordBytes[static_cast<unsigned char>(c)]; }
+
+// Lower-cases the ASCII letters of 8 packed bytes at once; other bytes, those outside ASCII included, are
+// kept (their top bit is masked off before the additions, so nothing carries into the next byte).
+inline uint64_t LowerAscii(uint64_t bytes) {
+  constexpr uint64_t kHighBits = 0x8080808080808080ull, kOnes = 0x0101010101010101ull;
+  const uint64_t low_bits = bytes & ~kHighBits;
+  const uint64_t upper =
+      (low_bits + (0x80 - 'A') * kOnes) & ~(low_bits + (0x80 - 'Z' - 1) * kOnes) & ~bytes & kHighBits;
+  return bytes | upper >> 2;  // 0x80 >> 2 is the case bit
+}
 
 // Lower-cases `text` (every cased script), turns every run of separator bytes into one space and trims the ends, into `out`.
 template <typename IsSeparator>
