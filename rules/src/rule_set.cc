@@ -338,6 +338,12 @@ struct TrustList {
   std::string reason;
 };
 
+namespace {
+// anchor.text's ListValue slot, whether or not a rule tests it with in_list: anchor.repeats compares the
+// anchors' list values.
+constexpr size_t kAnchorListSlot = 0;
+}  // namespace
+
 struct RuleSet::Compiled {
   double start = 100;
   double suspicious_below = 80;
@@ -347,7 +353,7 @@ struct RuleSet::Compiled {
   size_t neighbour_predicates = 0;  // each gets a per-page cache slot
   size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
-  size_t list_fields = 0;           // text fields tested by in_list; each gets a per-link ListValue slot
+  size_t list_fields = 0;           // text fields tested by in_list, and anchor.text; each gets a per-link ListValue slot
   size_t regex_fields = 0;          // text fields tested by matches; each gets a per-link cache slot
   size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-link cache slot
 };
@@ -431,11 +437,11 @@ class PageEvaluation {
     memoised_.assign(kMemoisedFacts * links.size(), kNotComputed);
 
     const TopicalRelevance relevance(page);
-    // The normalised text anchors of backlinks, packed into one buffer and kept as offsets into it (case
-    // folding can lengthen a text, Ⱥ -> ⱥ, so the buffer may grow): no allocation per link or per anchor.
-    packed_anchors_.clear();
-    anchor_keys_.clear();
+    // Text anchors are compared normalised, as list tests see them: their list values are made here, and
+    // list tests of anchor.text reuse them.
+    anchor_links_.clear();
     domain_ids_.Reset(links.size());
+    anchor_ids_.Reset(links.size());
     for (size_t i = 0; i < links.size(); ++i) {
       LinkFacts& facts = facts_[i];
       if (!links[i].is_backlink) {
@@ -445,16 +451,10 @@ class PageEvaluation {
       backlinks_[i / kBlockLinks] |= LinkBits{1} << (i % kBlockLinks);
       facts = {relevance.Of(links[i]), 0, 0, 0, domain_ids_.Add(links[i].registrable_domain)};
       if (links[i].anchor_kind != AnchorKind::kText) continue;
-      NormaliseInto(links[i].anchor_text, anchor_);
-      anchor_keys_.push_back({packed_anchors_.size(), anchor_.size(), i, 0});
-      packed_anchors_ += anchor_;
+      const ListValue& anchor = ListValueAt(kAnchorListSlot, &LinkText<&Link::anchor_text>, i);
+      anchor_links_.push_back({i, anchor_ids_.Add(anchor.Text())});
     }
-    // The buffer no longer moves: equal anchors are counted by their views.
-    anchor_ids_.Reset(anchor_keys_.size());
-    for (AnchorKey& key : anchor_keys_) {
-      key.id = anchor_ids_.Add(std::string_view(packed_anchors_).substr(key.offset, key.size));
-    }
-    for (const AnchorKey& key : anchor_keys_) facts_[key.link].anchor_repeats = anchor_ids_.count(key.id) - 1;
+    for (const auto& [link, anchor] : anchor_links_) facts_[link].anchor_repeats = anchor_ids_.count(anchor) - 1;
     FindLinkRuns();
   }
 
@@ -612,14 +612,8 @@ class PageEvaluation {
   std::vector<LinkFacts> facts_;  // per link
   TextIds domain_ids_;            // the backlinks' registrable domains, and the backlinks to each
   std::vector<size_t> run_stamps_;  // FindLinkRuns' scratch: per domain, 1 + the first link of the last run it was in
-  // Reset's scratch: the backlinks' normalised text anchors, packed, and their numbers.
-  struct AnchorKey {
-    size_t offset, size, link;
-    int id;  // in anchor_ids_
-  };
-  std::string packed_anchors_, anchor_;
-  std::vector<AnchorKey> anchor_keys_;
-  TextIds anchor_ids_;
+  TextIds anchor_ids_;  // the backlinks' normalised text anchors, and the backlinks with each
+  std::vector<std::pair<size_t, int>> anchor_links_;  // Reset's scratch: backlinks with a text anchor, and its id
   struct NeighbourCache {
     std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass; empty until first asked
     std::vector<int> by_domain;  // backlinks that pass, per registrable domain; empty while none does
@@ -1383,7 +1377,7 @@ class Compiler {
   size_t neighbour_predicates_ = 0;
   size_t page_predicates_ = 0;
   std::shared_ptr<ListIndex> list_index_ = std::make_shared<ListIndex>();  // shared by every list matcher
-  std::map<const FieldSpec*, size_t> list_fields_;                     // text field -> its ListValue slot
+  std::map<const FieldSpec*, size_t> list_fields_ = {{FindField("anchor.text"), kAnchorListSlot}};  // text field -> its ListValue slot
   struct RegexField {
     size_t slot = 0;  // its per-link cache of matches
     std::shared_ptr<RegexGroup> group;

@@ -451,6 +451,11 @@ TEST(PageRulesTest, AnchorRepeatsCountsOtherBacklinksWithTheSameText) {
                               image});
   EXPECT_THAT(FiresOnPage("{field: anchor.repeats, equals: 2}", page), ElementsAre(true, false, true, true, false));
   EXPECT_THAT(FiresOnPage("{field: anchor.repeats, equals: 0}", page), ElementsAre(false, true, false, false, true));
+  // Repeats are counted on the anchors' list values, which list tests of anchor.text share.
+  EXPECT_THAT(FiresOnPage("{all: [{field: anchor.text, in_list: phrases}, {field: anchor.repeats, equals: 2}]}", page),
+              ElementsAre(true, false, true, true, false));
+  EXPECT_THAT(FiresOnPage("{all: [{field: anchor.repeats, equals: 2}, {field: anchor.text, in_list: phrases}]}", page),
+              ElementsAre(true, false, true, true, false));
 }
 
 // Folding can lengthen an anchor (Ⱥ, two bytes, folds to ⱥ, three): the counts must not depend on the
