@@ -625,16 +625,16 @@ class PageEvaluation {
   };
   mutable std::vector<NamedResults> named_results_;  // per cached predicate, then per block
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
-  // The values asked for, which do not move: a pool per thread, whose first list_values_used_ entries are
-  // this page's. Reused from page to page (a thread evaluates one page at a time), so normalising and
-  // splitting values allocates only when a page has more, or longer, values than any before it.
+  // The values asked for, which do not move: a pool whose first list_values_used_ entries are this page's.
+  // Reused from page to page, so normalising and splitting values allocates only when a page has more, or
+  // longer, values than any before it.
   const ListValue& NextListValue(std::string_view text) const {
-    thread_local std::deque<ListValue> pool;
-    if (list_values_used_ == pool.size()) pool.emplace_back();
-    ListValue& value = pool[list_values_used_++];
+    if (list_values_used_ == list_value_pool_.size()) list_value_pool_.emplace_back();
+    ListValue& value = list_value_pool_[list_values_used_++];
     value.Reset(text);
     return value;
   }
+  mutable std::deque<ListValue> list_value_pool_;
   mutable size_t list_values_used_ = 0;
   mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in the pool, or null
   mutable std::vector<const ListValue*> last_list_values_;      // per list field
