@@ -353,7 +353,7 @@ struct RuleSet::Compiled {
   size_t neighbour_predicates = 0;  // each gets a per-page cache slot
   size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
-  size_t list_fields = 0;           // text fields tested by in_list, and anchor.text; each gets a per-link ListValue slot
+  size_t list_fields = 0;  // text fields tested by in_list, and anchor.text; each gets a per-link ListValue slot
   size_t regex_fields = 0;          // text fields tested by matches; each gets a per-link cache slot
   size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-link cache slot
 };
@@ -368,7 +368,7 @@ constexpr int kRunGapChars = 3;
 // open-addressing table, reused from page to page, where a hash map would allocate per text.
 class TextIds {
  public:
-  // Forgets every text; room for `expected` of them without a rehash.
+  // Forgets every text; at most `expected` distinct ones may be added until the next Reset (the table does not grow).
   void Reset(size_t expected) {
     slots_.assign(std::bit_ceil(2 * expected + 2), Slot{});
     texts_.clear();
@@ -607,7 +607,8 @@ class PageEvaluation {
   std::vector<LinkBits> backlinks_;  // per block
   struct LinkFacts {
     int relevance, anchor_repeats, run_length, run_domains;  // 0 for internal links but their relevance
-    int domain;  // the number of its registrable domain in domain_ids_, so counts per domain need no hashing; -1 for internal links
+    // Its registrable domain's number in domain_ids_, so counts per domain need no hashing; -1 for internal links.
+    int domain;
   };
   std::vector<LinkFacts> facts_;  // per link
   TextIds domain_ids_;            // the backlinks' registrable domains, and the backlinks to each
@@ -1377,7 +1378,8 @@ class Compiler {
   size_t neighbour_predicates_ = 0;
   size_t page_predicates_ = 0;
   std::shared_ptr<ListIndex> list_index_ = std::make_shared<ListIndex>();  // shared by every list matcher
-  std::map<const FieldSpec*, size_t> list_fields_ = {{FindField("anchor.text"), kAnchorListSlot}};  // text field -> its ListValue slot
+  // text field -> its ListValue slot
+  std::map<const FieldSpec*, size_t> list_fields_ = {{FindField("anchor.text"), kAnchorListSlot}};
   struct RegexField {
     size_t slot = 0;  // its per-link cache of matches
     std::shared_ptr<RegexGroup> group;
@@ -1527,7 +1529,8 @@ void ScoreLinks(const RuleSet::Compiled& compiled, const PageEvaluation& evaluat
 }
 
 // The calling thread's evaluation, reset for `links`.
-const PageEvaluation& EvaluationOf(const PageFacts& page, std::span<const Link> links, const RuleSet::Compiled& compiled) {
+const PageEvaluation& EvaluationOf(const PageFacts& page, std::span<const Link> links,
+                                   const RuleSet::Compiled& compiled) {
   thread_local PageEvaluation evaluation;
   evaluation.Reset(page, links, compiled);
   return evaluation;
