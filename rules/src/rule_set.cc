@@ -421,7 +421,7 @@ class PageEvaluation {
     facts_.resize(links.size());
     neighbour_caches_.resize(compiled.neighbour_predicates);
     for (NeighbourCache& cache : neighbour_caches_) {
-      cache.prefix.clear();
+      cache.counted = false;
       cache.by_domain.clear();
     }
     named_results_.assign(compiled.cached_predicates * blocks_, NamedResults{});
@@ -472,18 +472,20 @@ class PageEvaluation {
   // page (cached in `slot`), so the count costs O(1) per link.
   int CountNeighbours(size_t slot, const BlockTest& test, size_t index, std::optional<int> within) const {
     NeighbourCache& cache = neighbour_caches_[slot];
-    if (cache.prefix.empty()) {
-      cache.prefix.assign(links_.size() + 1, 0);
+    if (!cache.counted) {
+      cache.counted = true;
+      cache.prefix.resize(links_.size() + 1);  // every entry is written below
+      cache.prefix[0] = 0;
       for (size_t block = 0; block < blocks_; ++block) {
         const LinkBits passing = test(*this, block, backlinks_[block]);
-        for (size_t i = block * kBlockLinks; i < std::min(links_.size(), (block + 1) * kBlockLinks); ++i) {
-          const bool passes = (passing >> (i % kBlockLinks) & 1) != 0;
-          cache.prefix[i + 1] = cache.prefix[i] + (passes ? 1 : 0);
-          if (passes) {
-            if (cache.by_domain.empty()) cache.by_domain.resize(domain_ids_.size());
-            ++cache.by_domain[facts_[i].domain];
-          }
+        const size_t end = std::min(links_.size(), (block + 1) * kBlockLinks);
+        for (size_t i = block * kBlockLinks; i < end; ++i) {
+          cache.prefix[i + 1] = cache.prefix[i] + static_cast<int>(passing >> (i % kBlockLinks) & 1);
         }
+        ForEachLink(block, passing, [&](size_t i, LinkBits) {
+          if (cache.by_domain.empty()) cache.by_domain.resize(domain_ids_.size());
+          ++cache.by_domain[facts_[i].domain];
+        });
       }
     }
     const int self = cache.prefix[index + 1] - cache.prefix[index];
@@ -616,7 +618,8 @@ class PageEvaluation {
   TextIds anchor_ids_;  // the backlinks' normalised text anchors, and the backlinks with each
   std::vector<std::pair<size_t, int>> anchor_links_;  // Reset's scratch: backlinks with a text anchor, and its id
   struct NeighbourCache {
-    std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass; empty until first asked
+    bool counted = false;     // whether the page's counts are in, once first asked
+    std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass
     std::vector<int> by_domain;  // backlinks that pass, per registrable domain; empty while none does
   };
   mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
