@@ -1050,12 +1050,16 @@ class Compiler {
       if (!expanding_.insert(name).second) Fail(predicate, Cat("predicate '", name, "' uses itself"));
       BlockTest test = CompilePredicate(predicate);
       expanding_.erase(name);
-      compiled = named_.emplace(name, NamedPredicate{cached_predicates_++, std::move(test)}).first;
+      // A field test, or a reference to another named predicate, has its answers cached already.
+      if (!Find(predicate, "field") && !Find(predicate, "predicate")) {
+        test = [slot = cached_predicates_++, test = std::move(test)](const PageEvaluation& evaluation, size_t block,
+                                                                      LinkBits candidates) {
+          return evaluation.NamedResult(slot, test, block, candidates);
+        };
+      }
+      compiled = named_.emplace(name, std::move(test)).first;
     }
-    return [slot = compiled->second.slot, test = compiled->second.test](const PageEvaluation& evaluation,
-                                                                          size_t block, LinkBits candidates) {
-      return evaluation.NamedResult(slot, test, block, candidates);
-    };
+    return compiled->second;
   }
 
   BlockTest CompileReference(const YAML::Node& predicate, const Entry& reference) {
@@ -1391,11 +1395,7 @@ class Compiler {
   std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
-  struct NamedPredicate {
-    size_t slot;  // its per-link cache
-    BlockTest test;
-  };
-  std::map<std::string, NamedPredicate> named_;  // compiled named predicates
+  std::map<std::string, BlockTest> named_;  // compiled named predicates, with their answers cached
   size_t cached_predicates_ = 0;                  // named predicates and distinct field tests
   std::map<std::string, BlockTest> field_tests_;  // compiled field tests, by field, operator and operands
 };
