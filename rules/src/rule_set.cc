@@ -368,7 +368,8 @@ constexpr int kRunGapChars = 3;
 // open-addressing table, reused from page to page, where a hash map would allocate per text.
 class TextIds {
  public:
-  // Forgets every text; at most `expected` distinct ones may be added until the next Reset (the table does not grow).
+  // Forgets every text. At most `expected` distinct ones may be added until the next Reset: the table does
+  // not grow.
   void Reset(size_t expected) {
     slots_.assign(std::bit_ceil(2 * expected + 2), Slot{});
     texts_.clear();
