@@ -21,7 +21,6 @@
 #include <span>
 #include <sstream>
 #include <type_traits>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <variant>
@@ -321,12 +320,15 @@ struct CompiledRule {
 };
 
 std::string RenderEvidence(const std::vector<EvidencePart>& parts, const Subject& subject) {
-  std::string out;
+  // Rendered into a buffer that keeps its room from flag to flag, then copied out: one allocation of the
+  // right size, where appending the parts to the returned string would grow it several times.
+  thread_local std::string rendered;
+  rendered.clear();
   for (const EvidencePart& part : parts) {
-    out += part.literal;
-    if (part.field != nullptr) AppendValue(part.field->get, subject, out);
+    rendered += part.literal;
+    if (part.field != nullptr) AppendValue(part.field->get, subject, rendered);
   }
-  return out;
+  return rendered;
 }
 
 }  // namespace
@@ -335,6 +337,12 @@ struct TrustList {
   std::shared_ptr<const StringSet> domains;  // normalised registrable domains
   std::string reason;
 };
+
+namespace {
+// anchor.text's ListValue slot, whether or not a rule tests it with in_list: anchor.repeats compares the
+// anchors' list values.
+constexpr size_t kAnchorListSlot = 0;
+}  // namespace
 
 struct RuleSet::Compiled {
   double start = 100;
@@ -345,7 +353,7 @@ struct RuleSet::Compiled {
   size_t neighbour_predicates = 0;  // each gets a per-page cache slot
   size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
-  size_t list_fields = 0;           // text fields tested by in_list; each gets a per-link ListValue slot
+  size_t list_fields = 0;  // text fields tested by in_list, and anchor.text; each gets a per-link ListValue slot
   size_t regex_fields = 0;          // text fields tested by matches; each gets a per-link cache slot
   size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-link cache slot
 };
@@ -356,100 +364,133 @@ namespace {
 // characters between two links: room for a separator such as " | " or ", ".
 constexpr int kRunGapChars = 3;
 
+// Numbers distinct texts 0, 1, 2... in order of first appearance and counts how often each was added: an
+// open-addressing table, reused from page to page, where a hash map would allocate per text.
+class TextIds {
+ public:
+  // Forgets every text. At most `expected` distinct ones may be added until the next Reset: the table does
+  // not grow.
+  void Reset(size_t expected) {
+    slots_.assign(std::bit_ceil(2 * expected + 2), Slot{});
+    texts_.clear();
+    counts_.clear();
+  }
+
+  int Add(std::string_view text) {
+    const uint64_t hash = XXH3_64bits(text.data(), text.size());
+    const uint32_t tag = static_cast<uint32_t>(hash >> 32);
+    const size_t mask = slots_.size() - 1;
+    for (size_t at = hash & mask;; at = (at + 1) & mask) {
+      Slot& slot = slots_[at];
+      if (slot.id == Slot::kEmpty) {
+        slot = {tag, static_cast<int>(texts_.size())};
+        texts_.push_back(text);
+        counts_.push_back(1);
+        return slot.id;
+      }
+      if (slot.tag == tag && texts_[slot.id] == text) {
+        ++counts_[slot.id];
+        return slot.id;
+      }
+    }
+  }
+
+  size_t size() const { return texts_.size(); }
+  int count(int id) const { return counts_[id]; }
+
+ private:
+  struct Slot {
+    static constexpr int kEmpty = -1;
+    uint32_t tag = 0;  // the hash's high bits, so that most slots of other texts are passed without a compare
+    int id = kEmpty;
+  };
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  std::vector<std::string_view> texts_;  // by id
+  std::vector<int> counts_;              // by id
+};
+
 // Facts about each link that need the whole page, computed once per page before any rule runs, and the
-// per-page caches of `neighbours` predicates.
+// per-page caches of `neighbours` predicates. One per thread, reset for each page (a thread evaluates one
+// page at a time): its buffers keep their room, so a page allocates only when it needs more than any before.
 class PageEvaluation {
  public:
-  PageEvaluation(const PageFacts& page, std::span<const Link> links, const RuleSet::Compiled& compiled)
-      : page_(page),
-        links_(links),
-        blocks_((links.size() + kBlockLinks - 1) / kBlockLinks),
-        backlinks_(blocks_),
-        relevance_(links.size(), TopicalRelevance::kUnknown),
-        anchor_repeats_(links.size()),
-        run_length_(links.size()),
-        run_domains_(links.size()),
-        domain_of_(links.size(), -1),
-        neighbour_caches_(compiled.neighbour_predicates),
-        named_results_(compiled.cached_predicates * blocks_),
-        page_results_(compiled.page_predicates, kNotEvaluated),
-        list_value_of_(compiled.list_fields * links.size()),
-        last_list_values_(compiled.list_fields),
-        regex_matches_(compiled.regex_fields * links.size()),
-        last_searches_(compiled.regex_fields),
-        whole_value_results_(compiled.whole_value_patterns * links.size(), kNotEvaluated),
-        last_whole_value_searches_(compiled.whole_value_patterns),
-        memoised_(kMemoisedFacts * links.size(), kNotComputed) {
+  void Reset(const PageFacts& page, std::span<const Link> links, const RuleSet::Compiled& compiled) {
+    page_ = &page;
+    links_ = links;
+    blocks_ = (links.size() + kBlockLinks - 1) / kBlockLinks;
+    backlinks_.assign(blocks_, 0);
+    facts_.resize(links.size());
+    neighbour_caches_.resize(compiled.neighbour_predicates);
+    for (NeighbourCache& cache : neighbour_caches_) {
+      cache.counted = false;
+      cache.by_domain.clear();
+    }
+    named_results_.assign(compiled.cached_predicates * blocks_, NamedResults{});
+    page_results_.assign(compiled.page_predicates, kNotEvaluated);
+    list_values_used_ = 0;
+    list_value_of_.assign(compiled.list_fields * links.size(), nullptr);
+    last_list_values_.assign(compiled.list_fields, nullptr);
+    regex_matches_.assign(compiled.regex_fields * links.size(), FoundPatterns{});
+    found_patterns_.clear();
+    last_searches_.assign(compiled.regex_fields, LastSearch{});
+    whole_value_results_.assign(compiled.whole_value_patterns * links.size(), kNotEvaluated);
+    last_whole_value_searches_.assign(compiled.whole_value_patterns, LastWholeValueSearch{});
+    memoised_.assign(kMemoisedFacts * links.size(), kNotComputed);
+
     const TopicalRelevance relevance(page);
-    // The normalised text anchors of backlinks, packed into one buffer and kept as offsets into it (case
-    // folding can lengthen a text, Ⱥ -> ⱥ, so the buffer may grow), then sorted so equal ones are adjacent:
-    // no allocation per link or per distinct anchor.
-    std::string packed_anchors, anchor;
-    struct AnchorKey {
-      size_t offset, size, link;
-    };
-    std::vector<AnchorKey> anchor_keys;
-    std::unordered_map<std::string_view, int> domain_ids;
+    // Text anchors are compared normalised, as list tests see them: their list values are made here, and
+    // list tests of anchor.text reuse them.
+    anchor_links_.clear();
+    domain_ids_.Reset(links.size());
+    anchor_ids_.Reset(links.size());
     for (size_t i = 0; i < links.size(); ++i) {
-      if (!links[i].is_backlink) continue;
+      LinkFacts& facts = facts_[i];
+      if (!links[i].is_backlink) {
+        facts = {TopicalRelevance::kUnknown, 0, 0, 0, -1};
+        continue;
+      }
       backlinks_[i / kBlockLinks] |= LinkBits{1} << (i % kBlockLinks);
-      relevance_[i] = relevance.Of(links[i]);
-      const auto [id, added] = domain_ids.try_emplace(links[i].registrable_domain, domain_links_.size());
-      if (added) domain_links_.push_back(0);
-      domain_of_[i] = id->second;
-      ++domain_links_[id->second];
+      facts = {relevance.Of(links[i]), 0, 0, 0, domain_ids_.Add(links[i].registrable_domain)};
       if (links[i].anchor_kind != AnchorKind::kText) continue;
-      NormaliseInto(links[i].anchor_text, anchor);
-      anchor_keys.push_back({packed_anchors.size(), anchor.size(), i});
-      packed_anchors += anchor;
+      const ListValue& anchor = ListValueAt(kAnchorListSlot, &LinkText<&Link::anchor_text>, i);
+      anchor_links_.push_back({i, anchor_ids_.Add(anchor.Text())});
     }
-    const auto text_of = [&](const AnchorKey& key) {
-      return std::string_view(packed_anchors).substr(key.offset, key.size);
-    };
-    // Any order that makes equal anchors adjacent will do: by length first, so that most comparisons need
-    // no look at the bytes.
-    std::sort(anchor_keys.begin(), anchor_keys.end(), [&](const AnchorKey& a, const AnchorKey& b) {
-      return a.size != b.size ? a.size < b.size : text_of(a) < text_of(b);
-    });
-    for (auto run = anchor_keys.begin(); run != anchor_keys.end();) {
-      const auto end =
-          std::find_if(run, anchor_keys.end(), [&](const AnchorKey& key) { return text_of(key) != text_of(*run); });
-      for (auto key = run; key != end; ++key) anchor_repeats_[key->link] = static_cast<int>(end - run) - 1;
-      run = end;
-    }
+    for (const auto& [link, anchor] : anchor_links_) facts_[link].anchor_repeats = anchor_ids_.count(anchor) - 1;
     FindLinkRuns();
   }
 
-  const PageFacts& page() const { return page_; }
-  Subject SubjectAt(size_t index) const { return {links_[index], page_, *this, index}; }
+  const PageFacts& page() const { return *page_; }
+  Subject SubjectAt(size_t index) const { return {links_[index], *page_, *this, index}; }
   size_t blocks() const { return blocks_; }
   LinkBits backlinks(size_t block) const { return backlinks_[block]; }
-  int relevance(size_t index) const { return relevance_[index]; }
-  int anchor_repeats(size_t index) const { return anchor_repeats_[index]; }
-  int run_length(size_t index) const { return run_length_[index]; }
-  int run_domains(size_t index) const { return run_domains_[index]; }
+  int relevance(size_t index) const { return facts_[index].relevance; }
+  int anchor_repeats(size_t index) const { return facts_[index].anchor_repeats; }
+  int run_length(size_t index) const { return facts_[index].run_length; }
+  int run_domains(size_t index) const { return facts_[index].run_domains; }
 
   // How many backlinks other than the one at `index` pass `test`: those within `within` positions of it,
   // or, when `within` is nullopt, those to the same registrable domain. The test runs once per backlink and
   // page (cached in `slot`), so the count costs O(1) per link.
   int CountNeighbours(size_t slot, const BlockTest& test, size_t index, std::optional<int> within) const {
     NeighbourCache& cache = neighbour_caches_[slot];
-    if (cache.prefix.empty()) {
-      cache.prefix.assign(links_.size() + 1, 0);
+    if (!cache.counted) {
+      cache.counted = true;
+      cache.prefix.resize(links_.size() + 1);  // every entry is written below
+      cache.prefix[0] = 0;
       for (size_t block = 0; block < blocks_; ++block) {
         const LinkBits passing = test(*this, block, backlinks_[block]);
-        for (size_t i = block * kBlockLinks; i < std::min(links_.size(), (block + 1) * kBlockLinks); ++i) {
-          const bool passes = (passing >> (i % kBlockLinks) & 1) != 0;
-          cache.prefix[i + 1] = cache.prefix[i] + (passes ? 1 : 0);
-          if (passes) {
-            if (cache.by_domain.empty()) cache.by_domain.resize(domain_links_.size());
-            ++cache.by_domain[domain_of_[i]];
-          }
+        const size_t end = std::min(links_.size(), (block + 1) * kBlockLinks);
+        for (size_t i = block * kBlockLinks; i < end; ++i) {
+          cache.prefix[i + 1] = cache.prefix[i] + static_cast<int>(passing >> (i % kBlockLinks) & 1);
         }
+        ForEachLink(block, passing, [&](size_t i, LinkBits) {
+          if (cache.by_domain.empty()) cache.by_domain.resize(domain_ids_.size());
+          ++cache.by_domain[facts_[i].domain];
+        });
       }
     }
     const int self = cache.prefix[index + 1] - cache.prefix[index];
-    if (!within) return (cache.by_domain.empty() ? 0 : cache.by_domain[domain_of_[index]]) - self;
+    if (!within) return (cache.by_domain.empty() ? 0 : cache.by_domain[facts_[index].domain]) - self;
     const size_t low = index > static_cast<size_t>(*within) ? index - *within : 0;
     const size_t high = std::min(links_.size() - 1, index + *within);
     return cache.prefix[high + 1] - cache.prefix[low] - self;
@@ -531,12 +572,13 @@ class PageEvaluation {
   }
 
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
-  int domain_links(size_t index) const { return domain_links_[domain_of_[index]]; }
+  int domain_links(size_t index) const { return domain_ids_.count(facts_[index].domain); }
 
  private:
   // A run is a maximal sequence of consecutive backlinks, each after the first at most kRunGapChars of
   // text after the previous one; an internal link ends a run.
   void FindLinkRuns() {
+    run_stamps_.assign(domain_ids_.size(), 0);
     for (size_t begin = 0; begin < links_.size();) {
       if (!links_[begin].is_backlink) {
         ++begin;
@@ -546,31 +588,39 @@ class PageEvaluation {
       while (end < links_.size() && links_[end].is_backlink && links_[end].text_chars_before <= kRunGapChars) {
         ++end;
       }
-      // Most runs are one or a few links: counting distinct domains by sorting views costs no allocation
-      // beyond the reused buffer, where a hash set would allocate per run.
-      run_domain_buffer_.clear();
-      for (size_t i = begin; i < end; ++i) run_domain_buffer_.push_back(links_[i].registrable_domain);
-      std::sort(run_domain_buffer_.begin(), run_domain_buffer_.end());
-      const auto distinct = std::unique(run_domain_buffer_.begin(), run_domain_buffer_.end()) - run_domain_buffer_.begin();
+      // A domain is new to the run unless its stamp is the run's.
+      const size_t stamp = begin + 1;
+      int distinct = 0;
       for (size_t i = begin; i < end; ++i) {
-        run_length_[i] = static_cast<int>(end - begin);
-        run_domains_[i] = static_cast<int>(distinct);
+        size_t& seen = run_stamps_[facts_[i].domain];
+        distinct += seen != stamp ? 1 : 0;
+        seen = stamp;
+      }
+      for (size_t i = begin; i < end; ++i) {
+        facts_[i].run_length = static_cast<int>(end - begin);
+        facts_[i].run_domains = distinct;
       }
       begin = end;
     }
   }
 
-  const PageFacts& page_;
+  const PageFacts* page_ = nullptr;
   std::span<const Link> links_;
-  size_t blocks_;                    // of kBlockLinks links, the last one partly filled
+  size_t blocks_ = 0;                // of kBlockLinks links, the last one partly filled
   std::vector<LinkBits> backlinks_;  // per block
-  std::vector<int> relevance_, anchor_repeats_, run_length_, run_domains_;  // per link, 0 for internal ones
-  // The page's registrable domains are numbered in the constructor, so counts per domain need no hashing.
-  std::vector<int> domain_of_;     // per link: its registrable domain's number; -1 for internal links
-  std::vector<int> domain_links_;  // per registrable domain: its backlinks
-  std::vector<std::string_view> run_domain_buffer_;         // FindLinkRuns' scratch: the domains of one run
+  struct LinkFacts {
+    int relevance, anchor_repeats, run_length, run_domains;  // 0 for internal links but their relevance
+    // Its registrable domain's number in domain_ids_, so counts per domain need no hashing; -1 for internal links.
+    int domain;
+  };
+  std::vector<LinkFacts> facts_;  // per link
+  TextIds domain_ids_;            // the backlinks' registrable domains, and the backlinks to each
+  std::vector<size_t> run_stamps_;  // FindLinkRuns' scratch: per domain, 1 + the first link of the last run it was in
+  TextIds anchor_ids_;  // the backlinks' normalised text anchors, and the backlinks with each
+  std::vector<std::pair<size_t, int>> anchor_links_;  // Reset's scratch: backlinks with a text anchor, and its id
   struct NeighbourCache {
-    std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass; empty until first asked
+    bool counted = false;     // whether the page's counts are in, once first asked
+    std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass
     std::vector<int> by_domain;  // backlinks that pass, per registrable domain; empty while none does
   };
   mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
@@ -580,16 +630,16 @@ class PageEvaluation {
   };
   mutable std::vector<NamedResults> named_results_;  // per cached predicate, then per block
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
-  // The values asked for, which do not move: a pool per thread, whose first list_values_used_ entries are
-  // this page's. Reused from page to page (a thread evaluates one page at a time), so normalising and
-  // splitting values allocates only when a page has more, or longer, values than any before it.
+  // The values asked for, which do not move: a pool whose first list_values_used_ entries are this page's.
+  // Reused from page to page, so normalising and splitting values allocates only when a page has more, or
+  // longer, values than any before it.
   const ListValue& NextListValue(std::string_view text) const {
-    thread_local std::deque<ListValue> pool;
-    if (list_values_used_ == pool.size()) pool.emplace_back();
-    ListValue& value = pool[list_values_used_++];
+    if (list_values_used_ == list_value_pool_.size()) list_value_pool_.emplace_back();
+    ListValue& value = list_value_pool_[list_values_used_++];
     value.Reset(text);
     return value;
   }
+  mutable std::deque<ListValue> list_value_pool_;
   mutable size_t list_values_used_ = 0;
   mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in the pool, or null
   mutable std::vector<const ListValue*> last_list_values_;      // per list field
@@ -1001,12 +1051,16 @@ class Compiler {
       if (!expanding_.insert(name).second) Fail(predicate, Cat("predicate '", name, "' uses itself"));
       BlockTest test = CompilePredicate(predicate);
       expanding_.erase(name);
-      compiled = named_.emplace(name, NamedPredicate{cached_predicates_++, std::move(test)}).first;
+      // A field test, or a reference to another named predicate, has its answers cached already.
+      if (!Find(predicate, "field") && !Find(predicate, "predicate")) {
+        test = [slot = cached_predicates_++, test = std::move(test)](const PageEvaluation& evaluation, size_t block,
+                                                                      LinkBits candidates) {
+          return evaluation.NamedResult(slot, test, block, candidates);
+        };
+      }
+      compiled = named_.emplace(name, std::move(test)).first;
     }
-    return [slot = compiled->second.slot, test = compiled->second.test](const PageEvaluation& evaluation,
-                                                                          size_t block, LinkBits candidates) {
-      return evaluation.NamedResult(slot, test, block, candidates);
-    };
+    return compiled->second;
   }
 
   BlockTest CompileReference(const YAML::Node& predicate, const Entry& reference) {
@@ -1332,7 +1386,8 @@ class Compiler {
   size_t neighbour_predicates_ = 0;
   size_t page_predicates_ = 0;
   std::shared_ptr<ListIndex> list_index_ = std::make_shared<ListIndex>();  // shared by every list matcher
-  std::map<const FieldSpec*, size_t> list_fields_;                     // text field -> its ListValue slot
+  // text field -> its ListValue slot
+  std::map<const FieldSpec*, size_t> list_fields_ = {{FindField("anchor.text"), kAnchorListSlot}};
   struct RegexField {
     size_t slot = 0;  // its per-link cache of matches
     std::shared_ptr<RegexGroup> group;
@@ -1341,11 +1396,7 @@ class Compiler {
   std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
-  struct NamedPredicate {
-    size_t slot;  // its per-link cache
-    BlockTest test;
-  };
-  std::map<std::string, NamedPredicate> named_;  // compiled named predicates
+  std::map<std::string, BlockTest> named_;  // compiled named predicates, with their answers cached
   size_t cached_predicates_ = 0;                  // named predicates and distinct field tests
   std::map<std::string, BlockTest> field_tests_;  // compiled field tests, by field, operator and operands
 };
@@ -1481,10 +1532,18 @@ void ScoreLinks(const RuleSet::Compiled& compiled, const PageEvaluation& evaluat
   }
 }
 
+// The calling thread's evaluation, reset for `links`.
+const PageEvaluation& EvaluationOf(const PageFacts& page, std::span<const Link> links,
+                                   const RuleSet::Compiled& compiled) {
+  thread_local PageEvaluation evaluation;
+  evaluation.Reset(page, links, compiled);
+  return evaluation;
+}
+
 }  // namespace
 
 std::vector<Score> RuleSet::Evaluate(const ExtractedPage& page) const {
-  const PageEvaluation evaluation(page.page, page.links, *compiled_);
+  const PageEvaluation& evaluation = EvaluationOf(page.page, page.links, *compiled_);
   std::vector<Score> scores(page.links.size());
   ScoreLinks(*compiled_, evaluation, scores);
   return scores;
@@ -1493,7 +1552,7 @@ std::vector<Score> RuleSet::Evaluate(const ExtractedPage& page) const {
 Score RuleSet::Evaluate(const Link& link, const PageFacts& page) const {
   Link backlink = link;
   backlink.is_backlink = true;  // scored as asked, even when the caller did not mark it
-  const PageEvaluation evaluation(page, std::span<const Link>(&backlink, 1), *compiled_);
+  const PageEvaluation& evaluation = EvaluationOf(page, std::span<const Link>(&backlink, 1), *compiled_);
   Score score;
   ScoreLinks(*compiled_, evaluation, std::span<Score>(&score, 1));
   return score;

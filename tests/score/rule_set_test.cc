@@ -5,9 +5,11 @@
 
 #include <re2/re2.h>
 
+#include <cctype>
 #include <fstream>
 #include <memory>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -451,6 +453,11 @@ TEST(PageRulesTest, AnchorRepeatsCountsOtherBacklinksWithTheSameText) {
                               image});
   EXPECT_THAT(FiresOnPage("{field: anchor.repeats, equals: 2}", page), ElementsAre(true, false, true, true, false));
   EXPECT_THAT(FiresOnPage("{field: anchor.repeats, equals: 0}", page), ElementsAre(false, true, false, false, true));
+  // Repeats are counted on the anchors' list values, which list tests of anchor.text share.
+  EXPECT_THAT(FiresOnPage("{all: [{field: anchor.text, in_list: phrases}, {field: anchor.repeats, equals: 2}]}", page),
+              ElementsAre(true, false, true, true, false));
+  EXPECT_THAT(FiresOnPage("{all: [{field: anchor.repeats, equals: 2}, {field: anchor.text, in_list: phrases}]}", page),
+              ElementsAre(true, false, true, true, false));
 }
 
 // Folding can lengthen an anchor (Ⱥ, two bytes, folds to ⱥ, three): the counts must not depend on the
@@ -510,6 +517,62 @@ TEST(PageRulesTest, SameTargetNeighboursAndTargetPageLinks) {
             "test.yaml:11:11: a neighbours predicate needs exactly one of 'within: N' (positions) and 'same_target: true'");
   EXPECT_EQ(ErrorOf(OneRuleFile("{neighbours: {field: hidden, equals: true}, same_target: false, at_least: 1}")),
             "test.yaml:11:68: 'same_target' must be true; use 'within: N' to count by position");
+}
+
+// The page's registrable domains and text anchors are numbered through a hash table, and runs count their
+// domains by stamps: on random pages, anchor.repeats, target.page_links and link_run.* must agree with a plain
+// reading of their definitions.
+TEST(PageRulesTest, CrossLinkFactsAgreeWithTheirDefinitions) {
+  const auto rules = MustParse(OneRuleFile(
+      "{field: hidden, equals: false}", "\"{anchor.repeats} {target.page_links} {link_run.length} {link_run.domains}\""));
+  ASSERT_NE(rules, nullptr);
+  constexpr std::string_view kAnchors[] = {"Cheap Loans", "cheap  loans", " cheap loans ", "huts", "Huts", "route"};
+  constexpr std::string_view kDomains[] = {"a.example", "b.example", "c.example", "d.example", "e.example"};
+  const auto normalised = [](std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      if (c == ' ') {
+        if (!out.empty() && out.back() != ' ') out += ' ';
+      } else {
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+    if (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+  };
+  std::mt19937 random(20261202);
+  for (int round = 0; round < 60; ++round) {
+    std::vector<Link> links;
+    for (size_t count = 1 + random() % 150; count > 0; --count) {
+      Link link = BacklinkTo(kDomains[random() % std::size(kDomains)], kAnchors[random() % std::size(kAnchors)],
+                             static_cast<int>(random() % 6));
+      link.is_backlink = random() % 5 != 0;
+      link.anchor_kind = random() % 4 == 0 ? AnchorKind::kImage : AnchorKind::kText;
+      links.push_back(std::move(link));
+    }
+    const std::vector<Score> scores = rules->Evaluate(PageWith(links));
+    for (size_t i = 0; i < links.size(); ++i) {
+      if (!links[i].is_backlink) continue;
+      const auto text_anchor = [&](size_t j) { return links[j].anchor_kind == AnchorKind::kText; };
+      int repeats = 0, page_links = 0;
+      for (size_t j = 0; j < links.size(); ++j) {
+        if (!links[j].is_backlink) continue;
+        const bool same_anchor = text_anchor(i) && text_anchor(j) &&
+                                 normalised(links[j].anchor_text) == normalised(links[i].anchor_text);
+        repeats += j != i && same_anchor ? 1 : 0;
+        page_links += links[j].registrable_domain == links[i].registrable_domain ? 1 : 0;
+      }
+      size_t begin = i, end = i + 1;
+      while (begin > 0 && links[begin - 1].is_backlink && links[begin].text_chars_before <= 3) --begin;
+      while (end < links.size() && links[end].is_backlink && links[end].text_chars_before <= 3) ++end;
+      std::set<std::string> run_domains;
+      for (size_t j = begin; j < end; ++j) run_domains.insert(links[j].registrable_domain);
+      ASSERT_EQ(scores[i].flags.size(), 1u);
+      EXPECT_EQ(scores[i].flags[0].evidence, Cat(std::to_string(repeats), " ", std::to_string(page_links), " ",
+                                                 std::to_string(end - begin), " ", std::to_string(run_domains.size())))
+          << "link " << i << " of " << links.size();
+    }
+  }
 }
 
 // Rules run on a page's links in blocks of 64, each combinator narrowing the links it asks its operands
