@@ -548,15 +548,17 @@ class PageEvaluation {
     return std::binary_search(found_patterns_.begin() + found.begin, found_patterns_.begin() + found.end, pattern);
   }
 
-  // Whether a whole-value pattern (^...$) matches its field's value at the link at `index`: searched alone,
-  // when a rule asks, at most once per link; a value equal to the last one searched reuses its result.
-  bool WholeValueFound(size_t slot, const RE2& regex, TextGetter get, size_t index) const {
+  // Whether a whole-value pattern (^...$) matches its field's value at the link at `index`: searched alone
+  // (a group of one, for its literal prefilter), when a rule asks, at most once per link; a value equal to
+  // the last one searched reuses its result.
+  bool WholeValueFound(size_t slot, const RegexGroup& alone, TextGetter get, size_t index) const {
     int8_t& result = whole_value_results_[slot * links_.size() + index];
     if (result == kNotEvaluated) {
       const std::string_view value = get(SubjectAt(index));
       LastWholeValueSearch& last = last_whole_value_searches_[slot];
       if (last.found == kNotEvaluated || last.value != value) {
-        last = {value, static_cast<int8_t>(RE2::PartialMatch(value, regex) ? 1 : 0)};
+        alone.Match(value, matched_);
+        last = {value, static_cast<int8_t>(matched_.empty() ? 0 : 1)};
       }
       result = last.found;
     }
@@ -1311,8 +1313,11 @@ class Compiler {
                             if (IsWholeValueShape(pattern)) {
                               const size_t slot =
                                   whole_value_slots_.try_emplace({&field, pattern}, whole_value_slots_.size()).first->second;
-                              return [get, slot, regex](const Subject& subject) {
-                                return subject.evaluation.WholeValueFound(slot, *regex, get, subject.index);
+                              auto alone = std::make_shared<RegexGroup>();
+                              alone->Add(pattern);
+                              alone->Compile();
+                              return [get, slot, alone = std::shared_ptr<const RegexGroup>(alone)](const Subject& subject) {
+                                return subject.evaluation.WholeValueFound(slot, *alone, get, subject.index);
                               };
                             }
                             auto& [slot, group] = regex_fields_[&field];

@@ -3,20 +3,29 @@
 // value tells which of them occur in it, instead of one search per pattern. (The rule set keeps
 // whole-value shapes, ^...$, out of the group: see CompileMatches in rule_set.cc.) Like RE2::PartialMatch, a
 // pattern matches when it is found anywhere in the value unless anchored with ^ or $; case is ignored.
-// Before the automaton runs, a value may be ruled out by its bytes alone: see RulesOut.
+// Before the automaton runs, the literal text each pattern needs narrows the patterns a value may hold, most
+// often to none: see PossiblePatterns.
 #include <re2/re2.h>
 #include <re2/set.h>
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+namespace re2 {
+class FilteredRE2;
+}  // namespace re2
+
 namespace backlint {
 
 class RegexGroup {
  public:
+  // A set of the group's patterns, bit i for the pattern Add numbered i.
+  using PatternMask = uint64_t;
+
   // How every `matches` pattern is compiled, alone or in a group.
   static RE2::Options PatternOptions();
 
@@ -30,19 +39,39 @@ class RegexGroup {
   // The indices of the patterns found in `value`, ascending.
   void Match(std::string_view value, std::vector<int>& matched) const;
 
-  // Whether `value` lacks every byte of a set that each pattern needs one of (URL parameter patterns all
-  // need a '?' or '&'), so that no pattern can be found in it. Decided from the patterns at Compile; false
-  // when the patterns need no such byte.
-  bool RulesOut(std::string_view value) const;
+  // The patterns that may be found in `value`: each pattern needs one of a few literal texts (decided from
+  // the patterns at Compile, see FindRequiredLiterals), and one whose literals `value` lacks, ignoring case,
+  // is left out. Every pattern when the group has more patterns than a mask holds.
+  PatternMask PossiblePatterns(std::string_view value) const;
 
  private:
-  void FindRequiredBytes();
+  // A literal of three bytes or more (lower-cased), the patterns that need it or another, and its key (see
+  // kKeySize in regex_group.cc), at `key_offset` in it.
+  struct Literal {
+    std::string text;
+    PatternMask patterns;
+    uint32_t key;
+    size_t key_offset;
+  };
+
+  void FindRequiredBytes(const re2::FilteredRE2& prefilter, const std::vector<std::string>& atoms);
+  void FindRequiredLiterals(const re2::FilteredRE2& prefilter, const std::vector<std::string>& atoms);
+  void Require(std::string_view literal, PatternMask patterns);
+  PatternMask LiteralsAt(std::string_view value, size_t key_at, uint32_t key) const;
 
   RE2::Set set_;
   bool set_usable_ = true;                      // false when the set could not be built: search one by one
-  std::vector<std::unique_ptr<RE2>> patterns_;  // for values the set's automaton runs out of memory on
+  std::vector<std::unique_ptr<RE2>> patterns_;  // alone, and for values the set's automaton runs out of memory on
   bool needs_a_byte_ = false;                   // each pattern needs one of required_bytes_
   std::array<bool, 256> required_bytes_{};
+  PatternMask all_patterns_ = 0;
+  PatternMask unfiltered_ = 0;                    // patterns that need no literal: possible in any value
+  // byte -> patterns one of whose literals it starts (literals of one or two bytes, and the first cased
+  // letters outside ASCII of atoms that need them), in either case
+  std::array<PatternMask, 256> byte_patterns_{};
+  std::array<uint64_t, 256> key_bits_{};          // the keys of literals_, hashed
+  std::vector<Literal> literals_;                 // ordered by key
+  std::vector<uint32_t> literal_keys_;            // their keys, to search compactly
 };
 
 }  // namespace backlint
