@@ -204,6 +204,7 @@ ByteClasses ClassesOf(const char* bytes) {
                           _mm_set1_epi8(static_cast<char>(n - 128)));
   };
   ByteClasses classes;
+#pragma GCC unroll 4
   for (size_t chunk = 0; chunk < 4; ++chunk) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * chunk));
     const __m128i digits = in_range(x, '0', 10);
@@ -236,6 +237,7 @@ class ClassifiedText {
       std::memcpy(bytes_.data() + at, text.data(), text.size());
       at += text.size();
       // 64 zero bytes in four stores rather than a memset of a varying length (the next text overwrites them).
+#pragma GCC unroll 4
       for (size_t chunk = 0; chunk < 4; ++chunk) {
         _mm_storeu_si128(reinterpret_cast<__m128i*>(bytes_.data() + at + 16 * chunk), _mm_setzero_si128());
       }
@@ -288,8 +290,9 @@ uint64_t Load8(const char* at) {
   const ByteClasses classes = text.From(start, word_byte_after);
   // 65 stands for any longer word.
   const size_t size = static_cast<size_t>(std::countr_one(classes.word)) + (classes.word == ~uint64_t{0} && word_byte_after);
-  if (size < 3 || size > 64) return std::nullopt;
-  const uint64_t in_word = ~uint64_t{0} >> (64 - size);
+  // Whether the word is topical is decided by one branch, at the end: it is unpredictable.
+  const bool topical_size = (size >= 3) & (size <= 64);
+  const uint64_t in_word = ~uint64_t{0} >> (64 - std::clamp<size_t>(size, 1, 64));
   const bool only_digits = (classes.digit & in_word) == in_word;
   const char* const bytes = text.data() + start;
   const std::string_view raw(bytes, size);
@@ -303,36 +306,30 @@ uint64_t Load8(const char* at) {
   } else {
     word = FoldedWord(raw);
   }
-  if (only_digits | IsNonTopical(word)) return std::nullopt;
+  if (!topical_size | only_digits | IsNonTopical(word)) return std::nullopt;
   return word;
 }
 
-// Calls `visit(word)` for each topical word (TopicalWord) that starts in [from, to) of `text`, a range
-// that holds whole texts, whose first two bytes, when both are ASCII, `wanted(first, second)` accepts; the
-// others are skipped without a look at their letters.
+// Calls `visit(word, start)` for each topical word (TopicalWord) of `text` and where it starts, whose first
+// two bytes, when both are ASCII, `wanted(first, second)` accepts; the others are skipped without a look
+// at their letters.
 template <typename Wanted, typename Visit>
-void ForEachTopicalWord(const ClassifiedText& text, size_t from, size_t to, Wanted wanted, Visit visit) {
-  // The bits of a block's bytes below `end`.
-  const auto below = [](size_t end, size_t block) {
-    const size_t bits = std::clamp(end, 64 * block, 64 * block + 64) - 64 * block;
-    return bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
-  };
-  for (size_t block = from / 64; 64 * block < to; ++block) {
+void ForEachTopicalWord(const ClassifiedText& text, Wanted wanted, Visit visit) {
+  for (size_t block = 0; 64 * block < text.size(); ++block) {
     const uint64_t word_bytes = text.WordBytes(block);
-    uint64_t starts = word_bytes & ~(word_bytes << 1 | text.WordByteBefore(block)) & below(to, block) & ~below(from, block);
-    for (; starts != 0; starts &= starts - 1) {
+    for (uint64_t starts = word_bytes & ~(word_bytes << 1 | text.WordByteBefore(block)); starts != 0; starts &= starts - 1) {
       const size_t start = 64 * block + static_cast<size_t>(std::countr_zero(starts));
       // A word of one byte is screened by the byte after it, which is at worst a zero after its text: it
       // is never topical either way.
       const char first = text.data()[start], second = text.data()[start + 1];
       if (static_cast<unsigned char>(first | second) < 0x80 && !wanted(first, second)) continue;
-      if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word);
+      if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word, start);
     }
   }
 }
 template <typename Visit>
-void ForEachTopicalWord(const ClassifiedText& text, size_t from, size_t to, Visit visit) {
-  ForEachTopicalWord(text, from, to, [](char, char) { return true; }, visit);
+void ForEachTopicalWord(const ClassifiedText& text, Visit visit) {
+  ForEachTopicalWord(text, [](char, char) { return true; }, visit);
 }
 
 // The first occurrence of `anchor` (not empty) in `snippet`, or nullptr. memchr finds each candidate's
@@ -374,7 +371,7 @@ struct Label {
 
 TopicalRelevance::TopicalRelevance(const PageFacts& page) {
   std::vector<StemKey> stems;
-  const auto add = [&](const Word& word) {
+  const auto add = [&](const Word& word, size_t) {
     const StemKey stem = StemOf(word);
     stems.push_back(stem);
     if (StemLength(stem) >= 4) long_stem_starts_.set(PairBit(stem));
@@ -382,7 +379,7 @@ TopicalRelevance::TopicalRelevance(const PageFacts& page) {
   std::vector<std::string_view> texts(page.main_terms.begin(), page.main_terms.end());
   texts.push_back(page.title);
   const ClassifiedText classified(texts);
-  ForEachTopicalWord(classified, 0, classified.size(), add);
+  ForEachTopicalWord(classified, add);
   has_page_stems_ = !stems.empty();
   page_stems_ = StemSetOf(stems);
 }
@@ -429,12 +426,11 @@ int TopicalRelevance::Of(const Link& link) const {
     label_bytes += label;
   };
   {
-    const std::string_view anchor = link.anchor_text, host = HostLabels(link), path = PathOf(link.url);
-    const ClassifiedText classified(std::array{anchor, host, path});
-    const size_t host_at = anchor.size() + 1, path_at = host_at + host.size() + 1;
-    ForEachTopicalWord(classified, 0, host_at, [&](const Word& word) { add(word, false); });
-    ForEachTopicalWord(classified, host_at, path_at, [&](const Word& word) { add(word, true); });
-    ForEachTopicalWord(classified, path_at, classified.size(), [&](const Word& word) { add(word, false); });
+    // The anchor's, host labels' and path's words in one scan, in that order.
+    const std::string_view anchor = link.anchor_text, host = HostLabels(link);
+    const ClassifiedText classified(std::array{anchor, host, PathOf(link.url)});
+    const size_t host_at = anchor.size() + 1;
+    ForEachTopicalWord(classified, [&](const Word& word, size_t start) { add(word, start - host_at < host.size()); });
   }
   if (terms.empty()) return kUnknown;
 
@@ -460,7 +456,7 @@ int TopicalRelevance::Of(const Link& link) const {
       return !(has_page_stems_ || context_has_words) ||
              (matched < enough && candidate_starts.test(PairBit(first, second)));
     };
-    const auto visit = [&](const Word& word) {
+    const auto visit = [&](const Word& word, size_t) {
       context_has_words = true;
       if (matched >= enough) return;
       const StemKey stem = StemOf(word);
@@ -484,7 +480,7 @@ int TopicalRelevance::Of(const Link& link) const {
     };
     const auto [before, after] = ContextOf(link);
     const ClassifiedText classified(std::array{before, after});
-    ForEachTopicalWord(classified, 0, classified.size(), wanted, visit);
+    ForEachTopicalWord(classified, wanted, visit);
   }
   if (!has_page_stems_ && !context_has_words) return kUnknown;
   const double share = static_cast<double>(matched) / static_cast<double>(enough);
