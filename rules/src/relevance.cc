@@ -197,7 +197,7 @@ struct ByteClasses {
 };
 
 // The classes of the 64 bytes at `bytes`, sixteen at a time with SSE2.
-ByteClasses ClassesOf(const char* bytes) {
+[[gnu::always_inline]] inline ByteClasses ClassesOf(const char* bytes) {
   // x is in [lo, lo + n) when x - lo is below n unsigned, that is when x - lo - 128 is below n - 128 signed.
   const auto in_range = [](__m128i x, char lo, char n) {
     return _mm_cmplt_epi8(_mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>(lo + 128))),
@@ -211,7 +211,7 @@ ByteClasses ClassesOf(const char* bytes) {
     const __m128i letters = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 26);
     // A byte's top bit is set when it is outside ASCII: such bytes are word bytes as they are.
     const auto bits = [&](__m128i mask) {
-      return uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(mask))} << 16 * chunk;
+      return uint64_t{static_cast<unsigned>(_mm_movemask_epi8(mask))} << 16 * chunk;  // 16 bits, zero-extended
     };
     classes.word |= bits(_mm_or_si128(_mm_or_si128(digits, letters), x));
     classes.high |= bits(x);
@@ -409,12 +409,12 @@ int TopicalRelevance::Of(const Link& link) const {
     seen_stems |= stem_bit;
     if (term == terms.size()) terms.push_back({stem, false});
     if (terms[term].matched) return;
-    if (Contains(page_stems_, stem)) {
-      terms[term].matched = true;
-      ++matched;
-      return;
-    }
-    if (!is_host_label) return;
+    // Whether the page has the stem is unpredictable: it is counted without a branch, and one branch
+    // leaves all but unmatched host labels.
+    const bool page_has_stem = Contains(page_stems_, stem);
+    terms[term].matched = page_has_stem;
+    matched += page_has_stem;
+    if (page_has_stem | !is_host_label) return;
     thread_local std::string label;
     LowerInto(word, label);
     if (ContainsLongStem(page_stems_, long_stem_starts_, label)) {
