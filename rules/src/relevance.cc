@@ -1,5 +1,7 @@
 #include "backlint/score/relevance.h"
 
+#include <emmintrin.h>  // SSE2, part of x86-64
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -66,29 +68,26 @@ struct Word {
   size_t size() const { return text.size(); }
 };
 
-// Every word is checked against kNonTopicalWords: one probe, usually, of an open-addressing table of the
-// words' heads (0 marks an empty slot: a word of three bytes or more never has head 0).
-constexpr size_t kNonTopicalSlots = 512;  // a power of two, under a fifth full
+// Every word is checked against kNonTopicalWords in a table of the words' heads (0 marks an empty slot: a
+// word of three bytes or more never has head 0) in which no two words share a slot: one compare, without
+// a branch on whether the word is there, which is unpredictable.
+constexpr size_t kNonTopicalSlots = 512;  // a power of two
 
-size_t NonTopicalSlot(uint64_t head) { return (head * 0x9e3779b97f4a7c15ull) >> 55; }  // top 9 bits
+// The multiplier was searched for to leave every word its own slot; the table's construction checks it.
+constexpr size_t NonTopicalSlot(uint64_t head) { return (head * 0x35a35fa367741713ull) >> 55; }  // top 9 bits
 
-const std::array<uint64_t, kNonTopicalSlots> kNonTopicalTable = [] {
+constexpr std::array<uint64_t, kNonTopicalSlots> kNonTopicalTable = [] {
   std::array<uint64_t, kNonTopicalSlots> table{};
   for (std::string_view word : kNonTopicalWords) {
-    const uint64_t head = HeadOf(word);
-    size_t slot = NonTopicalSlot(head);
-    while (table[slot] != 0) slot = (slot + 1) % kNonTopicalSlots;
-    table[slot] = head;
+    uint64_t& slot = table[NonTopicalSlot(HeadOf(word))];
+    if (slot != 0) throw "two non-topical words share a slot: search NonTopicalSlot another multiplier";
+    slot = HeadOf(word);
   }
   return table;
 }();
 
 bool IsNonTopical(const Word& word) {
-  if (word.size() > 8) return false;
-  for (size_t slot = NonTopicalSlot(word.head); kNonTopicalTable[slot] != 0; slot = (slot + 1) % kNonTopicalSlots) {
-    if (kNonTopicalTable[slot] == word.head) return true;
-  }
-  return false;
+  return (kNonTopicalTable[NonTopicalSlot(word.head)] == word.head) & (word.size() <= 8);
 }
 
 constexpr size_t kStemBytes = 6;
@@ -100,33 +99,30 @@ StemKey KeyOf(uint64_t head, size_t length) {
 }
 size_t StemLength(StemKey key) { return key >> 56; }
 
-// The length of the common English suffix `word` ends with and can lose (three bytes must remain), or 0.
-// Chosen by the word's last letter, then longest first: "ings", "ing", "ers", "er", "ies", "es", "ed", "s",
-// "e", "y".
+// The length of the common English suffix `word` ends with and can lose (three bytes must remain), or 0:
+// the longest of "ings", "ing", "ers", "ies", "er", "es", "ed", "s", "e", "y" that it ends with. Which one a
+// word ends with is unpredictable: the packed tail is compared with all of them at once, without a branch.
+consteval uint32_t Suffix(std::string_view suffix) {
+  return static_cast<uint32_t>(HeadOf(suffix)) << 8 * (4 - suffix.size());  // its bytes at the top, as in a tail
+}
+consteval uint32_t SuffixMask(size_t length) { return ~uint32_t{0} << 8 * (4 - length); }
 [[gnu::always_inline]] inline size_t SuffixLength(const Word& word) {
-  // The suffix's bytes against the top bytes of the packed tail: one shift and one compare.
-  const auto loses = [&]<size_t kSize>(const char (&suffix)[kSize]) {
-    constexpr size_t kBytes = kSize - 1;
-    return word.size() >= kBytes + 3 && word.tail >> 8 * (4 - kBytes) == HeadOf(suffix);
+  // Three suffixes of each length from one to three bytes and one of four, in that order: the compare
+  // result for lane i is bit i, so a suffix's length is its bit's index / 3 + 1. The last two lanes never match.
+  const __m128i kShortMasks = _mm_setr_epi32(SuffixMask(1), SuffixMask(1), SuffixMask(1), SuffixMask(2));
+  const __m128i kShort = _mm_setr_epi32(Suffix("s"), Suffix("e"), Suffix("y"), Suffix("er"));
+  const __m128i kMiddleMasks = _mm_setr_epi32(SuffixMask(2), SuffixMask(2), SuffixMask(3), SuffixMask(3));
+  const __m128i kMiddle = _mm_setr_epi32(Suffix("es"), Suffix("ed"), Suffix("ing"), Suffix("ers"));
+  const __m128i kLongMasks = _mm_setr_epi32(SuffixMask(3), SuffixMask(4), 0, 0);
+  const __m128i kLong = _mm_setr_epi32(Suffix("ies"), Suffix("ings"), 1, 1);
+  const __m128i tail = _mm_set1_epi32(static_cast<int>(word.tail));
+  const auto lanes = [&](__m128i masks, __m128i suffixes) {
+    return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_and_si128(tail, masks), suffixes))));
   };
-  switch (word.tail >> 24) {
-    case 's':
-      if (loses("ings")) return 4;
-      if (loses("ers") || loses("ies")) return 3;
-      if (loses("es")) return 2;
-      return loses("s") ? 1 : 0;
-    case 'g':
-      return loses("ing") ? 3 : 0;
-    case 'r':
-      return loses("er") ? 2 : 0;
-    case 'd':
-      return loses("ed") ? 2 : 0;
-    case 'e':
-    case 'y':
-      return word.size() >= 4 ? 1 : 0;
-    default:
-      return 0;
-  }
+  const unsigned ends_with = lanes(kShortMasks, kShort) | lanes(kMiddleMasks, kMiddle) << 4 | lanes(kLongMasks, kLong) << 8;
+  // The suffixes that leave three bytes: three more lanes for each byte over three.
+  const unsigned can_lose = (1u << 3 * (std::clamp<size_t>(word.size(), 3, 7) - 3)) - 1;
+  return (static_cast<size_t>(std::bit_width(ends_with & can_lose)) + 2) / 3;
 }
 
 // A crude stem: common English suffixes off, then at most six bytes, so "hiking", "hikes" and "hike" agree.
@@ -141,29 +137,34 @@ size_t PairBit(std::string_view bytes) {
 }
 size_t PairBit(StemKey key) { return PairBit(key & 0xff, key >> 8 & 0xff); }
 
-// Open-addressing hash set of stem keys, at most half full; 0 marks an empty slot.
-size_t StemSlot(StemKey key, size_t slots) {
-  return (key * 0x9e3779b97f4a7c15ull) >> (64 - std::countr_zero(slots));
-}
-std::vector<StemKey> StemSetOf(const std::vector<StemKey>& keys) {
-  std::vector<StemKey> slots(std::max<size_t>(8, std::bit_ceil(2 * keys.size())));
+// Open-addressing hash set of stem keys, its home slots at most half full; 0 marks an empty slot. Keys
+// displaced past the last home slot go to slots appended after it, so a lookup never wraps around and
+// compares a fixed number of slots from the key's home slot, the most any key was displaced: without a
+// branch on whether the key is there, which is unpredictable.
+size_t StemSlot(StemKey key, int shift) { return (key * 0x9e3779b97f4a7c15ull) >> shift; }
+TopicalRelevance::StemSet StemSetOf(const std::vector<StemKey>& keys) {
+  const size_t home_slots = std::max<size_t>(8, std::bit_ceil(2 * keys.size()));
+  TopicalRelevance::StemSet set{std::vector<StemKey>(home_slots), 64 - std::countr_zero(home_slots), 1};
   for (StemKey key : keys) {
-    size_t slot = StemSlot(key, slots.size());
-    while (slots[slot] != 0 && slots[slot] != key) slot = (slot + 1) & (slots.size() - 1);
-    slots[slot] = key;
+    const size_t home = StemSlot(key, set.shift);
+    size_t slot = home;
+    while (slot < set.slots.size() && set.slots[slot] != 0 && set.slots[slot] != key) ++slot;
+    if (slot == set.slots.size()) set.slots.push_back(0);
+    set.slots[slot] = key;
+    set.probes = std::max(set.probes, slot - home + 1);
   }
-  return slots;
+  return set;
 }
-[[gnu::always_inline]] inline bool Contains(const std::vector<StemKey>& slots, StemKey key) {
-  for (size_t slot = StemSlot(key, slots.size()); slots[slot] != 0; slot = (slot + 1) & (slots.size() - 1)) {
-    if (slots[slot] == key) return true;
-  }
-  return false;
+[[gnu::always_inline]] inline bool Contains(const TopicalRelevance::StemSet& set, StemKey key) {
+  const StemKey* const slots = set.slots.data() + StemSlot(key, set.shift);
+  bool found = false;
+  for (size_t probe = 0; probe < set.probes; ++probe) found |= slots[probe] == key;
+  return found;
 }
 
 // Whether the lower-cased host label contains a stem of four bytes or more of `stems` (a StemSetOf): whether
 // one of its substrings of four to kStemBytes bytes that starts with a pair noted in `starts` is in it.
-bool ContainsLongStem(const std::vector<StemKey>& stems, const std::bitset<1024>& starts, std::string_view label) {
+bool ContainsLongStem(const TopicalRelevance::StemSet& stems, const std::bitset<1024>& starts, std::string_view label) {
   for (size_t start = 0; start + 4 <= label.size(); ++start) {
     if (!starts.test(PairBit(label.substr(start)))) continue;
     const uint64_t head = EightBytesAt(label, start);
@@ -180,9 +181,6 @@ void LowerInto(const Word& word, std::string& out) {
   for (char& c : out) c = Lower(c);
 }
 
-bool IsAscii(char c) { return static_cast<unsigned char>(c) < 0x80; }
-bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
-
 // The word `raw` lower-cased in every cased script, so "Ország" in a title meets "ország" in the text.
 // Kept out of line: most words are ASCII.
 [[gnu::noinline]] Word FoldedWord(std::string_view raw) {
@@ -191,51 +189,146 @@ bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
   return {folded, HeadOf(folded), folded.size() >= 4 ? static_cast<uint32_t>(EightBytesAt(folded, folded.size() - 4)) : 0};
 }
 
-// The word of `text` at [start, end) as a Word if it is topical: three to 64 bytes (longer runs are tokens
-// or encoded data), not only digits, not a non-topical word. `ascii` says whether all its bytes are ASCII.
-// Inlined into the word scan: it runs for every word of every backlink's texts.
-[[gnu::always_inline]] inline std::optional<Word> TopicalWord(std::string_view text, size_t start, size_t end,
-                                                              bool ascii) {
-  const std::string_view raw = text.substr(start, end - start);
-  if (raw.size() < 3 || raw.size() > 64) return std::nullopt;
-  if (IsDigit(raw[0]) && std::all_of(raw.begin(), raw.end(), IsDigit)) return std::nullopt;
+// Bytes of 64 bytes of text by class, one bit per byte (the first byte's is bit 0): word bytes (ASCII
+// letters and digits, and any byte outside ASCII so that UTF-8 words stay whole), bytes outside ASCII and
+// digits. Word scans find words by these bits, not byte by byte: a byte loop mispredicts at every word's end.
+struct ByteClasses {
+  uint64_t word = 0, high = 0, digit = 0;
+};
+
+// The classes of the 64 bytes at `bytes`, sixteen at a time with SSE2.
+[[gnu::always_inline]] inline ByteClasses ClassesOf(const char* bytes) {
+  // x is in [lo, lo + n) when x - lo is below n unsigned, that is when x - lo - 128 is below n - 128 signed.
+  const auto in_range = [](__m128i x, char lo, char n) {
+    return _mm_cmplt_epi8(_mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>(lo + 128))),
+                          _mm_set1_epi8(static_cast<char>(n - 128)));
+  };
+  ByteClasses classes;
+#pragma GCC unroll 4
+  for (size_t chunk = 0; chunk < 4; ++chunk) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * chunk));
+    const __m128i digits = in_range(x, '0', 10);
+    const __m128i letters = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 26);
+    // A byte's top bit is set when it is outside ASCII: such bytes are word bytes as they are.
+    const auto bits = [&](__m128i mask) {
+      return uint64_t{static_cast<unsigned>(_mm_movemask_epi8(mask))} << 16 * chunk;  // 16 bits, zero-extended
+    };
+    classes.word |= bits(_mm_or_si128(_mm_or_si128(digits, letters), x));
+    classes.high |= bits(x);
+    classes.digit |= bits(digits);
+  }
+  return classes;
+}
+
+// Texts copied one after the other into a buffer, each followed by a zero byte (not a word byte, so no
+// word runs from one into the next), with the classes of each 64 bytes. Zero bytes follow the last text
+// up to the end of its block and eight bytes beyond, so that classes are made a whole 64 bytes at a time
+// and words' bytes loaded eight at a time, never past the buffer's end. Texts are classified together,
+// rather than one by one, for fewer copies and calls.
+class ClassifiedText {
+ public:
+  template <typename Texts>
+  explicit ClassifiedText(const Texts& texts) {
+    for (std::string_view text : texts) size_ += text.size() + 1;
+    const size_t blocks = (size_ + 63) / 64;
+    if (bytes_.size() < 64 * blocks + 64) bytes_.resize(64 * blocks + 64);
+    size_t at = 0;
+    for (std::string_view text : texts) {
+      std::memcpy(bytes_.data() + at, text.data(), text.size());
+      at += text.size();
+      // 64 zero bytes in four stores rather than a memset of a varying length (the next text overwrites them).
+#pragma GCC unroll 4
+      for (size_t chunk = 0; chunk < 4; ++chunk) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(bytes_.data() + at + 16 * chunk), _mm_setzero_si128());
+      }
+      ++at;
+    }
+    // A block of no bytes on either side, so that the blocks around any block can be read.
+    classes_.resize(blocks + 2);
+    classes_.front() = classes_.back() = {};
+    for (size_t block = 0; block < blocks; ++block) classes_[block + 1] = ClassesOf(bytes_.data() + 64 * block);
+  }
+
+  // The texts' bytes and the zero byte after each.
+  size_t size() const { return size_; }
+  uint64_t WordBytes(size_t block) const { return classes_[block + 1].word; }
+  // Whether the last byte before `block` is a word byte.
+  uint64_t WordByteBefore(size_t block) const { return classes_[block].word >> 63; }
+  const char* data() const { return bytes_.data(); }
+
+  // The classes of the 64 bytes from `at` on, and whether the byte 64 bytes on is a word byte.
+  ByteClasses From(size_t at, bool& word_byte_after) const {
+    const size_t block = at / 64 + 1, offset = at % 64;
+    const ByteClasses &low = classes_[block], &high = classes_[block + 1];
+    // Shifted in two steps so that offset 0 shifts `high` out entirely.
+    const auto join = [&](uint64_t low_bits, uint64_t high_bits) { return low_bits >> offset | high_bits << 1 << (63 - offset); };
+    word_byte_after = (high.word >> offset & 1) != 0;
+    return {join(low.word, high.word), join(low.high, high.high), join(low.digit, high.digit)};
+  }
+
+ private:
+  // Reused: relevance classifies texts of every backlink. Only one ClassifiedText is alive at a time.
+  static thread_local std::vector<char> bytes_;
+  static thread_local std::vector<ByteClasses> classes_;
+  size_t size_ = 0;
+};
+thread_local std::vector<char> ClassifiedText::bytes_;
+thread_local std::vector<ByteClasses> ClassifiedText::classes_;
+
+// The eight bytes at `at`, as HeadOf packs them.
+uint64_t Load8(const char* at) {
+  uint64_t bytes;
+  std::memcpy(&bytes, at, sizeof bytes);
+  return bytes;
+}
+
+// The word that starts at `start` in `text` as a Word if it is topical: three to 64 bytes (longer runs are
+// tokens or encoded data), not only digits, not a non-topical word. Inlined into the word scan: it runs for
+// every word of every backlink's texts.
+[[gnu::always_inline]] inline std::optional<Word> TopicalWord(const ClassifiedText& text, size_t start) {
+  bool word_byte_after;
+  const ByteClasses classes = text.From(start, word_byte_after);
+  // 65 stands for any longer word.
+  const size_t size = static_cast<size_t>(std::countr_one(classes.word)) + (classes.word == ~uint64_t{0} && word_byte_after);
+  // Whether the word is topical is decided by one branch, at the end: it is unpredictable.
+  const bool topical_size = (size >= 3) & (size <= 64);
+  const uint64_t in_word = ~uint64_t{0} >> (64 - std::clamp<size_t>(size, 1, 64));
+  const bool only_digits = (classes.digit & in_word) == in_word;
+  const char* const bytes = text.data() + start;
+  const std::string_view raw(bytes, size);
   Word word;
-  if (ascii) {
-    // Loaded straight from the text; bytes past the word are masked off.
-    const uint64_t head = LowerAscii(EightBytesAt(text, start));
-    word = {raw, raw.size() < 8 ? head & ((uint64_t{1} << 8 * raw.size()) - 1) : head,
-            raw.size() >= 4 ? static_cast<uint32_t>(LowerAscii(EightBytesAt(text, end - 4))) : 0};
+  if ((classes.high & in_word) == 0) {
+    // Loaded straight from the text; bytes past the word are masked off. A word of three bytes has no
+    // tail: its load (of its own bytes) is masked off too.
+    const size_t tail_at = size >= 4 ? size - 4 : 0;
+    word = {raw, LowerAscii(Load8(bytes)) & ~uint64_t{0} >> 8 * (8 - std::min<size_t>(size, 8)),
+            static_cast<uint32_t>(LowerAscii(Load8(bytes + tail_at))) & (size >= 4 ? ~uint32_t{0} : 0)};
   } else {
     word = FoldedWord(raw);
   }
-  if (IsNonTopical(word)) return std::nullopt;
+  if (!topical_size | only_digits | IsNonTopical(word)) return std::nullopt;
   return word;
 }
 
-// Calls `visit(word)` for each topical word of `text` (TopicalWord) whose first two bytes, when both are
-// ASCII, `wanted(first, second)` accepts; the others are skipped without a look at their letters.
+// Calls `visit(word, start)` for each topical word (TopicalWord) of `text` and where it starts, whose first
+// two bytes, when both are ASCII, `wanted(first, second)` accepts; the others are skipped without a look
+// at their letters.
 template <typename Wanted, typename Visit>
-void ForEachTopicalWord(std::string_view text, Wanted wanted, Visit visit) {
-  for (size_t at = 0; at < text.size();) {
-    if (!IsWordByte(text[at])) {
-      ++at;
-      continue;
-    }
-    const size_t start = at;
-    const bool screened = at + 1 < text.size() && IsAscii(text[at]) && IsAscii(text[at + 1]);
-    if (screened && !wanted(text[at], text[at + 1])) {
-      while (at < text.size() && IsWordByte(text[at])) ++at;
-      continue;
-    }
-    unsigned char bytes_seen = 0;
-    for (; at < text.size() && IsWordByte(text[at]); ++at) bytes_seen |= static_cast<unsigned char>(text[at]);
-    if (const std::optional<Word> word = TopicalWord(text, start, at, IsAscii(static_cast<char>(bytes_seen)))) {
-      visit(*word);
+void ForEachTopicalWord(const ClassifiedText& text, Wanted wanted, Visit visit) {
+  for (size_t block = 0; 64 * block < text.size(); ++block) {
+    const uint64_t word_bytes = text.WordBytes(block);
+    for (uint64_t starts = word_bytes & ~(word_bytes << 1 | text.WordByteBefore(block)); starts != 0; starts &= starts - 1) {
+      const size_t start = 64 * block + static_cast<size_t>(std::countr_zero(starts));
+      // A word of one byte is screened by the byte after it, which is at worst a zero after its text: it
+      // is never topical either way.
+      const char first = text.data()[start], second = text.data()[start + 1];
+      if (static_cast<unsigned char>(first | second) < 0x80 && !wanted(first, second)) continue;
+      if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word, start);
     }
   }
 }
 template <typename Visit>
-void ForEachTopicalWord(std::string_view text, Visit visit) {
+void ForEachTopicalWord(const ClassifiedText& text, Visit visit) {
   ForEachTopicalWord(text, [](char, char) { return true; }, visit);
 }
 
@@ -278,13 +371,15 @@ struct Label {
 
 TopicalRelevance::TopicalRelevance(const PageFacts& page) {
   std::vector<StemKey> stems;
-  const auto add = [&](const Word& word) {
+  const auto add = [&](const Word& word, size_t) {
     const StemKey stem = StemOf(word);
     stems.push_back(stem);
     if (StemLength(stem) >= 4) long_stem_starts_.set(PairBit(stem));
   };
-  for (const std::string& term : page.main_terms) ForEachTopicalWord(term, add);
-  ForEachTopicalWord(page.title, add);
+  std::vector<std::string_view> texts(page.main_terms.begin(), page.main_terms.end());
+  texts.push_back(page.title);
+  const ClassifiedText classified(texts);
+  ForEachTopicalWord(classified, add);
   has_page_stems_ = !stems.empty();
   page_stems_ = StemSetOf(stems);
 }
@@ -300,19 +395,26 @@ int TopicalRelevance::Of(const Link& link) const {
 
   // The link's terms, matched against the page first.
   size_t matched = 0;
+  uint64_t seen_stems = 0;  // a bit for each term's stem, chosen by its hash
   // Inlined into each of its three word scans: it runs for every word of the link.
   const auto add = [&](const Word& word, bool is_host_label) __attribute__((always_inline)) {
     const StemKey stem = StemOf(word);
-    size_t term = 0;
-    while (term < terms.size() && terms[term].stem != stem) ++term;
+    // Most stems are new: a stem whose bit in `seen_stems` is clear is, without a look at the terms.
+    const uint64_t stem_bit = uint64_t{1} << (stem * 0x9e3779b97f4a7c15ull >> 58);
+    size_t term = terms.size();
+    if ((seen_stems & stem_bit) != 0) {
+      // Stems are distinct: at most one term has this one.
+      for (size_t other = 0; other < terms.size(); ++other) term = terms[other].stem == stem ? other : term;
+    }
+    seen_stems |= stem_bit;
     if (term == terms.size()) terms.push_back({stem, false});
     if (terms[term].matched) return;
-    if (Contains(page_stems_, stem)) {
-      terms[term].matched = true;
-      ++matched;
-      return;
-    }
-    if (!is_host_label) return;
+    // Whether the page has the stem is unpredictable: it is counted without a branch, and one branch
+    // leaves all but unmatched host labels.
+    const bool page_has_stem = Contains(page_stems_, stem);
+    terms[term].matched = page_has_stem;
+    matched += page_has_stem;
+    if (page_has_stem | !is_host_label) return;
     thread_local std::string label;
     LowerInto(word, label);
     if (ContainsLongStem(page_stems_, long_stem_starts_, label)) {
@@ -323,9 +425,13 @@ int TopicalRelevance::Of(const Link& link) const {
     labels.push_back({label_bytes.size(), label.size(), term});
     label_bytes += label;
   };
-  ForEachTopicalWord(link.anchor_text, [&](const Word& word) { add(word, false); });
-  ForEachTopicalWord(HostLabels(link), [&](const Word& word) { add(word, true); });
-  ForEachTopicalWord(PathOf(link.url), [&](const Word& word) { add(word, false); });
+  {
+    // The anchor's, host labels' and path's words in one scan, in that order.
+    const std::string_view anchor = link.anchor_text, host = HostLabels(link);
+    const ClassifiedText classified(std::array{anchor, host, PathOf(link.url)});
+    const size_t host_at = anchor.size() + 1;
+    ForEachTopicalWord(classified, [&](const Word& word, size_t start) { add(word, start - host_at < host.size()); });
+  }
   if (terms.empty()) return kUnknown;
 
   // The context matters while more matches would raise the score (always, for a page without stems: it
@@ -350,15 +456,14 @@ int TopicalRelevance::Of(const Link& link) const {
       return !(has_page_stems_ || context_has_words) ||
              (matched < enough && candidate_starts.test(PairBit(first, second)));
     };
-    const auto visit = [&](const Word& word) {
+    const auto visit = [&](const Word& word, size_t) {
       context_has_words = true;
       if (matched >= enough) return;
       const StemKey stem = StemOf(word);
       for (Term& term : terms) {
-        if (!term.matched && term.stem == stem) {
-          term.matched = true;
-          ++matched;
-        }
+        const bool matches = !term.matched & (term.stem == stem);
+        term.matched |= matches;
+        matched += matches;
       }
       if (StemLength(stem) < 4) return;
       char stem_bytes[sizeof word.head];
@@ -374,8 +479,8 @@ int TopicalRelevance::Of(const Link& link) const {
       }
     };
     const auto [before, after] = ContextOf(link);
-    ForEachTopicalWord(before, wanted, visit);
-    ForEachTopicalWord(after, wanted, visit);
+    const ClassifiedText classified(std::array{before, after});
+    ForEachTopicalWord(classified, wanted, visit);
   }
   if (!has_page_stems_ && !context_has_words) return kUnknown;
   const double share = static_cast<double>(matched) / static_cast<double>(enough);

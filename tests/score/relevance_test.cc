@@ -218,8 +218,9 @@ TEST(TopicalRelevanceTest, AgreesWithThePlainDefinitionOnRandomLinks) {
 }
 
 // Random links over letters that every stem rule and case path meets: suffix letters in both cases
-// ("Hikings", "RIDES"), a letter outside ASCII ("É", folded to "é"), all-digit words, non-topical words
-// and queries after the path, against the definition written plainly; pages are sometimes empty. The
+// ("Hikings", "RIDES"), a letter outside ASCII ("É", folded to "é"), all-digit words, non-topical words,
+// words of about 64 bytes and queries after the path, against the definition written plainly; pages are
+// sometimes empty. The
 // non-topical words these letters, the words mixed in and their forms can spell are listed.
 TEST(TopicalRelevanceTest, AgreesWithTheDefinitionWithSuffixesCaseAndFolding) {
   std::mt19937 random(20261202);
@@ -288,7 +289,10 @@ TEST(TopicalRelevanceTest, AgreesWithTheDefinitionWithSuffixesCaseAndFolding) {
         word = random() % 2 == 0 ? word + kEndings[random() % kEndings.size()] : word.substr(0, word.size() - 1);
       } else {
         word.clear();
-        for (size_t length = 2 + random() % 9; word.size() < length;) word += letters[random() % letters.size()];
+        // Now and then a word of about 64 bytes, the most a topical word has, so that words and texts
+        // cross the 64-byte blocks that texts are scanned in.
+        const size_t length = random() % 5 == 0 ? 58 + random() % 10 : 2 + random() % 9;
+        while (word.size() < length) word += letters[random() % letters.size()];
       }
     }
     PageFacts page;

@@ -25,8 +25,15 @@ class TopicalRelevance {
   // also matches when it contains a page stem of four or more letters ("alpenverein" contains "alpen").
   int Of(const Link& link) const;
 
+  // Packed stems (see relevance.cc) in an open-addressing hash set that is probed without branching.
+  struct StemSet {
+    std::vector<uint64_t> slots;
+    int shift;      // a key's home slot is its hash shifted right by this
+    size_t probes;  // slots compared from the home slot on: one more than the largest displacement
+  };
+
  private:
-  std::vector<uint64_t> page_stems_;  // packed stems (see relevance.cc) in an open-addressing hash set
+  StemSet page_stems_;
   bool has_page_stems_ = false;
   std::bitset<1024> long_stem_starts_;  // the first two bytes of page stems of four bytes or more (relevance.cc)
 };
