@@ -188,6 +188,7 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
   if (const Id known = FindKey(key, lower_case_word.data()); known != kUnlisted) return known;
   const WordSlot slot{key, AddNode(), static_cast<uint32_t>(words_.size())};
   words_.emplace_back(lower_case_word);
+  word_filter_[FilterWord(key.hash)] |= FilterBits(key.hash);
   longest_word_ = std::max(longest_word_, lower_case_word.size());
   Grow(word_slots_, words_.size());
   Place(word_slots_, slot);
@@ -195,6 +196,7 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
 }
 
 ListIndex::Id ListIndex::FindKey(const WordKey& key, const char* word) const {
+  if (!MayBeListed(key.hash)) return kUnlisted;
   const size_t mask = word_slots_.size() - 1;
   for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted;
        at = (at + 1) & mask) {
@@ -211,6 +213,7 @@ ListIndex::Id ListIndex::FindKey(const WordKey& key, const char* word) const {
 // FindKey for an ASCII word of 1 to 7 bytes, given as loaded, zero past its end: most words of a text.
 [[gnu::always_inline]] inline ListIndex::Id ListIndex::FindShort(uint64_t bytes, size_t size) const {
   const uint64_t hash = MixIn(size, bytes);
+  if (!MayBeListed(hash)) return kUnlisted;
   const size_t mask = word_slots_.size() - 1;
   for (size_t at = SlotOf(hash, word_slots_.size()); word_slots_[at].id != kUnlisted; at = (at + 1) & mask) {
     const WordSlot& slot = word_slots_[at];

@@ -4,6 +4,7 @@
 // cased script, with whitespace runs collapsed and the ends trimmed; in word mode every run of non-letters
 // and non-digits separates words. A value is normalised once into a ListValue and then tested against any
 // number of lists, since a rule set tests the same anchor, snippet or host against many.
+#include <array>
 #include <bitset>
 #include <cstdint>
 #include <map>
@@ -75,6 +76,17 @@ class ListIndex {
   static WordKey KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
                        bool& has_non_ascii);
   Id FindKey(const WordKey& key, const char* word) const;  // `word`: lower-cased in ASCII
+  // Bloom bits of the listed words' hashes, two in one 64-bit word per hash: most words of a text are in
+  // no list, and one load of this small table (it stays in L1) rules them out before the word table,
+  // whose slots would miss the cache and whose probe loop mispredicts.
+  static constexpr size_t kFilterWords = 1024;
+  static size_t FilterWord(uint64_t hash) { return static_cast<size_t>(hash >> 54); }
+  static uint64_t FilterBits(uint64_t hash) {
+    return uint64_t{1} << (hash >> 48 & 63) | uint64_t{1} << (hash >> 42 & 63);
+  }
+  bool MayBeListed(uint64_t hash) const {
+    return (word_filter_[FilterWord(hash)] & FilterBits(hash)) == FilterBits(hash);
+  }
   Id FindShort(uint64_t bytes, size_t size) const;
   // The id of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
   Id FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end) const;
@@ -103,6 +115,7 @@ class ListIndex {
   // word longer than this many times the longest listed one is in no list.
   static constexpr size_t kLongestFold = 4;
   std::vector<WordSlot> word_slots_ = std::vector<WordSlot>(4);  // size a power of two, at most half full
+  std::array<uint64_t, kFilterWords> word_filter_{};
   std::vector<EdgeSlot> edge_slots_ = std::vector<EdgeSlot>(4);  // the same
   std::vector<uint8_t> node_flags_;   // by node
   std::vector<uint64_t> node_lists_;  // by node, MaskWords() each: the lists with an entry ending there
