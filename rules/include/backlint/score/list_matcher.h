@@ -40,8 +40,10 @@ class ListIndex {
   size_t AddList(std::span<const std::string> entries);
   Id Add(std::string_view lower_case_word);
   Id Find(std::string_view word) const;  // `word` in any case
-  // Appends the id of each word of `text` (each run of word bytes, in any case) to `ids`, in order.
-  void FindWords(std::string_view text, std::vector<Id>& ids) const;
+  // The ids of the words of `text` (each run of word bytes, in any case) in order, with each run of words
+  // in no list (which no entry spans) as one kUnlisted, and none before the first listed word: written to
+  // `ids` from its start, growing it as needed (never shrinking it); returns how many.
+  size_t FindListedWords(std::string_view text, std::vector<Id>& ids) const;
 
   // Sets bit n of `hits` (MaskWords() of them) for each word list n with an entry that occurs in `words`
   // (ids in order). Linear in `words`: the walk from each word ends after as many words as the longest entry
@@ -87,7 +89,8 @@ class ListIndex {
   bool MayBeListed(uint64_t hash) const {
     return (word_filter_[FilterWord(hash)] & FilterBits(hash)) == FilterBits(hash);
   }
-  Id FindShort(uint64_t bytes, size_t size) const;
+  // The id of the `size` bytes at `word`, in any case, which may be read 16 bytes past their start.
+  Id FindPaddedWord(const char* word, size_t size) const;
   // The id of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
   Id FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end) const;
   // Trie edges below the first word, keyed by (parent node, next word id).
@@ -137,7 +140,7 @@ class ListValue {
   std::string_view value() const { return value_; }
   // Lower-cased, whitespace runs collapsed to one space, ends trimmed.
   const std::string& Text() const;
-  // The value's words in order, each as its id in `words` (ListIndex::kUnlisted when in no list).
+  // The value's words in order, each as its id in `words`, as ListIndex::FindListedWords gives them.
   std::span<const ListIndex::Id> WordIds(const ListIndex& words) const;
   // Whether list `list` of `words` has an entry that occurs in the value. The first call for an index finds
   // the hits of all its lists at once (ListIndex::FindLists); the others read a bit.
@@ -161,7 +164,8 @@ class ListValue {
   mutable bool has_text_ = false;
   mutable std::string text_;
   mutable const ListIndex* words_index_ = nullptr;  // the index word_ids_ were computed with, if any
-  mutable std::vector<ListIndex::Id> word_ids_;
+  mutable std::vector<ListIndex::Id> word_ids_;  // the first word_count_ of them
+  mutable size_t word_count_ = 0;
   mutable const ListIndex* hits_index_ = nullptr;  // the index word_list_hits_ were computed with, if any
   mutable std::vector<uint64_t> word_list_hits_;
   mutable const ListIndex* exact_hits_index_ = nullptr;  // the index exact_list_hits_ were computed with
