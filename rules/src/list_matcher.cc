@@ -181,7 +181,7 @@ ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t firs
 ListIndex::Id ListIndex::AddNode() {
   node_flags_.push_back(0);
   node_lists_.resize(node_lists_.size() + mask_words_);
-  return static_cast<Id>(node_flags_.size());  // nodes are numbered from 1, kUnlisted is none
+  return static_cast<Id>(node_flags_.size() - 1);  // nodes are numbered from 1, kUnlisted is none
 }
 
 ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
@@ -365,7 +365,7 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
   for (const std::u32string& sequence : listed) {
     Id node = sequence.front();
     for (size_t next = 1; next < sequence.size(); ++next) {
-      node_flags_[node - 1] |= kStartsLonger;
+      node_flags_[node] |= kStartsLonger;
       Id child = Child(node, sequence[next]);
       if (child == kUnlisted) {
         child = AddNode();
@@ -374,23 +374,21 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
       }
       node = child;
     }
-    node_flags_[node - 1] |= kEndsEntry;
-    node_lists_[(node - 1) * mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
+    node_lists_[node * mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
   }
   return list;
 }
 
 void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) const {
+  // Noted without a test of the node: kUnlisted and the nodes that end no entry have no lists.
   const auto note = [&](Id node) {
-    if ((node_flags_[node - 1] & kEndsEntry) == 0) return;
-    const uint64_t* lists = &node_lists_[(node - 1) * mask_words_];
+    const uint64_t* lists = &node_lists_[node * mask_words_];
     for (size_t i = 0; i < mask_words_; ++i) hits[i] |= lists[i];
   };
   for (size_t start = 0; start < words.size(); ++start) {
     Id node = words[start];
-    if (node == kUnlisted) continue;
     note(node);
-    for (size_t next = start + 1; next < words.size() && (node_flags_[node - 1] & kStartsLonger) != 0;
+    for (size_t next = start + 1; next < words.size() && (node_flags_[node] & kStartsLonger) != 0;
          ++next) {
       if (words[next] == kUnlisted || (node = Child(node, words[next])) == kUnlisted) break;
       note(node);

@@ -57,7 +57,7 @@ class ListIndex {
   size_t ExactMaskWords() const { return exact_mask_words_; }
 
  private:
-  static constexpr uint8_t kEndsEntry = 1, kStartsLonger = 2;  // node flags
+  static constexpr uint8_t kStartsLonger = 1;  // node flag
   // Words, in an open-addressing table keyed by a case-blind hash read from the text 8 bytes at a time, so
   // a word of a value costs one hash and, usually, one probe of an empty slot, without lower-casing it into
   // a buffer first. A word of up to 8 bytes is told apart by its lower-cased bytes in `head` alone.
@@ -120,8 +120,9 @@ class ListIndex {
   std::vector<WordSlot> word_slots_ = std::vector<WordSlot>(4);  // size a power of two, at most half full
   std::array<uint64_t, kFilterWords> word_filter_{};
   std::vector<EdgeSlot> edge_slots_ = std::vector<EdgeSlot>(4);  // the same
-  std::vector<uint8_t> node_flags_;   // by node
-  std::vector<uint64_t> node_lists_;  // by node, MaskWords() each: the lists with an entry ending there
+  std::vector<uint8_t> node_flags_ = std::vector<uint8_t>(1);  // by node, kUnlisted's (none) included
+  // By node, MaskWords() each, kUnlisted's (none) included: the lists with an entry ending there.
+  std::vector<uint64_t> node_lists_ = std::vector<uint64_t>(1);
   size_t mask_words_ = 1;
   std::map<std::vector<std::u32string>, size_t> list_numbers_;  // a list's sorted entries as ids -> number
 
