@@ -91,6 +91,8 @@ TEST(ListValueTest, FoldsWellFormedSequencesAndKeepsMalformedOnesByteForByte) {
   // Two- and three-byte sequences at the edges of their ranges, folded or kept as they are.
   EXPECT_EQ(ListValue("\u0080 \u00C0 \u07FF \u0800 \u2C65 \uFF21 \uFFFD").Text(), "\u0080 \u00E0 \u07FF \u0800 \u2C65 a \uFFFD");
   EXPECT_EQ(ListValue("\u023A").Text(), "\u2C65");  // folding lengthens it from two bytes to three
+  // Four-byte sequences: folded to one byte, folded to four, kept.
+  EXPECT_EQ(ListValue("\U0001D400 \U00010400 \U0001F600").Text(), "a \U00010428 \U0001F600");
   EXPECT_EQ(ListValue(" \u023A  \u023A\u023A\u023A x\u023A ").Text(), "\u2C65 \u2C65\u2C65\u2C65 x\u2C65");
   // Overlong forms, a surrogate, a stray continuation byte and cut-short sequences stay as they are.
   for (const std::string_view malformed : {"\xC0\xAF", "\xC1\x81", "\xE0\x80\xAF", "\xED\xA0\x80", "\x80", "\xC3", "\xE2\x82"}) {
