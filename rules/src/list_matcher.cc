@@ -411,6 +411,7 @@ void ListValue::Reset(std::string_view value) {
   words_index_ = nullptr;
   hits_index_ = nullptr;
   exact_hits_index_ = nullptr;
+  affix_matcher_ = nullptr;
 }
 
 std::span<const ListIndex::Id> ListValue::WordIds(const ListIndex& words) const {

@@ -133,6 +133,8 @@ class ListIndex {
   std::map<std::vector<std::string>, size_t> exact_list_numbers_;  // a list's sorted entries -> number
 };
 
+class ListMatcher;
+
 // A value as the matchers compare it; each form is computed on first use. The viewed text must outlive it.
 class ListValue {
  public:
@@ -171,6 +173,9 @@ class ListValue {
   mutable std::vector<uint64_t> word_list_hits_;
   mutable const ListIndex* exact_hits_index_ = nullptr;  // the index exact_list_hits_ were computed with
   mutable std::vector<uint64_t> exact_list_hits_;
+  friend class ListMatcher;
+  mutable const ListMatcher* affix_matcher_ = nullptr;  // the prefix or suffix matcher affix_hit_ is from
+  mutable bool affix_hit_ = false;
 };
 
 class ListMatcher {
@@ -186,7 +191,12 @@ class ListMatcher {
       case MatchMode::kExact:
         return value.HasExactListHit(*lists_, list_);
       default:
-        return HasAffix(value.Text());
+        // Rules test a host or an anchor against the same prefix or suffix list again and again.
+        if (value.affix_matcher_ != this) {
+          value.affix_hit_ = HasAffix(value.Text());
+          value.affix_matcher_ = this;
+        }
+        return value.affix_hit_;
     }
   }
 
