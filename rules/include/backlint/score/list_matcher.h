@@ -81,8 +81,9 @@ class ListIndex {
   // Bloom bits of the listed words' hashes, two in one 64-bit word per hash: most words of a text are in
   // no list, and one load of this small table (it stays in L1) rules them out before the word table,
   // whose slots would miss the cache and whose probe loop mispredicts.
-  static constexpr size_t kFilterWords = 1024;
-  static size_t FilterWord(uint64_t hash) { return static_cast<size_t>(hash >> 54); }
+  static constexpr int kFilterWordBits = 9;  // 4 KB: larger ones are evicted from L1 by the text scanned
+  static constexpr size_t kFilterWords = size_t{1} << kFilterWordBits;
+  static size_t FilterWord(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kFilterWordBits)); }
   static uint64_t FilterBits(uint64_t hash) {
     return uint64_t{1} << (hash >> 48 & 63) | uint64_t{1} << (hash >> 42 & 63);
   }
