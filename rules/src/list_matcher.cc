@@ -53,10 +53,12 @@ uint64_t FirstBytes(uint64_t bytes, size_t count) {
 // bytes as signed only, so each range is moved to start at -128 to be tested with one comparison.
 uint64_t WordByteBits(const char* at) {
   const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-  const __m128i folded = _mm_or_si128(bytes, _mm_set1_epi8(0x20));  // letters to lower case; no other byte lands in a-z
+  // Letters to lower case; no other byte lands in a-z.
+  const __m128i folded = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
   const __m128i letters =
       _mm_cmplt_epi8(_mm_add_epi8(folded, _mm_set1_epi8(0x80 - 'a')), _mm_set1_epi8(-128 + 26));
-  const __m128i digits = _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(0x80 - '0')), _mm_set1_epi8(-128 + 10));
+  const __m128i digits =
+      _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(0x80 - '0')), _mm_set1_epi8(-128 + 10));
   // A byte outside ASCII has its own high bit set.
   return static_cast<uint16_t>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letters, digits), bytes)));
 }
@@ -409,8 +411,8 @@ void ListValue::Reset(std::string_view value) {
   value_ = value;
   has_text_ = false;
   words_index_ = nullptr;
-  hits_index_ = nullptr;
-  exact_hits_index_ = nullptr;
+  word_hits_.index = nullptr;
+  exact_hits_.index = nullptr;
   affix_matcher_ = nullptr;
 }
 
@@ -423,15 +425,13 @@ std::span<const ListIndex::Id> ListValue::WordIds(const ListIndex& words) const 
 }
 
 void ListValue::FindExactListHits(const ListIndex& lists) const {
-  exact_list_hits_.assign(lists.ExactMaskWords(), 0);
-  lists.FindExactLists(Text(), exact_list_hits_);
-  exact_hits_index_ = &lists;
+  exact_hits_.Fill(lists, lists.ExactMaskWords(),
+                   [&](std::span<uint64_t> hits) { lists.FindExactLists(Text(), hits); });
 }
 
 void ListValue::FindWordListHits(const ListIndex& words) const {
-  word_list_hits_.assign(words.MaskWords(), 0);
-  words.FindLists(WordIds(words), word_list_hits_);
-  hits_index_ = &words;
+  word_hits_.Fill(words, words.MaskWords(),
+                  [&](std::span<uint64_t> hits) { words.FindLists(WordIds(words), hits); });
 }
 
 ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries,

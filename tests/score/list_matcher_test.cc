@@ -164,8 +164,10 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
 }
 
 // Many word and exact lists sharing one index (more than 64, so some lists' bits are past the first word of
-// the masks; some lists repeat another's entries), with words shorter and longer than the 8 bytes read at a
-// time, words ending exactly at the value's end and non-ASCII words: each list must answer as if alone.
+// the masks, and in some rounds more than the 128 a value keeps in itself; some lists repeat another's
+// entries), with words shorter and longer than the 8 and 16 bytes read at a time, values longer than the 64
+// bytes classified at a time, words ending exactly at the value's end and non-ASCII words: each list must
+// answer as if alone.
 TEST(ListMatcherTest, ListsSharingAnIndexAgreeWithThePlainDefinition) {
   constexpr std::string_view kPieces[] = {"payday", "PAYDAY", "loans", "bestsellers", "BestSellerS", "wholesaler",
                                           "12345678", "grüße", "x", " ", "-", ", ", "\xC3", "abcdefghijklmnopq"};
@@ -173,7 +175,7 @@ TEST(ListMatcherTest, ListsSharingAnIndexAgreeWithThePlainDefinition) {
   const auto random_text = [&](size_t max_pieces) { return RandomText(random, kPieces, max_pieces); };
   for (int round = 0; round < 20; ++round) {
     const auto words = std::make_shared<ListIndex>();
-    std::vector<std::vector<std::string>> lists(70 + random() % 60);
+    std::vector<std::vector<std::string>> lists(70 + random() % 100);
     std::vector<MatchMode> modes;
     std::vector<ListMatcher> matchers;
     for (auto& entries : lists) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <bitset>
 #include <cstdint>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <span>
@@ -149,13 +150,13 @@ class ListValue {
   // Whether list `list` of `words` has an entry that occurs in the value. The first call for an index finds
   // the hits of all its lists at once (ListIndex::FindLists); the others read a bit.
   bool HasWordListHit(const ListIndex& words, size_t list) const {
-    if (hits_index_ != &words) FindWordListHits(words);
-    return (word_list_hits_[list / 64] >> (list % 64) & 1) != 0;
+    if (word_hits_.index != &words) FindWordListHits(words);
+    return word_hits_.Has(list);
   }
   // The same for exact list `list`: the value's Text() is looked up once for all of them.
   bool HasExactListHit(const ListIndex& lists, size_t list) const {
-    if (exact_hits_index_ != &lists) FindExactListHits(lists);
-    return (exact_list_hits_[list / 64] >> (list % 64) & 1) != 0;
+    if (exact_hits_.index != &lists) FindExactListHits(lists);
+    return exact_hits_.Has(list);
   }
   // Makes this the value `value` as if newly constructed, keeping the buffers' capacity for reuse.
   void Reset(std::string_view value);
@@ -164,16 +165,39 @@ class ListValue {
   void FindWordListHits(const ListIndex& words) const;
   void FindExactListHits(const ListIndex& lists) const;
 
+  // A bit for each list of an index that has a hit in the value: those of the first lists in the value
+  // itself, whose cache line is read anyway, rather than behind a pointer.
+  struct ListHits {
+    static constexpr size_t kInlineWords = 2;
+    const ListIndex* index = nullptr;  // the index they were found with, if any
+    std::array<uint64_t, kInlineWords> first{};
+    std::vector<uint64_t> all;  // when the index has more than kInlineWords * 64 lists
+    bool Has(size_t list) const {
+      return ((list < 64 * kInlineWords ? first[list / 64] : all[list / 64]) >> (list % 64) & 1) != 0;
+    }
+    // Finds them with `find(hits)`, given MaskWords() zeroed words to set bits in.
+    template <typename Find>
+    void Fill(const ListIndex& lists, size_t mask_words, Find find) {
+      first.fill(0);
+      if (mask_words <= kInlineWords) {
+        find(std::span<uint64_t>(first.data(), mask_words));
+      } else {
+        all.assign(mask_words, 0);
+        find(std::span<uint64_t>(all));
+        std::copy_n(all.begin(), kInlineWords, first.begin());
+      }
+      index = &lists;
+    }
+  };
+
   std::string_view value_;
   mutable bool has_text_ = false;
   mutable std::string text_;
   mutable const ListIndex* words_index_ = nullptr;  // the index word_ids_ were computed with, if any
   mutable std::vector<ListIndex::Id> word_ids_;  // the first word_count_ of them
   mutable size_t word_count_ = 0;
-  mutable const ListIndex* hits_index_ = nullptr;  // the index word_list_hits_ were computed with, if any
-  mutable std::vector<uint64_t> word_list_hits_;
-  mutable const ListIndex* exact_hits_index_ = nullptr;  // the index exact_list_hits_ were computed with
-  mutable std::vector<uint64_t> exact_list_hits_;
+  mutable ListHits word_hits_;
+  mutable ListHits exact_hits_;
   friend class ListMatcher;
   mutable const ListMatcher* affix_matcher_ = nullptr;  // the prefix or suffix matcher affix_hit_ is from
   mutable bool affix_hit_ = false;
