@@ -4,10 +4,10 @@
 // cased script, with whitespace runs collapsed and the ends trimmed; in word mode every run of non-letters
 // and non-digits separates words. A value is normalised once into a ListValue and then tested against any
 // number of lists, since a rule set tests the same anchor, snippet or host against many.
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <cstdint>
-#include <algorithm>
 #include <map>
 #include <memory>
 #include <span>
