@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include <emmintrin.h>
+
 #include "text_bytes.h"
 
 namespace backlint {
@@ -47,13 +49,18 @@ uint64_t FirstBytes(uint64_t bytes, size_t count) {
   return count >= 8 ? bytes : bytes & ((uint64_t{1} << (8 * count)) - 1);
 }
 
-// The high bit of each byte that IsWordByte accepts: a letter, a digit or a byte outside ASCII.
-uint64_t WordBytes(uint64_t bytes) {
-  const uint64_t low_bits = bytes & ~kHighBits;
-  const uint64_t folded = low_bits | kEachByte(0x20);  // letters to lower case; no other byte lands in a-z
-  const uint64_t letters = (folded + kEachByte(0x80 - 'a')) & ~(folded + kEachByte(0x80 - 'z' - 1));
-  const uint64_t digits = (low_bits + kEachByte(0x80 - '0')) & ~(low_bits + kEachByte(0x80 - '9' - 1));
-  return (letters | digits | bytes) & kHighBits;
+// A bit for each of the 16 bytes at `at` that IsWordByte accepts, the first byte's in bit 0. SSE2 compares
+// bytes as signed only, so each range is moved to start at -128 to be tested with one comparison.
+uint64_t WordByteBits(const char* at) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+  // Letters to lower case; no other byte lands in a-z.
+  const __m128i folded = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
+  const __m128i letters =
+      _mm_cmplt_epi8(_mm_add_epi8(folded, _mm_set1_epi8(0x80 - 'a')), _mm_set1_epi8(-128 + 26));
+  const __m128i digits =
+      _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(0x80 - '0')), _mm_set1_epi8(-128 + 10));
+  // A byte outside ASCII has its own high bit set.
+  return static_cast<uint16_t>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letters, digits), bytes)));
 }
 
 // The high bit of each byte equal to `byte`.
@@ -176,7 +183,7 @@ ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t firs
 ListIndex::Id ListIndex::AddNode() {
   node_flags_.push_back(0);
   node_lists_.resize(node_lists_.size() + mask_words_);
-  return static_cast<Id>(node_flags_.size());  // nodes are numbered from 1, kUnlisted is none
+  return static_cast<Id>(node_flags_.size() - 1);  // nodes are numbered from 1, kUnlisted is none
 }
 
 ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
@@ -188,6 +195,7 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
   if (const Id known = FindKey(key, lower_case_word.data()); known != kUnlisted) return known;
   const WordSlot slot{key, AddNode(), static_cast<uint32_t>(words_.size())};
   words_.emplace_back(lower_case_word);
+  word_filter_[FilterWord(key.hash)] |= FilterBits(key.hash);
   longest_word_ = std::max(longest_word_, lower_case_word.size());
   Grow(word_slots_, words_.size());
   Place(word_slots_, slot);
@@ -195,6 +203,7 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
 }
 
 ListIndex::Id ListIndex::FindKey(const WordKey& key, const char* word) const {
+  if (!MayBeListed(key.hash)) return kUnlisted;
   const size_t mask = word_slots_.size() - 1;
   for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted;
        at = (at + 1) & mask) {
@@ -204,17 +213,6 @@ ListIndex::Id ListIndex::FindKey(const WordKey& key, const char* word) const {
     const std::string& listed = words_[slot.text];
     if (std::equal(listed.begin(), listed.end(), word, [](char a, char b) { return a == Lower(b); }))
       return slot.id;
-  }
-  return kUnlisted;
-}
-
-// FindKey for an ASCII word of 1 to 7 bytes, given as loaded, zero past its end: most words of a text.
-[[gnu::always_inline]] inline ListIndex::Id ListIndex::FindShort(uint64_t bytes, size_t size) const {
-  const uint64_t hash = MixIn(size, bytes);
-  const size_t mask = word_slots_.size() - 1;
-  for (size_t at = SlotOf(hash, word_slots_.size()); word_slots_[at].id != kUnlisted; at = (at + 1) & mask) {
-    const WordSlot& slot = word_slots_[at];
-    if (slot.key.hash == hash && slot.key.size == size && slot.key.head == LowerAscii(bytes)) return slot.id;
   }
   return kUnlisted;
 }
@@ -239,42 +237,62 @@ ListIndex::Id ListIndex::Find(std::string_view word) const {
   return FindWord(word.data(), word.size(), LoadUpTo8(word.data(), word.data(), end), word.data(), end);
 }
 
-void ListIndex::FindWords(std::string_view text, std::vector<Id>& ids) const {
-  const char* begin = text.data();
-  const char* end = begin + text.size();
-  // Written through a pointer into room for the most words the text can have, not appended one by one.
-  const size_t found = ids.size();
-  ids.resize(found + text.size() / 2 + 1);
-  Id* next_id = ids.data() + found;
-  for (const char* at = begin; at < end;) {
-    if (!IsWordByte(*at)) {
-      ++at;
-      continue;
-    }
-    // The word ends at the first byte that is not a word byte, found 8 bytes at a time; the bytes past
-    // the end of the text read as zero, which is not one.
-    const uint64_t first = LoadUpTo8(at, begin, end);
-    size_t size = 0;
-    if (const uint64_t others = ~WordBytes(first) & kHighBits; others != 0) {
-      size = static_cast<size_t>(std::countr_zero(others)) / 8;
-      // Most words are ASCII and shorter than 8 bytes: they are looked up straight from the bytes loaded.
-      if (const uint64_t bytes = first & ((uint64_t{1} << (8 * size)) - 1); (bytes & kHighBits) == 0) {
-        *next_id++ = FindShort(bytes, size);
-        at += size;
-        continue;
-      }
-    } else {
-      for (size = 8;; size += 8) {
-        if (const uint64_t others = ~WordBytes(LoadUpTo8(at + size, begin, end)) & kHighBits; others != 0) {
-          size += static_cast<size_t>(std::countr_zero(others)) / 8;
-          break;
-        }
-      }
-    }
-    *next_id++ = FindWord(at, size, first, begin, end);
-    at += size;
+ListIndex::Id ListIndex::FindPaddedWord(const char* word, size_t size) const {
+  // Most words are ASCII and at most 16 bytes: their key is computed from two loads, without a branch on
+  // their length, and the filter rules out most of them before any probe.
+  const uint64_t first = LoadBytes(word);
+  const uint64_t head = FirstBytes(first, size);
+  const uint64_t second = FirstBytes(LoadBytes(word + 8), size > 8 ? size - 8 : 0);
+  if (size <= 16 && ((head | second) & kHighBits) == 0) {
+    const uint64_t head_hash = MixIn(size, head);
+    const uint64_t hash = size > 8 ? MixIn(head_hash, second) : head_hash;
+    if (!MayBeListed(hash)) return kUnlisted;
+    return FindKey({hash, LowerAscii(head), static_cast<uint32_t>(size)}, word);
   }
-  ids.resize(static_cast<size_t>(next_id - ids.data()));
+  return FindWord(word, size, first, word, word + size);
+}
+
+size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids) const {
+  // The text is copied into a buffer padded with zeros (not word bytes) to whole blocks and then some, so
+  // that its bytes are classified 16 at a time into a bit per byte, and a word is read 16 bytes at a time,
+  // without tests for the end. Words are then found from the bits, a block at a time: a branch per word
+  // rather than per byte.
+  constexpr size_t kBlock = 64;                      // bytes, one bit each in a word of word_bits
+  const size_t blocks = text.size() / kBlock + 1;    // the last ends with padding, so every word ends
+  thread_local std::vector<char> padded;
+  thread_local std::vector<uint64_t> word_bits;
+  const size_t padded_size = blocks * kBlock + 16;  // a word can start 16 bytes before the end
+  if (padded.size() < padded_size) padded.resize(padded_size);
+  if (word_bits.size() < blocks) word_bits.resize(blocks);
+  std::memcpy(padded.data(), text.data(), text.size());
+  std::memset(padded.data() + text.size(), 0, padded_size - text.size());
+  for (size_t block = 0; block < blocks; ++block) {
+    const char* bytes = padded.data() + block * kBlock;
+    word_bits[block] = WordByteBits(bytes) | WordByteBits(bytes + 16) << 16 | WordByteBits(bytes + 32) << 32 |
+                       WordByteBits(bytes + 48) << 48;
+  }
+  // Room for the most words the text can have, written through a pointer rather than appended.
+  if (const size_t most = text.size() / 2 + 1; ids.size() < most) ids.resize(most);
+  Id* next_id = ids.data();
+  Id previous = kUnlisted;  // as if one was written before the first word: leading unlisted words are dropped
+  uint64_t carried = 0;     // the last byte's bit of the block before
+  for (size_t block = 0; block < blocks; ++block) {
+    const uint64_t bits = word_bits[block];
+    for (uint64_t starts = bits & ~(bits << 1 | carried); starts != 0; starts &= starts - 1) {
+      const size_t start = block * kBlock + static_cast<size_t>(std::countr_zero(starts));
+      size_t end_block = block;
+      uint64_t others = ~bits & (~uint64_t{0} << (start % kBlock));
+      while (others == 0) others = ~word_bits[++end_block];
+      const size_t size = end_block * kBlock + static_cast<size_t>(std::countr_zero(others)) - start;
+      const Id id = FindPaddedWord(padded.data() + start, size);
+      // Written always, kept when listed or when it is the first of a run of unlisted words.
+      *next_id = id;
+      next_id += (id | previous) != kUnlisted ? 1 : 0;
+      previous = id;
+    }
+    carried = bits >> 63;
+  }
+  return static_cast<size_t>(next_id - ids.data());
 }
 
 ListIndex::Id ListIndex::Child(Id parent, Id word) const {
@@ -349,7 +367,7 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
   for (const std::u32string& sequence : listed) {
     Id node = sequence.front();
     for (size_t next = 1; next < sequence.size(); ++next) {
-      node_flags_[node - 1] |= kStartsLonger;
+      node_flags_[node] |= kStartsLonger;
       Id child = Child(node, sequence[next]);
       if (child == kUnlisted) {
         child = AddNode();
@@ -358,23 +376,21 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
       }
       node = child;
     }
-    node_flags_[node - 1] |= kEndsEntry;
-    node_lists_[(node - 1) * mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
+    node_lists_[node * mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
   }
   return list;
 }
 
 void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) const {
+  // Noted without a test of the node: kUnlisted and the nodes that end no entry have no lists.
   const auto note = [&](Id node) {
-    if ((node_flags_[node - 1] & kEndsEntry) == 0) return;
-    const uint64_t* lists = &node_lists_[(node - 1) * mask_words_];
+    const uint64_t* lists = &node_lists_[node * mask_words_];
     for (size_t i = 0; i < mask_words_; ++i) hits[i] |= lists[i];
   };
   for (size_t start = 0; start < words.size(); ++start) {
     Id node = words[start];
-    if (node == kUnlisted) continue;
     note(node);
-    for (size_t next = start + 1; next < words.size() && (node_flags_[node - 1] & kStartsLonger) != 0;
+    for (size_t next = start + 1; next < words.size() && (node_flags_[node] & kStartsLonger) != 0;
          ++next) {
       if (words[next] == kUnlisted || (node = Child(node, words[next])) == kUnlisted) break;
       note(node);
@@ -395,29 +411,27 @@ void ListValue::Reset(std::string_view value) {
   value_ = value;
   has_text_ = false;
   words_index_ = nullptr;
-  hits_index_ = nullptr;
-  exact_hits_index_ = nullptr;
+  word_hits_.index = nullptr;
+  exact_hits_.index = nullptr;
+  affix_matcher_ = nullptr;
 }
 
 std::span<const ListIndex::Id> ListValue::WordIds(const ListIndex& words) const {
   if (words_index_ != &words) {
-    word_ids_.clear();
-    words.FindWords(value_, word_ids_);
+    word_count_ = words.FindListedWords(value_, word_ids_);
     words_index_ = &words;
   }
-  return word_ids_;
+  return {word_ids_.data(), word_count_};
 }
 
 void ListValue::FindExactListHits(const ListIndex& lists) const {
-  exact_list_hits_.assign(lists.ExactMaskWords(), 0);
-  lists.FindExactLists(Text(), exact_list_hits_);
-  exact_hits_index_ = &lists;
+  exact_hits_.Fill(lists, lists.ExactMaskWords(),
+                   [&](std::span<uint64_t> hits) { lists.FindExactLists(Text(), hits); });
 }
 
 void ListValue::FindWordListHits(const ListIndex& words) const {
-  word_list_hits_.assign(words.MaskWords(), 0);
-  words.FindLists(WordIds(words), word_list_hits_);
-  hits_index_ = &words;
+  word_hits_.Fill(words, words.MaskWords(),
+                  [&](std::span<uint64_t> hits) { words.FindLists(WordIds(words), hits); });
 }
 
 ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries,

@@ -91,6 +91,8 @@ TEST(ListValueTest, FoldsWellFormedSequencesAndKeepsMalformedOnesByteForByte) {
   // Two- and three-byte sequences at the edges of their ranges, folded or kept as they are.
   EXPECT_EQ(ListValue("\u0080 \u00C0 \u07FF \u0800 \u2C65 \uFF21 \uFFFD").Text(), "\u0080 \u00E0 \u07FF \u0800 \u2C65 a \uFFFD");
   EXPECT_EQ(ListValue("\u023A").Text(), "\u2C65");  // folding lengthens it from two bytes to three
+  // Four-byte sequences: folded to one byte, folded to four, kept.
+  EXPECT_EQ(ListValue("\U0001D400 \U00010400 \U0001F600").Text(), "a \U00010428 \U0001F600");
   EXPECT_EQ(ListValue(" \u023A  \u023A\u023A\u023A x\u023A ").Text(), "\u2C65 \u2C65\u2C65\u2C65 x\u2C65");
   // Overlong forms, a surrogate, a stray continuation byte and cut-short sequences stay as they are.
   for (const std::string_view malformed : {"\xC0\xAF", "\xC1\x81", "\xE0\x80\xAF", "\xED\xA0\x80", "\x80", "\xC3", "\xE2\x82"}) {
@@ -162,8 +164,10 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
 }
 
 // Many word and exact lists sharing one index (more than 64, so some lists' bits are past the first word of
-// the masks; some lists repeat another's entries), with words shorter and longer than the 8 bytes read at a
-// time, words ending exactly at the value's end and non-ASCII words: each list must answer as if alone.
+// the masks, and in some rounds more than the 128 a value keeps in itself; some lists repeat another's
+// entries), with words shorter and longer than the 8 and 16 bytes read at a time, values longer than the 64
+// bytes classified at a time, words ending exactly at the value's end and non-ASCII words: each list must
+// answer as if alone.
 TEST(ListMatcherTest, ListsSharingAnIndexAgreeWithThePlainDefinition) {
   constexpr std::string_view kPieces[] = {"payday", "PAYDAY", "loans", "bestsellers", "BestSellerS", "wholesaler",
                                           "12345678", "grüße", "x", " ", "-", ", ", "\xC3", "abcdefghijklmnopq"};
@@ -171,7 +175,7 @@ TEST(ListMatcherTest, ListsSharingAnIndexAgreeWithThePlainDefinition) {
   const auto random_text = [&](size_t max_pieces) { return RandomText(random, kPieces, max_pieces); };
   for (int round = 0; round < 20; ++round) {
     const auto words = std::make_shared<ListIndex>();
-    std::vector<std::vector<std::string>> lists(70 + random() % 60);
+    std::vector<std::vector<std::string>> lists(70 + random() % 100);
     std::vector<MatchMode> modes;
     std::vector<ListMatcher> matchers;
     for (auto& entries : lists) {

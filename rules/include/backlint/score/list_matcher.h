@@ -4,6 +4,8 @@
 // cased script, with whitespace runs collapsed and the ends trimmed; in word mode every run of non-letters
 // and non-digits separates words. A value is normalised once into a ListValue and then tested against any
 // number of lists, since a rule set tests the same anchor, snippet or host against many.
+#include <algorithm>
+#include <array>
 #include <bitset>
 #include <cstdint>
 #include <map>
@@ -39,8 +41,10 @@ class ListIndex {
   size_t AddList(std::span<const std::string> entries);
   Id Add(std::string_view lower_case_word);
   Id Find(std::string_view word) const;  // `word` in any case
-  // Appends the id of each word of `text` (each run of word bytes, in any case) to `ids`, in order.
-  void FindWords(std::string_view text, std::vector<Id>& ids) const;
+  // The ids of the words of `text` (each run of word bytes, in any case) in order, with each run of words
+  // in no list (which no entry spans) as one kUnlisted, and none before the first listed word: written to
+  // `ids` from its start, growing it as needed (never shrinking it); returns how many.
+  size_t FindListedWords(std::string_view text, std::vector<Id>& ids) const;
 
   // Sets bit n of `hits` (MaskWords() of them) for each word list n with an entry that occurs in `words`
   // (ids in order). Linear in `words`: the walk from each word ends after as many words as the longest entry
@@ -54,7 +58,7 @@ class ListIndex {
   size_t ExactMaskWords() const { return exact_mask_words_; }
 
  private:
-  static constexpr uint8_t kEndsEntry = 1, kStartsLonger = 2;  // node flags
+  static constexpr uint8_t kStartsLonger = 1;  // node flag
   // Words, in an open-addressing table keyed by a case-blind hash read from the text 8 bytes at a time, so
   // a word of a value costs one hash and, usually, one probe of an empty slot, without lower-casing it into
   // a buffer first. A word of up to 8 bytes is told apart by its lower-cased bytes in `head` alone.
@@ -75,7 +79,20 @@ class ListIndex {
   static WordKey KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
                        bool& has_non_ascii);
   Id FindKey(const WordKey& key, const char* word) const;  // `word`: lower-cased in ASCII
-  Id FindShort(uint64_t bytes, size_t size) const;
+  // Bloom bits of the listed words' hashes, two in one 64-bit word per hash: most words of a text are in
+  // no list, and one load of this small table (it stays in L1) rules them out before the word table,
+  // whose slots would miss the cache and whose probe loop mispredicts.
+  static constexpr int kFilterWordBits = 9;  // 4 KB: larger ones are evicted from L1 by the text scanned
+  static constexpr size_t kFilterWords = size_t{1} << kFilterWordBits;
+  static size_t FilterWord(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kFilterWordBits)); }
+  static uint64_t FilterBits(uint64_t hash) {
+    return uint64_t{1} << (hash >> 48 & 63) | uint64_t{1} << (hash >> 42 & 63);
+  }
+  bool MayBeListed(uint64_t hash) const {
+    return (word_filter_[FilterWord(hash)] & FilterBits(hash)) == FilterBits(hash);
+  }
+  // The id of the `size` bytes at `word`, in any case, which may be read 16 bytes past their start.
+  Id FindPaddedWord(const char* word, size_t size) const;
   // The id of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
   Id FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end) const;
   // Trie edges below the first word, keyed by (parent node, next word id).
@@ -103,9 +120,11 @@ class ListIndex {
   // word longer than this many times the longest listed one is in no list.
   static constexpr size_t kLongestFold = 4;
   std::vector<WordSlot> word_slots_ = std::vector<WordSlot>(4);  // size a power of two, at most half full
+  std::array<uint64_t, kFilterWords> word_filter_{};
   std::vector<EdgeSlot> edge_slots_ = std::vector<EdgeSlot>(4);  // the same
-  std::vector<uint8_t> node_flags_;   // by node
-  std::vector<uint64_t> node_lists_;  // by node, MaskWords() each: the lists with an entry ending there
+  std::vector<uint8_t> node_flags_ = std::vector<uint8_t>(1);  // by node, kUnlisted's (none) included
+  // By node, MaskWords() each, kUnlisted's (none) included: the lists with an entry ending there.
+  std::vector<uint64_t> node_lists_ = std::vector<uint64_t>(1);
   size_t mask_words_ = 1;
   std::map<std::vector<std::u32string>, size_t> list_numbers_;  // a list's sorted entries as ids -> number
 
@@ -116,6 +135,8 @@ class ListIndex {
   std::map<std::vector<std::string>, size_t> exact_list_numbers_;  // a list's sorted entries -> number
 };
 
+class ListMatcher;
+
 // A value as the matchers compare it; each form is computed on first use. The viewed text must outlive it.
 class ListValue {
  public:
@@ -124,18 +145,18 @@ class ListValue {
   std::string_view value() const { return value_; }
   // Lower-cased, whitespace runs collapsed to one space, ends trimmed.
   const std::string& Text() const;
-  // The value's words in order, each as its id in `words` (ListIndex::kUnlisted when in no list).
+  // The value's words in order, each as its id in `words`, as ListIndex::FindListedWords gives them.
   std::span<const ListIndex::Id> WordIds(const ListIndex& words) const;
   // Whether list `list` of `words` has an entry that occurs in the value. The first call for an index finds
   // the hits of all its lists at once (ListIndex::FindLists); the others read a bit.
   bool HasWordListHit(const ListIndex& words, size_t list) const {
-    if (hits_index_ != &words) FindWordListHits(words);
-    return (word_list_hits_[list / 64] >> (list % 64) & 1) != 0;
+    if (word_hits_.index != &words) FindWordListHits(words);
+    return word_hits_.Has(list);
   }
   // The same for exact list `list`: the value's Text() is looked up once for all of them.
   bool HasExactListHit(const ListIndex& lists, size_t list) const {
-    if (exact_hits_index_ != &lists) FindExactListHits(lists);
-    return (exact_list_hits_[list / 64] >> (list % 64) & 1) != 0;
+    if (exact_hits_.index != &lists) FindExactListHits(lists);
+    return exact_hits_.Has(list);
   }
   // Makes this the value `value` as if newly constructed, keeping the buffers' capacity for reuse.
   void Reset(std::string_view value);
@@ -144,15 +165,42 @@ class ListValue {
   void FindWordListHits(const ListIndex& words) const;
   void FindExactListHits(const ListIndex& lists) const;
 
+  // A bit for each list of an index that has a hit in the value: those of the first lists in the value
+  // itself, whose cache line is read anyway, rather than behind a pointer.
+  struct ListHits {
+    static constexpr size_t kInlineWords = 2;
+    const ListIndex* index = nullptr;  // the index they were found with, if any
+    std::array<uint64_t, kInlineWords> first{};
+    std::vector<uint64_t> all;  // when the index has more than kInlineWords * 64 lists
+    bool Has(size_t list) const {
+      return ((list < 64 * kInlineWords ? first[list / 64] : all[list / 64]) >> (list % 64) & 1) != 0;
+    }
+    // Finds them with `find(hits)`, given MaskWords() zeroed words to set bits in.
+    template <typename Find>
+    void Fill(const ListIndex& lists, size_t mask_words, Find find) {
+      first.fill(0);
+      if (mask_words <= kInlineWords) {
+        find(std::span<uint64_t>(first.data(), mask_words));
+      } else {
+        all.assign(mask_words, 0);
+        find(std::span<uint64_t>(all));
+        std::copy_n(all.begin(), kInlineWords, first.begin());
+      }
+      index = &lists;
+    }
+  };
+
   std::string_view value_;
   mutable bool has_text_ = false;
   mutable std::string text_;
   mutable const ListIndex* words_index_ = nullptr;  // the index word_ids_ were computed with, if any
-  mutable std::vector<ListIndex::Id> word_ids_;
-  mutable const ListIndex* hits_index_ = nullptr;  // the index word_list_hits_ were computed with, if any
-  mutable std::vector<uint64_t> word_list_hits_;
-  mutable const ListIndex* exact_hits_index_ = nullptr;  // the index exact_list_hits_ were computed with
-  mutable std::vector<uint64_t> exact_list_hits_;
+  mutable std::vector<ListIndex::Id> word_ids_;  // the first word_count_ of them
+  mutable size_t word_count_ = 0;
+  mutable ListHits word_hits_;
+  mutable ListHits exact_hits_;
+  friend class ListMatcher;
+  mutable const ListMatcher* affix_matcher_ = nullptr;  // the prefix or suffix matcher affix_hit_ is from
+  mutable bool affix_hit_ = false;
 };
 
 class ListMatcher {
@@ -168,7 +216,12 @@ class ListMatcher {
       case MatchMode::kExact:
         return value.HasExactListHit(*lists_, list_);
       default:
-        return HasAffix(value.Text());
+        // Rules test a host or an anchor against the same prefix or suffix list again and again.
+        if (value.affix_matcher_ != this) {
+          value.affix_hit_ = HasAffix(value.Text());
+          value.affix_matcher_ = this;
+        }
+        return value.affix_hit_;
     }
   }
 
