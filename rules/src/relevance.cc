@@ -153,6 +153,8 @@ TopicalRelevance::StemSet StemSetOf(const std::vector<StemKey>& keys) {
     set.slots[slot] = key;
     set.probes = std::max(set.probes, slot - home + 1);
   }
+  // Every home slot's lookup compares `probes` slots, the last home slot's too.
+  if (set.slots.size() < home_slots + set.probes - 1) set.slots.resize(home_slots + set.probes - 1, 0);
   return set;
 }
 [[gnu::always_inline]] inline bool Contains(const TopicalRelevance::StemSet& set, StemKey key) {
@@ -234,7 +236,7 @@ class ClassifiedText {
     if (bytes_.size() < 64 * blocks + 64) bytes_.resize(64 * blocks + 64);
     size_t at = 0;
     for (std::string_view text : texts) {
-      std::memcpy(bytes_.data() + at, text.data(), text.size());
+      if (!text.empty()) std::memcpy(bytes_.data() + at, text.data(), text.size());  // an empty view's data may be null
       at += text.size();
       // 64 zero bytes in four stores rather than a memset of a varying length (the next text overwrites them).
 #pragma GCC unroll 4
