@@ -4,8 +4,6 @@
 #include <bit>
 #include <cstring>
 
-#include <emmintrin.h>
-
 #include "text_bytes.h"
 
 namespace backlint {
@@ -49,19 +47,8 @@ uint64_t FirstBytes(uint64_t bytes, size_t count) {
   return count >= 8 ? bytes : bytes & ((uint64_t{1} << (8 * count)) - 1);
 }
 
-// A bit for each of the 16 bytes at `at` that IsWordByte accepts, the first byte's in bit 0. SSE2 compares
-// bytes as signed only, so each range is moved to start at -128 to be tested with one comparison.
-uint64_t WordByteBits(const char* at) {
-  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-  // Letters to lower case; no other byte lands in a-z.
-  const __m128i folded = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
-  const __m128i letters =
-      _mm_cmplt_epi8(_mm_add_epi8(folded, _mm_set1_epi8(0x80 - 'a')), _mm_set1_epi8(-128 + 26));
-  const __m128i digits =
-      _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(0x80 - '0')), _mm_set1_epi8(-128 + 10));
-  // A byte outside ASCII has its own high bit set.
-  return static_cast<uint16_t>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letters, digits), bytes)));
-}
+// A bit for each of the 16 bytes at `at` that IsWordByte accepts, the first byte's in bit 0.
+uint64_t WordByteBits(const char* at) { return ClassesOfSixteen(at).word; }
 
 // The high bit of each byte equal to `byte`.
 uint64_t BytesEqual(uint64_t bytes, uint8_t byte) {

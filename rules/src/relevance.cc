@@ -191,33 +191,20 @@ void LowerInto(const Word& word, std::string& out) {
   return {folded, HeadOf(folded), folded.size() >= 4 ? static_cast<uint32_t>(EightBytesAt(folded, folded.size() - 4)) : 0};
 }
 
-// Bytes of 64 bytes of text by class, one bit per byte (the first byte's is bit 0): word bytes (ASCII
-// letters and digits, and any byte outside ASCII so that UTF-8 words stay whole), bytes outside ASCII and
-// digits. Word scans find words by these bits, not byte by byte: a byte loop mispredicts at every word's end.
+// Bytes of 64 bytes of text by class (ClassesOfSixteen's), one bit per byte, the first byte's bit 0.
 struct ByteClasses {
   uint64_t word = 0, high = 0, digit = 0;
 };
 
-// The classes of the 64 bytes at `bytes`, sixteen at a time with SSE2.
+// The classes of the 64 bytes at `bytes`.
 [[gnu::always_inline]] inline ByteClasses ClassesOf(const char* bytes) {
-  // x is in [lo, lo + n) when x - lo is below n unsigned, that is when x - lo - 128 is below n - 128 signed.
-  const auto in_range = [](__m128i x, char lo, char n) {
-    return _mm_cmplt_epi8(_mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>(lo + 128))),
-                          _mm_set1_epi8(static_cast<char>(n - 128)));
-  };
   ByteClasses classes;
 #pragma GCC unroll 4
   for (size_t chunk = 0; chunk < 4; ++chunk) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * chunk));
-    const __m128i digits = in_range(x, '0', 10);
-    const __m128i letters = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 26);
-    // A byte's top bit is set when it is outside ASCII: such bytes are word bytes as they are.
-    const auto bits = [&](__m128i mask) {
-      return uint64_t{static_cast<unsigned>(_mm_movemask_epi8(mask))} << 16 * chunk;  // 16 bits, zero-extended
-    };
-    classes.word |= bits(_mm_or_si128(_mm_or_si128(digits, letters), x));
-    classes.high |= bits(x);
-    classes.digit |= bits(digits);
+    const SixteenByteClasses sixteen = ClassesOfSixteen(bytes + 16 * chunk);
+    classes.word |= uint64_t{sixteen.word} << 16 * chunk;
+    classes.high |= uint64_t{sixteen.high} << 16 * chunk;
+    classes.digit |= uint64_t{sixteen.digit} << 16 * chunk;
   }
   return classes;
 }
