@@ -135,6 +135,7 @@ template <typename Scan>
 [[gnu::always_inline]] inline unsigned BytesIn(__m128i bytes, const auto& ranges) {
   if (ranges.every_byte) return kWholeBlock;
   __m128i in = _mm_setzero_si128();
+#pragma GCC unroll 8
   for (size_t range = 0; range < ranges.kMaxRanges; ++range) {
     const auto shifted_first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ranges.shifted_first[range].data()));
     const auto shifted_size = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ranges.shifted_size[range].data()));
@@ -173,6 +174,11 @@ __m128i Load16(const char* at) { return _mm_loadu_si128(reinterpret_cast<const _
     return (bits | bits >> 1) & 0x5555;
   };
   return tag_hits(even, buckets.data()) | tag_hits(odd, buckets.data() + 8) << 1;
+}
+
+// RE2::PartialMatch without captures, less the two calls that handle them.
+bool FoundAlone(std::string_view value, const RE2& pattern) {
+  return pattern.Match(value, 0, value.size(), RE2::UNANCHORED, nullptr, 0);
 }
 
 // A literal shorter than this, of the part of a prefilter atom whose bytes a value must hold, is too common
@@ -486,7 +492,7 @@ void RegexGroup::Match(std::string_view value, std::vector<int>& matched) const 
   // One possible pattern is searched alone: one pass, which stops early for an anchored pattern.
   if (std::has_single_bit(possible)) {
     const int only = std::countr_zero(possible);
-    if (RE2::PartialMatch(value, *patterns_[static_cast<size_t>(only)])) matched.push_back(only);
+    if (FoundAlone(value, *patterns_[static_cast<size_t>(only)])) matched.push_back(only);
     return;
   }
   RE2::Set::ErrorInfo error{RE2::Set::kNoError};
@@ -499,7 +505,7 @@ void RegexGroup::Match(std::string_view value, std::vector<int>& matched) const 
   }
   matched.clear();
   for (size_t i = 0; i < patterns_.size(); ++i) {
-    if (RE2::PartialMatch(value, *patterns_[i])) matched.push_back(static_cast<int>(i));
+    if (FoundAlone(value, *patterns_[i])) matched.push_back(static_cast<int>(i));
   }
 }
 
