@@ -252,7 +252,8 @@ RE2::Options RegexGroup::PatternOptions() {
   return options;
 }
 
-RegexGroup::RegexGroup() : set_(PatternOptions(), RE2::UNANCHORED) {}
+// A group that Compile gives no literals has no byte with patterns either.
+RegexGroup::RegexGroup() : set_(PatternOptions(), RE2::UNANCHORED), pattern_bytes_(ByteRanges::Of({})) {}
 
 size_t RegexGroup::Add(const std::string& pattern) {
   patterns_.push_back(std::make_unique<RE2>(pattern, PatternOptions()));

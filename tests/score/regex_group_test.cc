@@ -114,6 +114,17 @@ TEST(RegexGroupTest, SearchesEveryValueForAPatternWithoutLiterals) {
   EXPECT_EQ(Found(group, "a?ref=b"), (std::vector<int>{0, 1, 2}));
 }
 
+// A group of more patterns than a mask holds has no literal prefilter (only the bytes all its patterns need
+// one of, here a digit): every value with such a byte is searched.
+TEST(RegexGroupTest, SearchesEveryValueWhenThePatternsOutnumberAMask) {
+  RegexGroup group;
+  for (int i = 0; i < 70; ++i) group.Add("w" + std::to_string(i) + "x");
+  group.Compile();
+  EXPECT_EQ(group.PossiblePatterns("none"), 0u);
+  EXPECT_EQ(group.PossiblePatterns("n0ne"), ~RegexGroup::PatternMask{0});
+  EXPECT_EQ(Found(group, "a W65X and w3x, then more text past the first block: w69x"), (std::vector<int>{3, 65, 69}));
+}
+
 // Groups of a random half of `patterns` on random values built from `pieces`: each group must report
 // exactly the patterns that RE2::PartialMatch finds one by one.
 void ExpectAgreesWithPartialMatch(const std::vector<std::string>& patterns, const std::vector<std::string>& pieces,
