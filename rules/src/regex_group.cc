@@ -1,9 +1,11 @@
 #include "backlint/score/regex_group.h"
 
+#include <emmintrin.h>  // SSE2, part of x86-64
 #include <re2/filtered_re2.h>
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -59,8 +61,125 @@ constexpr size_t kMaskPatterns = 64;
 constexpr size_t kKeySize = 3;
 constexpr uint32_t kCaseBits = 0x202020;
 
-// Into the bits of key_bits_ (2 KB: fewer cache misses, a few more false hits).
-unsigned KeyHash(uint32_t key) { return (key * 2654435761u) >> 18; }
+// A key is hashed to 16 bits with 16-bit multiplications, as SSE2 hashes eight windows of a value at once
+// (see KeyHits): its top bits pick a bucket of key_buckets_, its low six bits, with 0x40 set so that no tag
+// is 0 (an empty slot), are the key's tag in that bucket. A bucket holds two tags; one whose keys need a
+// third holds kEveryTag, which every window in the bucket hits.
+constexpr uint16_t kFirstTwoBytesFactor = 0x9E37, kThirdByteFactor = 0x7F4B;
+constexpr int kTagBits = 6;
+constexpr uint16_t kTagMarker = 0x40;
+constexpr uint16_t kEveryTag = 0xFFFF;
+
+struct BucketAndTag {
+  size_t bucket;
+  uint8_t tag;
+};
+
+BucketAndTag KeyBucketAndTag(uint32_t key) {
+  const auto hash =
+      static_cast<uint16_t>((key & 0xFFFF) * kFirstTwoBytesFactor + (key >> 16) * kThirdByteFactor);
+  return {size_t{hash} >> kTagBits, static_cast<uint8_t>((hash & ((1 << kTagBits) - 1)) | kTagMarker)};
+}
+
+// Values are scanned 16 positions at a time. A block at `at` hashes the keys of the windows at `at` to
+// `at` + 15, which end two bytes past it, and tests the bytes those windows end with, from `at` + 2 to
+// `at` + 17 (a value's first two bytes are tested by themselves); bit i of a block's masks is for the
+// window at `at` + i.
+constexpr size_t kBlock = 16;
+constexpr size_t kBlockReach = kBlock + kKeySize - 1;
+constexpr unsigned kWholeBlock = 0xFFFF;
+
+// Copies a value shorter than kBlockReach into `padded`, in a few fixed-size moves rather than memcpy's
+// branches on the size.
+void CopyShort(std::string_view value, char* padded) {
+  const auto copy = [&]<size_t kSize>(std::integral_constant<size_t, kSize>, size_t at) {
+    std::memcpy(padded + at, value.data() + at, kSize);
+  };
+  const size_t size = value.size();
+  if (size >= 8) {
+    copy(std::integral_constant<size_t, 8>{}, 0);
+    copy(std::integral_constant<size_t, 8>{}, size - 8);
+    if (size > 16) copy(std::integral_constant<size_t, 8>{}, 8);
+  } else if (size >= 4) {
+    copy(std::integral_constant<size_t, 4>{}, 0);
+    copy(std::integral_constant<size_t, 4>{}, size - 4);
+  } else {
+    for (size_t at = 0; at < size; ++at) padded[at] = value[at];
+  }
+}
+
+// Calls scan(block, at, fresh) for the blocks of `value` in order until it returns true, and returns whether
+// one did. `block` is readable for kBlockReach bytes and holds the value's bytes from `at` on; `fresh` has
+// the bits of the windows (and their last bytes) that the value has and no block before covered. The last
+// block of a long value overlaps the one before; a short value is scanned in a zero-padded copy.
+template <typename Scan>
+[[gnu::always_inline]] inline bool ScanBlocks(std::string_view value, Scan scan) {
+  const size_t size = value.size();
+  if (size < kBlockReach) {
+    if (size < kKeySize) return false;
+    std::array<char, kBlockReach> padded{};
+    CopyShort(value, padded.data());
+    return scan(padded.data(), 0, (1u << (size - kKeySize + 1)) - 1);
+  }
+  size_t at = 0;
+  for (; at + kBlockReach <= size; at += kBlock) {
+    if (scan(value.data() + at, at, kWholeBlock)) return true;
+  }
+  if (at + kKeySize > size) return false;
+  const size_t last = size - kBlockReach;
+  return scan(value.data() + last, last, kWholeBlock << (at - last) & kWholeBlock);
+}
+
+// Which of the 16 bytes of `bytes` are in `ranges`, a bit per byte (the first byte's is bit 0). SSE2
+// compares bytes as signed only, so each range is moved to start at -128 and tested with one comparison.
+[[gnu::always_inline]] inline unsigned BytesIn(__m128i bytes, const auto& ranges) {
+  if (ranges.every_byte) return kWholeBlock;
+  __m128i in = _mm_setzero_si128();
+#pragma GCC unroll 8
+  for (size_t range = 0; range < ranges.kMaxRanges; ++range) {
+    const auto shifted_first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ranges.shifted_first[range].data()));
+    const auto shifted_size = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ranges.shifted_size[range].data()));
+    in = _mm_or_si128(in, _mm_cmplt_epi8(_mm_sub_epi8(bytes, shifted_first), shifted_size));
+  }
+  return static_cast<unsigned>(_mm_movemask_epi8(in));
+}
+
+__m128i Load16(const char* at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at)); }
+
+// The windows of a block whose keys' tags are in their buckets, a bit per window. Even and odd windows
+// are hashed apart: the 16-bit lanes of the bytes from the block's first hold the first two bytes of the
+// even windows, those from its second of the odd ones; the lanes of `third_on`, the bytes from its third,
+// hold the even windows' third bytes low and the odd ones' high.
+[[gnu::always_inline]] inline unsigned KeyHits(const char* block, __m128i third_on, const uint16_t* key_buckets) {
+  const __m128i case_bits = _mm_set1_epi8(0x20);
+  const auto hash = [](__m128i first_two, __m128i third) {
+    return _mm_add_epi16(_mm_mullo_epi16(first_two, _mm_set1_epi16(static_cast<short>(kFirstTwoBytesFactor))),
+                         _mm_mullo_epi16(third, _mm_set1_epi16(static_cast<short>(kThirdByteFactor))));
+  };
+  const __m128i thirds = _mm_or_si128(third_on, case_bits);
+  const __m128i even = hash(_mm_or_si128(Load16(block), case_bits), _mm_and_si128(thirds, _mm_set1_epi16(0xFF)));
+  const __m128i odd = hash(_mm_or_si128(Load16(block + 1), case_bits), _mm_srli_epi16(thirds, 8));
+  alignas(16) std::array<uint16_t, kBlock> buckets;
+  _mm_store_si128(reinterpret_cast<__m128i*>(buckets.data()), _mm_srli_epi16(even, kTagBits));
+  _mm_store_si128(reinterpret_cast<__m128i*>(buckets.data() + 8), _mm_srli_epi16(odd, kTagBits));
+  // Bit 2i or 2i + 1 set when lane i's tag is in either slot of its bucket, or the bucket takes every tag.
+  const auto tag_hits = [&](__m128i hashes, const uint16_t* lane_buckets) {
+    const auto tags_of = [&](int lane) { return key_buckets[lane_buckets[lane]]; };
+    const __m128i found = _mm_set_epi16(tags_of(7), tags_of(6), tags_of(5), tags_of(4), tags_of(3), tags_of(2),
+                                        tags_of(1), tags_of(0));
+    const __m128i tags = _mm_or_si128(_mm_and_si128(hashes, _mm_set1_epi16((1 << kTagBits) - 1)), _mm_set1_epi16(kTagMarker));
+    const __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(found, _mm_or_si128(tags, _mm_slli_epi16(tags, 8))),
+                                     _mm_cmpeq_epi16(found, _mm_set1_epi16(static_cast<short>(kEveryTag))));
+    const auto bits = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    return (bits | bits >> 1) & 0x5555;
+  };
+  return tag_hits(even, buckets.data()) | tag_hits(odd, buckets.data() + 8) << 1;
+}
+
+// RE2::PartialMatch without captures, less the two calls that handle them.
+bool FoundAlone(std::string_view value, const RE2& pattern) {
+  return pattern.Match(value, 0, value.size(), RE2::UNANCHORED, nullptr, 0);
+}
 
 // A literal shorter than this, of the part of a prefilter atom whose bytes a value must hold, is too common
 // to rule much out when the atom also has a cased letter outside ASCII: a first byte of that letter is
@@ -133,7 +252,8 @@ RE2::Options RegexGroup::PatternOptions() {
   return options;
 }
 
-RegexGroup::RegexGroup() : set_(PatternOptions(), RE2::UNANCHORED) {}
+// A group that Compile gives no literals has no byte with patterns either.
+RegexGroup::RegexGroup() : set_(PatternOptions(), RE2::UNANCHORED), pattern_bytes_(ByteRanges::Of({})) {}
 
 size_t RegexGroup::Add(const std::string& pattern) {
   patterns_.push_back(std::make_unique<RE2>(pattern, PatternOptions()));
@@ -183,7 +303,7 @@ void RegexGroup::FindRequiredBytes(const re2::FilteredRE2& prefilter, const std:
   };
   for (char byte : kCommonBytesFirst) drop_if_possible(static_cast<unsigned char>(byte));
   for (int byte = 1; byte < 0x80; ++byte) drop_if_possible(static_cast<unsigned char>(byte));
-  required_bytes_ = bytes;
+  required_bytes_ = ByteRanges::Of(bytes);
   needs_a_byte_ = true;
 }
 
@@ -239,8 +359,53 @@ void RegexGroup::FindRequiredLiterals(const re2::FilteredRE2& prefilter, const s
     }
   }
   for (std::string_view lookalike : kAsciiLetterLookalikes) Require(lookalike, all_patterns_ & ~unfiltered_);
-  std::stable_sort(literals_.begin(), literals_.end(), [](const Literal& a, const Literal& b) { return a.key < b.key; });
-  for (const Literal& literal : literals_) literal_keys_.push_back(literal.key);
+  std::array<bool, 256> pattern_bytes{};
+  for (int byte = 0; byte < 256; ++byte) pattern_bytes[byte] = byte_patterns_[byte] != 0;
+  pattern_bytes_ = ByteRanges::Of(pattern_bytes);
+  const auto bucket_of = [](const Literal& literal) { return KeyBucketAndTag(literal.key).bucket; };
+  std::stable_sort(literals_.begin(), literals_.end(), [&](const Literal& a, const Literal& b) {
+    return std::pair(bucket_of(a), a.key) < std::pair(bucket_of(b), b.key);
+  });
+  bucket_literals_.assign(kKeyBuckets + 1, 0);
+  for (const Literal& literal : literals_) {
+    ++bucket_literals_[bucket_of(literal) + 1];
+    const auto [bucket, tag] = KeyBucketAndTag(literal.key);
+    uint16_t& tags = key_buckets_[bucket];
+    const auto low = static_cast<uint8_t>(tags), high = static_cast<uint8_t>(tags >> 8);
+    if (tags == kEveryTag || low == tag || high == tag) continue;
+    tags = low == 0 ? static_cast<uint16_t>(tags | tag) : high == 0 ? static_cast<uint16_t>(tags | tag << 8) : kEveryTag;
+  }
+  std::partial_sum(bucket_literals_.begin(), bucket_literals_.end(), bucket_literals_.begin());
+}
+
+RegexGroup::ByteRanges RegexGroup::ByteRanges::Of(const std::array<bool, 256>& bytes) {
+  std::vector<std::pair<int, int>> runs;  // [first, end)
+  for (int first = 0; first < 256;) {
+    int end = first;
+    while (end < 256 && bytes[end]) ++end;
+    if (end > first) runs.emplace_back(first, end);
+    first = end + 1;
+  }
+  // Too many runs: the two closest are joined (taking in the bytes between them, which costs scanning time
+  // but no pattern).
+  while (runs.size() > kMaxRanges) {
+    size_t closest = 0;
+    for (size_t run = 1; run + 1 < runs.size(); ++run) {
+      if (runs[run + 1].first - runs[run].second < runs[closest + 1].first - runs[closest].second) closest = run;
+    }
+    runs[closest].second = runs[closest + 1].second;
+    runs.erase(runs.begin() + static_cast<std::ptrdiff_t>(closest) + 1);
+  }
+  ByteRanges ranges;
+  // Unused ranges are empty: no byte less 128 is below -128.
+  for (auto& shifted_size : ranges.shifted_size) shifted_size.fill(static_cast<char>(-128));
+  for (size_t run = 0; run < runs.size(); ++run) {
+    const auto [first, end] = runs[run];
+    if (end - first == 256) return {.every_byte = true};
+    ranges.shifted_first[run].fill(static_cast<char>(first + 128));
+    ranges.shifted_size[run].fill(static_cast<char>(end - first - 128));
+  }
+  return ranges;
 }
 
 void RegexGroup::Require(std::string_view literal, PatternMask patterns) {
@@ -273,48 +438,46 @@ void RegexGroup::Require(std::string_view literal, PatternMask patterns) {
   uint32_t key = kCaseBits;
   for (size_t i = 0; i < kKeySize; ++i) key |= uint32_t{static_cast<unsigned char>(literal[key_offset + i])} << (8 * i);
   literals_.push_back({std::string(literal), patterns, key, key_offset});
-  key_bits_[KeyHash(key) >> 6] |= uint64_t{1} << (KeyHash(key) & 63);
 }
 
 RegexGroup::PatternMask RegexGroup::PossiblePatterns(std::string_view value) const {
-  if (needs_a_byte_ && std::none_of(value.begin(), value.end(), [&](char c) {
-        return required_bytes_[static_cast<unsigned char>(c)];
-      })) {
-    return 0;
+  if (needs_a_byte_) {
+    const auto first_two_in = [&] {
+      return std::any_of(value.begin(), value.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(value.size(), 2)),
+                         [&](char c) { return BytesIn(_mm_set1_epi8(c), required_bytes_) != 0; });
+    };
+    if (!first_two_in() && !ScanBlocks(value, [&](const char* block, size_t, unsigned fresh) __attribute__((always_inline)) {
+          return (BytesIn(Load16(block + 2), required_bytes_) & fresh) != 0;
+        })) {
+      return 0;
+    }
   }
   PatternMask possible = unfiltered_;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(value.data());
-  const size_t size = value.size();
-  if (size < kKeySize) {
-    for (size_t at = 0; at < size; ++at) possible |= byte_patterns_[bytes[at]];
-    return possible;
-  }
-  possible |= byte_patterns_[bytes[0]] | byte_patterns_[bytes[1]];
-  uint32_t window = bytes[0] | uint32_t{bytes[1]} << 8;  // the key's bytes ending at `at`, the first lowest
-  for (size_t at = kKeySize - 1; at < size; ++at) {
-    possible |= byte_patterns_[bytes[at]];
-    window |= uint32_t{bytes[at]} << 16;
-    const uint32_t key = window | kCaseBits;
-    const unsigned hash = KeyHash(key);
-    if ((key_bits_[hash >> 6] >> (hash & 63) & 1) != 0) possible |= LiteralsAt(value, at + 1 - kKeySize, key);
-    window >>= 8;
-  }
+  for (size_t at = 0; at < std::min<size_t>(value.size(), 2); ++at) possible |= byte_patterns_[static_cast<unsigned char>(value[at])];
+  ScanBlocks(value, [&](const char* block, size_t at, unsigned fresh) __attribute__((always_inline)) {
+    const __m128i third_on = Load16(block + 2);
+    for (unsigned bytes = BytesIn(third_on, pattern_bytes_) & fresh; bytes != 0; bytes &= bytes - 1) {
+      possible |= byte_patterns_[static_cast<unsigned char>(block[std::countr_zero(bytes) + 2])];
+    }
+    for (unsigned windows = KeyHits(block, third_on, key_buckets_.data()) & fresh; windows != 0; windows &= windows - 1) {
+      const int window = std::countr_zero(windows);
+      uint32_t key = kCaseBits;
+      for (size_t i = 0; i < kKeySize; ++i) key |= uint32_t{static_cast<unsigned char>(block[window + i])} << (8 * i);
+      possible |= LiteralsAt(value, at + window, key);
+    }
+    return possible == all_patterns_;
+  });
   return possible;
 }
 
 RegexGroup::PatternMask RegexGroup::LiteralsAt(std::string_view value, size_t key_at, uint32_t key) const {
   PatternMask found = 0;
-  // A binary search whose steps depend on the number of keys only, not on their order against `key`.
-  size_t first = 0;
-  for (size_t count = literal_keys_.size(); count > 1;) {
-    const size_t half = count / 2;
-    first = literal_keys_[first + half - 1] < key ? first + half : first;
-    count -= half;
-  }
-  first += literal_keys_[first] < key ? 1 : 0;  // the bit was set for some literal's key, so there is one
-  for (auto literal = literals_.begin() + static_cast<std::ptrdiff_t>(first); literal != literals_.end() && literal->key == key;
-       ++literal) {
-    if (literal->key_offset > key_at || key_at - literal->key_offset + literal->text.size() > value.size()) continue;
+  const size_t bucket = KeyBucketAndTag(key).bucket;
+  for (auto literal = literals_.begin() + bucket_literals_[bucket], end = literals_.begin() + bucket_literals_[bucket + 1];
+       literal != end; ++literal) {
+    if (literal->key != key || literal->key_offset > key_at || key_at - literal->key_offset + literal->text.size() > value.size()) {
+      continue;
+    }
     const auto begin = value.begin() + static_cast<std::ptrdiff_t>(key_at - literal->key_offset);
     if (std::equal(literal->text.begin(), literal->text.end(), begin, [](char l, char c) { return l == Lower(c); })) {
       found |= literal->patterns;
@@ -330,7 +493,7 @@ void RegexGroup::Match(std::string_view value, std::vector<int>& matched) const 
   // One possible pattern is searched alone: one pass, which stops early for an anchored pattern.
   if (std::has_single_bit(possible)) {
     const int only = std::countr_zero(possible);
-    if (RE2::PartialMatch(value, *patterns_[static_cast<size_t>(only)])) matched.push_back(only);
+    if (FoundAlone(value, *patterns_[static_cast<size_t>(only)])) matched.push_back(only);
     return;
   }
   RE2::Set::ErrorInfo error{RE2::Set::kNoError};
@@ -343,7 +506,7 @@ void RegexGroup::Match(std::string_view value, std::vector<int>& matched) const 
   }
   matched.clear();
   for (size_t i = 0; i < patterns_.size(); ++i) {
-    if (RE2::PartialMatch(value, *patterns_[i])) matched.push_back(static_cast<int>(i));
+    if (FoundAlone(value, *patterns_[i])) matched.push_back(static_cast<int>(i));
   }
 }
 

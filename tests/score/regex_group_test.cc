@@ -114,6 +114,17 @@ TEST(RegexGroupTest, SearchesEveryValueForAPatternWithoutLiterals) {
   EXPECT_EQ(Found(group, "a?ref=b"), (std::vector<int>{0, 1, 2}));
 }
 
+// A group of more patterns than a mask holds has no literal prefilter (only the bytes all its patterns need
+// one of, here a digit): every value with such a byte is searched.
+TEST(RegexGroupTest, SearchesEveryValueWhenThePatternsOutnumberAMask) {
+  RegexGroup group;
+  for (int i = 0; i < 70; ++i) group.Add("w" + std::to_string(i) + "x");
+  group.Compile();
+  EXPECT_EQ(group.PossiblePatterns("none"), 0u);
+  EXPECT_EQ(group.PossiblePatterns("n0ne"), ~RegexGroup::PatternMask{0});
+  EXPECT_EQ(Found(group, "a W65X and w3x, then more text past the first block: w69x"), (std::vector<int>{3, 65, 69}));
+}
+
 // Groups of a random half of `patterns` on random values built from `pieces`: each group must report
 // exactly the patterns that RE2::PartialMatch finds one by one.
 void ExpectAgreesWithPartialMatch(const std::vector<std::string>& patterns, const std::vector<std::string>& pieces,
@@ -172,6 +183,38 @@ TEST(RegexGroupTest, AgreesWithPartialMatchOnRandomValues) {
       "GÜNSTIG", "günstig", "KÖP", "КУПИТЬ", "купить", "ΦΘΗΝΆ", "广告", "광고", "[PR]", "[pr]", "Sponsors",
       "РЕКЛАМА", ":", "|", "Acme", "asino", "ponsor", "İ", "ı", "夏季", "K"};
   ExpectAgreesWithPartialMatch(patterns, pieces, 20261130, 200);
+}
+
+// Values are scanned 16 positions at a time, the last block of a long value overlapping the one before and a
+// short value in a padded copy: a literal, or a byte some pattern needs, is found at every position of values
+// of every length up to several blocks, across the blocks' edges.
+TEST(RegexGroupTest, FindsLiteralsAtEveryPositionOfEveryLength) {
+  const std::vector<std::string> patterns = {"casino", "\\bxyz", "q=\\d", "купить", "[#@]x", "ſid="};
+  const std::vector<std::string> literals = {"CASINO", "xyz", "q=1", "КУПИТЬ", "#x", "SID=", "@X", "Kasino"};
+  const std::string filler = "ab.-c d/?&é_";
+  RegexGroup group;
+  std::vector<std::unique_ptr<RE2>> singles;
+  for (const std::string& pattern : patterns) {
+    group.Add(pattern);
+    singles.push_back(std::make_unique<RE2>(pattern, RegexGroup::PatternOptions()));
+  }
+  group.Compile();
+  std::mt19937 random(20261201);
+  for (size_t size = 0; size <= 70; ++size) {
+    for (const std::string& literal : literals) {
+      for (size_t at = 0; at + literal.size() <= size; ++at) {
+        std::string value;
+        while (value.size() < size) value += filler[random() % filler.size()];
+        value.replace(at, literal.size(), literal);
+        value.resize(size);
+        std::vector<int> expected;
+        for (size_t i = 0; i < singles.size(); ++i) {
+          if (RE2::PartialMatch(value, *singles[i])) expected.push_back(static_cast<int>(i));
+        }
+        ASSERT_EQ(Found(group, value), expected) << "value '" << value << "'";
+      }
+    }
+  }
 }
 
 // The `matches` patterns of the default rule file, on values built from their own words in random cases.

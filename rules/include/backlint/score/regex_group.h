@@ -54,6 +54,20 @@ class RegexGroup {
     size_t key_offset;
   };
 
+  // A set of bytes as a few ranges (or more: see ByteRanges::Of), so that 16 bytes are tested against it
+  // at once.
+  struct ByteRanges {
+    static constexpr size_t kMaxRanges = 4;
+    static ByteRanges Of(const std::array<bool, 256>& bytes);
+    // Each range's first byte less 128 and its size less 128, in all 16 lanes: see BytesIn in regex_group.cc.
+    std::array<std::array<char, 16>, kMaxRanges> shifted_first{}, shifted_size{};
+    bool every_byte = false;
+  };
+
+  // A key's bucket of key_buckets_ holds two one-byte tags of keys, so that 16 windows of a value are
+  // looked up at once: see KeyBucketAndTag in regex_group.cc.
+  static constexpr size_t kKeyBuckets = 1024;
+
   void FindRequiredBytes(const re2::FilteredRE2& prefilter, const std::vector<std::string>& atoms);
   void FindRequiredLiterals(const re2::FilteredRE2& prefilter, const std::vector<std::string>& atoms);
   void Require(std::string_view literal, PatternMask patterns);
@@ -63,15 +77,16 @@ class RegexGroup {
   bool set_usable_ = true;                      // false when the set could not be built: search one by one
   std::vector<std::unique_ptr<RE2>> patterns_;  // alone, and for values the set's automaton runs out of memory on
   bool needs_a_byte_ = false;                   // each pattern needs one of required_bytes_
-  std::array<bool, 256> required_bytes_{};
+  ByteRanges required_bytes_;
   PatternMask all_patterns_ = 0;
   PatternMask unfiltered_ = 0;                    // patterns that need no literal: possible in any value
   // byte -> patterns one of whose literals it starts (literals of one or two bytes, and the first cased
   // letters outside ASCII of atoms that need them), in either case
   std::array<PatternMask, 256> byte_patterns_{};
-  std::array<uint64_t, 256> key_bits_{};          // the keys of literals_, hashed
-  std::vector<Literal> literals_;                 // ordered by key
-  std::vector<uint32_t> literal_keys_;            // their keys, to search compactly
+  ByteRanges pattern_bytes_;                      // the bytes byte_patterns_ has patterns for
+  std::array<uint16_t, kKeyBuckets> key_buckets_{};  // the tags of literals_' keys, by bucket
+  std::vector<Literal> literals_;                 // ordered by the bucket of their key, then by key
+  std::vector<uint32_t> bucket_literals_;         // bucket b's literals_ are from [b] up to [b + 1] of these
 };
 
 }  // namespace backlint
