@@ -339,9 +339,9 @@ struct TrustList {
 };
 
 namespace {
-// anchor.text's value slot, whether or not a rule tests it with in_list: anchor.repeats compares the
-// anchors' list values.
-constexpr size_t kAnchorValueSlot = 0;
+// The value slots of the text fields that every backlink's facts read, whether or not a rule tests them:
+// anchor.repeats compares the anchors' list values, and links alike in the texts relevance reads share it.
+constexpr size_t kAnchorValueSlot = 0, kUrlValueSlot = 1, kHostValueSlot = 2, kSnippetValueSlot = 3;
 }  // namespace
 
 struct RuleSet::Compiled {
@@ -452,6 +452,10 @@ class PageEvaluation {
     domain_ids_.Reset(links.size());
     anchor_ids_.Reset(links.size());
     normalised_anchor_of_.assign(backlink_count_, kNotNumbered);
+    relevance_keys_.clear();
+    relevance_keys_.reserve(backlink_count_);  // never moves: relevance_ids_ holds views of its keys
+    relevance_ids_.Reset(backlink_count_);
+    relevance_by_key_.clear();
     for (size_t i = 0; i < links.size(); ++i) {
       LinkFacts& facts = facts_[i];
       if (!links[i].is_backlink) {
@@ -459,7 +463,8 @@ class PageEvaluation {
         continue;
       }
       backlinks_[i / kBlockLinks] |= LinkBits{1} << (i % kBlockLinks);
-      facts = {relevance.Of(links[i]), 0, 0, 0, domain_ids_.Add(links[i].registrable_domain)};
+      const int domain = domain_ids_.Add(links[i].registrable_domain);
+      facts = {SharedRelevance(relevance, i, domain), 0, 0, 0, domain};
       if (links[i].anchor_kind != AnchorKind::kText) continue;
       // An anchor seen before on the page is counted again under its normalised number, not normalised again.
       const int anchor = ValueId(kAnchorValueSlot, &LinkText<&Link::anchor_text>, i);
@@ -584,7 +589,25 @@ class PageEvaluation {
   int domain_links(size_t index) const { return domain_ids_.count(facts_[index].domain); }
 
  private:
+  // TopicalRelevance::Of reads a link's anchor text, URL, snippet, host and registrable domain, nothing else
+  // of it: links alike in all five (the same link repeated in a list, a menu) share one answer.
+  int SharedRelevance(const TopicalRelevance& relevance, size_t index, int domain) {
+    const Link& link = links_[index];
+    const RelevanceKey& key = relevance_keys_.emplace_back(
+        RelevanceKey{Number(kAnchorValueSlot, index, link.anchor_text), Number(kUrlValueSlot, index, link.url),
+                     Number(kSnippetValueSlot, index, link.snippet), Number(kHostValueSlot, index, link.host), domain});
+    const int id = relevance_ids_.Add(std::string_view(reinterpret_cast<const char*>(&key), sizeof key));
+    if (static_cast<size_t>(id) == relevance_by_key_.size()) relevance_by_key_.push_back(relevance.Of(links_[index]));
+    return relevance_by_key_[id];
+  }
+
   [[gnu::noinline]] int NumberValue(size_t slot, TextGetter get, size_t index) const {
+    return Number(slot, index, get(SubjectAt(index)));
+  }
+
+  // Numbers `value`, the field's in value slot `slot` at the link at `index`. Inlined where it is called
+  // for several fields in turn, so that each has its own branches.
+  [[gnu::always_inline]] int Number(size_t slot, size_t index, std::string_view value) const {
     TextIds& numbers = value_numbers_[slot];
     // Numbered from the first link a test asks about: fields no test asks about on the page cost nothing.
     if (!values_numbered_[slot]) {
@@ -592,7 +615,6 @@ class PageEvaluation {
       values_numbered_[slot] = true;
     }
     // A value equal to the last one numbered (consecutive links to one host, under one heading) is not hashed.
-    const std::string_view value = get(SubjectAt(index));
     LastValue& last = last_values_[slot];
     if (last.id == kNotNumbered || last.value != value) last = {value, numbers.Add(value)};
     return value_ids_[slot * links_.size() + index] = last.id;
@@ -643,6 +665,14 @@ class PageEvaluation {
   TextIds anchor_ids_;  // the backlinks' normalised text anchors, and the backlinks with each
   std::vector<std::pair<size_t, int>> anchor_links_;  // Reset's scratch: backlinks with a text anchor, and its id
   std::vector<int> normalised_anchor_of_;  // Reset's scratch: per anchor.text value number, its id in anchor_ids_
+  // Reset's scratch: per backlink, the value numbers of the texts relevance reads; numbered as bytes.
+  struct RelevanceKey {
+    int anchor, url, snippet, host, domain;
+  };
+  static_assert(std::has_unique_object_representations_v<RelevanceKey>);  // equal keys, equal bytes
+  std::vector<RelevanceKey> relevance_keys_;
+  TextIds relevance_ids_;
+  std::vector<int> relevance_by_key_;  // per relevance key number
   struct NeighbourCache {
     bool counted = false;     // whether the page's counts are in, once first asked
     std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass
@@ -1426,7 +1456,10 @@ class Compiler {
   size_t ValueSlot(const FieldSpec& field) {
     return value_slots_.try_emplace(&field, value_slots_.size()).first->second;
   }
-  std::map<const FieldSpec*, size_t> value_slots_ = {{FindField("anchor.text"), kAnchorValueSlot}};
+  std::map<const FieldSpec*, size_t> value_slots_ = {{FindField("anchor.text"), kAnchorValueSlot},
+                                                     {FindField("target.url"), kUrlValueSlot},
+                                                     {FindField("target.host"), kHostValueSlot},
+                                                     {FindField("snippet"), kSnippetValueSlot}};
   std::map<const FieldSpec*, std::shared_ptr<RegexGroup>> regex_groups_;  // text field -> its `matches` patterns
   std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
