@@ -443,7 +443,7 @@ class PageEvaluation {
     regex_matches_.assign(compiled.value_fields * backlink_count_, FoundPatterns{});
     found_patterns_.clear();
     whole_value_results_.assign(compiled.whole_value_patterns * backlink_count_, kNotEvaluated);
-    memoised_.assign(kMemoisedFacts * links.size(), kNotComputed);
+    anchor_facts_.assign(backlink_count_, AnchorFacts{});
 
     const TopicalRelevance relevance(page);
     // Text anchors are compared normalised, as list tests see them: their list values are made here, and
@@ -577,12 +577,24 @@ class PageEvaluation {
     return result == 1;
   }
 
-  // Per-link facts computed on first use, since several predicates read them.
-  enum MemoisedFact { kAnchorWords, kAnchorTargetEcho, kMemoisedFacts };
-  int Memoised(MemoisedFact fact, size_t index, int (*compute)(const Link&)) const {
-    int& value = memoised_[fact * links_.size() + index];
-    if (value == kNotComputed) value = compute(links_[index]);
-    return value;
+  // Facts of a backlink's anchor text, computed on first use (several predicates read them) once per distinct
+  // anchor of the page, which Reset numbers for every backlink.
+  int AnchorWordsAt(size_t index, int (*count)(const Link&)) const {
+    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * links_.size() + index]];
+    if (facts.words == kNotComputed) facts.words = count(links_[index]);
+    return facts.words;
+  }
+  // The echo reads the target's host labels too (from its host and registrable domain, both numbered in
+  // Reset): an anchor keeps the last target it was worked out for, as a repeated anchor mostly has one.
+  int AnchorTargetEchoAt(size_t index, int (*compute)(const Link&)) const {
+    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * links_.size() + index]];
+    const int host = value_ids_[kHostValueSlot * links_.size() + index], domain = facts_[index].domain;
+    if (facts.echo_host != host || facts.echo_domain != domain) {
+      facts.echo = compute(links_[index]);
+      facts.echo_host = host;
+      facts.echo_domain = domain;
+    }
+    return facts.echo;
   }
 
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
@@ -728,8 +740,13 @@ class PageEvaluation {
   mutable std::vector<int> matched_;  // one search's answer, before it joins found_patterns_
   // Per whole-value pattern, then per value number of its field: 1, 0 or kNotEvaluated.
   mutable std::vector<int8_t> whole_value_results_;
-  static constexpr int kNotComputed = -1;             // the facts are never negative
-  mutable std::vector<int> memoised_;                 // per MemoisedFact, then per link, or kNotComputed
+  static constexpr int kNotComputed = -1;  // the facts are never negative
+  struct AnchorFacts {
+    int words = kNotComputed;
+    int echo_host = kNotNumbered, echo_domain = kNotNumbered;  // the target `echo` is for, once computed
+    int echo = 0;
+  };
+  mutable std::vector<AnchorFacts> anchor_facts_;  // per anchor.text value number
 };
 
 int AnchorRepeats(const Subject& subject) { return subject.evaluation.anchor_repeats(subject.index); }
@@ -779,10 +796,10 @@ int ComputeAnchorTargetEcho(const Link& link) {
 }
 
 int AnchorWords(const Subject& subject) {
-  return subject.evaluation.Memoised(PageEvaluation::kAnchorWords, subject.index, &CountAnchorWords);
+  return subject.evaluation.AnchorWordsAt(subject.index, &CountAnchorWords);
 }
 int AnchorTargetEcho(const Subject& subject) {
-  return subject.evaluation.Memoised(PageEvaluation::kAnchorTargetEcho, subject.index, &ComputeAnchorTargetEcho);
+  return subject.evaluation.AnchorTargetEchoAt(subject.index, &ComputeAnchorTargetEcho);
 }
 
 }  // namespace
