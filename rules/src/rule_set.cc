@@ -353,8 +353,9 @@ struct RuleSet::Compiled {
   size_t neighbour_predicates = 0;  // each gets a per-page cache slot
   size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
-  // Text fields tested by in_list or matches, and anchor.text: each gets a value slot, where the page's
-  // distinct values of the field are numbered and their list values and regex answers cached.
+  // Text fields tested by in_list or matches, and those every backlink's facts read (anchor.text,
+  // target.url, target.host, snippet): each gets a value slot, where the page's distinct values of the field
+  // are numbered and their list values and regex answers cached.
   size_t value_fields = 0;
   size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-value cache slot
 };
