@@ -339,9 +339,9 @@ struct TrustList {
 };
 
 namespace {
-// anchor.text's ListValue slot, whether or not a rule tests it with in_list: anchor.repeats compares the
-// anchors' list values.
-constexpr size_t kAnchorListSlot = 0;
+// The value slots of the text fields that every backlink's facts read, whether or not a rule tests them:
+// anchor.repeats compares the anchors' list values, and links alike in the texts relevance reads share it.
+constexpr size_t kAnchorValueSlot = 0, kUrlValueSlot = 1, kHostValueSlot = 2, kSnippetValueSlot = 3;
 }  // namespace
 
 struct RuleSet::Compiled {
@@ -353,9 +353,11 @@ struct RuleSet::Compiled {
   size_t neighbour_predicates = 0;  // each gets a per-page cache slot
   size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
-  size_t list_fields = 0;  // text fields tested by in_list, and anchor.text; each gets a per-link ListValue slot
-  size_t regex_fields = 0;          // text fields tested by matches; each gets a per-link cache slot
-  size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-link cache slot
+  // Text fields tested by in_list or matches, and those every backlink's facts read (anchor.text,
+  // target.url, target.host, snippet): each gets a value slot, where the page's distinct values of the field
+  // are numbered and their list values and regex answers cached.
+  size_t value_fields = 0;
+  size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-value cache slot
 };
 
 namespace {
@@ -395,7 +397,11 @@ class TextIds {
     }
   }
 
+  // Counts text `id` added once more, without hashing it again.
+  void AddAgain(int id) { ++counts_[id]; }
+
   size_t size() const { return texts_.size(); }
+  std::string_view text(int id) const { return texts_[id]; }
   int count(int id) const { return counts_[id]; }
 
  private:
@@ -419,6 +425,7 @@ class PageEvaluation {
     links_ = links;
     blocks_ = (links.size() + kBlockLinks - 1) / kBlockLinks;
     backlinks_.assign(blocks_, 0);
+    backlink_count_ = std::count_if(links.begin(), links.end(), [](const Link& link) { return link.is_backlink; });
     facts_.resize(links.size());
     neighbour_caches_.resize(compiled.neighbour_predicates);
     for (NeighbourCache& cache : neighbour_caches_) {
@@ -427,15 +434,17 @@ class PageEvaluation {
     }
     named_results_.assign(compiled.cached_predicates * blocks_, NamedResults{});
     page_results_.assign(compiled.page_predicates, kNotEvaluated);
+    value_ids_.assign(compiled.value_fields * links.size(), kNotNumbered);
+    value_numbers_.resize(compiled.value_fields);
+    values_numbered_.assign(compiled.value_fields, false);
+    last_values_.assign(compiled.value_fields, LastValue{});
     list_values_used_ = 0;
-    list_value_of_.assign(compiled.list_fields * links.size(), nullptr);
-    last_list_values_.assign(compiled.list_fields, nullptr);
-    regex_matches_.assign(compiled.regex_fields * links.size(), FoundPatterns{});
+    // A field has at most as many distinct values as the page has backlinks.
+    list_value_of_.assign(compiled.value_fields * backlink_count_, nullptr);
+    regex_matches_.assign(compiled.value_fields * backlink_count_, FoundPatterns{});
     found_patterns_.clear();
-    last_searches_.assign(compiled.regex_fields, LastSearch{});
-    whole_value_results_.assign(compiled.whole_value_patterns * links.size(), kNotEvaluated);
-    last_whole_value_searches_.assign(compiled.whole_value_patterns, LastWholeValueSearch{});
-    memoised_.assign(kMemoisedFacts * links.size(), kNotComputed);
+    whole_value_results_.assign(compiled.whole_value_patterns * backlink_count_, kNotEvaluated);
+    anchor_facts_.assign(backlink_count_, AnchorFacts{});
 
     const TopicalRelevance relevance(page);
     // Text anchors are compared normalised, as list tests see them: their list values are made here, and
@@ -443,6 +452,11 @@ class PageEvaluation {
     anchor_links_.clear();
     domain_ids_.Reset(links.size());
     anchor_ids_.Reset(links.size());
+    normalised_anchor_of_.assign(backlink_count_, kNotNumbered);
+    relevance_keys_.clear();
+    relevance_keys_.reserve(backlink_count_);  // never moves: relevance_ids_ holds views of its keys
+    relevance_ids_.Reset(backlink_count_);
+    relevance_by_key_.clear();
     for (size_t i = 0; i < links.size(); ++i) {
       LinkFacts& facts = facts_[i];
       if (!links[i].is_backlink) {
@@ -450,10 +464,18 @@ class PageEvaluation {
         continue;
       }
       backlinks_[i / kBlockLinks] |= LinkBits{1} << (i % kBlockLinks);
-      facts = {relevance.Of(links[i]), 0, 0, 0, domain_ids_.Add(links[i].registrable_domain)};
+      const int domain = domain_ids_.Add(links[i].registrable_domain);
+      facts = {SharedRelevance(relevance, i, domain), 0, 0, 0, domain};
       if (links[i].anchor_kind != AnchorKind::kText) continue;
-      const ListValue& anchor = ListValueAt(kAnchorListSlot, &LinkText<&Link::anchor_text>, i);
-      anchor_links_.push_back({i, anchor_ids_.Add(anchor.Text())});
+      // An anchor seen before on the page is counted again under its normalised number, not normalised again.
+      const int anchor = ValueId(kAnchorValueSlot, &LinkText<&Link::anchor_text>, i);
+      int& normalised = normalised_anchor_of_[anchor];
+      if (normalised == kNotNumbered) {
+        normalised = anchor_ids_.Add(ListValueOf(kAnchorValueSlot, anchor).Text());
+      } else {
+        anchor_ids_.AddAgain(normalised);
+      }
+      anchor_links_.push_back({i, normalised});
     }
     for (const auto& [link, anchor] : anchor_links_) facts_[link].anchor_repeats = anchor_ids_.count(anchor) - 1;
     FindLinkRuns();
@@ -514,69 +536,103 @@ class PageEvaluation {
     return result == 1;
   }
 
-  // A text field's value at the link at `index`, normalised for list tests once per link, however many lists
-  // test it.
-  // As with regex searches, a link whose value equals the one last normalised for the field shares it.
+  // The number of the value of the text field in value slot `slot` at the link at `index` among the field's
+  // distinct values on the page, in order of first appearance. Values repeat on a page far more often than
+  // on consecutive links (hosts, anchors, snippets of a link list), and each distinct one is analysed once.
+  // Tests ask for it once per link and test: the number is looked up inline, and found apart.
+  int ValueId(size_t slot, TextGetter get, size_t index) const {
+    const int id = value_ids_[slot * links_.size() + index];
+    return id != kNotNumbered ? id : NumberValue(slot, get, index);
+  }
+
+  // A text field's value at the link at `index`, normalised for list tests once per distinct value, however
+  // many lists test it.
   const ListValue& ListValueAt(size_t slot, TextGetter get, size_t index) const {
-    const size_t at = slot * links_.size() + index;
-    if (list_value_of_[at] == nullptr) {
-      const std::string_view text = get(SubjectAt(index));
-      const ListValue*& last = last_list_values_[slot];
-      if (last == nullptr || last->value() != text) last = &NextListValue(text);
-      list_value_of_[at] = last;
-    }
-    return *list_value_of_[at];
+    return ListValueOf(slot, ValueId(slot, get, index));
   }
 
   // Whether pattern `pattern` of a text field's group is found in the field's value at the link at `index`;
-  // the group runs once per link, however many of its patterns rules test.
-  // Consecutive links often share a value (the same host, page title or anchor): the last value searched
-  // per field is remembered, and an equal value reuses its result.
+  // the group runs once per distinct value, however many of its patterns rules test.
   bool RegexFound(size_t slot, const RegexGroup& group, TextGetter get, size_t index, int pattern) const {
-    FoundPatterns& found = regex_matches_[slot * links_.size() + index];
+    const int id = ValueId(slot, get, index);
+    FoundPatterns& found = regex_matches_[slot * backlink_count_ + id];
     if (found.begin == FoundPatterns::kNotSearched) {
-      const std::string_view value = get(SubjectAt(index));
-      LastSearch& last = last_searches_[slot];
-      if (last.found.begin == FoundPatterns::kNotSearched || last.value != value) {
-        group.Match(value, matched_);
-        last = {value, {static_cast<uint32_t>(found_patterns_.size()),
-                        static_cast<uint32_t>(found_patterns_.size() + matched_.size())}};
-        found_patterns_.insert(found_patterns_.end(), matched_.begin(), matched_.end());
-      }
-      found = last.found;
+      group.Match(value_numbers_[slot].text(id), matched_);
+      found = {static_cast<uint32_t>(found_patterns_.size()),
+               static_cast<uint32_t>(found_patterns_.size() + matched_.size())};
+      found_patterns_.insert(found_patterns_.end(), matched_.begin(), matched_.end());
     }
     return std::binary_search(found_patterns_.begin() + found.begin, found_patterns_.begin() + found.end, pattern);
   }
 
-  // Whether a whole-value pattern (^...$) matches its field's value at the link at `index`: searched alone
-  // (a group of one, for its literal prefilter), when a rule asks, at most once per link; a value equal to
-  // the last one searched reuses its result.
-  bool WholeValueFound(size_t slot, const RegexGroup& alone, TextGetter get, size_t index) const {
-    int8_t& result = whole_value_results_[slot * links_.size() + index];
+  // Whether a whole-value pattern (^...$, in whole-value slot `pattern_slot`) matches its field's value at
+  // the link at `index`: searched alone (a group of one, for its literal prefilter), when a rule asks, at
+  // most once per distinct value.
+  bool WholeValueFound(size_t pattern_slot, size_t slot, const RegexGroup& alone, TextGetter get, size_t index) const {
+    const int id = ValueId(slot, get, index);
+    int8_t& result = whole_value_results_[pattern_slot * backlink_count_ + id];
     if (result == kNotEvaluated) {
-      const std::string_view value = get(SubjectAt(index));
-      LastWholeValueSearch& last = last_whole_value_searches_[slot];
-      if (last.found == kNotEvaluated || last.value != value) {
-        alone.Match(value, matched_);
-        last = {value, static_cast<int8_t>(matched_.empty() ? 0 : 1)};
-      }
-      result = last.found;
+      alone.Match(value_numbers_[slot].text(id), matched_);
+      result = matched_.empty() ? 0 : 1;
     }
     return result == 1;
   }
 
-  // Per-link facts computed on first use, since several predicates read them.
-  enum MemoisedFact { kAnchorWords, kAnchorTargetEcho, kMemoisedFacts };
-  int Memoised(MemoisedFact fact, size_t index, int (*compute)(const Link&)) const {
-    int& value = memoised_[fact * links_.size() + index];
-    if (value == kNotComputed) value = compute(links_[index]);
-    return value;
+  // Facts of a backlink's anchor text, computed on first use (several predicates read them) once per distinct
+  // anchor of the page, which Reset numbers for every backlink.
+  int AnchorWordsAt(size_t index, int (*count)(const Link&)) const {
+    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * links_.size() + index]];
+    if (facts.words == kNotComputed) facts.words = count(links_[index]);
+    return facts.words;
+  }
+  // The echo reads the target's host labels too (from its host and registrable domain, both numbered in
+  // Reset): an anchor keeps the last target it was worked out for, as a repeated anchor mostly has one.
+  int AnchorTargetEchoAt(size_t index, int (*compute)(const Link&)) const {
+    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * links_.size() + index]];
+    const int host = value_ids_[kHostValueSlot * links_.size() + index], domain = facts_[index].domain;
+    if (facts.echo_host != host || facts.echo_domain != domain) {
+      facts.echo = compute(links_[index]);
+      facts.echo_host = host;
+      facts.echo_domain = domain;
+    }
+    return facts.echo;
   }
 
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
   int domain_links(size_t index) const { return domain_ids_.count(facts_[index].domain); }
 
  private:
+  // TopicalRelevance::Of reads a link's anchor text, URL, snippet, host and registrable domain, nothing else
+  // of it: links alike in all five (the same link repeated in a list, a menu) share one answer.
+  int SharedRelevance(const TopicalRelevance& relevance, size_t index, int domain) {
+    const Link& link = links_[index];
+    const RelevanceKey& key = relevance_keys_.emplace_back(
+        RelevanceKey{Number(kAnchorValueSlot, index, link.anchor_text), Number(kUrlValueSlot, index, link.url),
+                     Number(kSnippetValueSlot, index, link.snippet), Number(kHostValueSlot, index, link.host), domain});
+    const int id = relevance_ids_.Add(std::string_view(reinterpret_cast<const char*>(&key), sizeof key));
+    if (static_cast<size_t>(id) == relevance_by_key_.size()) relevance_by_key_.push_back(relevance.Of(links_[index]));
+    return relevance_by_key_[id];
+  }
+
+  [[gnu::noinline]] int NumberValue(size_t slot, TextGetter get, size_t index) const {
+    return Number(slot, index, get(SubjectAt(index)));
+  }
+
+  // Numbers `value`, the field's in value slot `slot` at the link at `index`. Inlined where it is called
+  // for several fields in turn, so that each has its own branches.
+  [[gnu::always_inline]] int Number(size_t slot, size_t index, std::string_view value) const {
+    TextIds& numbers = value_numbers_[slot];
+    // Numbered from the first link a test asks about: fields no test asks about on the page cost nothing.
+    if (!values_numbered_[slot]) {
+      numbers.Reset(backlink_count_);
+      values_numbered_[slot] = true;
+    }
+    // A value equal to the last one numbered (consecutive links to one host, under one heading) is not hashed.
+    LastValue& last = last_values_[slot];
+    if (last.id == kNotNumbered || last.value != value) last = {value, numbers.Add(value)};
+    return value_ids_[slot * links_.size() + index] = last.id;
+  }
+
   // A run is a maximal sequence of consecutive backlinks, each after the first at most kRunGapChars of
   // text after the previous one; an internal link ends a run.
   void FindLinkRuns() {
@@ -610,6 +666,7 @@ class PageEvaluation {
   std::span<const Link> links_;
   size_t blocks_ = 0;                // of kBlockLinks links, the last one partly filled
   std::vector<LinkBits> backlinks_;  // per block
+  size_t backlink_count_ = 0;        // rules are tried on backlinks only
   struct LinkFacts {
     int relevance, anchor_repeats, run_length, run_domains;  // 0 for internal links but their relevance
     // Its registrable domain's number in domain_ids_, so counts per domain need no hashing; -1 for internal links.
@@ -620,6 +677,15 @@ class PageEvaluation {
   std::vector<size_t> run_stamps_;  // FindLinkRuns' scratch: per domain, 1 + the first link of the last run it was in
   TextIds anchor_ids_;  // the backlinks' normalised text anchors, and the backlinks with each
   std::vector<std::pair<size_t, int>> anchor_links_;  // Reset's scratch: backlinks with a text anchor, and its id
+  std::vector<int> normalised_anchor_of_;  // Reset's scratch: per anchor.text value number, its id in anchor_ids_
+  // Reset's scratch: per backlink, the value numbers of the texts relevance reads; numbered as bytes.
+  struct RelevanceKey {
+    int anchor, url, snippet, host, domain;
+  };
+  static_assert(std::has_unique_object_representations_v<RelevanceKey>);  // equal keys, equal bytes
+  std::vector<RelevanceKey> relevance_keys_;
+  TextIds relevance_ids_;
+  std::vector<int> relevance_by_key_;  // per relevance key number
   struct NeighbourCache {
     bool counted = false;     // whether the page's counts are in, once first asked
     std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass
@@ -632,6 +698,26 @@ class PageEvaluation {
   };
   mutable std::vector<NamedResults> named_results_;  // per cached predicate, then per block
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
+  static constexpr int kNotNumbered = -1;
+  mutable std::vector<int> value_ids_;  // per value slot, then per link: ValueId, or kNotNumbered
+  mutable std::vector<TextIds> value_numbers_;  // per value slot: the field's distinct values on the page
+  mutable std::vector<bool> values_numbered_;   // per value slot: whether value_numbers_ holds this page's
+  struct LastValue {
+    std::string_view value;
+    int id = kNotNumbered;
+  };
+  mutable std::vector<LastValue> last_values_;  // per value slot: the value last numbered
+  // The list value of value `id` of the field in value slot `slot`, made on first use.
+  const ListValue& ListValueOf(size_t slot, int id) const {
+    const ListValue* value = list_value_of_[slot * backlink_count_ + id];
+    return value != nullptr ? *value : MakeListValue(slot, id);
+  }
+  // Apart from the lookup above, which in_list tests inline.
+  [[gnu::noinline]] const ListValue& MakeListValue(size_t slot, int id) const {
+    const ListValue& value = NextListValue(value_numbers_[slot].text(id));
+    list_value_of_[slot * backlink_count_ + id] = &value;
+    return value;
+  }
   // The values asked for, which do not move: a pool whose first list_values_used_ entries are this page's.
   // Reused from page to page, so normalising and splitting values allocates only when a page has more, or
   // longer, values than any before it.
@@ -643,30 +729,25 @@ class PageEvaluation {
   }
   mutable std::deque<ListValue> list_value_pool_;
   mutable size_t list_values_used_ = 0;
-  mutable std::vector<const ListValue*> list_value_of_;   // per list field, then per link: in the pool, or null
-  mutable std::vector<const ListValue*> last_list_values_;      // per list field
+  mutable std::vector<const ListValue*> list_value_of_;  // per value slot, then per value number: in the pool, or null
   // The patterns of a field's group found in one value: a range of found_patterns_, which holds every
   // search's answer in turn (most values match no pattern, so the page's answers take no allocation each).
   struct FoundPatterns {
     static constexpr uint32_t kNotSearched = UINT32_MAX;
     uint32_t begin = kNotSearched, end = kNotSearched;
   };
-  mutable std::vector<FoundPatterns> regex_matches_;  // per regex field, then per link
+  mutable std::vector<FoundPatterns> regex_matches_;  // per value slot, then per value number
   mutable std::vector<int> found_patterns_;
   mutable std::vector<int> matched_;  // one search's answer, before it joins found_patterns_
-  struct LastSearch {
-    std::string_view value;
-    FoundPatterns found;
+  // Per whole-value pattern, then per value number of its field: 1, 0 or kNotEvaluated.
+  mutable std::vector<int8_t> whole_value_results_;
+  static constexpr int kNotComputed = -1;  // the facts are never negative
+  struct AnchorFacts {
+    int words = kNotComputed;
+    int echo_host = kNotNumbered, echo_domain = kNotNumbered;  // the target `echo` is for, once computed
+    int echo = 0;
   };
-  mutable std::vector<LastSearch> last_searches_;  // per regex field
-  mutable std::vector<int8_t> whole_value_results_;  // per whole-value pattern, then per link: 1, 0 or kNotEvaluated
-  struct LastWholeValueSearch {
-    std::string_view value;
-    int8_t found = kNotEvaluated;
-  };
-  mutable std::vector<LastWholeValueSearch> last_whole_value_searches_;  // per whole-value pattern
-  static constexpr int kNotComputed = -1;             // the facts are never negative
-  mutable std::vector<int> memoised_;                 // per MemoisedFact, then per link, or kNotComputed
+  mutable std::vector<AnchorFacts> anchor_facts_;  // per anchor.text value number
 };
 
 int AnchorRepeats(const Subject& subject) { return subject.evaluation.anchor_repeats(subject.index); }
@@ -716,10 +797,10 @@ int ComputeAnchorTargetEcho(const Link& link) {
 }
 
 int AnchorWords(const Subject& subject) {
-  return subject.evaluation.Memoised(PageEvaluation::kAnchorWords, subject.index, &CountAnchorWords);
+  return subject.evaluation.AnchorWordsAt(subject.index, &CountAnchorWords);
 }
 int AnchorTargetEcho(const Subject& subject) {
-  return subject.evaluation.Memoised(PageEvaluation::kAnchorTargetEcho, subject.index, &ComputeAnchorTargetEcho);
+  return subject.evaluation.AnchorTargetEchoAt(subject.index, &ComputeAnchorTargetEcho);
 }
 
 }  // namespace
@@ -916,10 +997,9 @@ class Compiler {
     file.compiled.neighbour_predicates = neighbour_predicates_;
     file.compiled.cached_predicates = cached_predicates_;
     file.compiled.page_predicates = page_predicates_;
-    file.compiled.list_fields = list_fields_.size();
-    file.compiled.regex_fields = regex_fields_.size();
+    file.compiled.value_fields = value_slots_.size();
     file.compiled.whole_value_patterns = whole_value_slots_.size();
-    for (auto& [field, regex_field] : regex_fields_) regex_field.group->Compile();
+    for (auto& [field, group] : regex_groups_) group->Compile();
     return file;
   }
 
@@ -1277,7 +1357,7 @@ class Compiler {
                                                              FindList(operation), list_index_);
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
-                            const size_t slot = list_fields_.try_emplace(&field, list_fields_.size()).first->second;
+                            const size_t slot = ValueSlot(field);
                             return [get, matcher, slot](const Subject& subject) {
                               return matcher->Matches(subject.evaluation.ListValueAt(slot, get, subject.index));
                             };
@@ -1310,21 +1390,20 @@ class Compiler {
     }
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
+                            const size_t slot = ValueSlot(field);
                             if (IsWholeValueShape(pattern)) {
-                              const size_t slot =
+                              const size_t pattern_slot =
                                   whole_value_slots_.try_emplace({&field, pattern}, whole_value_slots_.size()).first->second;
                               auto alone = std::make_shared<RegexGroup>();
                               alone->Add(pattern);
                               alone->Compile();
-                              return [get, slot, alone = std::shared_ptr<const RegexGroup>(alone)](const Subject& subject) {
-                                return subject.evaluation.WholeValueFound(slot, *alone, get, subject.index);
+                              return [get, pattern_slot, slot,
+                                      alone = std::shared_ptr<const RegexGroup>(alone)](const Subject& subject) {
+                                return subject.evaluation.WholeValueFound(pattern_slot, slot, *alone, get, subject.index);
                               };
                             }
-                            auto& [slot, group] = regex_fields_[&field];
-                            if (group == nullptr) {
-                              slot = regex_fields_.size() - 1;
-                              group = std::make_shared<RegexGroup>();
-                            }
+                            auto& group = regex_groups_[&field];
+                            if (group == nullptr) group = std::make_shared<RegexGroup>();
                             return [get, slot, index = static_cast<int>(group->Add(pattern)),
                                     group = std::shared_ptr<const RegexGroup>(group)](const Subject& subject) {
                               return subject.evaluation.RegexFound(slot, *group, get, subject.index, index);
@@ -1391,13 +1470,15 @@ class Compiler {
   size_t neighbour_predicates_ = 0;
   size_t page_predicates_ = 0;
   std::shared_ptr<ListIndex> list_index_ = std::make_shared<ListIndex>();  // shared by every list matcher
-  // text field -> its ListValue slot
-  std::map<const FieldSpec*, size_t> list_fields_ = {{FindField("anchor.text"), kAnchorListSlot}};
-  struct RegexField {
-    size_t slot = 0;  // its per-link cache of matches
-    std::shared_ptr<RegexGroup> group;
-  };
-  std::map<const FieldSpec*, RegexField> regex_fields_;  // text field -> its `matches` patterns
+  // The value slot of a text field that in_list or matches tests.
+  size_t ValueSlot(const FieldSpec& field) {
+    return value_slots_.try_emplace(&field, value_slots_.size()).first->second;
+  }
+  std::map<const FieldSpec*, size_t> value_slots_ = {{FindField("anchor.text"), kAnchorValueSlot},
+                                                     {FindField("target.url"), kUrlValueSlot},
+                                                     {FindField("target.host"), kHostValueSlot},
+                                                     {FindField("snippet"), kSnippetValueSlot}};
+  std::map<const FieldSpec*, std::shared_ptr<RegexGroup>> regex_groups_;  // text field -> its `matches` patterns
   std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles

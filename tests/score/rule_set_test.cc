@@ -358,8 +358,8 @@ TEST(PageRulesTest, EvaluateScoresBacklinksOnlyIndexAligned) {
   EXPECT_THAT(FiresOnPage("{field: hidden, equals: false}", page), ElementsAre(true, false, true));
 }
 
-// A field's patterns are searched once per distinct run of equal values: consecutive links to the same
-// host share the search, and a different value, or an equal one after another, is searched again.
+// A field's patterns are searched once per distinct value of the page: links to the same host share the
+// search, whether or not they follow each other, and every link gets its own value's answer.
 TEST(PageRulesTest, MatchesSeesEachLinksOwnValueAlongThePage) {
   Link internal = BacklinkTo("casino.example", "About us");
   internal.is_backlink = false;
@@ -374,7 +374,7 @@ TEST(PageRulesTest, MatchesSeesEachLinksOwnValueAlongThePage) {
 }
 
 // A field's patterns run in two ways: whole-value shapes (^...$) alone, the others together in one set,
-// each with a per-link cache shared by consecutive equal values. Whatever the mix, every rule must fire
+// each answered once per distinct value of the page. Whatever the mix, every rule must fire
 // exactly where an RE2 search of its own pattern finds it, on every link of randomised pages.
 TEST(PageRulesTest, MatchesAgreesWithOneSearchPerPatternWhateverTheMix) {
   const std::vector<std::string> patterns = {
@@ -425,7 +425,7 @@ TEST(PageRulesTest, MatchesAgreesWithOneSearchPerPatternWhateverTheMix) {
   }
 }
 
-// The same for list tests: consecutive equal values share one normalised value, different ones do not.
+// The same for list tests: equal values share one normalised value, different ones do not.
 TEST(PageRulesTest, InListSeesEachLinksOwnValueAlongThePage) {
   const auto page = PageWith({BacklinkTo("a.example", "Cheap payday loans"), BacklinkTo("a.example", "Cheap payday loans"),
                               BacklinkTo("a.example", "cheap hats"), BacklinkTo("a.example", "cheap hats"),
@@ -443,6 +443,75 @@ TEST(PageRulesTest, InListSeesNoValueOfTheEarlierPage) {
   EXPECT_THAT(FiresOnPage(when, earlier), ElementsAre(true, false, true));
   EXPECT_THAT(FiresOnPage(when, later), ElementsAre(false, true));
   EXPECT_THAT(FiresOnPage(when, earlier), ElementsAre(true, false, true));
+}
+
+// Text analyses (list values, pattern sets, whole-value patterns) and the facts drawn from a link's texts
+// are worked out once per distinct value of the page and shared by every link with that value. On random
+// pages whose links draw host, URL, anchor and snippet apart from small pools (so that values repeat, far
+// apart as often as not, and links to one host differ in URL), every rule must fire exactly where a plain
+// reading of its test on that link's own values says.
+TEST(PageRulesTest, SharedValuesGiveEachLinkItsOwnAnswer) {
+  const auto rules = MustParse(R"(name: shared
+lists:
+  hosts: [a.example, " B.example "]
+  words: [casino, cheap loans]
+rules:
+  - {id: host-set, category: spammy, weight: 1, evidence: x, when: {field: target.host, matches: 'b\.|c\.'}}
+  - {id: host-whole, category: spammy, weight: 1, evidence: x, when: {field: target.host, matches: '^a\.example$'}}
+  - {id: host-list, category: spammy, weight: 1, evidence: x, when: {field: target.host, in_list: hosts}}
+  - {id: url-set, category: spammy, weight: 1, evidence: x, when: {field: target.url, matches: '[?&]ref='}}
+  - {id: url-whole, category: spammy, weight: 1, evidence: x, when: {field: target.url, matches: '^https://[^/]*/$'}}
+  - {id: anchor-set, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, matches: 'casino|huts'}}
+  - {id: anchor-list, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, in_list: words, match: word}}
+  - {id: snippet-set, category: spammy, weight: 1, evidence: x, when: {field: snippet, matches: 'loans'}}
+  - {id: facts, category: spammy, weight: 1, evidence: "{anchor.words} {anchor.target_echo} {relevance}",
+     when: {field: hidden, equals: false}}
+)");
+  ASSERT_NE(rules, nullptr);
+  constexpr std::string_view kHosts[] = {"a.example", "b.example", "B.example", "c.example", "casino.example"};
+  constexpr std::string_view kPaths[] = {"/", "/?ref=1", "/huts", "/a?x=1&ref=2", "/casino/"};
+  constexpr std::string_view kAnchors[] = {"casino", "Cheap  loans", "cheap loans", "alpine huts", "route", ""};
+  constexpr std::string_view kSnippets[] = {"", "cheap loans here", "hiking the alpine huts route", "casino"};
+  RE2::Options options;
+  options.set_case_sensitive(false);
+  const auto found = [&](std::string_view text, std::string_view pattern) {
+    return RE2::PartialMatch(text, RE2(std::string(pattern), options));
+  };
+  // The facts' expected values come from scoring each link alone, which shares nothing with other links.
+  std::mt19937 random(20261203);
+  for (int round = 0; round < 120; ++round) {
+    std::vector<Link> links;
+    for (size_t count = 1 + random() % 90; count > 0; --count) {
+      const std::string_view host = kHosts[random() % std::size(kHosts)];
+      Link link = BacklinkTo(host, kAnchors[random() % std::size(kAnchors)]);
+      link.url = Cat("https://", host, kPaths[random() % std::size(kPaths)]);
+      link.snippet = std::string(kSnippets[random() % std::size(kSnippets)]);
+      link.is_backlink = random() % 8 != 0;
+      links.push_back(std::move(link));
+    }
+    const std::vector<Score> scores = rules->Evaluate(PageWith(links));
+    ASSERT_EQ(scores.size(), links.size());
+    for (size_t i = 0; i < links.size(); ++i) {
+      if (!links[i].is_backlink) continue;
+      const Link& link = links[i];
+      std::string lower_host = link.host;
+      for (char& c : lower_host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::vector<std::string> expected;
+      if (found(link.host, "b\\.|c\\.")) expected.push_back("host-set");
+      if (found(link.host, "^a\\.example$")) expected.push_back("host-whole");
+      if (lower_host == "a.example" || lower_host == "b.example") expected.push_back("host-list");
+      if (found(link.url, "[?&]ref=")) expected.push_back("url-set");
+      if (found(link.url, "^https://[^/]*/$")) expected.push_back("url-whole");
+      if (found(link.anchor_text, "casino|huts")) expected.push_back("anchor-set");
+      if (found(link.anchor_text, "casino") || found(link.anchor_text, "cheap +loans")) expected.push_back("anchor-list");
+      if (found(link.snippet, "loans")) expected.push_back("snippet-set");
+      expected.push_back("facts");
+      ASSERT_EQ(FiredIds(scores[i]), expected) << "link " << i << ": " << link.url << " '" << link.anchor_text << "'";
+      const Score alone = rules->Evaluate(link, BlogPage());
+      ASSERT_EQ(scores[i].flags.back().evidence, alone.flags.back().evidence) << "link " << i;
+      ASSERT_EQ(scores[i].relevance, alone.relevance) << "link " << i;
+    }
+  }
 }
 
 TEST(PageRulesTest, AnchorRepeatsCountsOtherBacklinksWithTheSameText) {
