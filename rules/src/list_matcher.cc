@@ -42,10 +42,42 @@ uint64_t LoadUpTo8(const char* at, const char* begin, const char* end) {
   return end - at >= 8 ? LoadBytes(at) : LoadTail(at, begin, end);
 }
 
-// The first `count` (0 to 8) bytes of `bytes`, the others zero.
+// The first `count` bytes of `bytes` (all 8 when `count` is 8 or more), the others zero. Without a branch:
+// word sizes vary at random. The mask is shifted in two halves, since a shift by 64 is undefined.
 uint64_t FirstBytes(uint64_t bytes, size_t count) {
-  return count >= 8 ? bytes : bytes & ((uint64_t{1} << (8 * count)) - 1);
+  const size_t half_bits = 4 * std::min<size_t>(count, 8);
+  return bytes & ~(~uint64_t{0} << half_bits << half_bits);
 }
+
+// Copies `kSize` bytes in one move (memcpy of a constant size is inlined).
+template <size_t kSize>
+void MoveBytes(const char* from, char* to) {
+  std::memcpy(to, from, kSize);
+}
+
+// Copies the `size` bytes at `from` to `to` by moves of 16, 8, 4 or 1 bytes, the last overlapping the one
+// before, rather than by a call to memcpy: most values are short, and the call costs more than the copy.
+void CopyBytes(const char* from, size_t size, char* to) {
+  if (size >= 16) {
+    for (size_t at = 0; at + 16 < size; at += 16) MoveBytes<16>(from + at, to + at);
+    MoveBytes<16>(from + size - 16, to + size - 16);
+  } else if (size >= 8) {
+    MoveBytes<8>(from, to);
+    MoveBytes<8>(from + size - 8, to + size - 8);
+  } else if (size >= 4) {
+    MoveBytes<4>(from, to);
+    MoveBytes<4>(from + size - 4, to + size - 4);
+  } else {
+    for (size_t at = 0; at < size; ++at) to[at] = from[at];
+  }
+}
+
+// 16 bytes of ones, then 16 of zeros: the 16 bytes from kKeepFirst.data() + 16 - n keep the first n of 16.
+constexpr std::array<char, 32> kKeepFirst = [] {
+  std::array<char, 32> keep{};
+  std::fill_n(keep.begin(), 16, static_cast<char>(0xFF));
+  return keep;
+}();
 
 // A bit for each of the 16 bytes at `at` that IsWordByte accepts, the first byte's in bit 0.
 uint64_t WordByteBits(const char* at) { return ClassesOfSixteen(at).word; }
@@ -156,9 +188,12 @@ bool LowerCaseOnlyInto(std::string_view text, std::string& out) {
 ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t first, const char* begin,
                                     const char* end, bool& has_non_ascii) {
   const uint64_t head = FirstBytes(first, size);
-  uint64_t seen = head;  // every byte or-ed together, for the non-ASCII test
-  WordKey key{MixIn(size, head), LowerAscii(head), static_cast<uint32_t>(size)};
-  for (size_t at = 8; at < size; at += 8) {
+  // The second 8 bytes are mixed in even when there are none, so that FindPaddedWord hashes every word of up
+  // to 16 bytes the same way, without a branch on its size.
+  const uint64_t second = size > 8 ? FirstBytes(LoadUpTo8(word + 8, begin, end), size - 8) : 0;
+  uint64_t seen = head | second;  // every byte or-ed together, for the non-ASCII test
+  WordKey key{MixIn(MixIn(size, head), second), LowerAscii(head), static_cast<uint32_t>(size)};
+  for (size_t at = 16; at < size; at += 8) {
     const uint64_t bytes = FirstBytes(LoadUpTo8(word + at, begin, end), size - at);
     seen |= bytes;
     key.hash = MixIn(key.hash, bytes);
@@ -225,18 +260,20 @@ ListIndex::Id ListIndex::Find(std::string_view word) const {
 }
 
 ListIndex::Id ListIndex::FindPaddedWord(const char* word, size_t size) const {
-  // Most words are ASCII and at most 16 bytes: their key is computed from two loads, without a branch on
-  // their length, and the filter rules out most of them before any probe.
-  const uint64_t first = LoadBytes(word);
-  const uint64_t head = FirstBytes(first, size);
-  const uint64_t second = FirstBytes(LoadBytes(word + 8), size > 8 ? size - 8 : 0);
-  if (size <= 16 && ((head | second) & kHighBits) == 0) {
-    const uint64_t head_hash = MixIn(size, head);
-    const uint64_t hash = size > 8 ? MixIn(head_hash, second) : head_hash;
+  // Most words are ASCII and at most 16 bytes: their key is computed from one load, masked to the word
+  // without a branch on its length, and the filter rules out most of them before any probe.
+  const __m128i bytes =
+      _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(word)),
+                    _mm_loadu_si128(reinterpret_cast<const __m128i*>(kKeepFirst.data() + 16 -
+                                                                      std::min<size_t>(size, 16))));
+  if (size <= 16 && _mm_movemask_epi8(bytes) == 0) {
+    const auto head = static_cast<uint64_t>(_mm_cvtsi128_si64(bytes));
+    const auto second = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(bytes, bytes)));
+    const uint64_t hash = MixIn(MixIn(size, head), second);
     if (!MayBeListed(hash)) return kUnlisted;
     return FindKey({hash, LowerAscii(head), static_cast<uint32_t>(size)}, word);
   }
-  return FindWord(word, size, first, word, word + size);
+  return FindWord(word, size, LoadBytes(word), word, word + size);
 }
 
 size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids) const {
@@ -251,8 +288,11 @@ size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids) c
   const size_t padded_size = blocks * kBlock + 16;  // a word can start 16 bytes before the end
   if (padded.size() < padded_size) padded.resize(padded_size);
   if (word_bits.size() < blocks) word_bits.resize(blocks);
-  std::memcpy(padded.data(), text.data(), text.size());
-  std::memset(padded.data() + text.size(), 0, padded_size - text.size());
+  // The last block and the 16 bytes after it are zeroed whole, then the text is copied over their start.
+  const __m128i zeros = _mm_setzero_si128();
+  char* const last_block = padded.data() + (blocks - 1) * kBlock;
+  for (size_t at = 0; at < kBlock + 16; at += 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(last_block + at), zeros);
+  CopyBytes(text.data(), text.size(), padded.data());
   for (size_t block = 0; block < blocks; ++block) {
     const char* bytes = padded.data() + block * kBlock;
     word_bits[block] = WordByteBits(bytes) | WordByteBits(bytes + 16) << 16 | WordByteBits(bytes + 32) << 32 |

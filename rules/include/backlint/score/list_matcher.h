@@ -91,8 +91,9 @@ class ListIndex {
   bool MayBeListed(uint64_t hash) const {
     return (word_filter_[FilterWord(hash)] & FilterBits(hash)) == FilterBits(hash);
   }
-  // The id of the `size` bytes at `word`, in any case, which may be read 16 bytes past their start.
-  Id FindPaddedWord(const char* word, size_t size) const;
+  // The id of the `size` bytes at `word`, in any case, which may be read 16 bytes past their start. Inline:
+  // it runs for every word of every value.
+  inline Id FindPaddedWord(const char* word, size_t size) const;
   // The id of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
   Id FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end) const;
   // Trie edges below the first word, keyed by (parent node, next word id).
