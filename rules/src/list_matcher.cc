@@ -244,14 +244,19 @@ ListIndex::Id ListIndex::FindWord(const char* word, size_t size, uint64_t first,
   if (size > kLongestFold * longest_word_) return kUnlisted;  // longer than any listed word, even folded
   bool has_non_ascii = false;
   const WordKey key = KeyOf(word, size, first, begin, end, has_non_ascii);
-  if (!has_non_ascii) return FindKey(key, word);
+  return has_non_ascii ? FindFoldedWord(word, size) : FindKey(key, word);
+}
+
+ListIndex::Id ListIndex::FindFoldedWord(const char* word, size_t size) const {
+  if (size > kLongestFold * longest_word_) return kUnlisted;
   // The key lower-cases ASCII only; any other cased letter is folded first.
-  thread_local std::string folded;  // reused: values are split for most backlinks
-  FoldCaseInto(std::string_view(word, size), folded);
-  const char* folded_end = folded.data() + folded.size();
-  return FindKey(KeyOf(folded.data(), folded.size(), LoadUpTo8(folded.data(), folded.data(), folded_end),
-                       folded.data(), folded_end, has_non_ascii),
-                 folded.data());
+  thread_local std::vector<char> folded;  // reused, and only grown: values are split for most backlinks
+  if (folded.size() < FoldedSizeBound(size)) folded.resize(FoldedSizeBound(size));
+  const char* begin = folded.data();
+  const char* end = begin + FoldCase(std::string_view(word, size), folded.data());
+  bool has_non_ascii = false;
+  return FindKey(KeyOf(begin, static_cast<size_t>(end - begin), LoadUpTo8(begin, begin, end), begin, end, has_non_ascii),
+                 begin);
 }
 
 ListIndex::Id ListIndex::Find(std::string_view word) const {
@@ -266,7 +271,8 @@ ListIndex::Id ListIndex::FindPaddedWord(const char* word, size_t size) const {
       _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(word)),
                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(kKeepFirst.data() + 16 -
                                                                       std::min<size_t>(size, 16))));
-  if (size <= 16 && _mm_movemask_epi8(bytes) == 0) {
+  if (size <= 16) {
+    if (_mm_movemask_epi8(bytes) != 0) return FindFoldedWord(word, size);
     const auto head = static_cast<uint64_t>(_mm_cvtsi128_si64(bytes));
     const auto second = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(bytes, bytes)));
     const uint64_t hash = MixIn(MixIn(size, head), second);

@@ -96,6 +96,8 @@ class ListIndex {
   inline Id FindPaddedWord(const char* word, size_t size) const;
   // The id of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
   Id FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end) const;
+  // The id of the `size` bytes at `word`, which are not all ASCII, in any case.
+  Id FindFoldedWord(const char* word, size_t size) const;
   // Trie edges below the first word, keyed by (parent node, next word id).
   struct EdgeSlot {
     uint64_t key = 0;
