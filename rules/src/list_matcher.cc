@@ -443,34 +443,43 @@ const std::string& ListValue::Text() const {
 void ListValue::Reset(std::string_view value) {
   value_ = value;
   has_text_ = false;
-  words_index_ = nullptr;
-  word_hits_.index = nullptr;
-  exact_hits_.index = nullptr;
+  hits_[kWordLists].index = nullptr;
+  hits_[kExactLists].index = nullptr;
   affix_matcher_ = nullptr;
 }
 
-std::span<const ListIndex::Id> ListValue::WordIds(const ListIndex& words) const {
-  if (words_index_ != &words) {
-    word_count_ = words.FindListedWords(value_, word_ids_);
-    words_index_ = &words;
+void ListValue::FindListHits(ListKind kind, const ListIndex& lists) const {
+  ListHits& hits = hits_[kind];
+  const size_t mask_words = kind == kWordLists ? lists.MaskWords() : lists.ExactMaskWords();
+  hits.first = 0;
+  std::span<uint64_t> found(&hits.first, 1);
+  if (mask_words > 1) {
+    const size_t offset = kind == kWordLists ? 0 : lists.MaskWords();
+    all_hits_.resize(std::max(all_hits_.size(), lists.MaskWords() + lists.ExactMaskWords()));
+    found = std::span<uint64_t>(all_hits_).subspan(offset, mask_words);
+    std::fill(found.begin(), found.end(), 0);
   }
-  return {word_ids_.data(), word_count_};
+  if (kind == kWordLists) {
+    // The words' ids are needed only here: one buffer serves every value.
+    thread_local std::vector<ListIndex::Id> word_ids;
+    const size_t word_count = lists.FindListedWords(value_, word_ids);
+    lists.FindLists(std::span<const ListIndex::Id>(word_ids.data(), word_count), found);
+  } else {
+    lists.FindExactLists(Text(), found);
+  }
+  hits.first = found.front();
+  hits.index = &lists;
 }
 
-void ListValue::FindExactListHits(const ListIndex& lists) const {
-  exact_hits_.Fill(lists, lists.ExactMaskWords(),
-                   [&](std::span<uint64_t> hits) { lists.FindExactLists(Text(), hits); });
-}
-
-void ListValue::FindWordListHits(const ListIndex& words) const {
-  word_hits_.Fill(words, words.MaskWords(),
-                  [&](std::span<uint64_t> hits) { words.FindLists(WordIds(words), hits); });
+uint64_t ListValue::MoreHits(ListKind kind, const ListIndex& lists, size_t list) const {
+  return all_hits_[(kind == kWordLists ? 0 : lists.MaskWords()) + list / 64];
 }
 
 ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries,
                          std::shared_ptr<ListIndex> lists)
-    : mode_(mode), lists_(std::move(lists)) {
-  if (mode == MatchMode::kWord || mode == MatchMode::kExact) {
+    : affix_(mode == MatchMode::kPrefix || mode == MatchMode::kSuffix), lists_(std::move(lists)), mode_(mode) {
+  if (!affix_) {
+    kind_ = mode == MatchMode::kWord ? ListValue::kWordLists : ListValue::kExactLists;
     list_ = mode == MatchMode::kWord ? lists_->AddList(entries) : lists_->AddExactList(entries);
     return;
   }

@@ -253,12 +253,11 @@ TEST(ListValueTest, ResetForgetsTheFormsOfThePreviousValue) {
   value.Reset("  Payday   Loans ");
   EXPECT_EQ(value.value(), "  Payday   Loans ");
   EXPECT_EQ(value.Text(), "payday loans");
-  EXPECT_EQ(value.WordIds(*words).size(), 2u);
+  EXPECT_TRUE(word.Matches(value));
   EXPECT_TRUE(exact.Matches(value));
 
   value.Reset("loans for payday");
   EXPECT_EQ(value.Text(), "loans for payday");
-  EXPECT_EQ(value.WordIds(*words).size(), 3u);
   EXPECT_FALSE(word.Matches(value));
   EXPECT_FALSE(exact.Matches(value));
 }
