@@ -42,6 +42,20 @@ uint64_t LoadUpTo8(const char* at, const char* begin, const char* end) {
   return end - at >= 8 ? LoadBytes(at) : LoadTail(at, begin, end);
 }
 
+// Calls `visit(bytes, offset)` with the 8 bytes at each multiple of 8 in `text` in turn (the last zero past
+// the end) until it returns false; returns whether none did. Only the last 8 are read with a test of the
+// end, so the loop's one mispredicted branch is its exit.
+template <typename Visit>
+bool ForEachEightBytes(std::string_view text, Visit visit) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  const char* at = begin;
+  for (; end - at > 8; at += 8) {
+    if (!visit(LoadBytes(at), static_cast<size_t>(at - begin))) return false;
+  }
+  return at == end || visit(LoadTail(at, begin, end), static_cast<size_t>(at - begin));
+}
+
 // The first `count` bytes of `bytes` (all 8 when `count` is 8 or more), the others zero. Without a branch:
 // word sizes vary at random. The mask is shifted in two halves, since a shift by 64 is undefined.
 uint64_t FirstBytes(uint64_t bytes, size_t count) {
@@ -164,23 +178,20 @@ bool LowerCaseOnlyInto(std::string_view text, std::string& out) {
   }
   if (text.front() == ' ' || text.back() == ' ') return false;
   out.resize(text.size() + 8);  // room to write the last 8 bytes whole
-  const char* begin = text.data();
-  const char* end = begin + text.size();
   uint64_t after_space = 0;  // the first byte's high bit when the previous 8 ended with a space
-  for (const char* at = begin; at < end; at += 8) {
-    const uint64_t bytes = LoadUpTo8(at, begin, end);
+  const bool lowered_only = ForEachEightBytes(text, [&](uint64_t bytes, size_t offset) {
     const uint64_t low_bits = bytes & ~kHighBits;
     // Tab, line feed, vertical tab, form feed and carriage return are 0x09 to 0x0D.
     const uint64_t other_spaces = (low_bits + kEachByte(0x80 - 0x09)) & ~(low_bits + kEachByte(0x80 - 0x0E));
     const uint64_t spaces = BytesEqual(bytes, ' ');
-    if (((bytes | other_spaces) & kHighBits) != 0 || (spaces & (spaces << 8 | after_space)) != 0)
-      return false;
+    if (((bytes | other_spaces) & kHighBits) != 0 || (spaces & (spaces << 8 | after_space)) != 0) return false;
     after_space = spaces >> 56;
     const uint64_t lowered = LowerAscii(bytes);
-    std::memcpy(out.data() + (at - begin), &lowered, sizeof lowered);
-  }
+    std::memcpy(out.data() + offset, &lowered, sizeof lowered);
+    return true;
+  });
   out.resize(text.size());
-  return true;
+  return lowered_only;
 }
 
 }  // namespace
@@ -339,9 +350,11 @@ ListIndex::Id ListIndex::Child(Id parent, Id word) const {
 }
 
 uint64_t ListIndex::TextHash(std::string_view text) {
-  const char* end = text.data() + text.size();
   uint64_t hash = text.size();
-  for (const char* at = text.data(); at < end; at += 8) hash = MixIn(hash, LoadUpTo8(at, text.data(), end));
+  ForEachEightBytes(text, [&](uint64_t bytes, size_t) {
+    hash = MixIn(hash, bytes);
+    return true;
+  });
   return hash;
 }
 
