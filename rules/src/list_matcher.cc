@@ -427,12 +427,8 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
   return list;
 }
 
-void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) const {
-  // Noted without a test of the node: kUnlisted and the nodes that end no entry have no lists.
-  const auto note = [&](Id node) {
-    const uint64_t* lists = &node_lists_[node * mask_words_];
-    for (size_t i = 0; i < mask_words_; ++i) hits[i] |= lists[i];
-  };
+template <typename Note>
+void ListIndex::ForEachEntryNode(std::span<const Id> words, Note note) const {
   for (size_t start = 0; start < words.size(); ++start) {
     Id node = words[start];
     note(node);
@@ -442,6 +438,21 @@ void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) c
       note(node);
     }
   }
+}
+
+void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) const {
+  // Noted without a test of the node: kUnlisted and the nodes that end no entry have no lists. With 64
+  // lists or fewer (the default rules'), the bits are gathered in a register.
+  if (mask_words_ == 1) {
+    uint64_t found = 0;
+    ForEachEntryNode(words, [&](Id node) { found |= node_lists_[node]; });
+    hits[0] |= found;
+    return;
+  }
+  ForEachEntryNode(words, [&](Id node) {
+    const uint64_t* lists = &node_lists_[node * mask_words_];
+    for (size_t i = 0; i < mask_words_; ++i) hits[i] |= lists[i];
+  });
 }
 
 

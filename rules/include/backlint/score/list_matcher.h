@@ -107,6 +107,10 @@ class ListIndex {
   };
   static uint64_t EdgeKey(Id parent, Id word) { return uint64_t{parent} << 32 | word; }
   Id Child(Id parent, Id word) const;
+  // Calls `note(node)` with the trie node of each run of `words` that a listed entry starts with, or with a
+  // node that ends no entry (or kUnlisted) on the way.
+  template <typename Note>
+  void ForEachEntryNode(std::span<const Id> words, Note note) const;
   Id AddNode();
   struct TextSlot {
     uint64_t hash = 0;
