@@ -78,7 +78,8 @@ class ListIndex {
   // at `word` as LoadUpTo8 reads them. Sets `has_non_ascii` when a byte is outside ASCII.
   static WordKey KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
                        bool& has_non_ascii);
-  Id FindKey(const WordKey& key, const char* word) const;  // `word`: lower-cased in ASCII
+  // `word`: lower-cased in ASCII. Inline: it runs for every word the filter does not rule out.
+  inline Id FindKey(const WordKey& key, const char* word) const;
   // Bloom bits of the listed words' hashes, two in one 64-bit word per hash: most words of a text are in
   // no list, and one load of this small table (it stays in L1) rules them out before the word table,
   // whose slots would miss the cache and whose probe loop mispredicts.
