@@ -3,6 +3,7 @@
 #include <lexbor/encoding/encoding.h>
 #include <lexbor/unicode/unicode.h>
 
+#include <algorithm>
 #include <atomic>
 #include <utility>
 
@@ -32,42 +33,49 @@ lxb_codepoint_t FoldedInPlane(lxb_codepoint_t code_point) {
   return known;
 }
 
-void AppendUtf8(lxb_codepoint_t code_point, std::string& out) {
-  lxb_char_t encoded[4];
-  lxb_char_t* cursor = encoded;
-  lxb_encoding_encode_t encoder;
-  lxb_encoding_encode_init_single(&encoder, lxb_encoding_data(LXB_ENCODING_UTF_8));
-  lxb_encoding_encode_utf_8_single(&encoder, &cursor, encoded + sizeof encoded, code_point);
-  out.append(reinterpret_cast<const char*>(encoded), static_cast<size_t>(cursor - encoded));
+// Writes `code_point` in UTF-8 at `out`; returns its length.
+[[gnu::noinline]] size_t EncodeUtf8(lxb_codepoint_t code_point, char* out) {
+  const auto byte = [](lxb_codepoint_t bits) { return static_cast<char>(bits); };
+  if (code_point < 0x80) {
+    out[0] = byte(code_point);
+    return 1;
+  }
+  if (code_point < 0x800) {
+    out[0] = byte(0xC0 | code_point >> 6);
+    out[1] = byte(0x80 | (code_point & 0x3F));
+    return 2;
+  }
+  if (code_point < 0x10000) {
+    out[0] = byte(0xE0 | code_point >> 12);
+    out[1] = byte(0x80 | (code_point >> 6 & 0x3F));
+    out[2] = byte(0x80 | (code_point & 0x3F));
+    return 3;
+  }
+  out[0] = byte(0xF0 | code_point >> 18);
+  out[1] = byte(0x80 | (code_point >> 12 & 0x3F));
+  out[2] = byte(0x80 | (code_point >> 6 & 0x3F));
+  out[3] = byte(0x80 | (code_point & 0x3F));
+  return 4;
 }
 
 // The code point of a well-formed two- or three-byte UTF-8 sequence at `text[at]` (what lexbor's decoder
 // accepts: no overlong forms, no surrogates), with its length; length 0 for anything else.
-std::pair<lxb_codepoint_t, size_t> DecodeInPlane(std::string_view text, size_t at) {
+[[gnu::always_inline]] inline std::pair<lxb_codepoint_t, size_t> DecodeInPlane(std::string_view text, size_t at) {
+  const size_t left = text.size() - at;
   const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[at + i]); };
-  const auto continuation = [&](size_t i) { return at + i < text.size() && (byte(i) & 0xC0) == 0x80; };
-  if (byte(0) >= 0xC2 && byte(0) < 0xE0 && continuation(1)) {
+  const auto continuation = [&](size_t i) { return (byte(i) & 0xC0) == 0x80; };
+  if (byte(0) >= 0xC2 && byte(0) < 0xE0 && left >= 2 && continuation(1)) {
     return {(byte(0) & 0x1Fu) << 6 | (byte(1) & 0x3Fu), 2};
   }
-  if (byte(0) >= 0xE0 && byte(0) < 0xF0 && continuation(1) && continuation(2)) {
+  if (byte(0) >= 0xE0 && byte(0) < 0xF0 && left >= 3 && continuation(1) && continuation(2)) {
     const lxb_codepoint_t code_point = (byte(0) & 0x0Fu) << 12 | (byte(1) & 0x3Fu) << 6 | (byte(2) & 0x3Fu);
     if (code_point >= 0x800 && (code_point < 0xD800 || code_point > 0xDFFF)) return {code_point, 3};
   }
   return {0, 0};
 }
 
-}  // namespace
-
-size_t AppendFoldedCodePoint(std::string_view text, size_t at, std::string& out) {
-  if (const auto [code_point, length] = DecodeInPlane(text, at); length != 0) {
-    const lxb_codepoint_t folded = FoldedInPlane(code_point);
-    if (folded == code_point) {
-      out.append(text.substr(at, length));
-    } else {
-      AppendUtf8(folded, out);
-    }
-    return length;
-  }
+// FoldCodePoint for what DecodeInPlane does not decode: four-byte sequences and malformed ones.
+[[gnu::noinline]] size_t FoldOtherCodePoint(std::string_view text, size_t at, char* out, size_t& written) {
   const auto* begin = reinterpret_cast<const lxb_char_t*>(text.data()) + at;
   const auto* end = reinterpret_cast<const lxb_char_t*>(text.data()) + text.size();
   lxb_encoding_decode_t decoder;
@@ -75,27 +83,64 @@ size_t AppendFoldedCodePoint(std::string_view text, size_t at, std::string& out)
   const lxb_char_t* next = begin;
   const lxb_codepoint_t code_point = lxb_encoding_decode_utf_8_single(&decoder, &next, end);
   if (code_point > LXB_ENCODING_DECODE_MAX_CODEPOINT) {  // invalid or cut short: keep the byte
-    out += text[at];
+    out[0] = text[at];
+    written += 1;
     return 1;
   }
+  const auto length = static_cast<size_t>(next - begin);
   const lxb_codepoint_t folded = Folded(code_point);
-  if (folded == code_point) {
-    out.append(text.substr(at, static_cast<size_t>(next - begin)));
+  if (folded != code_point) {
+    written += EncodeUtf8(folded, out);
   } else {
-    AppendUtf8(folded, out);
+    std::copy_n(text.data() + at, length, out);
+    written += length;
   }
-  return static_cast<size_t>(next - begin);
+  return length;
+}
+
+// Writes the code point that starts at `text[at]` (a byte >= 0x80), folded, at `out`, which has room for
+// FoldedSizeBound of the bytes it takes; returns the number of bytes taken from `text` and adds the number
+// written to `written`. Inlined into the loops over a text: most code points take this path alone.
+[[gnu::always_inline]] inline size_t FoldCodePoint(std::string_view text, size_t at, char* out, size_t& written) {
+  const auto [code_point, length] = DecodeInPlane(text, at);
+  if (length == 0) return FoldOtherCodePoint(text, at, out, written);
+  const lxb_codepoint_t folded = FoldedInPlane(code_point);
+  if (folded != code_point) {
+    written += EncodeUtf8(folded, out);
+  } else {
+    out[0] = text[at];
+    out[1] = text[at + 1];
+    if (length == 3) out[2] = text[at + 2];
+    written += length;
+  }
+  return length;
+}
+
+}  // namespace
+
+size_t AppendFoldedCodePoint(std::string_view text, size_t at, std::string& out) {
+  char folded[4];
+  size_t written = 0;
+  const size_t taken = FoldCodePoint(text, at, folded, written);
+  out.append(folded, written);
+  return taken;
+}
+
+size_t FoldCase(std::string_view text, char* out) {
+  size_t written = 0;
+  for (size_t at = 0; at < text.size();) {
+    if (static_cast<unsigned char>(text[at]) < 0x80) {
+      out[written++] = Lower(text[at++]);
+    } else {
+      at += FoldCodePoint(text, at, out + written, written);
+    }
+  }
+  return written;
 }
 
 void FoldCaseInto(std::string_view text, std::string& out) {
-  out.clear();
-  for (size_t at = 0; at < text.size();) {
-    if (static_cast<unsigned char>(text[at]) < 0x80) {
-      out += Lower(text[at++]);
-    } else {
-      at += AppendFoldedCodePoint(text, at, out);
-    }
-  }
+  out.resize(FoldedSizeBound(text.size()));
+  out.resize(FoldCase(text, out.data()));
 }
 
 }  // namespace backlint

@@ -15,6 +15,15 @@ size_t AppendFoldedCodePoint(std::string_view text, size_t at, std::string& out)
 // `text`, lower-cased as above, into `out` (replacing its contents).
 void FoldCaseInto(std::string_view text, std::string& out);
 
+// The most bytes FoldCase writes for `size` bytes of text: folding at most doubles a code point's length
+// (a two-byte letter can fold to three bytes, Ⱥ → ⱥ).
+constexpr size_t FoldedSizeBound(size_t size) { return 2 * size; }
+
+// `text`, lower-cased as above, written to `out`, which has room for FoldedSizeBound(text.size()) bytes;
+// returns the number of bytes written. Writes bytes straight into the buffer, without a bounds check per
+// code point.
+size_t FoldCase(std::string_view text, char* out);
+
 inline bool HasNonAscii(std::string_view text) {
   for (char c : text) {
     if (static_cast<unsigned char>(c) >= 0x80) return true;

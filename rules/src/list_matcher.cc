@@ -42,10 +42,56 @@ uint64_t LoadUpTo8(const char* at, const char* begin, const char* end) {
   return end - at >= 8 ? LoadBytes(at) : LoadTail(at, begin, end);
 }
 
-// The first `count` (0 to 8) bytes of `bytes`, the others zero.
-uint64_t FirstBytes(uint64_t bytes, size_t count) {
-  return count >= 8 ? bytes : bytes & ((uint64_t{1} << (8 * count)) - 1);
+// Calls `visit(bytes, offset)` with the 8 bytes at each multiple of 8 in `text` in turn (the last zero past
+// the end) until it returns false; returns whether none did. Only the last 8 are read with a test of the
+// end, so the loop's one mispredicted branch is its exit.
+template <typename Visit>
+bool ForEachEightBytes(std::string_view text, Visit visit) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  const char* at = begin;
+  for (; end - at > 8; at += 8) {
+    if (!visit(LoadBytes(at), static_cast<size_t>(at - begin))) return false;
+  }
+  return at == end || visit(LoadTail(at, begin, end), static_cast<size_t>(at - begin));
 }
+
+// The first `count` bytes of `bytes` (all 8 when `count` is 8 or more), the others zero. Without a branch:
+// word sizes vary at random. The mask is shifted in two halves, since a shift by 64 is undefined.
+uint64_t FirstBytes(uint64_t bytes, size_t count) {
+  const size_t half_bits = 4 * std::min<size_t>(count, 8);
+  return bytes & ~(~uint64_t{0} << half_bits << half_bits);
+}
+
+// Copies `kSize` bytes in one move (memcpy of a constant size is inlined).
+template <size_t kSize>
+void MoveBytes(const char* from, char* to) {
+  std::memcpy(to, from, kSize);
+}
+
+// Copies the `size` bytes at `from` to `to` by moves of 16, 8, 4 or 1 bytes, the last overlapping the one
+// before, rather than by a call to memcpy: most values are short, and the call costs more than the copy.
+void CopyBytes(const char* from, size_t size, char* to) {
+  if (size >= 16) {
+    for (size_t at = 0; at + 16 < size; at += 16) MoveBytes<16>(from + at, to + at);
+    MoveBytes<16>(from + size - 16, to + size - 16);
+  } else if (size >= 8) {
+    MoveBytes<8>(from, to);
+    MoveBytes<8>(from + size - 8, to + size - 8);
+  } else if (size >= 4) {
+    MoveBytes<4>(from, to);
+    MoveBytes<4>(from + size - 4, to + size - 4);
+  } else {
+    for (size_t at = 0; at < size; ++at) to[at] = from[at];
+  }
+}
+
+// 16 bytes of ones, then 16 of zeros: the 16 bytes from kKeepFirst.data() + 16 - n keep the first n of 16.
+constexpr std::array<char, 32> kKeepFirst = [] {
+  std::array<char, 32> keep{};
+  std::fill_n(keep.begin(), 16, static_cast<char>(0xFF));
+  return keep;
+}();
 
 // A bit for each of the 16 bytes at `at` that IsWordByte accepts, the first byte's in bit 0.
 uint64_t WordByteBits(const char* at) { return ClassesOfSixteen(at).word; }
@@ -132,23 +178,20 @@ bool LowerCaseOnlyInto(std::string_view text, std::string& out) {
   }
   if (text.front() == ' ' || text.back() == ' ') return false;
   out.resize(text.size() + 8);  // room to write the last 8 bytes whole
-  const char* begin = text.data();
-  const char* end = begin + text.size();
   uint64_t after_space = 0;  // the first byte's high bit when the previous 8 ended with a space
-  for (const char* at = begin; at < end; at += 8) {
-    const uint64_t bytes = LoadUpTo8(at, begin, end);
+  const bool lowered_only = ForEachEightBytes(text, [&](uint64_t bytes, size_t offset) {
     const uint64_t low_bits = bytes & ~kHighBits;
     // Tab, line feed, vertical tab, form feed and carriage return are 0x09 to 0x0D.
     const uint64_t other_spaces = (low_bits + kEachByte(0x80 - 0x09)) & ~(low_bits + kEachByte(0x80 - 0x0E));
     const uint64_t spaces = BytesEqual(bytes, ' ');
-    if (((bytes | other_spaces) & kHighBits) != 0 || (spaces & (spaces << 8 | after_space)) != 0)
-      return false;
+    if (((bytes | other_spaces) & kHighBits) != 0 || (spaces & (spaces << 8 | after_space)) != 0) return false;
     after_space = spaces >> 56;
     const uint64_t lowered = LowerAscii(bytes);
-    std::memcpy(out.data() + (at - begin), &lowered, sizeof lowered);
-  }
+    std::memcpy(out.data() + offset, &lowered, sizeof lowered);
+    return true;
+  });
   out.resize(text.size());
-  return true;
+  return lowered_only;
 }
 
 }  // namespace
@@ -156,9 +199,12 @@ bool LowerCaseOnlyInto(std::string_view text, std::string& out) {
 ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t first, const char* begin,
                                     const char* end, bool& has_non_ascii) {
   const uint64_t head = FirstBytes(first, size);
-  uint64_t seen = head;  // every byte or-ed together, for the non-ASCII test
-  WordKey key{MixIn(size, head), LowerAscii(head), static_cast<uint32_t>(size)};
-  for (size_t at = 8; at < size; at += 8) {
+  // The second 8 bytes are mixed in even when there are none, so that FindPaddedWord hashes every word of up
+  // to 16 bytes the same way, without a branch on its size.
+  const uint64_t second = size > 8 ? FirstBytes(LoadUpTo8(word + 8, begin, end), size - 8) : 0;
+  uint64_t seen = head | second;  // every byte or-ed together, for the non-ASCII test
+  WordKey key{MixIn(MixIn(size, head), second), LowerAscii(head), static_cast<uint32_t>(size)};
+  for (size_t at = 16; at < size; at += 8) {
     const uint64_t bytes = FirstBytes(LoadUpTo8(word + at, begin, end), size - at);
     seen |= bytes;
     key.hash = MixIn(key.hash, bytes);
@@ -209,14 +255,19 @@ ListIndex::Id ListIndex::FindWord(const char* word, size_t size, uint64_t first,
   if (size > kLongestFold * longest_word_) return kUnlisted;  // longer than any listed word, even folded
   bool has_non_ascii = false;
   const WordKey key = KeyOf(word, size, first, begin, end, has_non_ascii);
-  if (!has_non_ascii) return FindKey(key, word);
+  return has_non_ascii ? FindFoldedWord(word, size) : FindKey(key, word);
+}
+
+ListIndex::Id ListIndex::FindFoldedWord(const char* word, size_t size) const {
+  if (size > kLongestFold * longest_word_) return kUnlisted;
   // The key lower-cases ASCII only; any other cased letter is folded first.
-  thread_local std::string folded;  // reused: values are split for most backlinks
-  FoldCaseInto(std::string_view(word, size), folded);
-  const char* folded_end = folded.data() + folded.size();
-  return FindKey(KeyOf(folded.data(), folded.size(), LoadUpTo8(folded.data(), folded.data(), folded_end),
-                       folded.data(), folded_end, has_non_ascii),
-                 folded.data());
+  thread_local std::vector<char> folded;  // reused, and only grown: values are split for most backlinks
+  if (folded.size() < FoldedSizeBound(size)) folded.resize(FoldedSizeBound(size));
+  const char* begin = folded.data();
+  const char* end = begin + FoldCase(std::string_view(word, size), folded.data());
+  bool has_non_ascii = false;
+  return FindKey(KeyOf(begin, static_cast<size_t>(end - begin), LoadUpTo8(begin, begin, end), begin, end, has_non_ascii),
+                 begin);
 }
 
 ListIndex::Id ListIndex::Find(std::string_view word) const {
@@ -225,18 +276,21 @@ ListIndex::Id ListIndex::Find(std::string_view word) const {
 }
 
 ListIndex::Id ListIndex::FindPaddedWord(const char* word, size_t size) const {
-  // Most words are ASCII and at most 16 bytes: their key is computed from two loads, without a branch on
-  // their length, and the filter rules out most of them before any probe.
-  const uint64_t first = LoadBytes(word);
-  const uint64_t head = FirstBytes(first, size);
-  const uint64_t second = FirstBytes(LoadBytes(word + 8), size > 8 ? size - 8 : 0);
-  if (size <= 16 && ((head | second) & kHighBits) == 0) {
-    const uint64_t head_hash = MixIn(size, head);
-    const uint64_t hash = size > 8 ? MixIn(head_hash, second) : head_hash;
+  // Most words are ASCII and at most 16 bytes: their key is computed from one load, masked to the word
+  // without a branch on its length, and the filter rules out most of them before any probe.
+  const __m128i bytes =
+      _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(word)),
+                    _mm_loadu_si128(reinterpret_cast<const __m128i*>(kKeepFirst.data() + 16 -
+                                                                      std::min<size_t>(size, 16))));
+  if (size <= 16) {
+    if (_mm_movemask_epi8(bytes) != 0) return FindFoldedWord(word, size);
+    const auto head = static_cast<uint64_t>(_mm_cvtsi128_si64(bytes));
+    const auto second = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(bytes, bytes)));
+    const uint64_t hash = MixIn(MixIn(size, head), second);
     if (!MayBeListed(hash)) return kUnlisted;
     return FindKey({hash, LowerAscii(head), static_cast<uint32_t>(size)}, word);
   }
-  return FindWord(word, size, first, word, word + size);
+  return FindWord(word, size, LoadBytes(word), word, word + size);
 }
 
 size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids) const {
@@ -251,8 +305,11 @@ size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids) c
   const size_t padded_size = blocks * kBlock + 16;  // a word can start 16 bytes before the end
   if (padded.size() < padded_size) padded.resize(padded_size);
   if (word_bits.size() < blocks) word_bits.resize(blocks);
-  std::memcpy(padded.data(), text.data(), text.size());
-  std::memset(padded.data() + text.size(), 0, padded_size - text.size());
+  // The last block and the 16 bytes after it are zeroed whole, then the text is copied over their start.
+  const __m128i zeros = _mm_setzero_si128();
+  char* const last_block = padded.data() + (blocks - 1) * kBlock;
+  for (size_t at = 0; at < kBlock + 16; at += 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(last_block + at), zeros);
+  CopyBytes(text.data(), text.size(), padded.data());
   for (size_t block = 0; block < blocks; ++block) {
     const char* bytes = padded.data() + block * kBlock;
     word_bits[block] = WordByteBits(bytes) | WordByteBits(bytes + 16) << 16 | WordByteBits(bytes + 32) << 32 |
@@ -293,9 +350,11 @@ ListIndex::Id ListIndex::Child(Id parent, Id word) const {
 }
 
 uint64_t ListIndex::TextHash(std::string_view text) {
-  const char* end = text.data() + text.size();
   uint64_t hash = text.size();
-  for (const char* at = text.data(); at < end; at += 8) hash = MixIn(hash, LoadUpTo8(at, text.data(), end));
+  ForEachEightBytes(text, [&](uint64_t bytes, size_t) {
+    hash = MixIn(hash, bytes);
+    return true;
+  });
   return hash;
 }
 
@@ -368,12 +427,8 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
   return list;
 }
 
-void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) const {
-  // Noted without a test of the node: kUnlisted and the nodes that end no entry have no lists.
-  const auto note = [&](Id node) {
-    const uint64_t* lists = &node_lists_[node * mask_words_];
-    for (size_t i = 0; i < mask_words_; ++i) hits[i] |= lists[i];
-  };
+template <typename Note>
+void ListIndex::ForEachEntryNode(std::span<const Id> words, Note note) const {
   for (size_t start = 0; start < words.size(); ++start) {
     Id node = words[start];
     note(node);
@@ -383,6 +438,21 @@ void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) c
       note(node);
     }
   }
+}
+
+void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) const {
+  // Noted without a test of the node: kUnlisted and the nodes that end no entry have no lists. With 64
+  // lists or fewer (the default rules'), the bits are gathered in a register.
+  if (mask_words_ == 1) {
+    uint64_t found = 0;
+    ForEachEntryNode(words, [&](Id node) { found |= node_lists_[node]; });
+    hits[0] |= found;
+    return;
+  }
+  ForEachEntryNode(words, [&](Id node) {
+    const uint64_t* lists = &node_lists_[node * mask_words_];
+    for (size_t i = 0; i < mask_words_; ++i) hits[i] |= lists[i];
+  });
 }
 
 
@@ -397,34 +467,43 @@ const std::string& ListValue::Text() const {
 void ListValue::Reset(std::string_view value) {
   value_ = value;
   has_text_ = false;
-  words_index_ = nullptr;
-  word_hits_.index = nullptr;
-  exact_hits_.index = nullptr;
+  hits_[kWordLists].index = nullptr;
+  hits_[kExactLists].index = nullptr;
   affix_matcher_ = nullptr;
 }
 
-std::span<const ListIndex::Id> ListValue::WordIds(const ListIndex& words) const {
-  if (words_index_ != &words) {
-    word_count_ = words.FindListedWords(value_, word_ids_);
-    words_index_ = &words;
+void ListValue::FindListHits(ListKind kind, const ListIndex& lists) const {
+  ListHits& hits = hits_[kind];
+  const size_t mask_words = kind == kWordLists ? lists.MaskWords() : lists.ExactMaskWords();
+  hits.first = 0;
+  std::span<uint64_t> found(&hits.first, 1);
+  if (mask_words > 1) {
+    const size_t offset = kind == kWordLists ? 0 : lists.MaskWords();
+    all_hits_.resize(std::max(all_hits_.size(), lists.MaskWords() + lists.ExactMaskWords()));
+    found = std::span<uint64_t>(all_hits_).subspan(offset, mask_words);
+    std::fill(found.begin(), found.end(), 0);
   }
-  return {word_ids_.data(), word_count_};
+  if (kind == kWordLists) {
+    // The words' ids are needed only here: one buffer serves every value.
+    thread_local std::vector<ListIndex::Id> word_ids;
+    const size_t word_count = lists.FindListedWords(value_, word_ids);
+    lists.FindLists(std::span<const ListIndex::Id>(word_ids.data(), word_count), found);
+  } else {
+    lists.FindExactLists(Text(), found);
+  }
+  hits.first = found.front();
+  hits.index = &lists;
 }
 
-void ListValue::FindExactListHits(const ListIndex& lists) const {
-  exact_hits_.Fill(lists, lists.ExactMaskWords(),
-                   [&](std::span<uint64_t> hits) { lists.FindExactLists(Text(), hits); });
-}
-
-void ListValue::FindWordListHits(const ListIndex& words) const {
-  word_hits_.Fill(words, words.MaskWords(),
-                  [&](std::span<uint64_t> hits) { words.FindLists(WordIds(words), hits); });
+uint64_t ListValue::MoreHits(ListKind kind, const ListIndex& lists, size_t list) const {
+  return all_hits_[(kind == kWordLists ? 0 : lists.MaskWords()) + list / 64];
 }
 
 ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries,
                          std::shared_ptr<ListIndex> lists)
-    : mode_(mode), lists_(std::move(lists)) {
-  if (mode == MatchMode::kWord || mode == MatchMode::kExact) {
+    : affix_(mode == MatchMode::kPrefix || mode == MatchMode::kSuffix), lists_(std::move(lists)), mode_(mode) {
+  if (!affix_) {
+    kind_ = mode == MatchMode::kWord ? ListValue::kWordLists : ListValue::kExactLists;
     list_ = mode == MatchMode::kWord ? lists_->AddList(entries) : lists_->AddExactList(entries);
     return;
   }

@@ -78,7 +78,8 @@ class ListIndex {
   // at `word` as LoadUpTo8 reads them. Sets `has_non_ascii` when a byte is outside ASCII.
   static WordKey KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
                        bool& has_non_ascii);
-  Id FindKey(const WordKey& key, const char* word) const;  // `word`: lower-cased in ASCII
+  // `word`: lower-cased in ASCII. Inline: it runs for every word the filter does not rule out.
+  inline Id FindKey(const WordKey& key, const char* word) const;
   // Bloom bits of the listed words' hashes, two in one 64-bit word per hash: most words of a text are in
   // no list, and one load of this small table (it stays in L1) rules them out before the word table,
   // whose slots would miss the cache and whose probe loop mispredicts.
@@ -91,10 +92,13 @@ class ListIndex {
   bool MayBeListed(uint64_t hash) const {
     return (word_filter_[FilterWord(hash)] & FilterBits(hash)) == FilterBits(hash);
   }
-  // The id of the `size` bytes at `word`, in any case, which may be read 16 bytes past their start.
-  Id FindPaddedWord(const char* word, size_t size) const;
+  // The id of the `size` bytes at `word`, in any case, which may be read 16 bytes past their start. Inline:
+  // it runs for every word of every value.
+  inline Id FindPaddedWord(const char* word, size_t size) const;
   // The id of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
   Id FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end) const;
+  // The id of the `size` bytes at `word`, which are not all ASCII, in any case.
+  Id FindFoldedWord(const char* word, size_t size) const;
   // Trie edges below the first word, keyed by (parent node, next word id).
   struct EdgeSlot {
     uint64_t key = 0;
@@ -104,6 +108,10 @@ class ListIndex {
   };
   static uint64_t EdgeKey(Id parent, Id word) { return uint64_t{parent} << 32 | word; }
   Id Child(Id parent, Id word) const;
+  // Calls `note(node)` with the trie node of each run of `words` that a listed entry starts with, or with a
+  // node that ends no entry (or kUnlisted) on the way.
+  template <typename Note>
+  void ForEachEntryNode(std::span<const Id> words, Note note) const;
   Id AddNode();
   struct TextSlot {
     uint64_t hash = 0;
@@ -138,69 +146,51 @@ class ListIndex {
 class ListMatcher;
 
 // A value as the matchers compare it; each form is computed on first use. The viewed text must outlive it.
-class ListValue {
+// Aligned to a cache line, which holds what every list test reads.
+class alignas(64) ListValue {
  public:
   explicit ListValue(std::string_view value = {}) : value_(value) {}
 
   std::string_view value() const { return value_; }
   // Lower-cased, whitespace runs collapsed to one space, ends trimmed.
   const std::string& Text() const;
-  // The value's words in order, each as its id in `words`, as ListIndex::FindListedWords gives them.
-  std::span<const ListIndex::Id> WordIds(const ListIndex& words) const;
-  // Whether list `list` of `words` has an entry that occurs in the value. The first call for an index finds
-  // the hits of all its lists at once (ListIndex::FindLists); the others read a bit.
-  bool HasWordListHit(const ListIndex& words, size_t list) const {
-    if (word_hits_.index != &words) FindWordListHits(words);
-    return word_hits_.Has(list);
-  }
-  // The same for exact list `list`: the value's Text() is looked up once for all of them.
-  bool HasExactListHit(const ListIndex& lists, size_t list) const {
-    if (exact_hits_.index != &lists) FindExactListHits(lists);
-    return exact_hits_.Has(list);
+
+  // The lists of an index whose hits a value keeps: word-mode and exact-mode lists.
+  enum ListKind : uint8_t { kWordLists, kExactLists };
+  // Whether list `list` of kind `kind` in `lists` has an entry that occurs in the value. The first call for
+  // an index finds the hits of all its lists of the kind at once (word lists: ListIndex::FindLists over the
+  // value's words; exact lists: one lookup of Text()); the others read a bit.
+  bool HasListHit(ListKind kind, const ListIndex& lists, size_t list) const {
+    const ListHits& hits = hits_[kind];
+    if (hits.index != &lists) FindListHits(kind, lists);
+    return ((list < 64 ? hits.first : MoreHits(kind, lists, list)) >> (list % 64) & 1) != 0;
   }
   // Makes this the value `value` as if newly constructed, keeping the buffers' capacity for reuse.
   void Reset(std::string_view value);
 
  private:
-  void FindWordListHits(const ListIndex& words) const;
-  void FindExactListHits(const ListIndex& lists) const;
+  void FindListHits(ListKind kind, const ListIndex& lists) const;
+  // The word of all_hits_ with list `list`'s bit, for a list past the first 64.
+  uint64_t MoreHits(ListKind kind, const ListIndex& lists, size_t list) const;
 
-  // A bit for each list of an index that has a hit in the value: those of the first lists in the value
-  // itself, whose cache line is read anyway, rather than behind a pointer.
+  // A bit for each list of an index of one kind that has a hit in the value.
   struct ListHits {
-    static constexpr size_t kInlineWords = 2;
     const ListIndex* index = nullptr;  // the index they were found with, if any
-    std::array<uint64_t, kInlineWords> first{};
-    std::vector<uint64_t> all;  // when the index has more than kInlineWords * 64 lists
-    bool Has(size_t list) const {
-      return ((list < 64 * kInlineWords ? first[list / 64] : all[list / 64]) >> (list % 64) & 1) != 0;
-    }
-    // Finds them with `find(hits)`, given MaskWords() zeroed words to set bits in.
-    template <typename Find>
-    void Fill(const ListIndex& lists, size_t mask_words, Find find) {
-      first.fill(0);
-      if (mask_words <= kInlineWords) {
-        find(std::span<uint64_t>(first.data(), mask_words));
-      } else {
-        all.assign(mask_words, 0);
-        find(std::span<uint64_t>(all));
-        std::copy_n(all.begin(), kInlineWords, first.begin());
-      }
-      index = &lists;
-    }
+    uint64_t first = 0;                // lists 0 to 63
   };
 
+  // What every list test reads, and Reset writes: in the first cache line.
   std::string_view value_;
-  mutable bool has_text_ = false;
-  mutable std::string text_;
-  mutable const ListIndex* words_index_ = nullptr;  // the index word_ids_ were computed with, if any
-  mutable std::vector<ListIndex::Id> word_ids_;  // the first word_count_ of them
-  mutable size_t word_count_ = 0;
-  mutable ListHits word_hits_;
-  mutable ListHits exact_hits_;
+  mutable std::array<ListHits, 2> hits_{};  // by ListKind
   friend class ListMatcher;
   mutable const ListMatcher* affix_matcher_ = nullptr;  // the prefix or suffix matcher affix_hit_ is from
   mutable bool affix_hit_ = false;
+  mutable bool has_text_ = false;
+
+  mutable std::string text_;
+  // When an index has more than 64 lists of a kind: the bits of all of them, MaskWords() of word lists, then
+  // ExactMaskWords() of exact lists.
+  mutable std::vector<uint64_t> all_hits_;
 };
 
 class ListMatcher {
@@ -210,19 +200,13 @@ class ListMatcher {
   ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<ListIndex> lists);
 
   bool Matches(const ListValue& value) const {
-    switch (mode_) {
-      case MatchMode::kWord:
-        return value.HasWordListHit(*lists_, list_);
-      case MatchMode::kExact:
-        return value.HasExactListHit(*lists_, list_);
-      default:
-        // Rules test a host or an anchor against the same prefix or suffix list again and again.
-        if (value.affix_matcher_ != this) {
-          value.affix_hit_ = HasAffix(value.Text());
-          value.affix_matcher_ = this;
-        }
-        return value.affix_hit_;
+    if (!affix_) return value.HasListHit(kind_, *lists_, list_);
+    // Rules test a host or an anchor against the same prefix or suffix list again and again.
+    if (value.affix_matcher_ != this) {
+      value.affix_hit_ = HasAffix(value.Text());
+      value.affix_matcher_ = this;
     }
+    return value.affix_hit_;
   }
 
  private:
@@ -230,12 +214,15 @@ class ListMatcher {
   // A candidate affix's slot in affix_filter_: from its length and its outer bytes.
   static size_t AffixFilterSlot(std::string_view candidate);
 
-  MatchMode mode_;
+  // What every test reads first, in one cache line.
+  bool affix_;                    // prefix or suffix mode
+  ListValue::ListKind kind_ = ListValue::kWordLists;  // word, exact: which lists of lists_
+  size_t list_ = 0;               // word, exact: the list's number among them
   std::shared_ptr<ListIndex> lists_;
+  MatchMode mode_;
   std::unordered_set<std::string, ListKeyHash, std::equal_to<>> entries_;  // prefix, suffix
   std::vector<size_t> entry_lengths_;                                   // prefix, suffix: distinct, ascending
   std::bitset<65536> affix_filter_;    // prefix, suffix: set at every entry's AffixFilterSlot
-  size_t list_ = 0;                     // word, exact: the list's number in lists_
 };
 
 }  // namespace backlint
