@@ -6,7 +6,6 @@
 #include <array>
 #include <bit>
 #include <bitset>
-#include <cmath>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -122,7 +121,9 @@ consteval uint32_t SuffixMask(size_t length) { return ~uint32_t{0} << 8 * (4 - l
   const unsigned ends_with = lanes(kShortMasks, kShort) | lanes(kMiddleMasks, kMiddle) << 4 | lanes(kLongMasks, kLong) << 8;
   // The suffixes that leave three bytes: three more lanes for each byte over three.
   const unsigned can_lose = (1u << 3 * (std::clamp<size_t>(word.size(), 3, 7) - 3)) - 1;
-  return (static_cast<size_t>(std::bit_width(ends_with & can_lose)) + 2) / 3;
+  // bit_width(x) as bit_width(2x + 1) - 1: std::bit_width branches on zero, and most words end with no suffix.
+  const unsigned bit_width = 31 - static_cast<unsigned>(__builtin_clz((ends_with & can_lose) << 1 | 1));
+  return (bit_width + 2) / 3;
 }
 
 // A crude stem: common English suffixes off, then at most six bytes, so "hiking", "hikes" and "hike" agree.
@@ -472,8 +473,9 @@ int TopicalRelevance::Of(const Link& link) const {
     ForEachTopicalWord(classified, wanted, visit);
   }
   if (!has_page_stems_ && !context_has_words) return kUnknown;
-  const double share = static_cast<double>(matched) / static_cast<double>(enough);
-  return static_cast<int>(std::lround(100 * std::min(share, 1.0)));
+  // 100 * matched / enough, capped at 100 and rounded to the nearest integer (no ties: enough is 1, 2 or 3).
+  const auto percent = static_cast<unsigned>(200 * std::min(matched, enough) + enough) / static_cast<unsigned>(2 * enough);
+  return static_cast<int>(percent);
 }
 
 }  // namespace backlint
