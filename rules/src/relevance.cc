@@ -241,6 +241,7 @@ class ClassifiedText {
 
   // The texts' bytes and the zero byte after each.
   size_t size() const { return size_; }
+  // The word bytes of `block`; none for the block after the last.
   uint64_t WordBytes(size_t block) const { return classes_[block + 1].word; }
   // Whether the last byte before `block` is a word byte.
   uint64_t WordByteBefore(size_t block) const { return classes_[block].word >> 63; }
@@ -272,17 +273,17 @@ uint64_t Load8(const char* at) {
   return bytes;
 }
 
-// The word that starts at `start` in `text` as a Word if it is topical: three to 64 bytes (longer runs are
-// tokens or encoded data), not only digits, not a non-topical word. Inlined into the word scan: it runs for
-// every word of every backlink's texts.
+// The word of three bytes or more that starts at `start` in `text` as a Word if it is topical: at most 64
+// bytes (longer runs are tokens or encoded data), not only digits, not a non-topical word. Inlined into the
+// word scan: it runs for every such word of every backlink's texts.
 [[gnu::always_inline]] inline std::optional<Word> TopicalWord(const ClassifiedText& text, size_t start) {
   bool word_byte_after;
   const ByteClasses classes = text.From(start, word_byte_after);
   // 65 stands for any longer word.
   const size_t size = static_cast<size_t>(std::countr_one(classes.word)) + (classes.word == ~uint64_t{0} && word_byte_after);
   // Whether the word is topical is decided by one branch, at the end: it is unpredictable.
-  const bool topical_size = (size >= 3) & (size <= 64);
-  const uint64_t in_word = ~uint64_t{0} >> (64 - std::clamp<size_t>(size, 1, 64));
+  const bool topical_size = size <= 64;
+  const uint64_t in_word = ~uint64_t{0} >> (64 - std::min<size_t>(size, 64));
   const bool only_digits = (classes.digit & in_word) == in_word;
   const char* const bytes = text.data() + start;
   const std::string_view raw(bytes, size);
@@ -302,15 +303,16 @@ uint64_t Load8(const char* at) {
 
 // Calls `visit(word, start)` for each topical word (TopicalWord) of `text` and where it starts, whose first
 // two bytes, when both are ASCII, `wanted(first, second)` accepts; the others are skipped without a look
-// at their letters.
+// at their letters, and words under three bytes, never topical, without a look at their first byte.
 template <typename Wanted, typename Visit>
 void ForEachTopicalWord(const ClassifiedText& text, Wanted wanted, Visit visit) {
   for (size_t block = 0; 64 * block < text.size(); ++block) {
-    const uint64_t word_bytes = text.WordBytes(block);
-    for (uint64_t starts = word_bytes & ~(word_bytes << 1 | text.WordByteBefore(block)); starts != 0; starts &= starts - 1) {
-      const size_t start = 64 * block + static_cast<size_t>(std::countr_zero(starts));
-      // A word of one byte is screened by the byte after it, which is at worst a zero after its text: it
-      // is never topical either way.
+    const uint64_t word_bytes = text.WordBytes(block), next_word_bytes = text.WordBytes(block + 1);
+    const uint64_t second_is_word_byte = word_bytes >> 1 | next_word_bytes << 63;
+    const uint64_t third_is_word_byte = word_bytes >> 2 | next_word_bytes << 62;
+    const uint64_t starts = word_bytes & ~(word_bytes << 1 | text.WordByteBefore(block));
+    for (uint64_t long_starts = starts & second_is_word_byte & third_is_word_byte; long_starts != 0; long_starts &= long_starts - 1) {
+      const size_t start = 64 * block + static_cast<size_t>(std::countr_zero(long_starts));
       const char first = text.data()[start], second = text.data()[start + 1];
       if (static_cast<unsigned char>(first | second) < 0x80 && !wanted(first, second)) continue;
       if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word, start);
