@@ -8,6 +8,7 @@
 #include <bitset>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -137,6 +138,23 @@ size_t PairBit(std::string_view bytes) {
   return PairBit(static_cast<unsigned char>(bytes[0]), static_cast<unsigned char>(bytes[1]));
 }
 size_t PairBit(StemKey key) { return PairBit(key & 0xff, key >> 8 & 0xff); }
+
+// A set of PairBit()s, added to and tested without a branch.
+class PairSet {
+ public:
+  // Emptied in eight 16-byte stores: GCC would otherwise use `rep stos`, which is slow to start.
+  PairSet() {
+#pragma GCC unroll 8
+    for (size_t chunk = 0; chunk < sizeof words_ / 16; ++chunk) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(words_.data()) + chunk, _mm_setzero_si128());
+    }
+  }
+  void Add(size_t bit, bool add = true) { words_[bit / 64] |= uint64_t{add} << bit % 64; }
+  bool Has(size_t bit) const { return (words_[bit / 64] >> bit % 64 & 1) != 0; }
+
+ private:
+  std::array<uint64_t, 1024 / 64> words_;
+};
 
 // Open-addressing hash set of stem keys, its home slots at most half full; 0 marks an empty slot. Keys
 // displaced past the last home slot go to slots appended after it, so a lookup never wraps around and
@@ -377,40 +395,46 @@ TopicalRelevance::TopicalRelevance(const PageFacts& page) {
 }
 
 int TopicalRelevance::Of(const Link& link) const {
-  // Reused across calls: relevance runs for every backlink.
+  // Reused across calls: relevance runs for every backlink. `terms` only grows: its first `term_count`
+  // are the link's terms, the rest is room for a term per word, written before it is known to be new.
   thread_local std::vector<Term> terms;
   thread_local std::vector<Label> labels;
   thread_local std::string label_bytes;
-  terms.clear();
+  // The last term seen with each 6-bit stem hash, for the hashes set in `seen_hashes` (stale elsewhere).
+  thread_local std::array<size_t, 64> term_of_hash{};
   labels.clear();
   label_bytes.clear();
 
   // The link's terms, matched against the page first.
-  size_t matched = 0;
-  uint64_t seen_stems = 0;  // a bit for each term's stem, chosen by its hash
-  // Inlined into each of its three word scans: it runs for every word of the link.
+  size_t term_count = 0, matched = 0;
+  uint64_t seen_hashes = 0;
+  // Inlined into the word scan: it runs for every word of the link. Whether a word repeats a stem, and
+  // whether the page has it, are unpredictable: both are answered without a branch.
   const auto add = [&](const Word& word, bool is_host_label) __attribute__((always_inline)) {
     const StemKey stem = StemOf(word);
-    // Most stems are new: a stem whose bit in `seen_stems` is clear is, without a look at the terms.
-    const uint64_t stem_bit = uint64_t{1} << (stem * 0x9e3779b97f4a7c15ull >> 58);
-    size_t term = terms.size();
-    if ((seen_stems & stem_bit) != 0) {
-      // Stems are distinct: at most one term has this one.
-      for (size_t other = 0; other < terms.size(); ++other) term = terms[other].stem == stem ? other : term;
+    const unsigned hash = static_cast<unsigned>(stem * 0x9e3779b97f4a7c15ull >> 58);
+    const bool hash_seen = (seen_hashes >> hash & 1) != 0;
+    const size_t last_with_hash = term_of_hash[hash];
+    // As `repeats ? last_with_hash : term_count`, which GCC compiles to a branch.
+    const bool repeats = hash_seen & (terms[last_with_hash].stem == stem);
+    size_t term = term_count ^ ((term_count ^ last_with_hash) & -static_cast<size_t>(repeats));
+    if (hash_seen & (term == term_count)) {
+      // Another stem had this hash: stems are distinct, so at most one term has this one.
+      for (size_t other = 0; other < term_count; ++other) term = terms[other].stem == stem ? other : term;
     }
-    seen_stems |= stem_bit;
-    if (term == terms.size()) terms.push_back({stem, false});
-    if (terms[term].matched) return;
-    // Whether the page has the stem is unpredictable: it is counted without a branch, and one branch
-    // leaves all but unmatched host labels.
+    seen_hashes |= uint64_t{1} << hash;
+    term_of_hash[hash] = term;
+    terms[term_count] = {stem, false};  // a new term, or room overwritten by the next
+    term_count += term == term_count;
+    Term& found = terms[term];
     const bool page_has_stem = Contains(page_stems_, stem);
-    terms[term].matched = page_has_stem;
-    matched += page_has_stem;
-    if (page_has_stem | !is_host_label) return;
+    matched += page_has_stem & !found.matched;
+    found.matched |= page_has_stem;
+    if (found.matched | !is_host_label) return;
     thread_local std::string label;
     LowerInto(word, label);
     if (ContainsLongStem(page_stems_, long_stem_starts_, label)) {
-      terms[term].matched = true;
+      found.matched = true;
       ++matched;
       return;
     }
@@ -421,38 +445,40 @@ int TopicalRelevance::Of(const Link& link) const {
     // The anchor's, host labels' and path's words in one scan, in that order.
     const std::string_view anchor = link.anchor_text, host = HostLabels(link);
     const ClassifiedText classified(std::array{anchor, host, PathOf(link.url)});
+    // A word of three bytes or more and the byte after it take four of the text's bytes.
+    const size_t most_words = classified.size() / 4 + 1;
+    if (terms.size() < most_words) terms.resize(most_words);
     const size_t host_at = anchor.size() + 1;
     ForEachTopicalWord(classified, [&](const Word& word, size_t start) { add(word, start - host_at < host.size()); });
   }
-  if (terms.empty()) return kUnknown;
+  if (term_count == 0) return kUnknown;
+  const std::span<Term> link_terms(terms.data(), term_count);
 
   // The context matters while more matches would raise the score (always, for a page without stems: it
   // also tells whether there is anything to compare with at all).
-  const size_t enough = std::min<size_t>(terms.size(), 3);
+  const size_t enough = std::min<size_t>(term_count, 3);
   bool context_has_words = false;
   if (matched < enough) {
     // Only context words that start like an unmatched stem, or like a stem that an unmatched host label
     // could contain, can match: the others are skipped before they are lower-cased and stemmed. A stem
     // of fewer than two bytes comes only from a word that starts outside ASCII, which is never skipped.
-    std::bitset<1024> candidate_starts;
-    for (const Term& term : terms) {
-      if (!term.matched && StemLength(term.stem) >= 2) candidate_starts.set(PairBit(term.stem));
-    }
+    PairSet candidate_starts;
+    for (const Term& term : link_terms) candidate_starts.Add(PairBit(term.stem), !term.matched & (StemLength(term.stem) >= 2));
     for (const Label& label : labels) {
-      const std::string_view text = std::string_view(label_bytes).substr(label.offset, label.size);
-      for (size_t start = 0; start + 4 <= text.size(); ++start) candidate_starts.set(PairBit(text.substr(start)));
+      const auto* const text = reinterpret_cast<const unsigned char*>(label_bytes.data() + label.offset);
+      for (size_t start = 0; start + 4 <= label.size; ++start) candidate_starts.Add(PairBit(text[start], text[start + 1]));
     }
     // Without page stems, every word counts until one is topical. Enough matches (some from the context,
     // when the page has no stems) settle the score.
     const auto wanted = [&](char first, char second) {
       return !(has_page_stems_ || context_has_words) ||
-             (matched < enough && candidate_starts.test(PairBit(first, second)));
+             (matched < enough && candidate_starts.Has(PairBit(first, second)));
     };
     const auto visit = [&](const Word& word, size_t) {
       context_has_words = true;
       if (matched >= enough) return;
       const StemKey stem = StemOf(word);
-      for (Term& term : terms) {
+      for (Term& term : link_terms) {
         const bool matches = !term.matched & (term.stem == stem);
         term.matched |= matches;
         matched += matches;
