@@ -319,27 +319,56 @@ uint64_t Load8(const char* at) {
   return word;
 }
 
-// Calls `visit(word, start)` for each topical word (TopicalWord) of `text` and where it starts, whose first
-// two bytes, when both are ASCII, `wanted(first, second)` accepts; the others are skipped without a look
-// at their letters, and words under three bytes, never topical, without a look at their first byte.
-template <typename Wanted, typename Visit>
-void ForEachTopicalWord(const ClassifiedText& text, Wanted wanted, Visit visit) {
+// Calls `visit(start)` for each word of three bytes or more in `text`: shorter words are never topical,
+// and are skipped without a look at their bytes.
+template <typename Visit>
+void ForEachLongWordStart(const ClassifiedText& text, Visit visit) {
   for (size_t block = 0; 64 * block < text.size(); ++block) {
     const uint64_t word_bytes = text.WordBytes(block), next_word_bytes = text.WordBytes(block + 1);
     const uint64_t second_is_word_byte = word_bytes >> 1 | next_word_bytes << 63;
     const uint64_t third_is_word_byte = word_bytes >> 2 | next_word_bytes << 62;
     const uint64_t starts = word_bytes & ~(word_bytes << 1 | text.WordByteBefore(block));
     for (uint64_t long_starts = starts & second_is_word_byte & third_is_word_byte; long_starts != 0; long_starts &= long_starts - 1) {
-      const size_t start = 64 * block + static_cast<size_t>(std::countr_zero(long_starts));
-      const char first = text.data()[start], second = text.data()[start + 1];
-      if (static_cast<unsigned char>(first | second) < 0x80 && !wanted(first, second)) continue;
-      if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word, start);
+      visit(64 * block + static_cast<size_t>(std::countr_zero(long_starts)));
     }
   }
 }
+
+// Calls `visit(word, start)` for each topical word (TopicalWord) of `text` and where it starts.
 template <typename Visit>
 void ForEachTopicalWord(const ClassifiedText& text, Visit visit) {
-  ForEachTopicalWord(text, [](char, char) { return true; }, visit);
+  ForEachLongWordStart(text, [&](size_t start) __attribute__((always_inline)) {
+    if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word, start);
+  });
+}
+
+// Whether `wanted` accepts the first two bytes of the word at `start`, folded as FoldedWord folds the
+// whole word (a code point's folding depends on it alone); true when the word folds to fewer bytes. Only
+// for words that start outside ASCII: folding them whole costs far more.
+template <typename Wanted>
+bool WantsFolded(const ClassifiedText& text, size_t start, Wanted wanted) {
+  thread_local std::string folded;  // reused: never longer than a few bytes
+  folded.clear();
+  const std::string_view bytes(text.data(), text.size());
+  for (size_t at = start; folded.size() < 2 && IsWordByte(bytes[at]);) {
+    if (static_cast<unsigned char>(bytes[at]) < 0x80) {
+      folded += Lower(bytes[at++]);
+    } else {
+      at += AppendFoldedCodePoint(bytes, at, folded);
+    }
+  }
+  return folded.size() < 2 || wanted(folded[0], folded[1]);
+}
+
+// ForEachTopicalWord for the words whose first two bytes, folded, `wanted(first, second)` accepts; the
+// others are skipped before a look at the rest of their letters.
+template <typename Wanted, typename Visit>
+void ForEachWantedTopicalWord(const ClassifiedText& text, Wanted wanted, Visit visit) {
+  ForEachLongWordStart(text, [&](size_t start) __attribute__((always_inline)) {
+    const char first = text.data()[start], second = text.data()[start + 1];
+    if (static_cast<unsigned char>(first | second) < 0x80 ? !wanted(first, second) : !WantsFolded(text, start, wanted)) return;
+    if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word, start);
+  });
 }
 
 // The first occurrence of `anchor` (not empty) in `snippet`, or nullptr. memchr finds each candidate's
@@ -461,7 +490,7 @@ int TopicalRelevance::Of(const Link& link) const {
   if (matched < enough) {
     // Only context words that start like an unmatched stem, or like a stem that an unmatched host label
     // could contain, can match: the others are skipped before they are lower-cased and stemmed. A stem
-    // of fewer than two bytes comes only from a word that starts outside ASCII, which is never skipped.
+    // of fewer than two bytes comes only from a word that folds to fewer, which is never skipped.
     PairSet candidate_starts;
     for (const Term& term : link_terms) candidate_starts.Add(PairBit(term.stem), !term.matched & (StemLength(term.stem) >= 2));
     for (const Label& label : labels) {
@@ -498,7 +527,7 @@ int TopicalRelevance::Of(const Link& link) const {
     };
     const auto [before, after] = ContextOf(link);
     const ClassifiedText classified(std::array{before, after});
-    ForEachTopicalWord(classified, wanted, visit);
+    ForEachWantedTopicalWord(classified, wanted, visit);
   }
   if (!has_page_stems_ && !context_has_words) return kUnknown;
   // 100 * matched / enough, capped at 100 and rounded to the nearest integer (no ties: enough is 1, 2 or 3).
