@@ -59,6 +59,13 @@ constexpr uint64_t HeadOf(std::string_view text) {
   return bytes;
 }
 
+// The eight bytes at `at`, as HeadOf packs them.
+uint64_t Load8(const char* at) {
+  uint64_t bytes;
+  std::memcpy(&bytes, at, sizeof bytes);
+  return bytes;
+}
+
 // A topical word as relevance compares it: its first eight and last four bytes, lower-cased and packed, so
 // that non-topical words and stems are compared as integers and nothing is copied.
 struct Word {
@@ -207,7 +214,13 @@ void LowerInto(const Word& word, std::string& out) {
 [[gnu::noinline]] Word FoldedWord(std::string_view raw) {
   thread_local std::string folded;  // reused: relevance splits several texts of every backlink
   FoldCaseInto(raw, folded);
-  return {folded, HeadOf(folded), folded.size() >= 4 ? static_cast<uint32_t>(EightBytesAt(folded, folded.size() - 4)) : 0};
+  // Head and tail loaded as for ASCII words, over eight zero bytes appended for the while.
+  const size_t size = folded.size();
+  folded.append(sizeof(uint64_t), '\0');
+  const uint64_t head = Load8(folded.data());
+  const uint32_t tail = static_cast<uint32_t>(Load8(folded.data() + (size >= 4 ? size - 4 : 0))) & (size >= 4 ? ~uint32_t{0} : 0);
+  folded.resize(size);
+  return {folded, head, tail};
 }
 
 // Bytes of 64 bytes of text by class (ClassesOfSixteen's), one bit per byte, the first byte's bit 0.
@@ -287,13 +300,6 @@ class ClassifiedText {
 };
 thread_local std::vector<char> ClassifiedText::bytes_;
 thread_local std::vector<ByteClasses> ClassifiedText::classes_;
-
-// The eight bytes at `at`, as HeadOf packs them.
-uint64_t Load8(const char* at) {
-  uint64_t bytes;
-  std::memcpy(&bytes, at, sizeof bytes);
-  return bytes;
-}
 
 // The word of three bytes or more that starts at `start` in `text` as a Word if it is topical: at most 64
 // bytes (longer runs are tokens or encoded data), not only digits, not a non-topical word. Inlined into the
