@@ -447,6 +447,11 @@ int TopicalRelevance::Of(const Link& link) const {
   // The link's terms, matched against the page first.
   size_t term_count = 0, matched = 0;
   uint64_t seen_hashes = 0;
+  // Only context words that start like a stem the page does not have, or like a stem that an unmatched
+  // host label could contain, can match: the others are skipped before they are lower-cased and stemmed.
+  // (A host label matched by a page stem it contains leaves its pair: the set only screens.) A stem of
+  // fewer than two bytes comes only from a word that folds to fewer, which is never skipped.
+  PairSet candidate_starts;
   // Inlined into the word scan: it runs for every word of the link. Whether a word repeats a stem, and
   // whether the page has it, are unpredictable: both are answered without a branch.
   const auto add = [&](const Word& word, bool is_host_label) __attribute__((always_inline)) {
@@ -469,6 +474,7 @@ int TopicalRelevance::Of(const Link& link) const {
     const bool page_has_stem = Contains(page_stems_, stem);
     matched += page_has_stem & !found.matched;
     found.matched |= page_has_stem;
+    candidate_starts.Add(PairBit(stem), !page_has_stem & (StemLength(stem) >= 2));
     if (found.matched | !is_host_label) return;
     thread_local std::string label;
     LowerInto(word, label);
@@ -479,6 +485,7 @@ int TopicalRelevance::Of(const Link& link) const {
     }
     labels.push_back({label_bytes.size(), label.size(), term});
     label_bytes += label;
+    for (size_t start = 0; start + 4 <= label.size(); ++start) candidate_starts.Add(PairBit(std::string_view(label).substr(start)));
   };
   {
     // The anchor's, host labels' and path's words in one scan, in that order.
@@ -498,15 +505,6 @@ int TopicalRelevance::Of(const Link& link) const {
   const size_t enough = std::min<size_t>(term_count, 3);
   bool context_has_words = false;
   if (matched < enough) {
-    // Only context words that start like an unmatched stem, or like a stem that an unmatched host label
-    // could contain, can match: the others are skipped before they are lower-cased and stemmed. A stem
-    // of fewer than two bytes comes only from a word that folds to fewer, which is never skipped.
-    PairSet candidate_starts;
-    for (const Term& term : link_terms) candidate_starts.Add(PairBit(term.stem), !term.matched & (StemLength(term.stem) >= 2));
-    for (const Label& label : labels) {
-      const auto* const text = reinterpret_cast<const unsigned char*>(label_bytes.data() + label.offset);
-      for (size_t start = 0; start + 4 <= label.size; ++start) candidate_starts.Add(PairBit(text[start], text[start + 1]));
-    }
     // Without page stems, every word counts until one is topical. Enough matches (some from the context,
     // when the page has no stems) settle the score.
     const auto wanted = [&](char first, char second) {
