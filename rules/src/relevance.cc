@@ -508,8 +508,7 @@ int TopicalRelevance::Of(const Link& link) const {
     // Without page stems, every word counts until one is topical. Enough matches (some from the context,
     // when the page has no stems) settle the score.
     const auto wanted = [&](char first, char second) {
-      return !(has_page_stems_ || context_has_words) ||
-             (matched < enough && candidate_starts.Has(PairBit(first, second)));
+      return (!has_page_stems_ & !context_has_words) | ((matched < enough) & candidate_starts.Has(PairBit(first, second)));
     };
     const auto visit = [&](const Word& word, size_t) {
       context_has_words = true;
