@@ -6,9 +6,9 @@
 #include <array>
 #include <bit>
 #include <bitset>
-#include <cmath>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +56,13 @@ constexpr uint64_t HeadOf(std::string_view text) {
   } else {
     bytes = HeadOf(text.substr(at));
   }
+  return bytes;
+}
+
+// The eight bytes at `at`, as HeadOf packs them.
+uint64_t Load8(const char* at) {
+  uint64_t bytes;
+  std::memcpy(&bytes, at, sizeof bytes);
   return bytes;
 }
 
@@ -122,7 +129,9 @@ consteval uint32_t SuffixMask(size_t length) { return ~uint32_t{0} << 8 * (4 - l
   const unsigned ends_with = lanes(kShortMasks, kShort) | lanes(kMiddleMasks, kMiddle) << 4 | lanes(kLongMasks, kLong) << 8;
   // The suffixes that leave three bytes: three more lanes for each byte over three.
   const unsigned can_lose = (1u << 3 * (std::clamp<size_t>(word.size(), 3, 7) - 3)) - 1;
-  return (static_cast<size_t>(std::bit_width(ends_with & can_lose)) + 2) / 3;
+  // bit_width(x) as bit_width(2x + 1) - 1: std::bit_width branches on zero, and most words end with no suffix.
+  const unsigned bit_width = 31 - static_cast<unsigned>(__builtin_clz((ends_with & can_lose) << 1 | 1));
+  return (bit_width + 2) / 3;
 }
 
 // A crude stem: common English suffixes off, then at most six bytes, so "hiking", "hikes" and "hike" agree.
@@ -136,6 +145,23 @@ size_t PairBit(std::string_view bytes) {
   return PairBit(static_cast<unsigned char>(bytes[0]), static_cast<unsigned char>(bytes[1]));
 }
 size_t PairBit(StemKey key) { return PairBit(key & 0xff, key >> 8 & 0xff); }
+
+// A set of PairBit()s, added to and tested without a branch.
+class PairSet {
+ public:
+  // Emptied in eight 16-byte stores: GCC would otherwise use `rep stos`, which is slow to start.
+  PairSet() {
+#pragma GCC unroll 8
+    for (size_t chunk = 0; chunk < sizeof words_ / 16; ++chunk) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(words_.data()) + chunk, _mm_setzero_si128());
+    }
+  }
+  void Add(size_t bit, bool add = true) { words_[bit / 64] |= uint64_t{add} << bit % 64; }
+  bool Has(size_t bit) const { return (words_[bit / 64] >> bit % 64 & 1) != 0; }
+
+ private:
+  std::array<uint64_t, 1024 / 64> words_;
+};
 
 // Open-addressing hash set of stem keys, its home slots at most half full; 0 marks an empty slot. Keys
 // displaced past the last home slot go to slots appended after it, so a lookup never wraps around and
@@ -188,7 +214,13 @@ void LowerInto(const Word& word, std::string& out) {
 [[gnu::noinline]] Word FoldedWord(std::string_view raw) {
   thread_local std::string folded;  // reused: relevance splits several texts of every backlink
   FoldCaseInto(raw, folded);
-  return {folded, HeadOf(folded), folded.size() >= 4 ? static_cast<uint32_t>(EightBytesAt(folded, folded.size() - 4)) : 0};
+  // Head and tail loaded as for ASCII words, over eight zero bytes appended for the while.
+  const size_t size = folded.size();
+  folded.append(sizeof(uint64_t), '\0');
+  const uint64_t head = Load8(folded.data());
+  const uint32_t tail = static_cast<uint32_t>(Load8(folded.data() + (size >= 4 ? size - 4 : 0))) & (size >= 4 ? ~uint32_t{0} : 0);
+  folded.resize(size);
+  return {folded, head, tail};
 }
 
 // Bytes of 64 bytes of text by class (ClassesOfSixteen's), one bit per byte, the first byte's bit 0.
@@ -218,10 +250,14 @@ class ClassifiedText {
  public:
   template <typename Texts>
   explicit ClassifiedText(const Texts& texts) {
+    // The loops over the texts are unrolled: a link's texts are two or three, and the loops' ends would
+    // be mispredicted.
+#pragma GCC unroll 4
     for (std::string_view text : texts) size_ += text.size() + 1;
     const size_t blocks = (size_ + 63) / 64;
     if (bytes_.size() < 64 * blocks + 64) bytes_.resize(64 * blocks + 64);
     size_t at = 0;
+#pragma GCC unroll 4
     for (std::string_view text : texts) {
       if (!text.empty()) std::memcpy(bytes_.data() + at, text.data(), text.size());  // an empty view's data may be null
       at += text.size();
@@ -240,6 +276,7 @@ class ClassifiedText {
 
   // The texts' bytes and the zero byte after each.
   size_t size() const { return size_; }
+  // The word bytes of `block`; none for the block after the last.
   uint64_t WordBytes(size_t block) const { return classes_[block + 1].word; }
   // Whether the last byte before `block` is a word byte.
   uint64_t WordByteBefore(size_t block) const { return classes_[block].word >> 63; }
@@ -264,24 +301,17 @@ class ClassifiedText {
 thread_local std::vector<char> ClassifiedText::bytes_;
 thread_local std::vector<ByteClasses> ClassifiedText::classes_;
 
-// The eight bytes at `at`, as HeadOf packs them.
-uint64_t Load8(const char* at) {
-  uint64_t bytes;
-  std::memcpy(&bytes, at, sizeof bytes);
-  return bytes;
-}
-
-// The word that starts at `start` in `text` as a Word if it is topical: three to 64 bytes (longer runs are
-// tokens or encoded data), not only digits, not a non-topical word. Inlined into the word scan: it runs for
-// every word of every backlink's texts.
+// The word of three bytes or more that starts at `start` in `text` as a Word if it is topical: at most 64
+// bytes (longer runs are tokens or encoded data), not only digits, not a non-topical word. Inlined into the
+// word scan: it runs for every such word of every backlink's texts.
 [[gnu::always_inline]] inline std::optional<Word> TopicalWord(const ClassifiedText& text, size_t start) {
   bool word_byte_after;
   const ByteClasses classes = text.From(start, word_byte_after);
   // 65 stands for any longer word.
   const size_t size = static_cast<size_t>(std::countr_one(classes.word)) + (classes.word == ~uint64_t{0} && word_byte_after);
   // Whether the word is topical is decided by one branch, at the end: it is unpredictable.
-  const bool topical_size = (size >= 3) & (size <= 64);
-  const uint64_t in_word = ~uint64_t{0} >> (64 - std::clamp<size_t>(size, 1, 64));
+  const bool topical_size = size <= 64;
+  const uint64_t in_word = ~uint64_t{0} >> (64 - std::min<size_t>(size, 64));
   const bool only_digits = (classes.digit & in_word) == in_word;
   const char* const bytes = text.data() + start;
   const std::string_view raw(bytes, size);
@@ -299,26 +329,56 @@ uint64_t Load8(const char* at) {
   return word;
 }
 
-// Calls `visit(word, start)` for each topical word (TopicalWord) of `text` and where it starts, whose first
-// two bytes, when both are ASCII, `wanted(first, second)` accepts; the others are skipped without a look
-// at their letters.
-template <typename Wanted, typename Visit>
-void ForEachTopicalWord(const ClassifiedText& text, Wanted wanted, Visit visit) {
+// Calls `visit(start)` for each word of three bytes or more in `text`: shorter words are never topical,
+// and are skipped without a look at their bytes.
+template <typename Visit>
+void ForEachLongWordStart(const ClassifiedText& text, Visit visit) {
   for (size_t block = 0; 64 * block < text.size(); ++block) {
-    const uint64_t word_bytes = text.WordBytes(block);
-    for (uint64_t starts = word_bytes & ~(word_bytes << 1 | text.WordByteBefore(block)); starts != 0; starts &= starts - 1) {
-      const size_t start = 64 * block + static_cast<size_t>(std::countr_zero(starts));
-      // A word of one byte is screened by the byte after it, which is at worst a zero after its text: it
-      // is never topical either way.
-      const char first = text.data()[start], second = text.data()[start + 1];
-      if (static_cast<unsigned char>(first | second) < 0x80 && !wanted(first, second)) continue;
-      if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word, start);
+    const uint64_t word_bytes = text.WordBytes(block), next_word_bytes = text.WordBytes(block + 1);
+    const uint64_t second_is_word_byte = word_bytes >> 1 | next_word_bytes << 63;
+    const uint64_t third_is_word_byte = word_bytes >> 2 | next_word_bytes << 62;
+    const uint64_t starts = word_bytes & ~(word_bytes << 1 | text.WordByteBefore(block));
+    for (uint64_t long_starts = starts & second_is_word_byte & third_is_word_byte; long_starts != 0; long_starts &= long_starts - 1) {
+      visit(64 * block + static_cast<size_t>(std::countr_zero(long_starts)));
     }
   }
 }
+
+// Calls `visit(word, start)` for each topical word (TopicalWord) of `text` and where it starts.
 template <typename Visit>
 void ForEachTopicalWord(const ClassifiedText& text, Visit visit) {
-  ForEachTopicalWord(text, [](char, char) { return true; }, visit);
+  ForEachLongWordStart(text, [&](size_t start) __attribute__((always_inline)) {
+    if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word, start);
+  });
+}
+
+// Whether `wanted` accepts the first two bytes of the word at `start`, folded as FoldedWord folds the
+// whole word (a code point's folding depends on it alone); true when the word folds to fewer bytes. Only
+// for words that start outside ASCII: folding them whole costs far more.
+template <typename Wanted>
+bool WantsFolded(const ClassifiedText& text, size_t start, Wanted wanted) {
+  thread_local std::string folded;  // reused: never longer than a few bytes
+  folded.clear();
+  const std::string_view bytes(text.data(), text.size());
+  for (size_t at = start; folded.size() < 2 && IsWordByte(bytes[at]);) {
+    if (static_cast<unsigned char>(bytes[at]) < 0x80) {
+      folded += Lower(bytes[at++]);
+    } else {
+      at += AppendFoldedCodePoint(bytes, at, folded);
+    }
+  }
+  return folded.size() < 2 || wanted(folded[0], folded[1]);
+}
+
+// ForEachTopicalWord for the words whose first two bytes, folded, `wanted(first, second)` accepts; the
+// others are skipped before a look at the rest of their letters.
+template <typename Wanted, typename Visit>
+void ForEachWantedTopicalWord(const ClassifiedText& text, Wanted wanted, Visit visit) {
+  ForEachLongWordStart(text, [&](size_t start) __attribute__((always_inline)) {
+    const char first = text.data()[start], second = text.data()[start + 1];
+    if (static_cast<unsigned char>(first | second) < 0x80 ? !wanted(first, second) : !WantsFolded(text, start, wanted)) return;
+    if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word, start);
+  });
 }
 
 // The first occurrence of `anchor` (not empty) in `snippet`, or nullptr. memchr finds each candidate's
@@ -374,82 +434,87 @@ TopicalRelevance::TopicalRelevance(const PageFacts& page) {
 }
 
 int TopicalRelevance::Of(const Link& link) const {
-  // Reused across calls: relevance runs for every backlink.
+  // Reused across calls: relevance runs for every backlink. `terms` only grows: its first `term_count`
+  // are the link's terms, the rest is room for a term per word, written before it is known to be new.
   thread_local std::vector<Term> terms;
   thread_local std::vector<Label> labels;
   thread_local std::string label_bytes;
-  terms.clear();
+  // The last term seen with each 6-bit stem hash, for the hashes set in `seen_hashes` (stale elsewhere).
+  thread_local std::array<size_t, 64> term_of_hash{};
   labels.clear();
   label_bytes.clear();
 
   // The link's terms, matched against the page first.
-  size_t matched = 0;
-  uint64_t seen_stems = 0;  // a bit for each term's stem, chosen by its hash
-  // Inlined into each of its three word scans: it runs for every word of the link.
+  size_t term_count = 0, matched = 0;
+  uint64_t seen_hashes = 0;
+  // Only context words that start like a stem the page does not have, or like a stem that an unmatched
+  // host label could contain, can match: the others are skipped before they are lower-cased and stemmed.
+  // (A host label matched by a page stem it contains leaves its pair: the set only screens.) A stem of
+  // fewer than two bytes comes only from a word that folds to fewer, which is never skipped.
+  PairSet candidate_starts;
+  // Inlined into the word scan: it runs for every word of the link. Whether a word repeats a stem, and
+  // whether the page has it, are unpredictable: both are answered without a branch.
   const auto add = [&](const Word& word, bool is_host_label) __attribute__((always_inline)) {
     const StemKey stem = StemOf(word);
-    // Most stems are new: a stem whose bit in `seen_stems` is clear is, without a look at the terms.
-    const uint64_t stem_bit = uint64_t{1} << (stem * 0x9e3779b97f4a7c15ull >> 58);
-    size_t term = terms.size();
-    if ((seen_stems & stem_bit) != 0) {
-      // Stems are distinct: at most one term has this one.
-      for (size_t other = 0; other < terms.size(); ++other) term = terms[other].stem == stem ? other : term;
+    const unsigned hash = static_cast<unsigned>(stem * 0x9e3779b97f4a7c15ull >> 58);
+    const bool hash_seen = (seen_hashes >> hash & 1) != 0;
+    const size_t last_with_hash = term_of_hash[hash];
+    // As `repeats ? last_with_hash : term_count`, which GCC compiles to a branch.
+    const bool repeats = hash_seen & (terms[last_with_hash].stem == stem);
+    size_t term = term_count ^ ((term_count ^ last_with_hash) & -static_cast<size_t>(repeats));
+    if (hash_seen & (term == term_count)) {
+      // Another stem had this hash: stems are distinct, so at most one term has this one.
+      for (size_t other = 0; other < term_count; ++other) term = terms[other].stem == stem ? other : term;
     }
-    seen_stems |= stem_bit;
-    if (term == terms.size()) terms.push_back({stem, false});
-    if (terms[term].matched) return;
-    // Whether the page has the stem is unpredictable: it is counted without a branch, and one branch
-    // leaves all but unmatched host labels.
+    seen_hashes |= uint64_t{1} << hash;
+    term_of_hash[hash] = term;
+    terms[term_count] = {stem, false};  // a new term, or room overwritten by the next
+    term_count += term == term_count;
+    Term& found = terms[term];
     const bool page_has_stem = Contains(page_stems_, stem);
-    terms[term].matched = page_has_stem;
-    matched += page_has_stem;
-    if (page_has_stem | !is_host_label) return;
+    matched += page_has_stem & !found.matched;
+    found.matched |= page_has_stem;
+    candidate_starts.Add(PairBit(stem), !page_has_stem & (StemLength(stem) >= 2));
+    if (found.matched | !is_host_label) return;
     thread_local std::string label;
     LowerInto(word, label);
     if (ContainsLongStem(page_stems_, long_stem_starts_, label)) {
-      terms[term].matched = true;
+      found.matched = true;
       ++matched;
       return;
     }
     labels.push_back({label_bytes.size(), label.size(), term});
     label_bytes += label;
+    for (size_t start = 0; start + 4 <= label.size(); ++start) candidate_starts.Add(PairBit(std::string_view(label).substr(start)));
   };
   {
     // The anchor's, host labels' and path's words in one scan, in that order.
     const std::string_view anchor = link.anchor_text, host = HostLabels(link);
     const ClassifiedText classified(std::array{anchor, host, PathOf(link.url)});
+    // A word of three bytes or more and the byte after it take four of the text's bytes.
+    const size_t most_words = classified.size() / 4 + 1;
+    if (terms.size() < most_words) terms.resize(most_words);
     const size_t host_at = anchor.size() + 1;
     ForEachTopicalWord(classified, [&](const Word& word, size_t start) { add(word, start - host_at < host.size()); });
   }
-  if (terms.empty()) return kUnknown;
+  if (term_count == 0) return kUnknown;
+  const std::span<Term> link_terms(terms.data(), term_count);
 
   // The context matters while more matches would raise the score (always, for a page without stems: it
   // also tells whether there is anything to compare with at all).
-  const size_t enough = std::min<size_t>(terms.size(), 3);
+  const size_t enough = std::min<size_t>(term_count, 3);
   bool context_has_words = false;
   if (matched < enough) {
-    // Only context words that start like an unmatched stem, or like a stem that an unmatched host label
-    // could contain, can match: the others are skipped before they are lower-cased and stemmed. A stem
-    // of fewer than two bytes comes only from a word that starts outside ASCII, which is never skipped.
-    std::bitset<1024> candidate_starts;
-    for (const Term& term : terms) {
-      if (!term.matched && StemLength(term.stem) >= 2) candidate_starts.set(PairBit(term.stem));
-    }
-    for (const Label& label : labels) {
-      const std::string_view text = std::string_view(label_bytes).substr(label.offset, label.size);
-      for (size_t start = 0; start + 4 <= text.size(); ++start) candidate_starts.set(PairBit(text.substr(start)));
-    }
     // Without page stems, every word counts until one is topical. Enough matches (some from the context,
     // when the page has no stems) settle the score.
     const auto wanted = [&](char first, char second) {
-      return !(has_page_stems_ || context_has_words) ||
-             (matched < enough && candidate_starts.test(PairBit(first, second)));
+      return (!has_page_stems_ & !context_has_words) | ((matched < enough) & candidate_starts.Has(PairBit(first, second)));
     };
     const auto visit = [&](const Word& word, size_t) {
       context_has_words = true;
       if (matched >= enough) return;
       const StemKey stem = StemOf(word);
-      for (Term& term : terms) {
+      for (Term& term : link_terms) {
         const bool matches = !term.matched & (term.stem == stem);
         term.matched |= matches;
         matched += matches;
@@ -469,11 +534,12 @@ int TopicalRelevance::Of(const Link& link) const {
     };
     const auto [before, after] = ContextOf(link);
     const ClassifiedText classified(std::array{before, after});
-    ForEachTopicalWord(classified, wanted, visit);
+    ForEachWantedTopicalWord(classified, wanted, visit);
   }
   if (!has_page_stems_ && !context_has_words) return kUnknown;
-  const double share = static_cast<double>(matched) / static_cast<double>(enough);
-  return static_cast<int>(std::lround(100 * std::min(share, 1.0)));
+  // 100 * matched / enough, capped at 100 and rounded to the nearest integer (no ties: enough is 1, 2 or 3).
+  const auto percent = static_cast<unsigned>(200 * std::min(matched, enough) + enough) / static_cast<unsigned>(2 * enough);
+  return static_cast<int>(percent);
 }
 
 }  // namespace backlint

@@ -225,7 +225,8 @@ TEST(TopicalRelevanceTest, AgreesWithThePlainDefinitionOnRandomLinks) {
 TEST(TopicalRelevanceTest, AgreesWithTheDefinitionWithSuffixesCaseAndFolding) {
   std::mt19937 random(20261202);
   const std::vector<std::string> letters = {"b", "k", "s", "e", "g", "r", "i", "n", "y", "d",
-                                            "B", "K", "S", "E", "G", "R", "I", "N", "Y", "D", "\xC3\x89"};
+                                            "B", "K", "S", "E", "G", "R", "I", "N", "Y", "D", "\xC3\x89",
+                                            "\xE2\x84\xAA"};  // the Kelvin sign folds to "k": shorter, and ASCII
   const std::set<std::string> non_topical = {"der", "des", "die", "see", "the", "they", "www", "click"};
   std::vector<std::string> vocabulary(10);
   const auto random_words = [&](size_t max_words) {
@@ -240,6 +241,7 @@ TEST(TopicalRelevanceTest, AgreesWithTheDefinitionWithSuffixesCaseAndFolding) {
   };
   const auto lower = [](std::string word) {
     for (size_t at = word.find("\xC3\x89"); at != std::string::npos; at = word.find("\xC3\x89")) word[at + 1] = '\xA9';
+    for (size_t at = word.find("\xE2\x84\xAA"); at != std::string::npos; at = word.find("\xE2\x84\xAA")) word.replace(at, 3, "k");
     for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return word;
   };
