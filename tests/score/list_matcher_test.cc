@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <random>
 #include <span>
 #include <string>
@@ -136,6 +137,34 @@ TEST(WordIndexTest, FindsEveryAddedWordInAnyCaseAndNothingElse) {
   EXPECT_EQ(ListIndex().Find("w1"), ListIndex::kUnlisted);
 }
 
+// The four modes' matchers over one set of entries, sharing a word index as a rule set's lists do.
+class MatchersOfEveryMode {
+ public:
+  explicit MatchersOfEveryMode(const std::vector<std::string>& entries)
+      : words_(std::make_shared<ListIndex>()),
+        matchers_{{MatchMode::kExact, entries, words_},
+                  {MatchMode::kWord, entries, words_},
+                  {MatchMode::kPrefix, entries, words_},
+                  {MatchMode::kSuffix, entries, words_}} {}
+
+  // Asserts that every mode answers for `text` as the plain definition does for `plain_text` over
+  // `plain_entries` (the texts as they read once folded).
+  void ExpectPlainAnswers(std::string_view text, std::string_view plain_text,
+                          const std::vector<std::string>& plain_entries) const {
+    const ListValue value(text);
+    ASSERT_EQ(value.Text(), Normalise(plain_text, false)) << "value '" << text << "'";
+    for (const MatchMode mode : {MatchMode::kExact, MatchMode::kWord, MatchMode::kPrefix, MatchMode::kSuffix}) {
+      ASSERT_EQ(matchers_[static_cast<int>(mode)].Matches(value), PlainMatch(mode, plain_entries, plain_text))
+          << "mode " << static_cast<int>(mode) << ", value '" << text << "', first entry '" << plain_entries[0]
+          << "'";
+    }
+  }
+
+ private:
+  std::shared_ptr<ListIndex> words_;
+  ListMatcher matchers_[4];
+};
+
 // Random lists and values over a few words, separators, cases and a UTF-8 letter, so entries and values
 // overlap often; every mode must agree with the plain definition.
 TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
@@ -146,19 +175,10 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
   for (int round = 0; round < 2000; ++round) {
     std::vector<std::string> entries(1 + random() % 5);
     for (std::string& entry : entries) entry = random_text(4);
-    const auto words = std::make_shared<ListIndex>();
-    const ListMatcher matchers[] = {{MatchMode::kExact, entries, words},
-                                    {MatchMode::kWord, entries, words},
-                                    {MatchMode::kPrefix, entries, words},
-                                    {MatchMode::kSuffix, entries, words}};
+    const MatchersOfEveryMode matchers(entries);
     for (int sample = 0; sample < 20; ++sample) {
       const std::string text = random_text(8);
-      const ListValue value(text);
-      ASSERT_EQ(value.Text(), Normalise(text, false)) << "value '" << text << "'";
-      for (const MatchMode mode : {MatchMode::kExact, MatchMode::kWord, MatchMode::kPrefix, MatchMode::kSuffix}) {
-        ASSERT_EQ(matchers[static_cast<int>(mode)].Matches(value), PlainMatch(mode, entries, text))
-            << "mode " << static_cast<int>(mode) << ", value '" << text << "', first entry '" << entries[0] << "'";
-      }
+      ASSERT_NO_FATAL_FAILURE(matchers.ExpectPlainAnswers(text, text, entries));
     }
   }
 }
@@ -224,19 +244,10 @@ TEST(ListMatcherTest, FoldedTextsAgreeWithThePlainDefinitionOnRandomInput) {
       entries.push_back(std::move(entry));
       folded_entries.push_back(std::move(folded));
     }
-    const auto words = std::make_shared<ListIndex>();
-    const ListMatcher matchers[] = {{MatchMode::kExact, entries, words},
-                                    {MatchMode::kWord, entries, words},
-                                    {MatchMode::kPrefix, entries, words},
-                                    {MatchMode::kSuffix, entries, words}};
+    const MatchersOfEveryMode matchers(entries);
     for (int sample = 0; sample < 20; ++sample) {
       const auto [text, folded] = sample % 4 == 0 ? std::pair(entries[0], folded_entries[0]) : random_texts(12);
-      const ListValue value(text);
-      ASSERT_EQ(value.Text(), Normalise(folded, false)) << "value '" << text << "'";
-      for (const MatchMode mode : {MatchMode::kExact, MatchMode::kWord, MatchMode::kPrefix, MatchMode::kSuffix}) {
-        ASSERT_EQ(matchers[static_cast<int>(mode)].Matches(value), PlainMatch(mode, folded_entries, folded))
-            << "mode " << static_cast<int>(mode) << ", value '" << text << "', first entry '" << entries[0] << "'";
-      }
+      ASSERT_NO_FATAL_FAILURE(matchers.ExpectPlainAnswers(text, folded, folded_entries));
     }
   }
 }
