@@ -411,9 +411,10 @@ struct Term {
   bool matched;
 };
 
-// A host label of an unmatched term, kept (lower-cased, in a shared buffer) for the context's stems.
+// A host label of an unmatched term, kept (lower-cased) for the context's stems.
 struct Label {
-  size_t offset, size, term;
+  std::string_view text;
+  size_t term;
 };
 
 }  // namespace
@@ -433,16 +434,50 @@ TopicalRelevance::TopicalRelevance(const PageFacts& page) {
   page_stems_ = StemSetOf(stems);
 }
 
+const TopicalRelevance::Host& TopicalRelevance::HostOf(std::string_view host) const {
+  const size_t hash = std::hash<std::string_view>{}(host);
+  if (2 * (hosts_.size() + 1) > host_slots_.size()) {
+    host_slots_.assign(std::max<size_t>(16, 2 * host_slots_.size()), 0);
+    for (size_t known = 0; known < hosts_.size(); ++known) {
+      size_t slot = hosts_[known].hash & (host_slots_.size() - 1);
+      while (host_slots_[slot] != 0) slot = (slot + 1) & (host_slots_.size() - 1);
+      host_slots_[slot] = static_cast<uint32_t>(known + 1);
+    }
+  }
+  size_t slot = hash & (host_slots_.size() - 1);
+  for (; host_slots_[slot] != 0; slot = (slot + 1) & (host_slots_.size() - 1)) {
+    const Host& known = hosts_[host_slots_[slot] - 1];
+    if (known.hash == hash && std::string_view(host_bytes_).substr(known.offset, known.size) == host) return known;
+  }
+  Host& added = hosts_.emplace_back(Host{hash, static_cast<uint32_t>(host_bytes_.size()), static_cast<uint32_t>(host.size()),
+                                         static_cast<uint32_t>(host_labels_.size()), 0});
+  host_slots_[slot] = static_cast<uint32_t>(hosts_.size());
+  host_bytes_ += host;
+  const ClassifiedText classified(std::array{host});
+  ForEachTopicalWord(classified, [&](const Word& word, size_t) {
+    HostLabel& label = host_labels_.emplace_back(HostLabel{StemOf(word), false, false, 0, 0});
+    label.page_has_stem = label.matched = Contains(page_stems_, label.stem);
+    if (label.matched) return;
+    thread_local std::string lowered;
+    LowerInto(word, lowered);
+    label.matched = ContainsLongStem(page_stems_, long_stem_starts_, lowered);
+    if (label.matched) return;
+    label.offset = static_cast<uint32_t>(host_label_bytes_.size());
+    label.size = static_cast<uint32_t>(lowered.size());
+    host_label_bytes_ += lowered;
+  });
+  added.label_count = static_cast<uint32_t>(host_labels_.size()) - added.first_label;
+  return added;
+}
+
 int TopicalRelevance::Of(const Link& link) const {
   // Reused across calls: relevance runs for every backlink. `terms` only grows: its first `term_count`
   // are the link's terms, the rest is room for a term per word, written before it is known to be new.
   thread_local std::vector<Term> terms;
   thread_local std::vector<Label> labels;
-  thread_local std::string label_bytes;
   // The last term seen with each 6-bit stem hash, for the hashes set in `seen_hashes` (stale elsewhere).
   thread_local std::array<size_t, 64> term_of_hash{};
   labels.clear();
-  label_bytes.clear();
 
   // The link's terms, matched against the page first.
   size_t term_count = 0, matched = 0;
@@ -452,10 +487,10 @@ int TopicalRelevance::Of(const Link& link) const {
   // (A host label matched by a page stem it contains leaves its pair: the set only screens.) A stem of
   // fewer than two bytes comes only from a word that folds to fewer, which is never skipped.
   PairSet candidate_starts;
-  // Inlined into the word scan: it runs for every word of the link. Whether a word repeats a stem, and
-  // whether the page has it, are unpredictable: both are answered without a branch.
-  const auto add = [&](const Word& word, bool is_host_label) __attribute__((always_inline)) {
-    const StemKey stem = StemOf(word);
+  // The term of a link word's stem, `matches` when the word matches the page. Inlined into the word scan:
+  // it runs for every word of the link. Whether a word repeats a stem, and whether it matches, are
+  // unpredictable: both are answered without a branch.
+  const auto add = [&](StemKey stem, bool page_has_stem, bool matches) __attribute__((always_inline)) {
     const unsigned hash = static_cast<unsigned>(stem * 0x9e3779b97f4a7c15ull >> 58);
     const bool hash_seen = (seen_hashes >> hash & 1) != 0;
     const size_t last_with_hash = term_of_hash[hash];
@@ -471,31 +506,32 @@ int TopicalRelevance::Of(const Link& link) const {
     terms[term_count] = {stem, false};  // a new term, or room overwritten by the next
     term_count += term == term_count;
     Term& found = terms[term];
-    const bool page_has_stem = Contains(page_stems_, stem);
-    matched += page_has_stem & !found.matched;
-    found.matched |= page_has_stem;
+    matched += matches & !found.matched;
+    found.matched |= matches;
     candidate_starts.Add(PairBit(stem), !page_has_stem & (StemLength(stem) >= 2));
-    if (found.matched | !is_host_label) return;
-    thread_local std::string label;
-    LowerInto(word, label);
-    if (ContainsLongStem(page_stems_, long_stem_starts_, label)) {
-      found.matched = true;
-      ++matched;
-      return;
-    }
-    labels.push_back({label_bytes.size(), label.size(), term});
-    label_bytes += label;
-    for (size_t start = 0; start + 4 <= label.size(); ++start) candidate_starts.Add(PairBit(std::string_view(label).substr(start)));
+    return term;
   };
   {
-    // The anchor's, host labels' and path's words in one scan, in that order.
-    const std::string_view anchor = link.anchor_text, host = HostLabels(link);
-    const ClassifiedText classified(std::array{anchor, host, PathOf(link.url)});
+    // The host's labels are looked up before the link's texts are classified: one ClassifiedText at a time.
+    const Host& host = HostOf(HostLabels(link));
+    // The anchor's and path's words in one scan, then the host's labels. The order of the terms does not
+    // change the score.
+    const ClassifiedText classified(std::array{std::string_view(link.anchor_text), PathOf(link.url)});
     // A word of three bytes or more and the byte after it take four of the text's bytes.
-    const size_t most_words = classified.size() / 4 + 1;
+    const size_t most_words = classified.size() / 4 + 1 + host.label_count;
     if (terms.size() < most_words) terms.resize(most_words);
-    const size_t host_at = anchor.size() + 1;
-    ForEachTopicalWord(classified, [&](const Word& word, size_t start) { add(word, start - host_at < host.size()); });
+    ForEachTopicalWord(classified, [&](const Word& word, size_t) {
+      const StemKey stem = StemOf(word);
+      const bool page_has_stem = Contains(page_stems_, stem);
+      add(stem, page_has_stem, page_has_stem);
+    });
+    for (const HostLabel& label : std::span(host_labels_).subspan(host.first_label, host.label_count)) {
+      const size_t term = add(label.stem, label.page_has_stem, label.matched);
+      if (terms[term].matched) continue;
+      const std::string_view text = std::string_view(host_label_bytes_).substr(label.offset, label.size);
+      labels.push_back({text, term});
+      for (size_t start = 0; start + 4 <= text.size(); ++start) candidate_starts.Add(PairBit(text.substr(start)));
+    }
   }
   if (term_count == 0) return kUnknown;
   const std::span<Term> link_terms(terms.data(), term_count);
@@ -524,9 +560,7 @@ int TopicalRelevance::Of(const Link& link) const {
       std::memcpy(stem_bytes, &word.head, sizeof stem_bytes);
       for (const Label& label : labels) {
         Term& term = terms[label.term];
-        if (!term.matched && std::string_view(label_bytes)
-                                     .substr(label.offset, label.size)
-                                     .find(std::string_view(stem_bytes, StemLength(stem))) != std::string_view::npos) {
+        if (!term.matched && label.text.find(std::string_view(stem_bytes, StemLength(stem))) != std::string_view::npos) {
           term.matched = true;
           ++matched;
         }

@@ -5,6 +5,8 @@
 // keyword link to an unrelated site scores 0.
 #include <bitset>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "backlint/link.h"
@@ -33,9 +35,28 @@ class TopicalRelevance {
   };
 
  private:
+  // What a target host's topical labels contribute depends on the page alone: it is worked out for the
+  // first link to the host and reused for the others (three links in four go to a host linked before).
+  struct HostLabel {
+    uint64_t stem;
+    bool page_has_stem;
+    bool matched;           // the page has its stem, or it contains a page stem of four bytes or more
+    uint32_t offset, size;  // its lower-cased bytes in host_label_bytes_, when not matched
+  };
+  struct Host {
+    size_t hash;
+    uint32_t offset, size;             // its bytes in host_bytes_
+    uint32_t first_label, label_count;  // its topical labels in host_labels_
+  };
+  const Host& HostOf(std::string_view host) const;
+
   StemSet page_stems_;
   bool has_page_stems_ = false;
   std::bitset<1024> long_stem_starts_;  // the first two bytes of page stems of four bytes or more (relevance.cc)
+  mutable std::string host_bytes_, host_label_bytes_;
+  mutable std::vector<Host> hosts_;
+  mutable std::vector<HostLabel> host_labels_;
+  mutable std::vector<uint32_t> host_slots_;  // open addressing over hosts_: an index + 1, 0 for none
 };
 
 }  // namespace backlint
