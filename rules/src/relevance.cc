@@ -248,8 +248,9 @@ struct ByteClasses {
 // rather than one by one, for fewer copies and calls.
 class ClassifiedText {
  public:
+  // Always inlined: each caller's texts differ in number and size, and so do its loops' branches.
   template <typename Texts>
-  explicit ClassifiedText(const Texts& texts) {
+  [[gnu::always_inline]] explicit ClassifiedText(const Texts& texts) {
     // The loops over the texts are unrolled: a link's texts are two or three, and the loops' ends would
     // be mispredicted.
 #pragma GCC unroll 4
@@ -417,6 +418,13 @@ struct Label {
   size_t term;
 };
 
+// A host's hash for HostOf, from its first and last eight bytes and its size (hosts that share them are
+// told apart by their bytes): cheaper than std::hash, which reads every byte.
+size_t HostHash(std::string_view host) {
+  const uint64_t last = host.size() > 8 ? EightBytesAt(host, host.size() - 8) : 0;
+  return (EightBytesAt(host, 0) ^ std::rotl(last, 29) ^ host.size()) * 0x9e3779b97f4a7c15ull >> 32;
+}
+
 }  // namespace
 
 TopicalRelevance::TopicalRelevance(const PageFacts& page) {
@@ -435,7 +443,7 @@ TopicalRelevance::TopicalRelevance(const PageFacts& page) {
 }
 
 const TopicalRelevance::Host& TopicalRelevance::HostOf(std::string_view host) const {
-  const size_t hash = std::hash<std::string_view>{}(host);
+  const size_t hash = HostHash(host);
   if (2 * (hosts_.size() + 1) > host_slots_.size()) {
     host_slots_.assign(std::max<size_t>(16, 2 * host_slots_.size()), 0);
     for (size_t known = 0; known < hosts_.size(); ++known) {
