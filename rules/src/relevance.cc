@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <bitset>
 #include <cstring>
@@ -428,6 +429,8 @@ size_t HostHash(std::string_view host) {
 }  // namespace
 
 TopicalRelevance::TopicalRelevance(const PageFacts& page) {
+  static std::atomic<uint64_t> pages_numbered{0};
+  page_number_ = ++pages_numbered;
   std::vector<StemKey> stems;
   const auto add = [&](const Word& word, size_t) {
     const StemKey stem = StemOf(word);
@@ -442,40 +445,64 @@ TopicalRelevance::TopicalRelevance(const PageFacts& page) {
   page_stems_ = StemSetOf(stems);
 }
 
-const TopicalRelevance::Host& TopicalRelevance::HostOf(std::string_view host) const {
+TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(std::string_view host) const {
+  struct Host {
+    size_t hash;
+    uint32_t offset, size;             // its bytes in `host_bytes`
+    uint32_t first_label, label_count;  // its topical labels in `labels`
+  };
+  // Per thread rather than per page, so that its buffers are reused rather than allocated for each page.
+  thread_local struct {
+    uint64_t page_number = 0;
+    std::string host_bytes, label_bytes;
+    std::vector<Host> hosts;
+    std::vector<HostLabel> labels;
+    std::vector<uint32_t> slots;  // open addressing over `hosts`: an index + 1, 0 for none
+  } memo;
+  if (memo.page_number != page_number_) {
+    memo.page_number = page_number_;
+    memo.host_bytes.clear();
+    memo.label_bytes.clear();
+    memo.hosts.clear();
+    memo.labels.clear();
+    memo.slots.clear();
+  }
   const size_t hash = HostHash(host);
-  if (2 * (hosts_.size() + 1) > host_slots_.size()) {
-    host_slots_.assign(std::max<size_t>(16, 2 * host_slots_.size()), 0);
-    for (size_t known = 0; known < hosts_.size(); ++known) {
-      size_t slot = hosts_[known].hash & (host_slots_.size() - 1);
-      while (host_slots_[slot] != 0) slot = (slot + 1) & (host_slots_.size() - 1);
-      host_slots_[slot] = static_cast<uint32_t>(known + 1);
+  if (2 * (memo.hosts.size() + 1) > memo.slots.size()) {
+    memo.slots.assign(std::max<size_t>(16, 2 * memo.slots.size()), 0);
+    for (size_t known = 0; known < memo.hosts.size(); ++known) {
+      size_t slot = memo.hosts[known].hash & (memo.slots.size() - 1);
+      while (memo.slots[slot] != 0) slot = (slot + 1) & (memo.slots.size() - 1);
+      memo.slots[slot] = static_cast<uint32_t>(known + 1);
     }
   }
-  size_t slot = hash & (host_slots_.size() - 1);
-  for (; host_slots_[slot] != 0; slot = (slot + 1) & (host_slots_.size() - 1)) {
-    const Host& known = hosts_[host_slots_[slot] - 1];
-    if (known.hash == hash && std::string_view(host_bytes_).substr(known.offset, known.size) == host) return known;
+  const auto labels_of = [&](const Host& known) {
+    return HostTerms{std::span(memo.labels).subspan(known.first_label, known.label_count), memo.label_bytes};
+  };
+  size_t slot = hash & (memo.slots.size() - 1);
+  for (; memo.slots[slot] != 0; slot = (slot + 1) & (memo.slots.size() - 1)) {
+    const Host& known = memo.hosts[memo.slots[slot] - 1];
+    if (known.hash == hash && std::string_view(memo.host_bytes).substr(known.offset, known.size) == host) return labels_of(known);
   }
-  Host& added = hosts_.emplace_back(Host{hash, static_cast<uint32_t>(host_bytes_.size()), static_cast<uint32_t>(host.size()),
-                                         static_cast<uint32_t>(host_labels_.size()), 0});
-  host_slots_[slot] = static_cast<uint32_t>(hosts_.size());
-  host_bytes_ += host;
+  Host& added = memo.hosts.emplace_back(Host{hash, static_cast<uint32_t>(memo.host_bytes.size()), static_cast<uint32_t>(host.size()),
+                                             static_cast<uint32_t>(memo.labels.size()), 0});
+  memo.slots[slot] = static_cast<uint32_t>(memo.hosts.size());
+  memo.host_bytes += host;
   const ClassifiedText classified(std::array{host});
   ForEachTopicalWord(classified, [&](const Word& word, size_t) {
-    HostLabel& label = host_labels_.emplace_back(HostLabel{StemOf(word), false, false, 0, 0});
+    HostLabel& label = memo.labels.emplace_back(HostLabel{StemOf(word), false, false, 0, 0});
     label.page_has_stem = label.matched = Contains(page_stems_, label.stem);
     if (label.matched) return;
     thread_local std::string lowered;
     LowerInto(word, lowered);
     label.matched = ContainsLongStem(page_stems_, long_stem_starts_, lowered);
     if (label.matched) return;
-    label.offset = static_cast<uint32_t>(host_label_bytes_.size());
+    label.offset = static_cast<uint32_t>(memo.label_bytes.size());
     label.size = static_cast<uint32_t>(lowered.size());
-    host_label_bytes_ += lowered;
+    memo.label_bytes += lowered;
   });
-  added.label_count = static_cast<uint32_t>(host_labels_.size()) - added.first_label;
-  return added;
+  added.label_count = static_cast<uint32_t>(memo.labels.size()) - added.first_label;
+  return labels_of(added);
 }
 
 int TopicalRelevance::Of(const Link& link) const {
@@ -521,22 +548,22 @@ int TopicalRelevance::Of(const Link& link) const {
   };
   {
     // The host's labels are looked up before the link's texts are classified: one ClassifiedText at a time.
-    const Host& host = HostOf(HostLabels(link));
+    const HostTerms host = LabelsOf(HostLabels(link));
     // The anchor's and path's words in one scan, then the host's labels. The order of the terms does not
     // change the score.
     const ClassifiedText classified(std::array{std::string_view(link.anchor_text), PathOf(link.url)});
     // A word of three bytes or more and the byte after it take four of the text's bytes.
-    const size_t most_words = classified.size() / 4 + 1 + host.label_count;
+    const size_t most_words = classified.size() / 4 + 1 + host.labels.size();
     if (terms.size() < most_words) terms.resize(most_words);
     ForEachTopicalWord(classified, [&](const Word& word, size_t) {
       const StemKey stem = StemOf(word);
       const bool page_has_stem = Contains(page_stems_, stem);
       add(stem, page_has_stem, page_has_stem);
     });
-    for (const HostLabel& label : std::span(host_labels_).subspan(host.first_label, host.label_count)) {
+    for (const HostLabel& label : host.labels) {
       const size_t term = add(label.stem, label.page_has_stem, label.matched);
       if (terms[term].matched) continue;
-      const std::string_view text = std::string_view(host_label_bytes_).substr(label.offset, label.size);
+      const std::string_view text = host.bytes.substr(label.offset, label.size);
       labels.push_back({text, term});
       for (size_t start = 0; start + 4 <= text.size(); ++start) candidate_starts.Add(PairBit(text.substr(start)));
     }

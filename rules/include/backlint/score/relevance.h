@@ -5,7 +5,7 @@
 // keyword link to an unrelated site scores 0.
 #include <bitset>
 #include <cstdint>
-#include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -34,29 +34,29 @@ class TopicalRelevance {
     size_t probes;  // slots compared from the home slot on: one more than the largest displacement
   };
 
- private:
-  // What a target host's topical labels contribute depends on the page alone: it is worked out for the
-  // first link to the host and reused for the others (three links in four go to a host linked before).
+  // A topical label of a target host, as it stands against the page (relevance.cc).
   struct HostLabel {
     uint64_t stem;
     bool page_has_stem;
     bool matched;           // the page has its stem, or it contains a page stem of four bytes or more
-    uint32_t offset, size;  // its lower-cased bytes in host_label_bytes_, when not matched
+    uint32_t offset, size;  // when not matched, its lower-cased bytes in the memo's label bytes
   };
-  struct Host {
-    size_t hash;
-    uint32_t offset, size;             // its bytes in host_bytes_
-    uint32_t first_label, label_count;  // its topical labels in host_labels_
+  // The topical labels of a host and the bytes their offsets refer to.
+  struct HostTerms {
+    std::span<const HostLabel> labels;
+    std::string_view bytes;
   };
-  const Host& HostOf(std::string_view host) const;
+
+ private:
+  // What a target host's labels contribute depends on the page alone: it is worked out for the first link
+  // to the host and kept, in a per-thread memo emptied for each page, for the others (three links in four
+  // go to a host linked before). Valid until the next call.
+  HostTerms LabelsOf(std::string_view host) const;
 
   StemSet page_stems_;
   bool has_page_stems_ = false;
   std::bitset<1024> long_stem_starts_;  // the first two bytes of page stems of four bytes or more (relevance.cc)
-  mutable std::string host_bytes_, host_label_bytes_;
-  mutable std::vector<Host> hosts_;
-  mutable std::vector<HostLabel> host_labels_;
-  mutable std::vector<uint32_t> host_slots_;  // open addressing over hosts_: an index + 1, 0 for none
+  uint64_t page_number_;                // tells the host memo which page it holds: unique to this object
 };
 
 }  // namespace backlint
