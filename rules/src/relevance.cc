@@ -270,9 +270,10 @@ class ClassifiedText {
       }
       ++at;
     }
-    // A block of no bytes on either side, so that the blocks around any block can be read.
-    classes_.resize(blocks + 2);
-    classes_.front() = classes_.back() = {};
+    // A block of no bytes on either side, so that the blocks around any block can be read. Only grown:
+    // growing value-initialises the new blocks, and the texts of one call and the next differ in size.
+    if (classes_.size() < blocks + 2) classes_.resize(blocks + 2);
+    classes_[0] = classes_[blocks + 1] = {};
     for (size_t block = 0; block < blocks; ++block) classes_[block + 1] = ClassesOf(bytes_.data() + 64 * block);
   }
 
