@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <bitset>
 #include <cstring>
@@ -248,8 +249,9 @@ struct ByteClasses {
 // rather than one by one, for fewer copies and calls.
 class ClassifiedText {
  public:
+  // Always inlined: each caller's texts differ in number and size, and so do its loops' branches.
   template <typename Texts>
-  explicit ClassifiedText(const Texts& texts) {
+  [[gnu::always_inline]] explicit ClassifiedText(const Texts& texts) {
     // The loops over the texts are unrolled: a link's texts are two or three, and the loops' ends would
     // be mispredicted.
 #pragma GCC unroll 4
@@ -268,9 +270,10 @@ class ClassifiedText {
       }
       ++at;
     }
-    // A block of no bytes on either side, so that the blocks around any block can be read.
-    classes_.resize(blocks + 2);
-    classes_.front() = classes_.back() = {};
+    // A block of no bytes on either side, so that the blocks around any block can be read. Only grown:
+    // growing value-initialises the new blocks, and the texts of one call and the next differ in size.
+    if (classes_.size() < blocks + 2) classes_.resize(blocks + 2);
+    classes_[0] = classes_[blocks + 1] = {};
     for (size_t block = 0; block < blocks; ++block) classes_[block + 1] = ClassesOf(bytes_.data() + 64 * block);
   }
 
@@ -411,21 +414,34 @@ struct Term {
   bool matched;
 };
 
-// A host label of an unmatched term, kept (lower-cased, in a shared buffer) for the context's stems.
+// A host label of an unmatched term, kept (lower-cased) for the context's stems.
 struct Label {
-  size_t offset, size, term;
+  std::string_view text;
+  size_t term;
 };
+
+// A host's hash for HostOf, from its first and last eight bytes and its size (hosts that share them are
+// told apart by their bytes): cheaper than std::hash, which reads every byte.
+size_t HostHash(std::string_view host) {
+  const uint64_t last = host.size() > 8 ? EightBytesAt(host, host.size() - 8) : 0;
+  return (EightBytesAt(host, 0) ^ std::rotl(last, 29) ^ host.size()) * 0x9e3779b97f4a7c15ull >> 32;
+}
 
 }  // namespace
 
 TopicalRelevance::TopicalRelevance(const PageFacts& page) {
-  std::vector<StemKey> stems;
+  static std::atomic<uint64_t> pages_numbered{0};
+  page_number_ = ++pages_numbered;
+  // Reused: a page's scratch, allocated per page, costs more by wall clock than its instructions show.
+  thread_local std::vector<StemKey> stems;
+  thread_local std::vector<std::string_view> texts;
+  stems.clear();
   const auto add = [&](const Word& word, size_t) {
     const StemKey stem = StemOf(word);
     stems.push_back(stem);
     if (StemLength(stem) >= 4) long_stem_starts_.set(PairBit(stem));
   };
-  std::vector<std::string_view> texts(page.main_terms.begin(), page.main_terms.end());
+  texts.assign(page.main_terms.begin(), page.main_terms.end());
   texts.push_back(page.title);
   const ClassifiedText classified(texts);
   ForEachTopicalWord(classified, add);
@@ -433,16 +449,74 @@ TopicalRelevance::TopicalRelevance(const PageFacts& page) {
   page_stems_ = StemSetOf(stems);
 }
 
+TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(std::string_view host) const {
+  struct Host {
+    size_t hash;
+    uint32_t offset, size;             // its bytes in `host_bytes`
+    uint32_t first_label, label_count;  // its topical labels in `labels`
+  };
+  // Per thread rather than per page, so that its buffers are reused rather than allocated for each page.
+  thread_local struct {
+    uint64_t page_number = 0;
+    std::string host_bytes, label_bytes;
+    std::vector<Host> hosts;
+    std::vector<HostLabel> labels;
+    std::vector<uint32_t> slots;  // open addressing over `hosts`: an index + 1, 0 for none
+  } memo;
+  if (memo.page_number != page_number_) {
+    memo.page_number = page_number_;
+    memo.host_bytes.clear();
+    memo.label_bytes.clear();
+    memo.hosts.clear();
+    memo.labels.clear();
+    memo.slots.clear();
+  }
+  const size_t hash = HostHash(host);
+  if (2 * (memo.hosts.size() + 1) > memo.slots.size()) {
+    memo.slots.assign(std::max<size_t>(16, 2 * memo.slots.size()), 0);
+    for (size_t known = 0; known < memo.hosts.size(); ++known) {
+      size_t slot = memo.hosts[known].hash & (memo.slots.size() - 1);
+      while (memo.slots[slot] != 0) slot = (slot + 1) & (memo.slots.size() - 1);
+      memo.slots[slot] = static_cast<uint32_t>(known + 1);
+    }
+  }
+  const auto labels_of = [&](const Host& known) {
+    return HostTerms{std::span(memo.labels).subspan(known.first_label, known.label_count), memo.label_bytes};
+  };
+  size_t slot = hash & (memo.slots.size() - 1);
+  for (; memo.slots[slot] != 0; slot = (slot + 1) & (memo.slots.size() - 1)) {
+    const Host& known = memo.hosts[memo.slots[slot] - 1];
+    if (known.hash == hash && std::string_view(memo.host_bytes).substr(known.offset, known.size) == host) return labels_of(known);
+  }
+  Host& added = memo.hosts.emplace_back(Host{hash, static_cast<uint32_t>(memo.host_bytes.size()), static_cast<uint32_t>(host.size()),
+                                             static_cast<uint32_t>(memo.labels.size()), 0});
+  memo.slots[slot] = static_cast<uint32_t>(memo.hosts.size());
+  memo.host_bytes += host;
+  const ClassifiedText classified(std::array{host});
+  ForEachTopicalWord(classified, [&](const Word& word, size_t) {
+    HostLabel& label = memo.labels.emplace_back(HostLabel{StemOf(word), false, false, 0, 0});
+    label.page_has_stem = label.matched = Contains(page_stems_, label.stem);
+    if (label.matched) return;
+    thread_local std::string lowered;
+    LowerInto(word, lowered);
+    label.matched = ContainsLongStem(page_stems_, long_stem_starts_, lowered);
+    if (label.matched) return;
+    label.offset = static_cast<uint32_t>(memo.label_bytes.size());
+    label.size = static_cast<uint32_t>(lowered.size());
+    memo.label_bytes += lowered;
+  });
+  added.label_count = static_cast<uint32_t>(memo.labels.size()) - added.first_label;
+  return labels_of(added);
+}
+
 int TopicalRelevance::Of(const Link& link) const {
   // Reused across calls: relevance runs for every backlink. `terms` only grows: its first `term_count`
   // are the link's terms, the rest is room for a term per word, written before it is known to be new.
   thread_local std::vector<Term> terms;
   thread_local std::vector<Label> labels;
-  thread_local std::string label_bytes;
   // The last term seen with each 6-bit stem hash, for the hashes set in `seen_hashes` (stale elsewhere).
   thread_local std::array<size_t, 64> term_of_hash{};
   labels.clear();
-  label_bytes.clear();
 
   // The link's terms, matched against the page first.
   size_t term_count = 0, matched = 0;
@@ -452,10 +526,10 @@ int TopicalRelevance::Of(const Link& link) const {
   // (A host label matched by a page stem it contains leaves its pair: the set only screens.) A stem of
   // fewer than two bytes comes only from a word that folds to fewer, which is never skipped.
   PairSet candidate_starts;
-  // Inlined into the word scan: it runs for every word of the link. Whether a word repeats a stem, and
-  // whether the page has it, are unpredictable: both are answered without a branch.
-  const auto add = [&](const Word& word, bool is_host_label) __attribute__((always_inline)) {
-    const StemKey stem = StemOf(word);
+  // The term of a link word's stem, `matches` when the word matches the page. Inlined into the word scan:
+  // it runs for every word of the link. Whether a word repeats a stem, and whether it matches, are
+  // unpredictable: both are answered without a branch.
+  const auto add = [&](StemKey stem, bool page_has_stem, bool matches) __attribute__((always_inline)) {
     const unsigned hash = static_cast<unsigned>(stem * 0x9e3779b97f4a7c15ull >> 58);
     const bool hash_seen = (seen_hashes >> hash & 1) != 0;
     const size_t last_with_hash = term_of_hash[hash];
@@ -471,31 +545,32 @@ int TopicalRelevance::Of(const Link& link) const {
     terms[term_count] = {stem, false};  // a new term, or room overwritten by the next
     term_count += term == term_count;
     Term& found = terms[term];
-    const bool page_has_stem = Contains(page_stems_, stem);
-    matched += page_has_stem & !found.matched;
-    found.matched |= page_has_stem;
+    matched += matches & !found.matched;
+    found.matched |= matches;
     candidate_starts.Add(PairBit(stem), !page_has_stem & (StemLength(stem) >= 2));
-    if (found.matched | !is_host_label) return;
-    thread_local std::string label;
-    LowerInto(word, label);
-    if (ContainsLongStem(page_stems_, long_stem_starts_, label)) {
-      found.matched = true;
-      ++matched;
-      return;
-    }
-    labels.push_back({label_bytes.size(), label.size(), term});
-    label_bytes += label;
-    for (size_t start = 0; start + 4 <= label.size(); ++start) candidate_starts.Add(PairBit(std::string_view(label).substr(start)));
+    return term;
   };
   {
-    // The anchor's, host labels' and path's words in one scan, in that order.
-    const std::string_view anchor = link.anchor_text, host = HostLabels(link);
-    const ClassifiedText classified(std::array{anchor, host, PathOf(link.url)});
+    // The host's labels are looked up before the link's texts are classified: one ClassifiedText at a time.
+    const HostTerms host = LabelsOf(HostLabels(link));
+    // The anchor's and path's words in one scan, then the host's labels. The order of the terms does not
+    // change the score.
+    const ClassifiedText classified(std::array{std::string_view(link.anchor_text), PathOf(link.url)});
     // A word of three bytes or more and the byte after it take four of the text's bytes.
-    const size_t most_words = classified.size() / 4 + 1;
+    const size_t most_words = classified.size() / 4 + 1 + host.labels.size();
     if (terms.size() < most_words) terms.resize(most_words);
-    const size_t host_at = anchor.size() + 1;
-    ForEachTopicalWord(classified, [&](const Word& word, size_t start) { add(word, start - host_at < host.size()); });
+    ForEachTopicalWord(classified, [&](const Word& word, size_t) {
+      const StemKey stem = StemOf(word);
+      const bool page_has_stem = Contains(page_stems_, stem);
+      add(stem, page_has_stem, page_has_stem);
+    });
+    for (const HostLabel& label : host.labels) {
+      const size_t term = add(label.stem, label.page_has_stem, label.matched);
+      if (terms[term].matched) continue;
+      const std::string_view text = host.bytes.substr(label.offset, label.size);
+      labels.push_back({text, term});
+      for (size_t start = 0; start + 4 <= text.size(); ++start) candidate_starts.Add(PairBit(text.substr(start)));
+    }
   }
   if (term_count == 0) return kUnknown;
   const std::span<Term> link_terms(terms.data(), term_count);
@@ -524,9 +599,7 @@ int TopicalRelevance::Of(const Link& link) const {
       std::memcpy(stem_bytes, &word.head, sizeof stem_bytes);
       for (const Label& label : labels) {
         Term& term = terms[label.term];
-        if (!term.matched && std::string_view(label_bytes)
-                                     .substr(label.offset, label.size)
-                                     .find(std::string_view(stem_bytes, StemLength(stem))) != std::string_view::npos) {
+        if (!term.matched && label.text.find(std::string_view(stem_bytes, StemLength(stem))) != std::string_view::npos) {
           term.matched = true;
           ++matched;
         }

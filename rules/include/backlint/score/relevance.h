@@ -5,6 +5,8 @@
 // keyword link to an unrelated site scores 0.
 #include <bitset>
 #include <cstdint>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "backlint/link.h"
@@ -32,10 +34,29 @@ class TopicalRelevance {
     size_t probes;  // slots compared from the home slot on: one more than the largest displacement
   };
 
+  // A topical label of a target host, as it stands against the page (relevance.cc).
+  struct HostLabel {
+    uint64_t stem;
+    bool page_has_stem;
+    bool matched;           // the page has its stem, or it contains a page stem of four bytes or more
+    uint32_t offset, size;  // when not matched, its lower-cased bytes in the memo's label bytes
+  };
+  // The topical labels of a host and the bytes their offsets refer to.
+  struct HostTerms {
+    std::span<const HostLabel> labels;
+    std::string_view bytes;
+  };
+
  private:
+  // What a target host's labels contribute depends on the page alone: it is worked out for the first link
+  // to the host and kept, in a per-thread memo emptied for each page, for the others (three links in four
+  // go to a host linked before). Valid until the next call.
+  HostTerms LabelsOf(std::string_view host) const;
+
   StemSet page_stems_;
   bool has_page_stems_ = false;
   std::bitset<1024> long_stem_starts_;  // the first two bytes of page stems of four bytes or more (relevance.cc)
+  uint64_t page_number_;                // tells the host memo which page it holds: unique to this object
 };
 
 }  // namespace backlint
