@@ -293,6 +293,9 @@ using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 // only about the links every earlier one held for, `any` only about those no earlier one held for, so every
 // field test runs on exactly the links it would run on one link at a time.
 constexpr size_t kBlockLinks = 64;
+// A field's `matches` patterns are searched in groups of at most this many, so that the patterns a group
+// finds in a value fit a word, with a bit to spare.
+constexpr size_t kMaxGroupPatterns = 63;
 using LinkBits = uint64_t;  // bit i: the link at kBlockLinks * block + i
 using BlockTest = std::function<LinkBits(const PageEvaluation&, size_t block, LinkBits candidates)>;
 
@@ -358,6 +361,7 @@ struct RuleSet::Compiled {
   // are numbered and their list values and regex answers cached.
   size_t value_fields = 0;
   size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-value cache slot
+  size_t regex_groups = 0;  // each gets a per-value cache slot for the patterns found
 };
 
 namespace {
@@ -441,8 +445,7 @@ class PageEvaluation {
     list_values_used_ = 0;
     // A field has at most as many distinct values as the page has backlinks.
     list_value_of_.assign(compiled.value_fields * backlink_count_, nullptr);
-    regex_matches_.assign(compiled.value_fields * backlink_count_, FoundPatterns{});
-    found_patterns_.clear();
+    found_patterns_.assign(compiled.regex_groups * backlink_count_, kNotSearched);
     whole_value_results_.assign(compiled.whole_value_patterns * backlink_count_, kNotEvaluated);
     anchor_facts_.assign(backlink_count_, AnchorFacts{});
 
@@ -551,18 +554,15 @@ class PageEvaluation {
     return ListValueOf(slot, ValueId(slot, get, index));
   }
 
-  // Whether pattern `pattern` of a text field's group is found in the field's value at the link at `index`;
-  // the group runs once per distinct value, however many of its patterns rules test.
-  bool RegexFound(size_t slot, const RegexGroup& group, TextGetter get, size_t index, int pattern) const {
+  // Whether pattern `pattern` of a text field's group (in group slot `group_slot`) is found in the field's
+  // value (in value slot `slot`) at the link at `index`; the group runs once per distinct value, however many
+  // of its patterns rules test.
+  bool RegexFound(size_t group_slot, size_t slot, const RegexGroup& group, TextGetter get, size_t index,
+                  int pattern) const {
     const int id = ValueId(slot, get, index);
-    FoundPatterns& found = regex_matches_[slot * backlink_count_ + id];
-    if (found.begin == FoundPatterns::kNotSearched) {
-      group.Match(value_numbers_[slot].text(id), matched_);
-      found = {static_cast<uint32_t>(found_patterns_.size()),
-               static_cast<uint32_t>(found_patterns_.size() + matched_.size())};
-      found_patterns_.insert(found_patterns_.end(), matched_.begin(), matched_.end());
-    }
-    return std::binary_search(found_patterns_.begin() + found.begin, found_patterns_.begin() + found.end, pattern);
+    FoundPatterns& found = found_patterns_[group_slot * backlink_count_ + id];
+    if (found == kNotSearched) found = SearchPatterns(group, value_numbers_[slot].text(id));
+    return (found >> pattern & 1) != 0;
   }
 
   // Whether a whole-value pattern (^...$, in whole-value slot `pattern_slot`) matches its field's value at
@@ -730,15 +730,18 @@ class PageEvaluation {
   mutable std::deque<ListValue> list_value_pool_;
   mutable size_t list_values_used_ = 0;
   mutable std::vector<const ListValue*> list_value_of_;  // per value slot, then per value number: in the pool, or null
-  // The patterns of a field's group found in one value: a range of found_patterns_, which holds every
-  // search's answer in turn (most values match no pattern, so the page's answers take no allocation each).
-  struct FoundPatterns {
-    static constexpr uint32_t kNotSearched = UINT32_MAX;
-    uint32_t begin = kNotSearched, end = kNotSearched;
-  };
-  mutable std::vector<FoundPatterns> regex_matches_;  // per value slot, then per value number
-  mutable std::vector<int> found_patterns_;
-  mutable std::vector<int> matched_;  // one search's answer, before it joins found_patterns_
+  // The patterns of a group found in one value, bit i for pattern i: a group holds at most
+  // kMaxGroupPatterns, so that the top bit is free to tell a value searched.
+  using FoundPatterns = uint64_t;
+  static constexpr FoundPatterns kNotSearched = 0, kSearched = FoundPatterns{1} << kMaxGroupPatterns;
+  [[gnu::noinline]] FoundPatterns SearchPatterns(const RegexGroup& group, std::string_view value) const {
+    group.Match(value, matched_);
+    FoundPatterns found = kSearched;
+    for (const int pattern : matched_) found |= FoundPatterns{1} << pattern;
+    return found;
+  }
+  mutable std::vector<FoundPatterns> found_patterns_;  // per group slot, then per value number of its field
+  mutable std::vector<int> matched_;  // one search's answer
   // Per whole-value pattern, then per value number of its field: 1, 0 or kNotEvaluated.
   mutable std::vector<int8_t> whole_value_results_;
   static constexpr int kNotComputed = -1;  // the facts are never negative
@@ -999,7 +1002,8 @@ class Compiler {
     file.compiled.page_predicates = page_predicates_;
     file.compiled.value_fields = value_slots_.size();
     file.compiled.whole_value_patterns = whole_value_slots_.size();
-    for (auto& [field, group] : regex_groups_) group->Compile();
+    file.compiled.regex_groups = regex_groups_.size();
+    for (const std::shared_ptr<RegexGroup>& group : regex_groups_) group->Compile();
     return file;
   }
 
@@ -1402,11 +1406,18 @@ class Compiler {
                                 return subject.evaluation.WholeValueFound(pattern_slot, slot, *alone, get, subject.index);
                               };
                             }
-                            auto& group = regex_groups_[&field];
-                            if (group == nullptr) group = std::make_shared<RegexGroup>();
-                            return [get, slot, index = static_cast<int>(group->Add(pattern)),
+                            const auto [open, first] = open_regex_groups_.try_emplace(&field);
+                            auto& [group_slot, patterns] = open->second;
+                            if (first || patterns == kMaxGroupPatterns) {
+                              group_slot = regex_groups_.size();
+                              patterns = 0;
+                              regex_groups_.push_back(std::make_shared<RegexGroup>());
+                            }
+                            ++patterns;
+                            const std::shared_ptr<RegexGroup>& group = regex_groups_[group_slot];
+                            return [get, slot, group_slot, index = static_cast<int>(group->Add(pattern)),
                                     group = std::shared_ptr<const RegexGroup>(group)](const Subject& subject) {
-                              return subject.evaluation.RegexFound(slot, *group, get, subject.index, index);
+                              return subject.evaluation.RegexFound(group_slot, slot, *group, get, subject.index, index);
                             };
                           },
                           [&](TokensGetter get) -> Test {
@@ -1478,7 +1489,9 @@ class Compiler {
                                                      {FindField("target.url"), kUrlValueSlot},
                                                      {FindField("target.host"), kHostValueSlot},
                                                      {FindField("snippet"), kSnippetValueSlot}};
-  std::map<const FieldSpec*, std::shared_ptr<RegexGroup>> regex_groups_;  // text field -> its `matches` patterns
+  std::vector<std::shared_ptr<RegexGroup>> regex_groups_;  // by group slot
+  // Text field -> the slot of its group taking more `matches` patterns, and how many that group holds.
+  std::map<const FieldSpec*, std::pair<size_t, size_t>> open_regex_groups_;
   std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles

@@ -373,14 +373,22 @@ TEST(PageRulesTest, MatchesSeesEachLinksOwnValueAlongThePage) {
               ElementsAre(false, true, false, false, false, false, true));
 }
 
-// A field's patterns run in two ways: whole-value shapes (^...$) alone, the others together in one set,
-// each answered once per distinct value of the page. Whatever the mix, every rule must fire
+// A field's patterns run in two ways: whole-value shapes (^...$) alone, the others together in sets of at
+// most 63, each answered once per distinct value of the page. Whatever the mix, every rule must fire
 // exactly where an RE2 search of its own pattern finds it, on every link of randomised pages.
 TEST(PageRulesTest, MatchesAgreesWithOneSearchPerPatternWhateverTheMix) {
-  const std::vector<std::string> patterns = {
+  std::vector<std::string> patterns = {
       "^a",        "b$",           "^ab*$",     "(?-i)^[A-Z][a-z]*( [A-Z][a-z]*)*$", "a b",
       "^\\W*\\d+", "(x|yy)+$",     "^(a|b)+ $", "\\bba\\b",                      "(?i)^B",
       "\\$$",      "^\\[",          "c",         "^$",                                "(?-i)A"};
+  // The same patterns again in groups, (?:...) once to five times: not whole-value shapes, so that each
+  // field has more patterns than one set holds.
+  for (size_t depth = 1, base = patterns.size(); depth <= 5; ++depth) {
+    for (size_t i = 0; i < base; ++i) {
+      std::string grouped = "(?:" + patterns[(depth - 1) * base + i] + ")";
+      patterns.push_back(std::move(grouped));
+    }
+  }
   std::ostringstream yaml;
   yaml << "name: mix\nrules:\n";
   for (size_t i = 0; i < patterns.size(); ++i) {
