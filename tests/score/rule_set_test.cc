@@ -308,6 +308,44 @@ TEST(PredicateTest, InListWordStaysCorrectOnLongRepetitiveInput) {
   EXPECT_TRUE(Fires("{field: snippet, in_list: phrases, match: word}", link));
 }
 
+// anchor.target_echo searches the host labels 16 positions at a time: on random anchors and hosts, with
+// words at every offset and near the labels' ends, it must agree with a plain reading of its definition.
+TEST(PredicateTest, AnchorTargetEchoAgreesWithItsDefinition) {
+  constexpr std::string_view kWords[] = {"cheap", "Flights", "fli", "ght", "eap", "rome", "ro", "xx",
+                                         "loans", "CHEAPFLIGHTS", "a1b", "to", "ccheap", "hts"};
+  const auto lower = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  std::mt19937 random(20261201);
+  for (int round = 0; round < 2000; ++round) {
+    std::string anchor, labels;
+    for (size_t count = random() % 6; count > 0; --count) anchor += Cat(kWords[random() % std::size(kWords)], " ");
+    for (size_t count = 1 + random() % 8; count > 0; --count) {
+      labels += Cat(kWords[random() % std::size(kWords)], random() % 3 == 0 ? "-" : random() % 2 == 0 ? "." : "");
+    }
+    if (labels.back() == '.' || labels.back() == '-') labels.pop_back();
+    Link link = EditorialLink();
+    link.anchor_text = anchor;
+    link.host = labels + ".example";
+    link.registrable_domain = "labels.example";
+    std::string joined;  // the labels' letters and digits, lower-cased
+    for (char c : labels) {
+      if (std::isalnum(static_cast<unsigned char>(c))) joined += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    int words = 0, echoed = 0;
+    std::istringstream anchor_words(anchor);
+    for (std::string word; anchor_words >> word;) {
+      if (word.size() < 3) continue;
+      ++words;
+      echoed += joined.find(lower(word)) != std::string::npos ? 1 : 0;
+    }
+    const int expected = words == 0 ? 0 : echoed * 100 / words;
+    ASSERT_TRUE(Fires(Cat("{field: anchor.target_echo, equals: ", std::to_string(expected), "}"), link))
+        << "anchor '" << anchor << "', host '" << link.host << "'";
+  }
+}
+
 TEST(PredicateTest, DerivedAnchorFields) {
   Link link = EditorialLink();  // "the Alpine Club's route guide": the, alpine, club, s, route, guide
   EXPECT_TRUE(Fires("{field: anchor.words, equals: 6}", link));
