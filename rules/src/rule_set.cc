@@ -420,6 +420,11 @@ class TextIds {
   std::vector<int> counts_;              // by id
 };
 
+// Of a backlink's anchor text: its words, and the share of them its target's host spells (anchor.target_echo).
+struct AnchorWordsAndEcho {
+  int words, echo;
+};
+
 // Facts about each link that need the whole page, computed once per page before any rule runs, and the
 // per-page caches of `neighbours` predicates. One per thread, reset for each page (a thread evaluates one
 // page at a time): its buffers keep their room, so a page allocates only when it needs more than any before.
@@ -588,11 +593,14 @@ class PageEvaluation {
   }
   // The echo reads the target's host labels too (from its host and registrable domain, both numbered in
   // Reset): an anchor keeps the last target it was worked out for, as a repeated anchor mostly has one.
-  int AnchorTargetEchoAt(size_t index, int (*compute)(const Link&)) const {
+  // Working it out goes through the anchor's words, so it counts them as well.
+  int AnchorTargetEchoAt(size_t index, AnchorWordsAndEcho (*compute)(const Link&)) const {
     AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * links_.size() + index]];
     const int host = value_ids_[kHostValueSlot * links_.size() + index], domain = facts_[index].domain;
     if (facts.echo_host != host || facts.echo_domain != domain) {
-      facts.echo = compute(links_[index]);
+      const AnchorWordsAndEcho computed = compute(links_[index]);
+      facts.words = computed.words;
+      facts.echo = computed.echo;
       facts.echo_host = host;
       facts.echo_domain = domain;
     }
@@ -794,8 +802,8 @@ bool ContainsLowerCased(std::string_view text, std::string_view word) {
 }
 
 // The share of the anchor's words of three or more letters that are spelled inside the target's host
-// labels ("cheap flights" -> cheapflights.example: 100).
-int ComputeAnchorTargetEcho(const Link& link) {
+// labels ("cheap flights" -> cheapflights.example: 100), and the anchor's words (as CountAnchorWords).
+AnchorWordsAndEcho ComputeAnchorTargetEcho(const Link& link) {
   thread_local std::string joined_labels;  // reused: it runs for most backlinks
   // The labels' words joined without separators are the labels' word bytes in order.
   const std::string_view labels = HostLabels(link);
@@ -805,13 +813,14 @@ int ComputeAnchorTargetEcho(const Link& link) {
     joined_labels[joined] = Lower(c);
     joined += IsWordByte(c) ? 1 : 0;
   }
-  int words = 0, echoed = 0;
+  int words = 0, long_words = 0, echoed = 0;
   ForEachWord(link.anchor_text, [&](std::string_view word) {
-    if (word.size() < 3) return;
     ++words;
+    if (word.size() < 3) return;
+    ++long_words;
     if (ContainsLowerCased(std::string_view(joined_labels).substr(0, joined), word)) ++echoed;
   });
-  return words == 0 ? 0 : echoed * 100 / words;
+  return {words, long_words == 0 ? 0 : echoed * 100 / long_words};
 }
 
 int AnchorWords(const Subject& subject) {
