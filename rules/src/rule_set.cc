@@ -529,7 +529,8 @@ class PageEvaluation {
 
   // Of `candidates` in `block`, those a named predicate or a field test holds for: rules share them, so each
   // runs at most once per link.
-  LinkBits NamedResult(size_t slot, const BlockTest& test, size_t block, LinkBits candidates) const {
+  template <typename BlockHolds>
+  LinkBits NamedResult(size_t slot, const BlockHolds& test, size_t block, LinkBits candidates) const {
     NamedResults& results = named_results_[slot * blocks_ + block];
     if (const LinkBits needed = candidates & ~results.evaluated; needed != 0) {
       results.holds |= test(*this, block, needed);
@@ -987,19 +988,35 @@ struct LoadedFile {
   RuleSet::Compiled compiled;
 };
 
+// The links of `candidates` in `block` that `holds` holds for.
+template <typename Holds>
+LinkBits HoldsFor(const Holds& holds, const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+  LinkBits passing = 0;
+  ForEachLink(block, candidates, [&](size_t index, LinkBits bit) {
+    if (holds(evaluation.SubjectAt(index))) passing |= bit;
+  });
+  return passing;
+}
+
 // A field test, written as a test of one link: it runs on a block's candidates in one loop, with the
-// per-link test inlined into it.
+// per-link test inlined into it, and so does its cached form, with no call between the cache and the loop.
 struct Test : BlockTest {
   template <typename Holds>
     requires std::is_invocable_r_v<bool, const Holds&, const Subject&>
   Test(Holds holds)  // implicit, so that a per-link lambda is a Test
-      : BlockTest([holds = std::move(holds)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
-          LinkBits passing = 0;
-          ForEachLink(block, candidates, [&](size_t index, LinkBits bit) {
-            if (holds(evaluation.SubjectAt(index))) passing |= bit;
-          });
-          return passing;
+      : BlockTest([holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+          return HoldsFor(holds, evaluation, block, candidates);
+        }),
+        cached([holds = std::move(holds)](size_t slot) -> BlockTest {
+          return [slot, holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+            const auto test = [&](const PageEvaluation&, size_t, LinkBits needed) {
+              return HoldsFor(holds, evaluation, block, needed);
+            };
+            return evaluation.NamedResult(slot, test, block, candidates);
+          };
         }) {}
+  // The test with its answers cached in per-link cache slot `slot`.
+  std::function<BlockTest(size_t slot)> cached;
 };
 
 class Compiler {
@@ -1243,10 +1260,7 @@ class Compiler {
                                                     : CompileBound(*field, *operation);
     BlockTest shared;
     if (!field->name.starts_with("page.")) {
-      shared = [slot = cached_predicates_++, test = BlockTest(std::move(test))](
-                   const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
-        return evaluation.NamedResult(slot, test, block, candidates);
-      };
+      shared = test.cached(cached_predicates_++);
     } else {
       // A test of the page alone has one answer per page: computed for its first backlink, then reused.
       shared = [slot = page_predicates_++, test = BlockTest(std::move(test))](
