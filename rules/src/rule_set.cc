@@ -1,5 +1,6 @@
 #include "backlint/score/rule_set.h"
 
+#include <emmintrin.h>  // SSE2, part of x86-64
 #include <re2/re2.h>
 
 #include <xxhash.h>
@@ -293,6 +294,9 @@ using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 // only about the links every earlier one held for, `any` only about those no earlier one held for, so every
 // field test runs on exactly the links it would run on one link at a time.
 constexpr size_t kBlockLinks = 64;
+// A field's `matches` patterns are searched in groups of at most this many, so that the patterns a group
+// finds in a value fit a word, with a bit to spare.
+constexpr size_t kMaxGroupPatterns = 63;
 using LinkBits = uint64_t;  // bit i: the link at kBlockLinks * block + i
 using BlockTest = std::function<LinkBits(const PageEvaluation&, size_t block, LinkBits candidates)>;
 
@@ -358,6 +362,7 @@ struct RuleSet::Compiled {
   // are numbered and their list values and regex answers cached.
   size_t value_fields = 0;
   size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-value cache slot
+  size_t regex_groups = 0;  // each gets a per-value cache slot for the patterns found
 };
 
 namespace {
@@ -415,6 +420,11 @@ class TextIds {
   std::vector<int> counts_;              // by id
 };
 
+// Of a backlink's anchor text: its words, and the share of them its target's host spells (anchor.target_echo).
+struct AnchorWordsAndEcho {
+  int words, echo;
+};
+
 // Facts about each link that need the whole page, computed once per page before any rule runs, and the
 // per-page caches of `neighbours` predicates. One per thread, reset for each page (a thread evaluates one
 // page at a time): its buffers keep their room, so a page allocates only when it needs more than any before.
@@ -441,8 +451,7 @@ class PageEvaluation {
     list_values_used_ = 0;
     // A field has at most as many distinct values as the page has backlinks.
     list_value_of_.assign(compiled.value_fields * backlink_count_, nullptr);
-    regex_matches_.assign(compiled.value_fields * backlink_count_, FoundPatterns{});
-    found_patterns_.clear();
+    found_patterns_.assign(compiled.regex_groups * backlink_count_, kNotSearched);
     whole_value_results_.assign(compiled.whole_value_patterns * backlink_count_, kNotEvaluated);
     anchor_facts_.assign(backlink_count_, AnchorFacts{});
 
@@ -520,7 +529,8 @@ class PageEvaluation {
 
   // Of `candidates` in `block`, those a named predicate or a field test holds for: rules share them, so each
   // runs at most once per link.
-  LinkBits NamedResult(size_t slot, const BlockTest& test, size_t block, LinkBits candidates) const {
+  template <typename BlockHolds>
+  LinkBits NamedResult(size_t slot, const BlockHolds& test, size_t block, LinkBits candidates) const {
     NamedResults& results = named_results_[slot * blocks_ + block];
     if (const LinkBits needed = candidates & ~results.evaluated; needed != 0) {
       results.holds |= test(*this, block, needed);
@@ -551,18 +561,15 @@ class PageEvaluation {
     return ListValueOf(slot, ValueId(slot, get, index));
   }
 
-  // Whether pattern `pattern` of a text field's group is found in the field's value at the link at `index`;
-  // the group runs once per distinct value, however many of its patterns rules test.
-  bool RegexFound(size_t slot, const RegexGroup& group, TextGetter get, size_t index, int pattern) const {
+  // Whether pattern `pattern` of a text field's group (in group slot `group_slot`) is found in the field's
+  // value (in value slot `slot`) at the link at `index`; the group runs once per distinct value, however many
+  // of its patterns rules test.
+  bool RegexFound(size_t group_slot, size_t slot, const RegexGroup& group, TextGetter get, size_t index,
+                  int pattern) const {
     const int id = ValueId(slot, get, index);
-    FoundPatterns& found = regex_matches_[slot * backlink_count_ + id];
-    if (found.begin == FoundPatterns::kNotSearched) {
-      group.Match(value_numbers_[slot].text(id), matched_);
-      found = {static_cast<uint32_t>(found_patterns_.size()),
-               static_cast<uint32_t>(found_patterns_.size() + matched_.size())};
-      found_patterns_.insert(found_patterns_.end(), matched_.begin(), matched_.end());
-    }
-    return std::binary_search(found_patterns_.begin() + found.begin, found_patterns_.begin() + found.end, pattern);
+    FoundPatterns& found = found_patterns_[group_slot * backlink_count_ + id];
+    if (found == kNotSearched) found = SearchPatterns(group, value_numbers_[slot].text(id));
+    return (found >> pattern & 1) != 0;
   }
 
   // Whether a whole-value pattern (^...$, in whole-value slot `pattern_slot`) matches its field's value at
@@ -587,11 +594,14 @@ class PageEvaluation {
   }
   // The echo reads the target's host labels too (from its host and registrable domain, both numbered in
   // Reset): an anchor keeps the last target it was worked out for, as a repeated anchor mostly has one.
-  int AnchorTargetEchoAt(size_t index, int (*compute)(const Link&)) const {
+  // Working it out goes through the anchor's words, so it counts them as well.
+  int AnchorTargetEchoAt(size_t index, AnchorWordsAndEcho (*compute)(const Link&)) const {
     AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * links_.size() + index]];
     const int host = value_ids_[kHostValueSlot * links_.size() + index], domain = facts_[index].domain;
     if (facts.echo_host != host || facts.echo_domain != domain) {
-      facts.echo = compute(links_[index]);
+      const AnchorWordsAndEcho computed = compute(links_[index]);
+      facts.words = computed.words;
+      facts.echo = computed.echo;
       facts.echo_host = host;
       facts.echo_domain = domain;
     }
@@ -730,15 +740,18 @@ class PageEvaluation {
   mutable std::deque<ListValue> list_value_pool_;
   mutable size_t list_values_used_ = 0;
   mutable std::vector<const ListValue*> list_value_of_;  // per value slot, then per value number: in the pool, or null
-  // The patterns of a field's group found in one value: a range of found_patterns_, which holds every
-  // search's answer in turn (most values match no pattern, so the page's answers take no allocation each).
-  struct FoundPatterns {
-    static constexpr uint32_t kNotSearched = UINT32_MAX;
-    uint32_t begin = kNotSearched, end = kNotSearched;
-  };
-  mutable std::vector<FoundPatterns> regex_matches_;  // per value slot, then per value number
-  mutable std::vector<int> found_patterns_;
-  mutable std::vector<int> matched_;  // one search's answer, before it joins found_patterns_
+  // The patterns of a group found in one value, bit i for pattern i: a group holds at most
+  // kMaxGroupPatterns, so that the top bit is free to tell a value searched.
+  using FoundPatterns = uint64_t;
+  static constexpr FoundPatterns kNotSearched = 0, kSearched = FoundPatterns{1} << kMaxGroupPatterns;
+  [[gnu::noinline]] FoundPatterns SearchPatterns(const RegexGroup& group, std::string_view value) const {
+    group.Match(value, matched_);
+    FoundPatterns found = kSearched;
+    for (const int pattern : matched_) found |= FoundPatterns{1} << pattern;
+    return found;
+  }
+  mutable std::vector<FoundPatterns> found_patterns_;  // per group slot, then per value number of its field
+  mutable std::vector<int> matched_;  // one search's answer
   // Per whole-value pattern, then per value number of its field: 1, 0 or kNotEvaluated.
   mutable std::vector<int8_t> whole_value_results_;
   static constexpr int kNotComputed = -1;  // the facts are never negative
@@ -762,38 +775,53 @@ int CountAnchorWords(const Link& link) {
   return words;
 }
 
-// Whether `word`, lower-cased (ASCII), occurs in `text`. Both are short (an anchor word, a host's labels),
-// so a plain scan costs less than memmem's setup.
+// Bytes read past the end of the text ContainsLowerCased searches: its 16-byte loads start at most 2
+// bytes before the text's last byte.
+constexpr size_t kSearchPadding = 16;
+
+// Whether `word` (three bytes or more), lower-cased (ASCII), occurs in `text`, which is readable for
+// kSearchPadding bytes past its end. 16 starts at a time are narrowed to those where the word's first three
+// bytes are, with no branch per byte (a byte loop mispredicts at every letter the word starts with); the
+// rest of the word is compared at those few.
 bool ContainsLowerCased(std::string_view text, std::string_view word) {
-  const char first = Lower(word.front());
-  for (size_t start = 0; start + word.size() <= text.size(); ++start) {
-    if (text[start] != first) continue;
-    size_t matched = 1;
-    while (matched < word.size() && text[start + matched] == Lower(word[matched])) ++matched;
-    if (matched == word.size()) return true;
+  const __m128i first = _mm_set1_epi8(Lower(word[0])), second = _mm_set1_epi8(Lower(word[1])),
+                third = _mm_set1_epi8(Lower(word[2]));
+  const auto bytes_at = [&](size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at)); };
+  for (size_t start = 0; start + word.size() <= text.size(); start += 16) {
+    uint32_t candidates = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes_at(start), first)) &
+                          _mm_movemask_epi8(_mm_cmpeq_epi8(bytes_at(start + 1), second)) &
+                          _mm_movemask_epi8(_mm_cmpeq_epi8(bytes_at(start + 2), third));
+    if (const size_t last = text.size() - word.size() - start; last < 15) candidates &= (2u << last) - 1;
+    for (; candidates != 0; candidates &= candidates - 1) {
+      const size_t at = start + std::countr_zero(candidates);
+      size_t matched = 3;
+      while (matched < word.size() && text[at + matched] == Lower(word[matched])) ++matched;
+      if (matched == word.size()) return true;
+    }
   }
   return false;
 }
 
 // The share of the anchor's words of three or more letters that are spelled inside the target's host
-// labels ("cheap flights" -> cheapflights.example: 100).
-int ComputeAnchorTargetEcho(const Link& link) {
+// labels ("cheap flights" -> cheapflights.example: 100), and the anchor's words (as CountAnchorWords).
+AnchorWordsAndEcho ComputeAnchorTargetEcho(const Link& link) {
   thread_local std::string joined_labels;  // reused: it runs for most backlinks
   // The labels' words joined without separators are the labels' word bytes in order.
   const std::string_view labels = HostLabels(link);
-  joined_labels.resize(labels.size());
+  joined_labels.resize(labels.size() + kSearchPadding);
   size_t joined = 0;
   for (char c : labels) {
     joined_labels[joined] = Lower(c);
     joined += IsWordByte(c) ? 1 : 0;
   }
-  int words = 0, echoed = 0;
+  int words = 0, long_words = 0, echoed = 0;
   ForEachWord(link.anchor_text, [&](std::string_view word) {
-    if (word.size() < 3) return;
     ++words;
+    if (word.size() < 3) return;
+    ++long_words;
     if (ContainsLowerCased(std::string_view(joined_labels).substr(0, joined), word)) ++echoed;
   });
-  return words == 0 ? 0 : echoed * 100 / words;
+  return {words, long_words == 0 ? 0 : echoed * 100 / long_words};
 }
 
 int AnchorWords(const Subject& subject) {
@@ -960,19 +988,35 @@ struct LoadedFile {
   RuleSet::Compiled compiled;
 };
 
+// The links of `candidates` in `block` that `holds` holds for.
+template <typename Holds>
+LinkBits HoldsFor(const Holds& holds, const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+  LinkBits passing = 0;
+  ForEachLink(block, candidates, [&](size_t index, LinkBits bit) {
+    if (holds(evaluation.SubjectAt(index))) passing |= bit;
+  });
+  return passing;
+}
+
 // A field test, written as a test of one link: it runs on a block's candidates in one loop, with the
-// per-link test inlined into it.
+// per-link test inlined into it, and so does its cached form, with no call between the cache and the loop.
 struct Test : BlockTest {
   template <typename Holds>
     requires std::is_invocable_r_v<bool, const Holds&, const Subject&>
   Test(Holds holds)  // implicit, so that a per-link lambda is a Test
-      : BlockTest([holds = std::move(holds)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
-          LinkBits passing = 0;
-          ForEachLink(block, candidates, [&](size_t index, LinkBits bit) {
-            if (holds(evaluation.SubjectAt(index))) passing |= bit;
-          });
-          return passing;
+      : BlockTest([holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+          return HoldsFor(holds, evaluation, block, candidates);
+        }),
+        cached([holds = std::move(holds)](size_t slot) -> BlockTest {
+          return [slot, holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+            const auto test = [&](const PageEvaluation&, size_t, LinkBits needed) {
+              return HoldsFor(holds, evaluation, block, needed);
+            };
+            return evaluation.NamedResult(slot, test, block, candidates);
+          };
         }) {}
+  // The test with its answers cached in per-link cache slot `slot`.
+  std::function<BlockTest(size_t slot)> cached;
 };
 
 class Compiler {
@@ -999,7 +1043,8 @@ class Compiler {
     file.compiled.page_predicates = page_predicates_;
     file.compiled.value_fields = value_slots_.size();
     file.compiled.whole_value_patterns = whole_value_slots_.size();
-    for (auto& [field, group] : regex_groups_) group->Compile();
+    file.compiled.regex_groups = regex_groups_.size();
+    for (const std::shared_ptr<RegexGroup>& group : regex_groups_) group->Compile();
     return file;
   }
 
@@ -1215,10 +1260,7 @@ class Compiler {
                                                     : CompileBound(*field, *operation);
     BlockTest shared;
     if (!field->name.starts_with("page.")) {
-      shared = [slot = cached_predicates_++, test = BlockTest(std::move(test))](
-                   const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
-        return evaluation.NamedResult(slot, test, block, candidates);
-      };
+      shared = test.cached(cached_predicates_++);
     } else {
       // A test of the page alone has one answer per page: computed for its first backlink, then reused.
       shared = [slot = page_predicates_++, test = BlockTest(std::move(test))](
@@ -1402,11 +1444,18 @@ class Compiler {
                                 return subject.evaluation.WholeValueFound(pattern_slot, slot, *alone, get, subject.index);
                               };
                             }
-                            auto& group = regex_groups_[&field];
-                            if (group == nullptr) group = std::make_shared<RegexGroup>();
-                            return [get, slot, index = static_cast<int>(group->Add(pattern)),
+                            const auto [open, first] = open_regex_groups_.try_emplace(&field);
+                            auto& [group_slot, patterns] = open->second;
+                            if (first || patterns == kMaxGroupPatterns) {
+                              group_slot = regex_groups_.size();
+                              patterns = 0;
+                              regex_groups_.push_back(std::make_shared<RegexGroup>());
+                            }
+                            ++patterns;
+                            const std::shared_ptr<RegexGroup>& group = regex_groups_[group_slot];
+                            return [get, slot, group_slot, index = static_cast<int>(group->Add(pattern)),
                                     group = std::shared_ptr<const RegexGroup>(group)](const Subject& subject) {
-                              return subject.evaluation.RegexFound(slot, *group, get, subject.index, index);
+                              return subject.evaluation.RegexFound(group_slot, slot, *group, get, subject.index, index);
                             };
                           },
                           [&](TokensGetter get) -> Test {
@@ -1478,7 +1527,9 @@ class Compiler {
                                                      {FindField("target.url"), kUrlValueSlot},
                                                      {FindField("target.host"), kHostValueSlot},
                                                      {FindField("snippet"), kSnippetValueSlot}};
-  std::map<const FieldSpec*, std::shared_ptr<RegexGroup>> regex_groups_;  // text field -> its `matches` patterns
+  std::vector<std::shared_ptr<RegexGroup>> regex_groups_;  // by group slot
+  // Text field -> the slot of its group taking more `matches` patterns, and how many that group holds.
+  std::map<const FieldSpec*, std::pair<size_t, size_t>> open_regex_groups_;
   std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles

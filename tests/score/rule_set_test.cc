@@ -308,6 +308,48 @@ TEST(PredicateTest, InListWordStaysCorrectOnLongRepetitiveInput) {
   EXPECT_TRUE(Fires("{field: snippet, in_list: phrases, match: word}", link));
 }
 
+// anchor.target_echo searches the host labels 16 positions at a time: on random anchors and hosts, with
+// words at every offset and near the labels' ends, it must agree with a plain reading of its definition.
+TEST(PredicateTest, AnchorTargetEchoAgreesWithItsDefinition) {
+  constexpr std::string_view kWords[] = {"cheap", "Flights", "fli", "ght", "eap", "rome", "ro", "xx",
+                                         "loans", "CHEAPFLIGHTS", "a1b", "to", "ccheap", "hts"};
+  const auto lower = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  std::mt19937 random(20261201);
+  for (int round = 0; round < 2000; ++round) {
+    std::string anchor, labels;
+    for (size_t count = random() % 6; count > 0; --count) anchor += Cat(kWords[random() % std::size(kWords)], " ");
+    for (size_t count = 1 + random() % 8; count > 0; --count) {
+      labels += Cat(kWords[random() % std::size(kWords)], random() % 3 == 0 ? "-" : random() % 2 == 0 ? "." : "");
+    }
+    if (labels.back() == '.' || labels.back() == '-') labels.pop_back();
+    Link link = EditorialLink();
+    link.anchor_text = anchor;
+    link.host = labels + ".example";
+    link.registrable_domain = "labels.example";
+    std::string joined;  // the labels' letters and digits, lower-cased
+    for (char c : labels) {
+      if (std::isalnum(static_cast<unsigned char>(c))) joined += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    int words = 0, long_words = 0, echoed = 0;
+    std::istringstream anchor_words(anchor);
+    for (std::string word; anchor_words >> word;) {
+      ++words;
+      if (word.size() < 3) continue;
+      ++long_words;
+      echoed += joined.find(lower(word)) != std::string::npos ? 1 : 0;
+    }
+    const int expected = long_words == 0 ? 0 : echoed * 100 / long_words;
+    // The words are counted along with the echo: asked after it, anchor.words must still be right.
+    ASSERT_TRUE(Fires(Cat("{all: [{field: anchor.target_echo, equals: ", std::to_string(expected),
+                          "}, {field: anchor.words, equals: ", std::to_string(words), "}]}"),
+                      link))
+        << "anchor '" << anchor << "', host '" << link.host << "'";
+  }
+}
+
 TEST(PredicateTest, DerivedAnchorFields) {
   Link link = EditorialLink();  // "the Alpine Club's route guide": the, alpine, club, s, route, guide
   EXPECT_TRUE(Fires("{field: anchor.words, equals: 6}", link));
@@ -373,14 +415,22 @@ TEST(PageRulesTest, MatchesSeesEachLinksOwnValueAlongThePage) {
               ElementsAre(false, true, false, false, false, false, true));
 }
 
-// A field's patterns run in two ways: whole-value shapes (^...$) alone, the others together in one set,
-// each answered once per distinct value of the page. Whatever the mix, every rule must fire
+// A field's patterns run in two ways: whole-value shapes (^...$) alone, the others together in sets of at
+// most 63, each answered once per distinct value of the page. Whatever the mix, every rule must fire
 // exactly where an RE2 search of its own pattern finds it, on every link of randomised pages.
 TEST(PageRulesTest, MatchesAgreesWithOneSearchPerPatternWhateverTheMix) {
-  const std::vector<std::string> patterns = {
+  std::vector<std::string> patterns = {
       "^a",        "b$",           "^ab*$",     "(?-i)^[A-Z][a-z]*( [A-Z][a-z]*)*$", "a b",
       "^\\W*\\d+", "(x|yy)+$",     "^(a|b)+ $", "\\bba\\b",                      "(?i)^B",
       "\\$$",      "^\\[",          "c",         "^$",                                "(?-i)A"};
+  // The same patterns again in groups, (?:...) once to five times: not whole-value shapes, so that each
+  // field has more patterns than one set holds.
+  for (size_t depth = 1, base = patterns.size(); depth <= 5; ++depth) {
+    for (size_t i = 0; i < base; ++i) {
+      std::string grouped = "(?:" + patterns[(depth - 1) * base + i] + ")";
+      patterns.push_back(std::move(grouped));
+    }
+  }
   std::ostringstream yaml;
   yaml << "name: mix\nrules:\n";
   for (size_t i = 0; i < patterns.size(); ++i) {
