@@ -21,17 +21,11 @@ static_assert(std::endian::native == std::endian::little, "the word scan reads b
 constexpr uint64_t kHighBits = 0x8080808080808080ull;
 constexpr uint64_t kEachByte(uint8_t byte) { return 0x0101010101010101ull * byte; }
 
-uint64_t LoadBytes(const char* bytes) {
-  uint64_t loaded;
-  std::memcpy(&loaded, bytes, sizeof loaded);
-  return loaded;
-}
-
 // LoadUpTo8 where fewer than 8 bytes are left.
 [[gnu::noinline]] uint64_t LoadTail(const char* at, const char* begin, const char* end) {
   const auto readable = static_cast<size_t>(end - at);
   if (readable == 0) return 0;
-  if (end - begin >= 8) return LoadBytes(end - 8) >> (8 * (8 - readable));
+  if (end - begin >= 8) return LoadEightBytes(end - 8) >> (8 * (8 - readable));
   uint64_t loaded = 0;
   for (size_t i = 0; i < readable; ++i) loaded |= uint64_t{static_cast<unsigned char>(at[i])} << (8 * i);
   return loaded;
@@ -39,7 +33,7 @@ uint64_t LoadBytes(const char* bytes) {
 
 // The 8 bytes from `at`, zero past `end`, reading nothing outside [begin, end).
 uint64_t LoadUpTo8(const char* at, const char* begin, const char* end) {
-  return end - at >= 8 ? LoadBytes(at) : LoadTail(at, begin, end);
+  return end - at >= 8 ? LoadEightBytes(at) : LoadTail(at, begin, end);
 }
 
 // Calls `visit(bytes, offset)` with the 8 bytes at each multiple of 8 in `text` in turn (the last zero past
@@ -51,7 +45,7 @@ bool ForEachEightBytes(std::string_view text, Visit visit) {
   const char* end = begin + text.size();
   const char* at = begin;
   for (; end - at > 8; at += 8) {
-    if (!visit(LoadBytes(at), static_cast<size_t>(at - begin))) return false;
+    if (!visit(LoadEightBytes(at), static_cast<size_t>(at - begin))) return false;
   }
   return at == end || visit(LoadTail(at, begin, end), static_cast<size_t>(at - begin));
 }
@@ -290,7 +284,7 @@ ListIndex::Id ListIndex::FindPaddedWord(const char* word, size_t size) const {
     if (!MayBeListed(hash)) return kUnlisted;
     return FindKey({hash, LowerAscii(head), static_cast<uint32_t>(size)}, word);
   }
-  return FindWord(word, size, LoadBytes(word), word, word + size);
+  return FindWord(word, size, LoadEightBytes(word), word, word + size);
 }
 
 size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids) const {

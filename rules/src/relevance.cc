@@ -47,24 +47,13 @@ constexpr uint64_t HeadOf(std::string_view text) {
 
 // The eight bytes of `text` from `at` on as HeadOf packs them, in one or two loads, never past its end.
 [[gnu::always_inline]] inline uint64_t EightBytesAt(std::string_view text, size_t at) {
-  uint64_t bytes = 0;
-  if (at + sizeof bytes <= text.size()) {
-    std::memcpy(&bytes, text.data() + at, sizeof bytes);
-  } else if (text.size() >= sizeof bytes) {
-    // The text's last eight bytes, shifted down to start at `at`.
-    std::memcpy(&bytes, text.data() + text.size() - sizeof bytes, sizeof bytes);
-    bytes >>= 8 * (at + sizeof bytes - text.size());
-  } else {
-    bytes = HeadOf(text.substr(at));
+  constexpr size_t kEight = sizeof(uint64_t);
+  if (at + kEight <= text.size()) return LoadEightBytes(text.data() + at);
+  // The text's last eight bytes, shifted down to start at `at`.
+  if (text.size() >= kEight) {
+    return LoadEightBytes(text.data() + text.size() - kEight) >> 8 * (at + kEight - text.size());
   }
-  return bytes;
-}
-
-// The eight bytes at `at`, as HeadOf packs them.
-uint64_t Load8(const char* at) {
-  uint64_t bytes;
-  std::memcpy(&bytes, at, sizeof bytes);
-  return bytes;
+  return HeadOf(text.substr(at));
 }
 
 // A topical word as relevance compares it: its first eight and last four bytes, lower-cased and packed, so
@@ -218,8 +207,8 @@ void LowerInto(const Word& word, std::string& out) {
   // Head and tail loaded as for ASCII words, over eight zero bytes appended for the while.
   const size_t size = folded.size();
   folded.append(sizeof(uint64_t), '\0');
-  const uint64_t head = Load8(folded.data());
-  const uint32_t tail = static_cast<uint32_t>(Load8(folded.data() + (size >= 4 ? size - 4 : 0))) & (size >= 4 ? ~uint32_t{0} : 0);
+  const uint64_t head = LoadEightBytes(folded.data());
+  const uint32_t tail = static_cast<uint32_t>(LoadEightBytes(folded.data() + (size >= 4 ? size - 4 : 0))) & (size >= 4 ? ~uint32_t{0} : 0);
   folded.resize(size);
   return {folded, head, tail};
 }
@@ -323,8 +312,8 @@ thread_local std::vector<ByteClasses> ClassifiedText::classes_;
     // Loaded straight from the text; bytes past the word are masked off. A word of three bytes has no
     // tail: its load (of its own bytes) is masked off too.
     const size_t tail_at = size >= 4 ? size - 4 : 0;
-    word = {raw, LowerAscii(Load8(bytes)) & ~uint64_t{0} >> 8 * (8 - std::min<size_t>(size, 8)),
-            static_cast<uint32_t>(LowerAscii(Load8(bytes + tail_at))) & (size >= 4 ? ~uint32_t{0} : 0)};
+    word = {raw, LowerAscii(LoadEightBytes(bytes)) & ~uint64_t{0} >> 8 * (8 - std::min<size_t>(size, 8)),
+            static_cast<uint32_t>(LowerAscii(LoadEightBytes(bytes + tail_at))) & (size >= 4 ? ~uint32_t{0} : 0)};
   } else {
     word = FoldedWord(raw);
   }

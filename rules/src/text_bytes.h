@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,13 @@ struct SixteenByteClasses {
   const __m128i letters = in_range(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), 'a', 26);  // no other byte lands in a-z
   // A byte outside ASCII has its own top bit set.
   return {bits(_mm_or_si128(_mm_or_si128(digits, letters), bytes)), bits(digits), bits(bytes)};
+}
+
+// The 8 bytes at `at`, packed as they lie in memory (the first lowest on x86), from an unaligned load.
+inline uint64_t LoadEightBytes(const char* at) {
+  uint64_t bytes;
+  std::memcpy(&bytes, at, sizeof bytes);
+  return bytes;
 }
 
 // Lower-cases the ASCII letters of 8 packed bytes at once; other bytes, those outside ASCII included, are
