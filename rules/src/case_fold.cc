@@ -33,29 +33,16 @@ lxb_codepoint_t FoldedInPlane(lxb_codepoint_t code_point) {
   return known;
 }
 
-// Writes `code_point` in UTF-8 at `out`; returns its length.
+// Writes `code_point` in UTF-8 at `out` with lexbor's encoder (only its own length, at most 4 bytes, which
+// the caller has room for); returns that length. Out of line: only code points that fold to another one are
+// written this way.
 [[gnu::noinline]] size_t EncodeUtf8(lxb_codepoint_t code_point, char* out) {
-  const auto byte = [](lxb_codepoint_t bits) { return static_cast<char>(bits); };
-  if (code_point < 0x80) {
-    out[0] = byte(code_point);
-    return 1;
-  }
-  if (code_point < 0x800) {
-    out[0] = byte(0xC0 | code_point >> 6);
-    out[1] = byte(0x80 | (code_point & 0x3F));
-    return 2;
-  }
-  if (code_point < 0x10000) {
-    out[0] = byte(0xE0 | code_point >> 12);
-    out[1] = byte(0x80 | (code_point >> 6 & 0x3F));
-    out[2] = byte(0x80 | (code_point & 0x3F));
-    return 3;
-  }
-  out[0] = byte(0xF0 | code_point >> 18);
-  out[1] = byte(0x80 | (code_point >> 12 & 0x3F));
-  out[2] = byte(0x80 | (code_point >> 6 & 0x3F));
-  out[3] = byte(0x80 | (code_point & 0x3F));
-  return 4;
+  auto* const begin = reinterpret_cast<lxb_char_t*>(out);
+  lxb_char_t* cursor = begin;
+  lxb_encoding_encode_t encoder;
+  lxb_encoding_encode_init_single(&encoder, lxb_encoding_data(LXB_ENCODING_UTF_8));
+  lxb_encoding_encode_utf_8_single(&encoder, &cursor, begin + 4, code_point);
+  return static_cast<size_t>(cursor - begin);
 }
 
 // The code point of a well-formed two- or three-byte UTF-8 sequence at `text[at]` (what lexbor's decoder
