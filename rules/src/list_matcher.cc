@@ -57,29 +57,6 @@ uint64_t FirstBytes(uint64_t bytes, size_t count) {
   return bytes & ~(~uint64_t{0} << half_bits << half_bits);
 }
 
-// Copies `kSize` bytes in one move (memcpy of a constant size is inlined).
-template <size_t kSize>
-void MoveBytes(const char* from, char* to) {
-  std::memcpy(to, from, kSize);
-}
-
-// Copies the `size` bytes at `from` to `to` by moves of 16, 8, 4 or 1 bytes, the last overlapping the one
-// before, rather than by a call to memcpy: most values are short, and the call costs more than the copy.
-void CopyBytes(const char* from, size_t size, char* to) {
-  if (size >= 16) {
-    for (size_t at = 0; at + 16 < size; at += 16) MoveBytes<16>(from + at, to + at);
-    MoveBytes<16>(from + size - 16, to + size - 16);
-  } else if (size >= 8) {
-    MoveBytes<8>(from, to);
-    MoveBytes<8>(from + size - 8, to + size - 8);
-  } else if (size >= 4) {
-    MoveBytes<4>(from, to);
-    MoveBytes<4>(from + size - 4, to + size - 4);
-  } else {
-    for (size_t at = 0; at < size; ++at) to[at] = from[at];
-  }
-}
-
 // 16 bytes of ones, then 16 of zeros: the 16 bytes from kKeepFirst.data() + 16 - n keep the first n of 16.
 constexpr std::array<char, 32> kKeepFirst = [] {
   std::array<char, 32> keep{};
@@ -448,7 +425,6 @@ void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) c
     for (size_t i = 0; i < mask_words_; ++i) hits[i] |= lists[i];
   });
 }
-
 
 const std::string& ListValue::Text() const {
   if (!has_text_) {

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstring>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -89,25 +88,6 @@ constexpr size_t kBlock = 16;
 constexpr size_t kBlockReach = kBlock + kKeySize - 1;
 constexpr unsigned kWholeBlock = 0xFFFF;
 
-// Copies a value shorter than kBlockReach into `padded`, in a few fixed-size moves rather than memcpy's
-// branches on the size.
-void CopyShort(std::string_view value, char* padded) {
-  const auto copy = [&]<size_t kSize>(std::integral_constant<size_t, kSize>, size_t at) {
-    std::memcpy(padded + at, value.data() + at, kSize);
-  };
-  const size_t size = value.size();
-  if (size >= 8) {
-    copy(std::integral_constant<size_t, 8>{}, 0);
-    copy(std::integral_constant<size_t, 8>{}, size - 8);
-    if (size > 16) copy(std::integral_constant<size_t, 8>{}, 8);
-  } else if (size >= 4) {
-    copy(std::integral_constant<size_t, 4>{}, 0);
-    copy(std::integral_constant<size_t, 4>{}, size - 4);
-  } else {
-    for (size_t at = 0; at < size; ++at) padded[at] = value[at];
-  }
-}
-
 // Calls scan(block, at, fresh) for the blocks of `value` in order until it returns true, and returns whether
 // one did. `block` is readable for kBlockReach bytes and holds the value's bytes from `at` on; `fresh` has
 // the bits of the windows (and their last bytes) that the value has and no block before covered. The last
@@ -118,7 +98,7 @@ template <typename Scan>
   if (size < kBlockReach) {
     if (size < kKeySize) return false;
     std::array<char, kBlockReach> padded{};
-    CopyShort(value, padded.data());
+    CopyBytes(value.data(), size, padded.data());
     return scan(padded.data(), 0, (1u << (size - kKeySize + 1)) - 1);
   }
   size_t at = 0;

@@ -59,6 +59,29 @@ inline uint64_t LoadEightBytes(const char* at) {
   return bytes;
 }
 
+// Copies `kSize` bytes in one move (memcpy of a constant size is inlined).
+template <size_t kSize>
+inline void MoveBytes(const char* from, char* to) {
+  std::memcpy(to, from, kSize);
+}
+
+// Copies the `size` bytes at `from` to `to` by moves of 16, 8, 4 or 1 bytes, the last overlapping the one
+// before, rather than by a call to memcpy: most values are short, and the call costs more than the copy.
+inline void CopyBytes(const char* from, size_t size, char* to) {
+  if (size >= 16) {
+    for (size_t at = 0; at + 16 < size; at += 16) MoveBytes<16>(from + at, to + at);
+    MoveBytes<16>(from + size - 16, to + size - 16);
+  } else if (size >= 8) {
+    MoveBytes<8>(from, to);
+    MoveBytes<8>(from + size - 8, to + size - 8);
+  } else if (size >= 4) {
+    MoveBytes<4>(from, to);
+    MoveBytes<4>(from + size - 4, to + size - 4);
+  } else {
+    for (size_t at = 0; at < size; ++at) to[at] = from[at];
+  }
+}
+
 // Lower-cases the ASCII letters of 8 packed bytes at once; other bytes, those outside ASCII included, are
 // kept (their top bit is masked off before the additions, so nothing carries into the next byte).
 inline uint64_t LowerAscii(uint64_t bytes) {
