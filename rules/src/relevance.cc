@@ -196,15 +196,16 @@ bool ContainsLongStem(const TopicalRelevance::StemSet& stems, const std::bitset<
 // The word `raw` lower-cased in every cased script, so "Ország" in a title meets "ország" in the text.
 // Kept out of line: most words are ASCII.
 [[gnu::noinline]] Word FoldedWord(std::string_view raw) {
-  thread_local std::string folded;  // reused: relevance splits several texts of every backlink
-  FoldCaseInto(raw, folded);
-  // Head and tail loaded as for ASCII words, over eight zero bytes appended for the while.
-  const size_t size = folded.size();
-  folded.append(sizeof(uint64_t), '\0');
+  // Reused: relevance splits several texts of every backlink. Only grown, so that it is not filled with
+  // zeros for every word as a string resized to fit would be.
+  thread_local std::vector<char> folded;
+  if (folded.size() < FoldedSizeBound(raw.size()) + sizeof(uint64_t)) folded.resize(FoldedSizeBound(raw.size()) + sizeof(uint64_t));
+  const size_t size = FoldCase(raw, folded.data());
+  // Head and tail loaded as for ASCII words, over eight zero bytes after the word.
+  std::memset(folded.data() + size, 0, sizeof(uint64_t));
   const uint64_t head = LoadEightBytes(folded.data());
   const uint32_t tail = static_cast<uint32_t>(LoadEightBytes(folded.data() + (size >= 4 ? size - 4 : 0))) & (size >= 4 ? ~uint32_t{0} : 0);
-  folded.resize(size);
-  return {folded, head, tail};
+  return {std::string_view(folded.data(), size), head, tail};
 }
 
 // Bytes of 64 bytes of text by class (ClassesOfSixteen's), one bit per byte, the first byte's bit 0.
