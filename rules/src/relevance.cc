@@ -596,8 +596,12 @@ int TopicalRelevance::Of(const Link& link) const {
       }
     };
     const auto [before, after] = ContextOf(link);
-    const ClassifiedText classified(std::array{before, after});
-    ForEachWantedTopicalWord(classified, wanted, visit);
+    // Words of fewer than three bytes are never topical: most snippets are the anchor alone, or nearly,
+    // and leave nothing to classify.
+    if (std::max(before.size(), after.size()) >= 3) {
+      const ClassifiedText classified(std::array{before, after});
+      ForEachWantedTopicalWord(classified, wanted, visit);
+    }
   }
   if (!has_page_stems_ && !context_has_words) return kUnknown;
   // 100 * matched / enough, capped at 100 and rounded to the nearest integer (no ties: enough is 1, 2 or 3).
