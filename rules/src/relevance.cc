@@ -380,7 +380,10 @@ void ForEachWantedTopicalWord(const ClassifiedText& text, Wanted wanted, Visit v
 // first byte many bytes at a time and its last byte is checked before the whole is compared: cheaper, for
 // these short texts, than memmem, which first builds a table from the anchor.
 const char* FindAnchor(std::string_view snippet, std::string_view anchor) {
-  if (anchor.size() > snippet.size()) return nullptr;
+  if (anchor.size() >= snippet.size()) {
+    // Most snippets are the anchor alone: one comparison, without a search for candidates.
+    return anchor.size() == snippet.size() && std::memcmp(snippet.data(), anchor.data(), anchor.size()) == 0 ? snippet.data() : nullptr;
+  }
   const char* const last_start = snippet.data() + (snippet.size() - anchor.size());
   for (const char* at = snippet.data(); at <= last_start; ++at) {
     at = static_cast<const char*>(std::memchr(at, anchor.front(), static_cast<size_t>(last_start - at) + 1));
