@@ -244,8 +244,8 @@ class ClassifiedText {
     for (std::string_view text : texts) size_ += text.size() + 1;
     const size_t blocks = (size_ + 63) / 64;
     if (byte_buffer_.size() < 64 * blocks + 64) byte_buffer_.resize(64 * blocks + 64);
-    // A growing buffer is only grown: growing value-initialises the new blocks, and the texts of one call
-    // and the next differ in size.
+    // The buffers are only grown: growing value-initialises the new blocks, and the texts of one call and
+    // the next differ in size.
     if (class_buffer_.size() < blocks + 2) class_buffer_.resize(blocks + 2);
     bytes_ = byte_buffer_.data();
     classes_ = class_buffer_.data();
