@@ -59,7 +59,7 @@ constexpr uint64_t HeadOf(std::string_view text) {
 // A topical word as relevance compares it: its first eight and last four bytes, lower-cased and packed, so
 // that non-topical words and stems are compared as integers and nothing is copied.
 struct Word {
-  std::string_view text;  // as written; lower-cased in every script when it has bytes outside ASCII
+  std::string_view text;  // ASCII lower-cased; lower-cased in every script when it has bytes outside ASCII
   uint64_t head;          // the first eight bytes (HeadOf)
   uint32_t tail;          // the last four bytes, the last one in the top byte; 0 for words under four bytes
   size_t size() const { return text.size(); }
@@ -193,24 +193,19 @@ bool ContainsLongStem(const TopicalRelevance::StemSet& stems, const std::bitset<
   return false;
 }
 
-// The word's text lower-cased (its ASCII letters: the rest is folded already) into `out`, replacing it.
-void LowerInto(const Word& word, std::string& out) {
-  out.assign(word.text);
-  for (char& c : out) c = Lower(c);
-}
-
 // The word `raw` lower-cased in every cased script, so "Ország" in a title meets "ország" in the text.
 // Kept out of line: most words are ASCII.
 [[gnu::noinline]] Word FoldedWord(std::string_view raw) {
-  thread_local std::string folded;  // reused: relevance splits several texts of every backlink
-  FoldCaseInto(raw, folded);
-  // Head and tail loaded as for ASCII words, over eight zero bytes appended for the while.
-  const size_t size = folded.size();
-  folded.append(sizeof(uint64_t), '\0');
+  // Reused: relevance splits several texts of every backlink. Only grown, so that it is not filled with
+  // zeros for every word as a string resized to fit would be.
+  thread_local std::vector<char> folded;
+  if (folded.size() < FoldedSizeBound(raw.size()) + sizeof(uint64_t)) folded.resize(FoldedSizeBound(raw.size()) + sizeof(uint64_t));
+  const size_t size = FoldCase(raw, folded.data());
+  // Head and tail loaded as for ASCII words, over eight zero bytes after the word.
+  std::memset(folded.data() + size, 0, sizeof(uint64_t));
   const uint64_t head = LoadEightBytes(folded.data());
   const uint32_t tail = static_cast<uint32_t>(LoadEightBytes(folded.data() + (size >= 4 ? size - 4 : 0))) & (size >= 4 ? ~uint32_t{0} : 0);
-  folded.resize(size);
-  return {folded, head, tail};
+  return {std::string_view(folded.data(), size), head, tail};
 }
 
 // Bytes of 64 bytes of text by class (ClassesOfSixteen's), one bit per byte, the first byte's bit 0.
@@ -218,12 +213,14 @@ struct ByteClasses {
   uint64_t word = 0, high = 0, digit = 0;
 };
 
-// The classes of the 64 bytes at `bytes`.
-[[gnu::always_inline]] inline ByteClasses ClassesOf(const char* bytes) {
+// The classes of the 64 bytes at `bytes`, whose ASCII letters it lower-cases in place: a word's bytes
+// are then loaded as they are compared, without lower-casing each word's head and tail on its own.
+[[gnu::always_inline]] inline ByteClasses ClassifyAndLower(char* bytes) {
   ByteClasses classes;
 #pragma GCC unroll 4
   for (size_t chunk = 0; chunk < 4; ++chunk) {
     const SixteenByteClasses sixteen = ClassesOfSixteen(bytes + 16 * chunk);
+    LowerAsciiSixteen(bytes + 16 * chunk);
     classes.word |= uint64_t{sixteen.word} << 16 * chunk;
     classes.high |= uint64_t{sixteen.high} << 16 * chunk;
     classes.digit |= uint64_t{sixteen.digit} << 16 * chunk;
@@ -246,33 +243,36 @@ class ClassifiedText {
 #pragma GCC unroll 4
     for (std::string_view text : texts) size_ += text.size() + 1;
     const size_t blocks = (size_ + 63) / 64;
-    if (bytes_.size() < 64 * blocks + 64) bytes_.resize(64 * blocks + 64);
+    if (byte_buffer_.size() < 64 * blocks + 64) byte_buffer_.resize(64 * blocks + 64);
+    // The buffers are only grown: growing value-initialises the new blocks, and the texts of one call and
+    // the next differ in size.
+    if (class_buffer_.size() < blocks + 2) class_buffer_.resize(blocks + 2);
+    bytes_ = byte_buffer_.data();
+    classes_ = class_buffer_.data();
     size_t at = 0;
 #pragma GCC unroll 4
     for (std::string_view text : texts) {
-      if (!text.empty()) std::memcpy(bytes_.data() + at, text.data(), text.size());  // an empty view's data may be null
+      if (!text.empty()) std::memcpy(bytes_ + at, text.data(), text.size());  // an empty view's data may be null
       at += text.size();
       // 64 zero bytes in four stores rather than a memset of a varying length (the next text overwrites them).
 #pragma GCC unroll 4
       for (size_t chunk = 0; chunk < 4; ++chunk) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(bytes_.data() + at + 16 * chunk), _mm_setzero_si128());
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(bytes_ + at + 16 * chunk), _mm_setzero_si128());
       }
       ++at;
     }
-    // A block of no bytes on either side, so that the blocks around any block can be read. Only grown:
-    // growing value-initialises the new blocks, and the texts of one call and the next differ in size.
-    if (classes_.size() < blocks + 2) classes_.resize(blocks + 2);
+    // A block of no bytes on either side, so that the blocks around any block can be read.
     classes_[0] = classes_[blocks + 1] = {};
-    for (size_t block = 0; block < blocks; ++block) classes_[block + 1] = ClassesOf(bytes_.data() + 64 * block);
+    for (size_t block = 0; block < blocks; ++block) classes_[block + 1] = ClassifyAndLower(bytes_ + 64 * block);
   }
 
-  // The texts' bytes and the zero byte after each.
+  // The texts' bytes, ASCII lower-cased (the rest as written), and the zero byte after each.
   size_t size() const { return size_; }
   // The word bytes of `block`; none for the block after the last.
   uint64_t WordBytes(size_t block) const { return classes_[block + 1].word; }
   // Whether the last byte before `block` is a word byte.
   uint64_t WordByteBefore(size_t block) const { return classes_[block].word >> 63; }
-  const char* data() const { return bytes_.data(); }
+  const char* data() const { return bytes_; }
 
   // The classes of the 64 bytes from `at` on, and whether the byte 64 bytes on is a word byte.
   ByteClasses From(size_t at, bool& word_byte_after) const {
@@ -286,12 +286,15 @@ class ClassifiedText {
 
  private:
   // Reused: relevance classifies texts of every backlink. Only one ClassifiedText is alive at a time.
-  static thread_local std::vector<char> bytes_;
-  static thread_local std::vector<ByteClasses> classes_;
+  static thread_local std::vector<char> byte_buffer_;
+  static thread_local std::vector<ByteClasses> class_buffer_;
+  // Their data, read through plain pointers: every access to a thread_local checks that it is constructed.
+  char* bytes_;
+  ByteClasses* classes_;
   size_t size_ = 0;
 };
-thread_local std::vector<char> ClassifiedText::bytes_;
-thread_local std::vector<ByteClasses> ClassifiedText::classes_;
+thread_local std::vector<char> ClassifiedText::byte_buffer_;
+thread_local std::vector<ByteClasses> ClassifiedText::class_buffer_;
 
 // The word of three bytes or more that starts at `start` in `text` as a Word if it is topical: at most 64
 // bytes (longer runs are tokens or encoded data), not only digits, not a non-topical word. Inlined into the
@@ -309,11 +312,11 @@ thread_local std::vector<ByteClasses> ClassifiedText::classes_;
   const std::string_view raw(bytes, size);
   Word word;
   if ((classes.high & in_word) == 0) {
-    // Loaded straight from the text; bytes past the word are masked off. A word of three bytes has no
-    // tail: its load (of its own bytes) is masked off too.
+    // Loaded straight from the text (lower-cased already); bytes past the word are masked off. A word of
+    // three bytes has no tail: its load (of its own bytes) is masked off too.
     const size_t tail_at = size >= 4 ? size - 4 : 0;
-    word = {raw, LowerAscii(LoadEightBytes(bytes)) & ~uint64_t{0} >> 8 * (8 - std::min<size_t>(size, 8)),
-            static_cast<uint32_t>(LowerAscii(LoadEightBytes(bytes + tail_at))) & (size >= 4 ? ~uint32_t{0} : 0)};
+    word = {raw, LoadEightBytes(bytes) & ~uint64_t{0} >> 8 * (8 - std::min<size_t>(size, 8)),
+            static_cast<uint32_t>(LoadEightBytes(bytes + tail_at)) & (size >= 4 ? ~uint32_t{0} : 0)};
   } else {
     word = FoldedWord(raw);
   }
@@ -354,7 +357,7 @@ bool WantsFolded(const ClassifiedText& text, size_t start, Wanted wanted) {
   const std::string_view bytes(text.data(), text.size());
   for (size_t at = start; folded.size() < 2 && IsWordByte(bytes[at]);) {
     if (static_cast<unsigned char>(bytes[at]) < 0x80) {
-      folded += Lower(bytes[at++]);
+      folded += bytes[at++];  // lower-cased already
     } else {
       at += AppendFoldedCodePoint(bytes, at, folded);
     }
@@ -377,7 +380,10 @@ void ForEachWantedTopicalWord(const ClassifiedText& text, Wanted wanted, Visit v
 // first byte many bytes at a time and its last byte is checked before the whole is compared: cheaper, for
 // these short texts, than memmem, which first builds a table from the anchor.
 const char* FindAnchor(std::string_view snippet, std::string_view anchor) {
-  if (anchor.size() > snippet.size()) return nullptr;
+  if (anchor.size() >= snippet.size()) {
+    // Most snippets are the anchor alone: one comparison, without a search for candidates.
+    return anchor.size() == snippet.size() && std::memcmp(snippet.data(), anchor.data(), anchor.size()) == 0 ? snippet.data() : nullptr;
+  }
   const char* const last_start = snippet.data() + (snippet.size() - anchor.size());
   for (const char* at = snippet.data(); at <= last_start; ++at) {
     at = static_cast<const char*>(std::memchr(at, anchor.front(), static_cast<size_t>(last_start - at) + 1));
@@ -486,13 +492,11 @@ TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(std::string_view host) co
     HostLabel& label = memo.labels.emplace_back(HostLabel{StemOf(word), false, false, 0, 0});
     label.page_has_stem = label.matched = Contains(page_stems_, label.stem);
     if (label.matched) return;
-    thread_local std::string lowered;
-    LowerInto(word, lowered);
-    label.matched = ContainsLongStem(page_stems_, long_stem_starts_, lowered);
+    label.matched = ContainsLongStem(page_stems_, long_stem_starts_, word.text);
     if (label.matched) return;
     label.offset = static_cast<uint32_t>(memo.label_bytes.size());
-    label.size = static_cast<uint32_t>(lowered.size());
-    memo.label_bytes += lowered;
+    label.size = static_cast<uint32_t>(word.text.size());
+    memo.label_bytes += word.text;
   });
   added.label_count = static_cast<uint32_t>(memo.labels.size()) - added.first_label;
   return labels_of(added);
@@ -595,8 +599,12 @@ int TopicalRelevance::Of(const Link& link) const {
       }
     };
     const auto [before, after] = ContextOf(link);
-    const ClassifiedText classified(std::array{before, after});
-    ForEachWantedTopicalWord(classified, wanted, visit);
+    // Words of fewer than three bytes are never topical: most snippets are the anchor alone, or nearly,
+    // and leave nothing to classify.
+    if (std::max(before.size(), after.size()) >= 3) {
+      const ClassifiedText classified(std::array{before, after});
+      ForEachWantedTopicalWord(classified, wanted, visit);
+    }
   }
   if (!has_page_stems_ && !context_has_words) return kUnknown;
   // 100 * matched / enough, capped at 100 and rounded to the nearest integer (no ties: enough is 1, 2 or 3).

@@ -52,6 +52,15 @@ struct SixteenByteClasses {
   return {bits(_mm_or_si128(_mm_or_si128(digits, letters), bytes)), bits(digits), bits(bytes)};
 }
 
+// Lower-cases the ASCII letters of the 16 bytes at `at` in place; other bytes are kept.
+inline void LowerAsciiSixteen(char* at) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+  // 'A'..'Z' moved to start at -128, as in ClassesOfSixteen.
+  const __m128i upper = _mm_cmplt_epi8(_mm_sub_epi8(bytes, _mm_set1_epi8(static_cast<char>('A' + 128))),
+                                       _mm_set1_epi8(static_cast<char>(26 - 128)));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(at), _mm_or_si128(bytes, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+}
+
 // The 8 bytes at `at`, packed as they lie in memory (the first lowest on x86), from an unaligned load.
 inline uint64_t LoadEightBytes(const char* at) {
   uint64_t bytes;

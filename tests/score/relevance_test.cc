@@ -91,6 +91,23 @@ TEST(TopicalRelevanceTest, SurroundingTextCountsButNotTheAnchorItself) {
   EXPECT_EQ(relevance.Of(described), 100);
 }
 
+TEST(TopicalRelevanceTest, OnlyTheAnchorAsWrittenIsLeftOutOfTheSnippet) {
+  PageFacts page;
+  page.main_terms = {"trail"};
+  const TopicalRelevance relevance(page);
+  // "ALPINE" is the anchor's word in other letters, not the anchor: it counts, and matches the anchor's
+  // "alpine" (one of the link's two terms, with the host label "example").
+  EXPECT_EQ(relevance.Of(LinkTo("https://example.org/", "example.org", "example.org", "Alpine", "ALPINE trips")), 50);
+  EXPECT_EQ(relevance.Of(LinkTo("https://example.org/", "example.org", "example.org", "Alpine", "ALPINE trips: Alpine")), 50);
+  EXPECT_EQ(relevance.Of(LinkTo("https://example.org/", "example.org", "example.org", "Alpine", "trips: Alpine")), 0);
+  // The anchor's bytes end the words around it, across the 64-byte blocks texts are scanned in: "ridges"
+  // right after the (non-topical) anchor is a word of its own, and matches the path's "ridge".
+  const std::string padding(60, '.');
+  EXPECT_EQ(relevance.Of(LinkTo("https://example.org/ridge", "example.org", "example.org", "The",
+                                padding + "Theridges " + padding)),
+            50);
+}
+
 TEST(TopicalRelevanceTest, WordsMatchWhateverTheirCaseInAnyScript) {
   PageFacts page;
   page.title = "Горный туризм";
