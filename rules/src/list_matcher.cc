@@ -199,7 +199,7 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
   if (const Id known = FindKey(key, lower_case_word.data()); known != kUnlisted) return known;
   const WordSlot slot{key, AddNode(), static_cast<uint32_t>(words_.size())};
   words_.emplace_back(lower_case_word);
-  word_filter_[FilterWord(key.hash)] |= FilterBits(key.hash);
+  word_filter_.Add(key.hash);
   longest_word_ = std::max(longest_word_, lower_case_word.size());
   Grow(word_slots_, words_.size());
   Place(word_slots_, slot);
@@ -347,6 +347,7 @@ size_t ListIndex::AddExactList(std::span<const std::string> entries) {
       entry = static_cast<uint32_t>(exact_entries_.size());
       Grow(text_slots_, exact_entries_.size());
       Place(text_slots_, TextSlot{hash, entry});
+      exact_filter_.Add(hash);
     }
     entry_lists_[(entry - 1) * exact_mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
   }
@@ -363,7 +364,9 @@ uint32_t ListIndex::FindText(std::string_view text, uint64_t hash) const {
 }
 
 void ListIndex::FindExactLists(std::string_view text, std::span<uint64_t> hits) const {
-  if (const uint32_t entry = FindText(text, TextHash(text)); entry != 0) {
+  const uint64_t hash = TextHash(text);
+  if (!exact_filter_.MayHave(hash)) return;
+  if (const uint32_t entry = FindText(text, hash); entry != 0) {
     std::copy_n(entry_lists_.begin() + static_cast<std::ptrdiff_t>((entry - 1) * exact_mask_words_),
                 exact_mask_words_, hits.begin());
   }

@@ -80,18 +80,21 @@ class ListIndex {
                        bool& has_non_ascii);
   // `word`: lower-cased in ASCII. Inline: it runs for every word the filter does not rule out.
   inline Id FindKey(const WordKey& key, const char* word) const;
-  // Bloom bits of the listed words' hashes, two in one 64-bit word per hash: most words of a text are in
-  // no list, and one load of this small table (it stays in L1) rules them out before the word table,
-  // whose slots would miss the cache and whose probe loop mispredicts.
-  static constexpr int kFilterWordBits = 9;  // 4 KB: larger ones are evicted from L1 by the text scanned
-  static constexpr size_t kFilterWords = size_t{1} << kFilterWordBits;
-  static size_t FilterWord(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kFilterWordBits)); }
-  static uint64_t FilterBits(uint64_t hash) {
-    return uint64_t{1} << (hash >> 48 & 63) | uint64_t{1} << (hash >> 42 & 63);
-  }
-  bool MayBeListed(uint64_t hash) const {
-    return (word_filter_[FilterWord(hash)] & FilterBits(hash)) == FilterBits(hash);
-  }
+  // Bloom bits of keys' hashes, two in one 64-bit word of 2^kWordBits per hash: one load of a small table
+  // rules out most keys before a hash table whose slots would miss the cache and whose probe loop
+  // mispredicts.
+  template <int kWordBits>
+  struct HashFilter {
+    std::array<uint64_t, size_t{1} << kWordBits> words{};
+    static size_t WordOf(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kWordBits)); }
+    static uint64_t BitsOf(uint64_t hash) {
+      return uint64_t{1} << (hash >> 48 & 63) | uint64_t{1} << (hash >> 42 & 63);
+    }
+    void Add(uint64_t hash) { words[WordOf(hash)] |= BitsOf(hash); }
+    bool MayHave(uint64_t hash) const { return (words[WordOf(hash)] & BitsOf(hash)) == BitsOf(hash); }
+  };
+  // Most words of a text are in no list. 4 KB: larger filters are evicted from L1 by the text scanned.
+  bool MayBeListed(uint64_t hash) const { return word_filter_.MayHave(hash); }
   // The id of the `size` bytes at `word`, in any case, which may be read 16 bytes past their start. Inline:
   // it runs for every word of every value.
   inline Id FindPaddedWord(const char* word, size_t size) const;
@@ -128,7 +131,7 @@ class ListIndex {
   // word longer than this many times the longest listed one is in no list.
   static constexpr size_t kLongestFold = 4;
   std::vector<WordSlot> word_slots_ = std::vector<WordSlot>(4);  // size a power of two, at most half full
-  std::array<uint64_t, kFilterWords> word_filter_{};
+  HashFilter<9> word_filter_;
   std::vector<EdgeSlot> edge_slots_ = std::vector<EdgeSlot>(4);  // the same
   std::vector<uint8_t> node_flags_ = std::vector<uint8_t>(1);  // by node, kUnlisted's (none) included
   // By node, MaskWords() each, kUnlisted's (none) included: the lists with an entry ending there.
@@ -137,6 +140,8 @@ class ListIndex {
   std::map<std::vector<std::u32string>, size_t> list_numbers_;  // a list's sorted entries as ids -> number
 
   std::vector<std::string> exact_entries_;                          // normalised, in the order added
+  // Most values are no exact entry: 512 bytes of filter spare them a slot, which would miss the cache.
+  HashFilter<6> exact_filter_;
   std::vector<TextSlot> text_slots_ = std::vector<TextSlot>(4);  // size a power of two, at most half full
   std::vector<uint64_t> entry_lists_;  // by exact entry, ExactMaskWords() each: the lists that have it
   size_t exact_mask_words_ = 1;
