@@ -495,7 +495,7 @@ size_t ListMatcher::AffixFilterSlot(std::string_view candidate) {
   const size_t outer_bytes =
       static_cast<size_t>(static_cast<unsigned char>(candidate.front())) << 8 |
       static_cast<unsigned char>(candidate.back());
-  return (outer_bytes + candidate.size() * 40503) % 65536;
+  return (outer_bytes + candidate.size() * 40503) % (size_t{1} << kAffixFilterSlotBits);
 }
 
 bool ListMatcher::HasAffix(std::string_view text) const {

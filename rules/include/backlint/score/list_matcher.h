@@ -218,6 +218,9 @@ class ListMatcher {
   bool HasAffix(std::string_view text) const;
   // A candidate affix's slot in affix_filter_: from its length and its outer bytes.
   static size_t AffixFilterSlot(std::string_view candidate);
+  // 1 KB: hosts are tested against several suffix matchers a link, each with its own filter, which sit in
+  // the last-level cache between pages; a few dozen entries leave it almost empty.
+  static constexpr int kAffixFilterSlotBits = 13;
 
   // What every test reads first, in one cache line.
   bool affix_;                    // prefix or suffix mode
@@ -227,7 +230,8 @@ class ListMatcher {
   MatchMode mode_;
   std::unordered_set<std::string, ListKeyHash, std::equal_to<>> entries_;  // prefix, suffix
   std::vector<size_t> entry_lengths_;                                   // prefix, suffix: distinct, ascending
-  std::bitset<65536> affix_filter_;    // prefix, suffix: set at every entry's AffixFilterSlot
+  // prefix, suffix: set at every entry's AffixFilterSlot
+  std::bitset<size_t{1} << kAffixFilterSlotBits> affix_filter_;
 };
 
 }  // namespace backlint
