@@ -200,6 +200,9 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
   const WordSlot slot{key, AddNode(), static_cast<uint32_t>(words_.size())};
   words_.emplace_back(lower_case_word);
   word_filter_.Add(key.hash);
+  char prefix[kFoldedPrefix] = {};
+  std::copy_n(lower_case_word.begin(), std::min(lower_case_word.size(), kFoldedPrefix), prefix);
+  folded_prefix_filter_.Add(FoldedPrefixHash(prefix));
   longest_word_ = std::max(longest_word_, lower_case_word.size());
   Grow(word_slots_, words_.size());
   Place(word_slots_, slot);
@@ -229,8 +232,18 @@ ListIndex::Id ListIndex::FindWord(const char* word, size_t size, uint64_t first,
   return has_non_ascii ? FindFoldedWord(word, size) : FindKey(key, word);
 }
 
+uint64_t ListIndex::FoldedPrefixHash(const char* prefix) {
+  uint32_t bytes;
+  static_assert(sizeof bytes == kFoldedPrefix);
+  std::memcpy(&bytes, prefix, sizeof bytes);
+  return bytes * 0x9E3779B97F4A7C15ull;
+}
+
 ListIndex::Id ListIndex::FindFoldedWord(const char* word, size_t size) const {
   if (size > kLongestFold * longest_word_) return kUnlisted;
+  char prefix[kFoldedPrefix + 3] = {};  // zeros past a shorter word
+  FoldCasePrefix(std::string_view(word, size), kFoldedPrefix, prefix);
+  if (!folded_prefix_filter_.MayHave(FoldedPrefixHash(prefix))) return kUnlisted;
   // The key lower-cases ASCII only; any other cased letter is folded first.
   thread_local std::vector<char> folded;  // reused, and only grown: values are split for most backlinks
   if (folded.size() < FoldedSizeBound(size)) folded.resize(FoldedSizeBound(size));
