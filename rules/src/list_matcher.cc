@@ -186,6 +186,7 @@ ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t firs
 
 ListIndex::Id ListIndex::AddNode() {
   node_flags_.push_back(0);
+  node_words_.emplace_back();
   node_lists_.resize(node_lists_.size() + mask_words_);
   return static_cast<Id>(node_flags_.size() - 1);  // nodes are numbered from 1, kUnlisted is none
 }
@@ -197,14 +198,14 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
                             LoadUpTo8(lower_case_word.data(), lower_case_word.data(), end),
                             lower_case_word.data(), end, has_non_ascii);
   if (const Id known = FindKey(key, lower_case_word.data()); known != kUnlisted) return known;
-  const WordSlot slot{key, AddNode(), static_cast<uint32_t>(words_.size())};
-  words_.emplace_back(lower_case_word);
+  const WordSlot slot{key.head, CheckOf(key), AddNode()};
+  node_words_[slot.id] = lower_case_word;
   word_filter_.Add(key.hash);
   char prefix[kFoldedPrefix] = {};
   std::copy_n(lower_case_word.begin(), std::min(lower_case_word.size(), kFoldedPrefix), prefix);
   folded_prefix_filter_.Add(FoldedPrefixHash(prefix));
   longest_word_ = std::max(longest_word_, lower_case_word.size());
-  Grow(word_slots_, words_.size());
+  Grow(word_slots_, ++word_count_);
   Place(word_slots_, slot);
   return slot.id;
 }
@@ -212,13 +213,15 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
 ListIndex::Id ListIndex::FindKey(const WordKey& key, const char* word) const {
   if (!MayBeListed(key.hash)) return kUnlisted;
   const size_t mask = word_slots_.size() - 1;
+  const uint32_t check = CheckOf(key);
   for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted;
        at = (at + 1) & mask) {
     const WordSlot& slot = word_slots_[at];
-    if (slot.key.hash != key.hash || slot.key.size != key.size || slot.key.head != key.head) continue;
-    if (key.size <= 8) return slot.id;  // the head is the whole word
-    const std::string& listed = words_[slot.text];
-    if (std::equal(listed.begin(), listed.end(), word, [](char a, char b) { return a == Lower(b); }))
+    if (slot.check != check || slot.head != key.head) continue;
+    if (key.size <= 8) return slot.id;  // the head and the size are the whole word
+    const std::string& listed = node_words_[slot.id];
+    if (std::equal(listed.begin(), listed.end(), word, word + key.size,
+                   [](char a, char b) { return a == Lower(b); }))
       return slot.id;
   }
   return kUnlisted;
@@ -404,7 +407,7 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
       Id child = Child(node, sequence[next]);
       if (child == kUnlisted) {
         child = AddNode();
-        Grow(edge_slots_, node_flags_.size() - words_.size());
+        Grow(edge_slots_, node_flags_.size() - word_count_);
         Place(edge_slots_, EdgeSlot{EdgeKey(node, sequence[next]), child});
       }
       node = child;

@@ -67,13 +67,20 @@ class ListIndex {
     uint64_t head = 0;  // the first 8 bytes, ASCII lower-cased, zero past the end
     uint32_t size = 0;
   };
+  // 16 bytes, four to a cache line, where each listed word of a value reads one. `check` holds the hash's top
+  // 24 bits (enough to place the slot again when the table grows) and the word's size (255 for any longer):
+  // with `head`, all of a word of up to 8 bytes.
   struct WordSlot {
-    WordKey key;
+    uint64_t head = 0;
+    uint32_t check = 0;
     Id id = kUnlisted;  // kUnlisted: empty slot
-    uint32_t text = 0;  // in words_
     bool IsFree() const { return id == kUnlisted; }
-    uint64_t Hash() const { return key.hash; }
+    uint64_t Hash() const { return uint64_t{check >> 8} << 40; }
   };
+  static uint32_t CheckOf(const WordKey& key) {
+    return static_cast<uint32_t>(key.hash >> 40) << 8 |
+           static_cast<uint32_t>(std::min<size_t>(key.size, 255));
+  }
   // The key of the `size` bytes at `word`, within the readable bytes [begin, end); `first` is the 8 bytes
   // at `word` as LoadUpTo8 reads them. Sets `has_non_ascii` when a byte is outside ASCII.
   static WordKey KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
@@ -129,7 +136,9 @@ class ListIndex {
   static uint64_t TextHash(std::string_view text);
   uint32_t FindText(std::string_view text, uint64_t hash) const;  // 0 when not an entry
 
-  std::vector<std::string> words_;  // lower-cased, in the order added
+  // By node: the word it stands for, lower-cased, or none.
+  std::vector<std::string> node_words_ = std::vector<std::string>(1);
+  size_t word_count_ = 0;
   size_t longest_word_ = 0;         // in bytes
   // Folding shortens a word at most this many times (a 4-byte letter such as U+1D400 can fold to 'a'), so a
   // word longer than this many times the longest listed one is in no list.
