@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <utility>
 
 #include "text_bytes.h"
@@ -103,6 +104,19 @@ lxb_codepoint_t FoldedInPlane(lxb_codepoint_t code_point) {
   return length;
 }
 
+// FoldCase's loop, ending once `enough` bytes are written.
+[[gnu::always_inline]] inline size_t FoldCaseUntil(std::string_view text, size_t enough, char* out) {
+  size_t written = 0;
+  for (size_t at = 0; at < text.size() && written < enough;) {
+    if (static_cast<unsigned char>(text[at]) < 0x80) {
+      out[written++] = Lower(text[at++]);
+    } else {
+      at += FoldCodePoint(text, at, out + written, written);
+    }
+  }
+  return written;
+}
+
 }  // namespace
 
 size_t AppendFoldedCodePoint(std::string_view text, size_t at, std::string& out) {
@@ -114,16 +128,10 @@ size_t AppendFoldedCodePoint(std::string_view text, size_t at, std::string& out)
 }
 
 size_t FoldCase(std::string_view text, char* out) {
-  size_t written = 0;
-  for (size_t at = 0; at < text.size();) {
-    if (static_cast<unsigned char>(text[at]) < 0x80) {
-      out[written++] = Lower(text[at++]);
-    } else {
-      at += FoldCodePoint(text, at, out + written, written);
-    }
-  }
-  return written;
+  return FoldCaseUntil(text, std::numeric_limits<size_t>::max(), out);
 }
+
+size_t FoldCasePrefix(std::string_view text, size_t enough, char* out) { return FoldCaseUntil(text, enough, out); }
 
 void FoldCaseInto(std::string_view text, std::string& out) {
   out.resize(FoldedSizeBound(text.size()));

@@ -24,6 +24,11 @@ constexpr size_t FoldedSizeBound(size_t size) { return 2 * size; }
 // code point.
 size_t FoldCase(std::string_view text, char* out);
 
+// The first bytes FoldCase writes for `text`: code points are folded from its start until at least
+// `enough` bytes are written or the text ends, so at most enough + 3 bytes, at `out`; returns the number
+// written.
+size_t FoldCasePrefix(std::string_view text, size_t enough, char* out);
+
 inline bool HasNonAscii(std::string_view text) {
   for (char c : text) {
     if (static_cast<unsigned char>(c) >= 0x80) return true;

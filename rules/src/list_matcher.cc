@@ -186,6 +186,7 @@ ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t firs
 
 ListIndex::Id ListIndex::AddNode() {
   node_flags_.push_back(0);
+  node_words_.emplace_back();
   node_lists_.resize(node_lists_.size() + mask_words_);
   return static_cast<Id>(node_flags_.size() - 1);  // nodes are numbered from 1, kUnlisted is none
 }
@@ -197,11 +198,14 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
                             LoadUpTo8(lower_case_word.data(), lower_case_word.data(), end),
                             lower_case_word.data(), end, has_non_ascii);
   if (const Id known = FindKey(key, lower_case_word.data()); known != kUnlisted) return known;
-  const WordSlot slot{key, AddNode(), static_cast<uint32_t>(words_.size())};
-  words_.emplace_back(lower_case_word);
-  word_filter_[FilterWord(key.hash)] |= FilterBits(key.hash);
+  const WordSlot slot{key.head, CheckOf(key), AddNode()};
+  node_words_[slot.id] = lower_case_word;
+  word_filter_.Add(key.hash);
+  char prefix[kFoldedPrefix] = {};
+  std::copy_n(lower_case_word.begin(), std::min(lower_case_word.size(), kFoldedPrefix), prefix);
+  folded_prefix_filter_.Add(FoldedPrefixHash(prefix));
   longest_word_ = std::max(longest_word_, lower_case_word.size());
-  Grow(word_slots_, words_.size());
+  Grow(word_slots_, ++word_count_);
   Place(word_slots_, slot);
   return slot.id;
 }
@@ -209,13 +213,15 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
 ListIndex::Id ListIndex::FindKey(const WordKey& key, const char* word) const {
   if (!MayBeListed(key.hash)) return kUnlisted;
   const size_t mask = word_slots_.size() - 1;
+  const uint32_t check = CheckOf(key);
   for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted;
        at = (at + 1) & mask) {
     const WordSlot& slot = word_slots_[at];
-    if (slot.key.hash != key.hash || slot.key.size != key.size || slot.key.head != key.head) continue;
-    if (key.size <= 8) return slot.id;  // the head is the whole word
-    const std::string& listed = words_[slot.text];
-    if (std::equal(listed.begin(), listed.end(), word, [](char a, char b) { return a == Lower(b); }))
+    if (slot.check != check || slot.head != key.head) continue;
+    if (key.size <= 8) return slot.id;  // the head and the size are the whole word
+    const std::string& listed = node_words_[slot.id];
+    if (std::equal(listed.begin(), listed.end(), word, word + key.size,
+                   [](char a, char b) { return a == Lower(b); }))
       return slot.id;
   }
   return kUnlisted;
@@ -229,8 +235,18 @@ ListIndex::Id ListIndex::FindWord(const char* word, size_t size, uint64_t first,
   return has_non_ascii ? FindFoldedWord(word, size) : FindKey(key, word);
 }
 
+uint64_t ListIndex::FoldedPrefixHash(const char* prefix) {
+  uint32_t bytes;
+  static_assert(sizeof bytes == kFoldedPrefix);
+  std::memcpy(&bytes, prefix, sizeof bytes);
+  return bytes * 0x9E3779B97F4A7C15ull;
+}
+
 ListIndex::Id ListIndex::FindFoldedWord(const char* word, size_t size) const {
   if (size > kLongestFold * longest_word_) return kUnlisted;
+  char prefix[kFoldedPrefix + 3] = {};  // zeros past a shorter word
+  FoldCasePrefix(std::string_view(word, size), kFoldedPrefix, prefix);
+  if (!folded_prefix_filter_.MayHave(FoldedPrefixHash(prefix))) return kUnlisted;
   // The key lower-cases ASCII only; any other cased letter is folded first.
   thread_local std::vector<char> folded;  // reused, and only grown: values are split for most backlinks
   if (folded.size() < FoldedSizeBound(size)) folded.resize(FoldedSizeBound(size));
@@ -347,6 +363,7 @@ size_t ListIndex::AddExactList(std::span<const std::string> entries) {
       entry = static_cast<uint32_t>(exact_entries_.size());
       Grow(text_slots_, exact_entries_.size());
       Place(text_slots_, TextSlot{hash, entry});
+      exact_filter_.Add(hash);
     }
     entry_lists_[(entry - 1) * exact_mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
   }
@@ -363,7 +380,9 @@ uint32_t ListIndex::FindText(std::string_view text, uint64_t hash) const {
 }
 
 void ListIndex::FindExactLists(std::string_view text, std::span<uint64_t> hits) const {
-  if (const uint32_t entry = FindText(text, TextHash(text)); entry != 0) {
+  const uint64_t hash = TextHash(text);
+  if (!exact_filter_.MayHave(hash)) return;
+  if (const uint32_t entry = FindText(text, hash); entry != 0) {
     std::copy_n(entry_lists_.begin() + static_cast<std::ptrdiff_t>((entry - 1) * exact_mask_words_),
                 exact_mask_words_, hits.begin());
   }
@@ -388,7 +407,7 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
       Id child = Child(node, sequence[next]);
       if (child == kUnlisted) {
         child = AddNode();
-        Grow(edge_slots_, node_flags_.size() - words_.size());
+        Grow(edge_slots_, node_flags_.size() - word_count_);
         Place(edge_slots_, EdgeSlot{EdgeKey(node, sequence[next]), child});
       }
       node = child;
@@ -492,7 +511,7 @@ size_t ListMatcher::AffixFilterSlot(std::string_view candidate) {
   const size_t outer_bytes =
       static_cast<size_t>(static_cast<unsigned char>(candidate.front())) << 8 |
       static_cast<unsigned char>(candidate.back());
-  return (outer_bytes + candidate.size() * 40503) % 65536;
+  return (outer_bytes + candidate.size() * 40503) % (size_t{1} << kAffixFilterSlotBits);
 }
 
 bool ListMatcher::HasAffix(std::string_view text) const {

@@ -67,31 +67,41 @@ class ListIndex {
     uint64_t head = 0;  // the first 8 bytes, ASCII lower-cased, zero past the end
     uint32_t size = 0;
   };
+  // 16 bytes, four to a cache line, where each listed word of a value reads one. `check` holds the hash's top
+  // 24 bits (enough to place the slot again when the table grows) and the word's size (255 for any longer):
+  // with `head`, all of a word of up to 8 bytes.
   struct WordSlot {
-    WordKey key;
+    uint64_t head = 0;
+    uint32_t check = 0;
     Id id = kUnlisted;  // kUnlisted: empty slot
-    uint32_t text = 0;  // in words_
     bool IsFree() const { return id == kUnlisted; }
-    uint64_t Hash() const { return key.hash; }
+    uint64_t Hash() const { return uint64_t{check >> 8} << 40; }
   };
+  static uint32_t CheckOf(const WordKey& key) {
+    return static_cast<uint32_t>(key.hash >> 40) << 8 |
+           static_cast<uint32_t>(std::min<size_t>(key.size, 255));
+  }
   // The key of the `size` bytes at `word`, within the readable bytes [begin, end); `first` is the 8 bytes
   // at `word` as LoadUpTo8 reads them. Sets `has_non_ascii` when a byte is outside ASCII.
   static WordKey KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
                        bool& has_non_ascii);
   // `word`: lower-cased in ASCII. Inline: it runs for every word the filter does not rule out.
   inline Id FindKey(const WordKey& key, const char* word) const;
-  // Bloom bits of the listed words' hashes, two in one 64-bit word per hash: most words of a text are in
-  // no list, and one load of this small table (it stays in L1) rules them out before the word table,
-  // whose slots would miss the cache and whose probe loop mispredicts.
-  static constexpr int kFilterWordBits = 9;  // 4 KB: larger ones are evicted from L1 by the text scanned
-  static constexpr size_t kFilterWords = size_t{1} << kFilterWordBits;
-  static size_t FilterWord(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kFilterWordBits)); }
-  static uint64_t FilterBits(uint64_t hash) {
-    return uint64_t{1} << (hash >> 48 & 63) | uint64_t{1} << (hash >> 42 & 63);
-  }
-  bool MayBeListed(uint64_t hash) const {
-    return (word_filter_[FilterWord(hash)] & FilterBits(hash)) == FilterBits(hash);
-  }
+  // Bloom bits of keys' hashes, two in one 64-bit word of 2^kWordBits per hash: one load of a small table
+  // rules out most keys before a hash table whose slots would miss the cache and whose probe loop
+  // mispredicts.
+  template <int kWordBits>
+  struct HashFilter {
+    std::array<uint64_t, size_t{1} << kWordBits> words{};
+    static size_t WordOf(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kWordBits)); }
+    static uint64_t BitsOf(uint64_t hash) {
+      return uint64_t{1} << (hash >> 48 & 63) | uint64_t{1} << (hash >> 42 & 63);
+    }
+    void Add(uint64_t hash) { words[WordOf(hash)] |= BitsOf(hash); }
+    bool MayHave(uint64_t hash) const { return (words[WordOf(hash)] & BitsOf(hash)) == BitsOf(hash); }
+  };
+  // Most words of a text are in no list. 4 KB: larger filters are evicted from L1 by the text scanned.
+  bool MayBeListed(uint64_t hash) const { return word_filter_.MayHave(hash); }
   // The id of the `size` bytes at `word`, in any case, which may be read 16 bytes past their start. Inline:
   // it runs for every word of every value.
   inline Id FindPaddedWord(const char* word, size_t size) const;
@@ -99,6 +109,10 @@ class ListIndex {
   Id FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end) const;
   // The id of the `size` bytes at `word`, which are not all ASCII, in any case.
   Id FindFoldedWord(const char* word, size_t size) const;
+  // Few words outside ASCII are listed (1 in 50 of a corpus pass's): the first kFoldedPrefix bytes of a
+  // word folded (all of a shorter one) rule most out by a filter, before the whole word is folded.
+  static constexpr size_t kFoldedPrefix = 4;
+  static uint64_t FoldedPrefixHash(const char* prefix);  // its kFoldedPrefix bytes, zeros past a shorter word
   // Trie edges below the first word, keyed by (parent node, next word id).
   struct EdgeSlot {
     uint64_t key = 0;
@@ -122,13 +136,16 @@ class ListIndex {
   static uint64_t TextHash(std::string_view text);
   uint32_t FindText(std::string_view text, uint64_t hash) const;  // 0 when not an entry
 
-  std::vector<std::string> words_;  // lower-cased, in the order added
+  // By node: the word it stands for, lower-cased, or none.
+  std::vector<std::string> node_words_ = std::vector<std::string>(1);
+  size_t word_count_ = 0;
   size_t longest_word_ = 0;         // in bytes
   // Folding shortens a word at most this many times (a 4-byte letter such as U+1D400 can fold to 'a'), so a
   // word longer than this many times the longest listed one is in no list.
   static constexpr size_t kLongestFold = 4;
   std::vector<WordSlot> word_slots_ = std::vector<WordSlot>(4);  // size a power of two, at most half full
-  std::array<uint64_t, kFilterWords> word_filter_{};
+  HashFilter<9> word_filter_;
+  HashFilter<8> folded_prefix_filter_;  // 2 KB, of every listed word's FoldedPrefixHash
   std::vector<EdgeSlot> edge_slots_ = std::vector<EdgeSlot>(4);  // the same
   std::vector<uint8_t> node_flags_ = std::vector<uint8_t>(1);  // by node, kUnlisted's (none) included
   // By node, MaskWords() each, kUnlisted's (none) included: the lists with an entry ending there.
@@ -137,6 +154,8 @@ class ListIndex {
   std::map<std::vector<std::u32string>, size_t> list_numbers_;  // a list's sorted entries as ids -> number
 
   std::vector<std::string> exact_entries_;                          // normalised, in the order added
+  // Most values are no exact entry: 512 bytes of filter spare them a slot, which would miss the cache.
+  HashFilter<6> exact_filter_;
   std::vector<TextSlot> text_slots_ = std::vector<TextSlot>(4);  // size a power of two, at most half full
   std::vector<uint64_t> entry_lists_;  // by exact entry, ExactMaskWords() each: the lists that have it
   size_t exact_mask_words_ = 1;
@@ -213,6 +232,9 @@ class ListMatcher {
   bool HasAffix(std::string_view text) const;
   // A candidate affix's slot in affix_filter_: from its length and its outer bytes.
   static size_t AffixFilterSlot(std::string_view candidate);
+  // 1 KB: hosts are tested against several suffix matchers a link, each with its own filter, which sit in
+  // the last-level cache between pages; a few dozen entries leave it almost empty.
+  static constexpr int kAffixFilterSlotBits = 13;
 
   // What every test reads first, in one cache line.
   bool affix_;                    // prefix or suffix mode
@@ -222,7 +244,8 @@ class ListMatcher {
   MatchMode mode_;
   std::unordered_set<std::string, ListKeyHash, std::equal_to<>> entries_;  // prefix, suffix
   std::vector<size_t> entry_lengths_;                                   // prefix, suffix: distinct, ascending
-  std::bitset<65536> affix_filter_;    // prefix, suffix: set at every entry's AffixFilterSlot
+  // prefix, suffix: set at every entry's AffixFilterSlot
+  std::bitset<size_t{1} << kAffixFilterSlotBits> affix_filter_;
 };
 
 }  // namespace backlint
