@@ -54,6 +54,9 @@ bool IsCommonPair(unsigned char first, unsigned char second) {
 
 constexpr size_t kMaskPatterns = 64;
 
+// How many possible patterns a value is searched for one by one rather than with the group's set.
+constexpr int kMostSearchedAlone = 3;
+
 // A literal is looked for where its key is found: its three rarest consecutive bytes (first byte lowest), with
 // every byte's case bit set, so that a letter's cases share a key (other bytes may too; the literal itself
 // is then compared). Of a shorter literal, its first byte.
@@ -470,10 +473,13 @@ void RegexGroup::Match(std::string_view value, std::vector<int>& matched) const 
   matched.clear();
   const PatternMask possible = PossiblePatterns(value);
   if (possible == 0) return;
-  // One possible pattern is searched alone: one pass, which stops early for an anchored pattern.
-  if (std::has_single_bit(possible)) {
-    const int only = std::countr_zero(possible);
-    if (FoundAlone(value, *patterns_[static_cast<size_t>(only)])) matched.push_back(only);
+  // A few possible patterns are searched alone, each in its own small automaton, rather than by the whole
+  // set's, whose states cover every pattern of the field.
+  if (std::popcount(possible) <= kMostSearchedAlone) {
+    for (PatternMask rest = possible; rest != 0; rest &= rest - 1) {
+      const int pattern = std::countr_zero(rest);
+      if (FoundAlone(value, *patterns_[static_cast<size_t>(pattern)])) matched.push_back(pattern);
+    }
     return;
   }
   RE2::Set::ErrorInfo error{RE2::Set::kNoError};
