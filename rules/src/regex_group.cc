@@ -54,6 +54,9 @@ bool IsCommonPair(unsigned char first, unsigned char second) {
 
 constexpr size_t kMaskPatterns = 64;
 
+// How many possible patterns a value is searched for one by one rather than with the group's set.
+constexpr int kMostSearchedAlone = 3;
+
 // A literal is looked for where its key is found: its three rarest consecutive bytes (first byte lowest), with
 // every byte's case bit set, so that a letter's cases share a key (other bytes may too; the literal itself
 // is then compared). Of a shorter literal, its first byte.
@@ -63,21 +66,28 @@ constexpr uint32_t kCaseBits = 0x202020;
 // A key is hashed to 16 bits with 16-bit multiplications, as SSE2 hashes eight windows of a value at once
 // (see KeyHits): its top bits pick a bucket of key_buckets_, its low six bits, with 0x40 set so that no tag
 // is 0 (an empty slot), are the key's tag in that bucket. A bucket holds two tags; one whose keys need a
-// third holds kEveryTag, which every window in the bucket hits.
+// third holds kEveryTag, which every window in the bucket hits. A group has about kBucketsPerLiteral
+// buckets a literal, so that few buckets fill up, and no more: a value's windows hit buckets all over the
+// table, which parsing a page evicts from the caches before the page is scored.
 constexpr uint16_t kFirstTwoBytesFactor = 0x9E37, kThirdByteFactor = 0x7F4B;
 constexpr int kTagBits = 6;
 constexpr uint16_t kTagMarker = 0x40;
 constexpr uint16_t kEveryTag = 0xFFFF;
+constexpr size_t kBucketsPerLiteral = 4, kFewestKeyBuckets = 64, kMostKeyBuckets = 1024;
+constexpr int kHashBits = 16;
+
+// The shift that takes a key's hash to its bucket among `buckets` (a power of two).
+int BucketShift(size_t buckets) { return kHashBits - std::countr_zero(buckets); }
 
 struct BucketAndTag {
   size_t bucket;
   uint8_t tag;
 };
 
-BucketAndTag KeyBucketAndTag(uint32_t key) {
+BucketAndTag KeyBucketAndTag(uint32_t key, int bucket_shift) {
   const auto hash =
       static_cast<uint16_t>((key & 0xFFFF) * kFirstTwoBytesFactor + (key >> 16) * kThirdByteFactor);
-  return {size_t{hash} >> kTagBits, static_cast<uint8_t>((hash & ((1 << kTagBits) - 1)) | kTagMarker)};
+  return {size_t{hash} >> bucket_shift, static_cast<uint8_t>((hash & ((1 << kTagBits) - 1)) | kTagMarker)};
 }
 
 // Values are scanned 16 positions at a time. A block at `at` hashes the keys of the windows at `at` to
@@ -130,7 +140,8 @@ __m128i Load16(const char* at) { return _mm_loadu_si128(reinterpret_cast<const _
 // are hashed apart: the 16-bit lanes of the bytes from the block's first hold the first two bytes of the
 // even windows, those from its second of the odd ones; the lanes of `third_on`, the bytes from its third,
 // hold the even windows' third bytes low and the odd ones' high.
-[[gnu::always_inline]] inline unsigned KeyHits(const char* block, __m128i third_on, const uint16_t* key_buckets) {
+[[gnu::always_inline]] inline unsigned KeyHits(const char* block, __m128i third_on, const uint16_t* key_buckets,
+                                               __m128i bucket_shift) {
   const __m128i case_bits = _mm_set1_epi8(0x20);
   const auto hash = [](__m128i first_two, __m128i third) {
     return _mm_add_epi16(_mm_mullo_epi16(first_two, _mm_set1_epi16(static_cast<short>(kFirstTwoBytesFactor))),
@@ -140,8 +151,8 @@ __m128i Load16(const char* at) { return _mm_loadu_si128(reinterpret_cast<const _
   const __m128i even = hash(_mm_or_si128(Load16(block), case_bits), _mm_and_si128(thirds, _mm_set1_epi16(0xFF)));
   const __m128i odd = hash(_mm_or_si128(Load16(block + 1), case_bits), _mm_srli_epi16(thirds, 8));
   alignas(16) std::array<uint16_t, kBlock> buckets;
-  _mm_store_si128(reinterpret_cast<__m128i*>(buckets.data()), _mm_srli_epi16(even, kTagBits));
-  _mm_store_si128(reinterpret_cast<__m128i*>(buckets.data() + 8), _mm_srli_epi16(odd, kTagBits));
+  _mm_store_si128(reinterpret_cast<__m128i*>(buckets.data()), _mm_srl_epi16(even, bucket_shift));
+  _mm_store_si128(reinterpret_cast<__m128i*>(buckets.data() + 8), _mm_srl_epi16(odd, bucket_shift));
   // Bit 2i or 2i + 1 set when lane i's tag is in either slot of its bucket, or the bucket takes every tag.
   const auto tag_hits = [&](__m128i hashes, const uint16_t* lane_buckets) {
     const auto tags_of = [&](int lane) { return key_buckets[lane_buckets[lane]]; };
@@ -233,7 +244,11 @@ RE2::Options RegexGroup::PatternOptions() {
 }
 
 // A group that Compile gives no literals has no byte with patterns either.
-RegexGroup::RegexGroup() : set_(PatternOptions(), RE2::UNANCHORED), pattern_bytes_(ByteRanges::Of({})) {}
+RegexGroup::RegexGroup()
+    : set_(PatternOptions(), RE2::UNANCHORED),
+      pattern_bytes_(ByteRanges::Of({})),
+      bucket_shift_(BucketShift(kFewestKeyBuckets)),
+      key_buckets_(kFewestKeyBuckets) {}
 
 size_t RegexGroup::Add(const std::string& pattern) {
   patterns_.push_back(std::make_unique<RE2>(pattern, PatternOptions()));
@@ -342,14 +357,17 @@ void RegexGroup::FindRequiredLiterals(const re2::FilteredRE2& prefilter, const s
   std::array<bool, 256> pattern_bytes{};
   for (int byte = 0; byte < 256; ++byte) pattern_bytes[byte] = byte_patterns_[byte] != 0;
   pattern_bytes_ = ByteRanges::Of(pattern_bytes);
-  const auto bucket_of = [](const Literal& literal) { return KeyBucketAndTag(literal.key).bucket; };
+  const size_t buckets = std::clamp(std::bit_ceil(literals_.size() * kBucketsPerLiteral), kFewestKeyBuckets, kMostKeyBuckets);
+  bucket_shift_ = BucketShift(buckets);
+  key_buckets_.assign(buckets, 0);
+  const auto bucket_of = [&](const Literal& literal) { return KeyBucketAndTag(literal.key, bucket_shift_).bucket; };
   std::stable_sort(literals_.begin(), literals_.end(), [&](const Literal& a, const Literal& b) {
     return std::pair(bucket_of(a), a.key) < std::pair(bucket_of(b), b.key);
   });
-  bucket_literals_.assign(kKeyBuckets + 1, 0);
+  bucket_literals_.assign(buckets + 1, 0);
   for (const Literal& literal : literals_) {
     ++bucket_literals_[bucket_of(literal) + 1];
-    const auto [bucket, tag] = KeyBucketAndTag(literal.key);
+    const auto [bucket, tag] = KeyBucketAndTag(literal.key, bucket_shift_);
     uint16_t& tags = key_buckets_[bucket];
     const auto low = static_cast<uint8_t>(tags), high = static_cast<uint8_t>(tags >> 8);
     if (tags == kEveryTag || low == tag || high == tag) continue;
@@ -432,14 +450,16 @@ RegexGroup::PatternMask RegexGroup::PossiblePatterns(std::string_view value) con
       return 0;
     }
   }
+  if (unfiltered_ == all_patterns_) return all_patterns_;  // nothing to narrow
   PatternMask possible = unfiltered_;
   for (size_t at = 0; at < std::min<size_t>(value.size(), 2); ++at) possible |= byte_patterns_[static_cast<unsigned char>(value[at])];
+  const __m128i bucket_shift = _mm_cvtsi32_si128(bucket_shift_);
   ScanBlocks(value, [&](const char* block, size_t at, unsigned fresh) __attribute__((always_inline)) {
     const __m128i third_on = Load16(block + 2);
     for (unsigned bytes = BytesIn(third_on, pattern_bytes_) & fresh; bytes != 0; bytes &= bytes - 1) {
       possible |= byte_patterns_[static_cast<unsigned char>(block[std::countr_zero(bytes) + 2])];
     }
-    for (unsigned windows = KeyHits(block, third_on, key_buckets_.data()) & fresh; windows != 0; windows &= windows - 1) {
+    for (unsigned windows = KeyHits(block, third_on, key_buckets_.data(), bucket_shift) & fresh; windows != 0; windows &= windows - 1) {
       const int window = std::countr_zero(windows);
       uint32_t key = kCaseBits;
       for (size_t i = 0; i < kKeySize; ++i) key |= uint32_t{static_cast<unsigned char>(block[window + i])} << (8 * i);
@@ -452,7 +472,7 @@ RegexGroup::PatternMask RegexGroup::PossiblePatterns(std::string_view value) con
 
 RegexGroup::PatternMask RegexGroup::LiteralsAt(std::string_view value, size_t key_at, uint32_t key) const {
   PatternMask found = 0;
-  const size_t bucket = KeyBucketAndTag(key).bucket;
+  const size_t bucket = KeyBucketAndTag(key, bucket_shift_).bucket;
   for (auto literal = literals_.begin() + bucket_literals_[bucket], end = literals_.begin() + bucket_literals_[bucket + 1];
        literal != end; ++literal) {
     if (literal->key != key || literal->key_offset > key_at || key_at - literal->key_offset + literal->text.size() > value.size()) {
@@ -470,10 +490,13 @@ void RegexGroup::Match(std::string_view value, std::vector<int>& matched) const 
   matched.clear();
   const PatternMask possible = PossiblePatterns(value);
   if (possible == 0) return;
-  // One possible pattern is searched alone: one pass, which stops early for an anchored pattern.
-  if (std::has_single_bit(possible)) {
-    const int only = std::countr_zero(possible);
-    if (FoundAlone(value, *patterns_[static_cast<size_t>(only)])) matched.push_back(only);
+  // A few possible patterns are searched alone, each in its own small automaton, rather than by the whole
+  // set's, whose states cover every pattern of the field.
+  if (std::popcount(possible) <= kMostSearchedAlone) {
+    for (PatternMask rest = possible; rest != 0; rest &= rest - 1) {
+      const int pattern = std::countr_zero(rest);
+      if (FoundAlone(value, *patterns_[static_cast<size_t>(pattern)])) matched.push_back(pattern);
+    }
     return;
   }
   RE2::Set::ErrorInfo error{RE2::Set::kNoError};

@@ -64,10 +64,6 @@ class RegexGroup {
     bool every_byte = false;
   };
 
-  // A key's bucket of key_buckets_ holds two one-byte tags of keys, so that 16 windows of a value are
-  // looked up at once: see KeyBucketAndTag in regex_group.cc.
-  static constexpr size_t kKeyBuckets = 1024;
-
   void FindRequiredBytes(const re2::FilteredRE2& prefilter, const std::vector<std::string>& atoms);
   void FindRequiredLiterals(const re2::FilteredRE2& prefilter, const std::vector<std::string>& atoms);
   void Require(std::string_view literal, PatternMask patterns);
@@ -84,7 +80,10 @@ class RegexGroup {
   // letters outside ASCII of atoms that need them), in either case
   std::array<PatternMask, 256> byte_patterns_{};
   ByteRanges pattern_bytes_;                      // the bytes byte_patterns_ has patterns for
-  std::array<uint16_t, kKeyBuckets> key_buckets_{};  // the tags of literals_' keys, by bucket
+  // A key's bucket of key_buckets_ holds two one-byte tags of keys, so that 16 windows of a value are
+  // looked up at once (see KeyBucketAndTag in regex_group.cc): the one its hash shifted right by bucket_shift_ picks.
+  int bucket_shift_;
+  std::vector<uint16_t> key_buckets_;             // the tags of literals_' keys, by bucket
   std::vector<Literal> literals_;                 // ordered by the bucket of their key, then by key
   std::vector<uint32_t> bucket_literals_;         // bucket b's literals_ are from [b] up to [b + 1] of these
 };
