@@ -95,7 +95,7 @@ struct Subject {
   const Link& link;
   const PageFacts& page;
   const PageEvaluation& evaluation;
-  size_t index;  // of the link in the page's links
+  size_t index;  // of the link among the page's backlinks
 };
 
 using TextGetter = std::string_view (*)(const Subject&);
@@ -288,7 +288,7 @@ using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 // ---------------------------------------------------------------------------------------------------------
 // Compiled rules.
 
-// Predicates run on a page's links 64 at a time: a block's links are bits of a word, and a predicate takes
+// Predicates run on a page's backlinks 64 at a time: a block's links are bits of a word, and a predicate takes
 // the block's links it is asked about and returns those it holds for. A combinator is then called once per
 // block, not once per link, and short-circuits by narrowing the bits it passes on: `all` asks each operand
 // only about the links every earlier one held for, `any` only about those no earlier one held for, so every
@@ -297,7 +297,7 @@ constexpr size_t kBlockLinks = 64;
 // A field's `matches` patterns are searched in groups of at most this many, so that the patterns a group
 // finds in a value fit a word, with a bit to spare.
 constexpr size_t kMaxGroupPatterns = 63;
-using LinkBits = uint64_t;  // bit i: the link at kBlockLinks * block + i
+using LinkBits = uint64_t;  // bit i: the backlink at kBlockLinks * block + i
 using BlockTest = std::function<LinkBits(const PageEvaluation&, size_t block, LinkBits candidates)>;
 
 // The links of `candidates` in `block`, lowest first.
@@ -433,18 +433,18 @@ class PageEvaluation {
   void Reset(const PageFacts& page, std::span<const Link> links, const RuleSet::Compiled& compiled) {
     page_ = &page;
     links_ = links;
-    blocks_ = (links.size() + kBlockLinks - 1) / kBlockLinks;
-    backlinks_.assign(blocks_, 0);
-    backlink_count_ = std::count_if(links.begin(), links.end(), [](const Link& link) { return link.is_backlink; });
-    facts_.resize(links.size());
-    neighbour_caches_.resize(compiled.neighbour_predicates);
-    for (NeighbourCache& cache : neighbour_caches_) {
-      cache.counted = false;
-      cache.by_domain.clear();
+    link_index_.clear();
+    for (size_t i = 0; i < links.size(); ++i) {
+      if (links[i].is_backlink) link_index_.push_back(i);
     }
+    backlink_count_ = link_index_.size();
+    blocks_ = (backlink_count_ + kBlockLinks - 1) / kBlockLinks;
+    facts_.resize(backlink_count_);
+    neighbour_caches_.resize(compiled.neighbour_predicates);
+    for (NeighbourCache& cache : neighbour_caches_) cache.counted = false;
     named_results_.assign(compiled.cached_predicates * blocks_, NamedResults{});
     page_results_.assign(compiled.page_predicates, kNotEvaluated);
-    value_ids_.assign(compiled.value_fields * links.size(), kNotNumbered);
+    value_ids_.assign(compiled.value_fields * backlink_count_, kNotNumbered);
     value_numbers_.resize(compiled.value_fields);
     values_numbered_.assign(compiled.value_fields, false);
     last_values_.assign(compiled.value_fields, LastValue{});
@@ -459,23 +459,18 @@ class PageEvaluation {
     // Text anchors are compared normalised, as list tests see them: their list values are made here, and
     // list tests of anchor.text reuse them.
     anchor_links_.clear();
-    domain_ids_.Reset(links.size());
-    anchor_ids_.Reset(links.size());
+    domain_ids_.Reset(backlink_count_);
+    anchor_ids_.Reset(backlink_count_);
     normalised_anchor_of_.assign(backlink_count_, kNotNumbered);
     relevance_keys_.clear();
     relevance_keys_.reserve(backlink_count_);  // never moves: relevance_ids_ holds views of its keys
     relevance_ids_.Reset(backlink_count_);
     relevance_by_key_.clear();
-    for (size_t i = 0; i < links.size(); ++i) {
-      LinkFacts& facts = facts_[i];
-      if (!links[i].is_backlink) {
-        facts = {TopicalRelevance::kUnknown, 0, 0, 0, -1};
-        continue;
-      }
-      backlinks_[i / kBlockLinks] |= LinkBits{1} << (i % kBlockLinks);
-      const int domain = domain_ids_.Add(links[i].registrable_domain);
-      facts = {SharedRelevance(relevance, i, domain), 0, 0, 0, domain};
-      if (links[i].anchor_kind != AnchorKind::kText) continue;
+    for (size_t i = 0; i < backlink_count_; ++i) {
+      const Link& backlink = link(i);
+      const int domain = domain_ids_.Add(backlink.registrable_domain);
+      facts_[i] = {SharedRelevance(relevance, i, domain), 0, 0, 0, domain};
+      if (backlink.anchor_kind != AnchorKind::kText) continue;
       // An anchor seen before on the page is counted again under its normalised number, not normalised again.
       const int anchor = ValueId(kAnchorValueSlot, &LinkText<&Link::anchor_text>, i);
       int& normalised = normalised_anchor_of_[anchor];
@@ -491,40 +486,28 @@ class PageEvaluation {
   }
 
   const PageFacts& page() const { return *page_; }
-  Subject SubjectAt(size_t index) const { return {links_[index], *page_, *this, index}; }
+  // Backlinks are numbered 0, 1, 2... in page order; `index` below is such a number.
+  const Link& link(size_t index) const { return links_[link_index_[index]]; }
+  size_t link_index(size_t index) const { return link_index_[index]; }  // in the page's links
+  Subject SubjectAt(size_t index) const { return {link(index), *page_, *this, index}; }
   size_t blocks() const { return blocks_; }
-  LinkBits backlinks(size_t block) const { return backlinks_[block]; }
+  // Every backlink of a block; only the last block is partly filled.
+  LinkBits backlinks(size_t block) const {
+    const size_t rest = backlink_count_ - block * kBlockLinks;
+    return rest >= kBlockLinks ? ~LinkBits{0} : (LinkBits{1} << rest) - 1;
+  }
   int relevance(size_t index) const { return facts_[index].relevance; }
   int anchor_repeats(size_t index) const { return facts_[index].anchor_repeats; }
   int run_length(size_t index) const { return facts_[index].run_length; }
   int run_domains(size_t index) const { return facts_[index].run_domains; }
 
-  // How many backlinks other than the one at `index` pass `test`: those within `within` positions of it,
-  // or, when `within` is nullopt, those to the same registrable domain. The test runs once per backlink and
-  // page (cached in `slot`), so the count costs O(1) per link.
+  // How many backlinks other than the one at `index` pass `test`: those within `within` positions of it in
+  // the page's links, or, when `within` is nullopt, those to the same registrable domain. The test runs once
+  // per backlink and page, when first asked, and every backlink's count is worked out then (cached in `slot`).
   int CountNeighbours(size_t slot, const BlockTest& test, size_t index, std::optional<int> within) const {
     NeighbourCache& cache = neighbour_caches_[slot];
-    if (!cache.counted) {
-      cache.counted = true;
-      cache.prefix.resize(links_.size() + 1);  // every entry is written below
-      cache.prefix[0] = 0;
-      for (size_t block = 0; block < blocks_; ++block) {
-        const LinkBits passing = test(*this, block, backlinks_[block]);
-        const size_t end = std::min(links_.size(), (block + 1) * kBlockLinks);
-        for (size_t i = block * kBlockLinks; i < end; ++i) {
-          cache.prefix[i + 1] = cache.prefix[i] + static_cast<int>(passing >> (i % kBlockLinks) & 1);
-        }
-        ForEachLink(block, passing, [&](size_t i, LinkBits) {
-          if (cache.by_domain.empty()) cache.by_domain.resize(domain_ids_.size());
-          ++cache.by_domain[facts_[i].domain];
-        });
-      }
-    }
-    const int self = cache.prefix[index + 1] - cache.prefix[index];
-    if (!within) return (cache.by_domain.empty() ? 0 : cache.by_domain[facts_[index].domain]) - self;
-    const size_t low = index > static_cast<size_t>(*within) ? index - *within : 0;
-    const size_t high = std::min(links_.size() - 1, index + *within);
-    return cache.prefix[high + 1] - cache.prefix[low] - self;
+    if (!cache.counted) CountAllNeighbours(cache, test, within);
+    return cache.counts[index];
   }
 
   // Of `candidates` in `block`, those a named predicate or a field test holds for: rules share them, so each
@@ -551,7 +534,7 @@ class PageEvaluation {
   // on consecutive links (hosts, anchors, snippets of a link list), and each distinct one is analysed once.
   // Tests ask for it once per link and test: the number is looked up inline, and found apart.
   int ValueId(size_t slot, TextGetter get, size_t index) const {
-    const int id = value_ids_[slot * links_.size() + index];
+    const int id = value_ids_[slot * backlink_count_ + index];
     return id != kNotNumbered ? id : NumberValue(slot, get, index);
   }
 
@@ -588,18 +571,18 @@ class PageEvaluation {
   // Facts of a backlink's anchor text, computed on first use (several predicates read them) once per distinct
   // anchor of the page, which Reset numbers for every backlink.
   int AnchorWordsAt(size_t index, int (*count)(const Link&)) const {
-    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * links_.size() + index]];
-    if (facts.words == kNotComputed) facts.words = count(links_[index]);
+    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * backlink_count_ + index]];
+    if (facts.words == kNotComputed) facts.words = count(link(index));
     return facts.words;
   }
   // The echo reads the target's host labels too (from its host and registrable domain, both numbered in
   // Reset): an anchor keeps the last target it was worked out for, as a repeated anchor mostly has one.
   // Working it out goes through the anchor's words, so it counts them as well.
   int AnchorTargetEchoAt(size_t index, AnchorWordsAndEcho (*compute)(const Link&)) const {
-    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * links_.size() + index]];
-    const int host = value_ids_[kHostValueSlot * links_.size() + index], domain = facts_[index].domain;
+    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * backlink_count_ + index]];
+    const int host = value_ids_[kHostValueSlot * backlink_count_ + index], domain = facts_[index].domain;
     if (facts.echo_host != host || facts.echo_domain != domain) {
-      const AnchorWordsAndEcho computed = compute(links_[index]);
+      const AnchorWordsAndEcho computed = compute(link(index));
       facts.words = computed.words;
       facts.echo = computed.echo;
       facts.echo_host = host;
@@ -615,12 +598,12 @@ class PageEvaluation {
   // TopicalRelevance::Of reads a link's anchor text, URL, snippet, host and registrable domain, nothing else
   // of it: links alike in all five (the same link repeated in a list, a menu) share one answer.
   int SharedRelevance(const TopicalRelevance& relevance, size_t index, int domain) {
-    const Link& link = links_[index];
-    const RelevanceKey& key = relevance_keys_.emplace_back(
-        RelevanceKey{Number(kAnchorValueSlot, index, link.anchor_text), Number(kUrlValueSlot, index, link.url),
-                     Number(kSnippetValueSlot, index, link.snippet), Number(kHostValueSlot, index, link.host), domain});
+    const Link& backlink = link(index);
+    const RelevanceKey& key = relevance_keys_.emplace_back(RelevanceKey{
+        Number(kAnchorValueSlot, index, backlink.anchor_text), Number(kUrlValueSlot, index, backlink.url),
+        Number(kSnippetValueSlot, index, backlink.snippet), Number(kHostValueSlot, index, backlink.host), domain});
     const int id = relevance_ids_.Add(std::string_view(reinterpret_cast<const char*>(&key), sizeof key));
-    if (static_cast<size_t>(id) == relevance_by_key_.size()) relevance_by_key_.push_back(relevance.Of(links_[index]));
+    if (static_cast<size_t>(id) == relevance_by_key_.size()) relevance_by_key_.push_back(relevance.Of(backlink));
     return relevance_by_key_[id];
   }
 
@@ -640,20 +623,17 @@ class PageEvaluation {
     // A value equal to the last one numbered (consecutive links to one host, under one heading) is not hashed.
     LastValue& last = last_values_[slot];
     if (last.id == kNotNumbered || last.value != value) last = {value, numbers.Add(value)};
-    return value_ids_[slot * links_.size() + index] = last.id;
+    return value_ids_[slot * backlink_count_ + index] = last.id;
   }
 
   // A run is a maximal sequence of consecutive backlinks, each after the first at most kRunGapChars of
   // text after the previous one; an internal link ends a run.
   void FindLinkRuns() {
     run_stamps_.assign(domain_ids_.size(), 0);
-    for (size_t begin = 0; begin < links_.size();) {
-      if (!links_[begin].is_backlink) {
-        ++begin;
-        continue;
-      }
+    for (size_t begin = 0; begin < backlink_count_;) {
       size_t end = begin + 1;
-      while (end < links_.size() && links_[end].is_backlink && links_[end].text_chars_before <= kRunGapChars) {
+      while (end < backlink_count_ && link_index_[end] == link_index_[end - 1] + 1 &&
+             link(end).text_chars_before <= kRunGapChars) {
         ++end;
       }
       // A domain is new to the run unless its stamp is the run's.
@@ -674,15 +654,14 @@ class PageEvaluation {
 
   const PageFacts* page_ = nullptr;
   std::span<const Link> links_;
-  size_t blocks_ = 0;                // of kBlockLinks links, the last one partly filled
-  std::vector<LinkBits> backlinks_;  // per block
-  size_t backlink_count_ = 0;        // rules are tried on backlinks only
+  std::vector<size_t> link_index_;  // per backlink: its index in links_ (rules are tried on backlinks only)
+  size_t backlink_count_ = 0;
+  size_t blocks_ = 0;  // of kBlockLinks backlinks, the last one partly filled
   struct LinkFacts {
-    int relevance, anchor_repeats, run_length, run_domains;  // 0 for internal links but their relevance
-    // Its registrable domain's number in domain_ids_, so counts per domain need no hashing; -1 for internal links.
-    int domain;
+    int relevance, anchor_repeats, run_length, run_domains;
+    int domain;  // its registrable domain's number in domain_ids_, so counts per domain need no hashing
   };
-  std::vector<LinkFacts> facts_;  // per link
+  std::vector<LinkFacts> facts_;  // per backlink
   TextIds domain_ids_;            // the backlinks' registrable domains, and the backlinks to each
   std::vector<size_t> run_stamps_;  // FindLinkRuns' scratch: per domain, 1 + the first link of the last run it was in
   TextIds anchor_ids_;  // the backlinks' normalised text anchors, and the backlinks with each
@@ -698,10 +677,40 @@ class PageEvaluation {
   std::vector<int> relevance_by_key_;  // per relevance key number
   struct NeighbourCache {
     bool counted = false;     // whether the page's counts are in, once first asked
-    std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass
-    std::vector<int> by_domain;  // backlinks that pass, per registrable domain; empty while none does
+    std::vector<int> counts;  // per backlink: the other backlinks that pass within its window or to its domain
   };
   mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
+  // CountAllNeighbours' scratch: per backlink, whether it passes (0 or 1), and per domain, those that pass.
+  mutable std::vector<int> passes_, passing_by_domain_;
+
+  void CountAllNeighbours(NeighbourCache& cache, const BlockTest& test, std::optional<int> within) const {
+    cache.counted = true;
+    passes_.resize(backlink_count_);  // every entry is written below
+    for (size_t block = 0; block < blocks_; ++block) {
+      const LinkBits passing = test(*this, block, backlinks(block));
+      const size_t end = std::min(backlink_count_, (block + 1) * kBlockLinks);
+      for (size_t i = block * kBlockLinks; i < end; ++i) passes_[i] = static_cast<int>(passing >> (i % kBlockLinks) & 1);
+    }
+    cache.counts.resize(backlink_count_);
+    if (!within) {
+      passing_by_domain_.assign(domain_ids_.size(), 0);
+      for (size_t i = 0; i < backlink_count_; ++i) passing_by_domain_[facts_[i].domain] += passes_[i];
+      for (size_t i = 0; i < backlink_count_; ++i) {
+        cache.counts[i] = passing_by_domain_[facts_[i].domain] - passes_[i];
+      }
+      return;
+    }
+    // The window of backlink i is [low, high): those at most `within` positions from it among the page's links,
+    // which move forward with i. `inside` counts those of the window that pass.
+    const size_t distance = static_cast<size_t>(*within);
+    size_t low = 0, high = 0;
+    int inside = 0;
+    for (size_t i = 0; i < backlink_count_; ++i) {
+      for (; high < backlink_count_ && link_index_[high] <= link_index_[i] + distance; ++high) inside += passes_[high];
+      for (; link_index_[low] + distance < link_index_[i]; ++low) inside -= passes_[low];
+      cache.counts[i] = inside - passes_[i];
+    }
+  }
   static constexpr int8_t kNotEvaluated = -1;
   struct NamedResults {
     LinkBits evaluated = 0, holds = 0;
@@ -709,7 +718,7 @@ class PageEvaluation {
   mutable std::vector<NamedResults> named_results_;  // per cached predicate, then per block
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
   static constexpr int kNotNumbered = -1;
-  mutable std::vector<int> value_ids_;  // per value slot, then per link: ValueId, or kNotNumbered
+  mutable std::vector<int> value_ids_;  // per value slot, then per backlink: ValueId, or kNotNumbered
   mutable std::vector<TextIds> value_numbers_;  // per value slot: the field's distinct values on the page
   mutable std::vector<bool> values_numbered_;   // per value slot: whether value_numbers_ holds this page's
   struct LastValue {
@@ -1658,13 +1667,12 @@ void ScoreLinks(const RuleSet::Compiled& compiled, const PageEvaluation& evaluat
   fired.reserve(compiled.rules.size());
   for (size_t block = 0; block < evaluation.blocks(); ++block) {
     const LinkBits backlinks = evaluation.backlinks(block);
-    if (backlinks == 0) continue;
     fired.clear();
     for (const CompiledRule& rule : compiled.rules) {
       if (const LinkBits links = rule.when(evaluation, block, backlinks); links != 0) fired.push_back({&rule, links});
     }
     ForEachLink(block, backlinks, [&](size_t index, LinkBits bit) {
-      scores[index] = ScoreLink(compiled, evaluation.SubjectAt(index), fired, bit);
+      scores[evaluation.link_index(index)] = ScoreLink(compiled, evaluation.SubjectAt(index), fired, bit);
     });
   }
 }
