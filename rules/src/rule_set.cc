@@ -361,6 +361,7 @@ struct RuleSet::Compiled {
   // target.url, target.host, snippet): each gets a value slot, where the page's distinct values of the field
   // are numbered and their list values and regex answers cached.
   size_t value_fields = 0;
+  std::vector<bool> page_value_slots;  // per value slot: whether its field is the page's, one value per page
   size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-value cache slot
   size_t regex_groups = 0;  // each gets a per-value cache slot for the patterns found
 };
@@ -442,11 +443,13 @@ class PageEvaluation {
     facts_.resize(backlink_count_);
     neighbour_caches_.resize(compiled.neighbour_predicates);
     for (NeighbourCache& cache : neighbour_caches_) cache.counted = false;
-    named_results_.assign(compiled.cached_predicates * blocks_, NamedResults{});
+    cached_predicates_ = compiled.cached_predicates;
+    named_results_.assign(cached_predicates_ * blocks_, NamedResults{});
     page_results_.assign(compiled.page_predicates, kNotEvaluated);
     value_ids_.assign(compiled.value_fields * backlink_count_, kNotNumbered);
     value_numbers_.resize(compiled.value_fields);
     values_numbered_.assign(compiled.value_fields, false);
+    page_value_slots_ = &compiled.page_value_slots;
     last_values_.assign(compiled.value_fields, LastValue{});
     list_values_used_ = 0;
     // A field has at most as many distinct values as the page has backlinks.
@@ -514,7 +517,7 @@ class PageEvaluation {
   // runs at most once per link.
   template <typename BlockHolds>
   LinkBits NamedResult(size_t slot, const BlockHolds& test, size_t block, LinkBits candidates) const {
-    NamedResults& results = named_results_[slot * blocks_ + block];
+    NamedResults& results = named_results_[block * cached_predicates_ + slot];
     if (const LinkBits needed = candidates & ~results.evaluated; needed != 0) {
       results.holds |= test(*this, block, needed);
       results.evaluated |= needed;
@@ -617,7 +620,7 @@ class PageEvaluation {
     TextIds& numbers = value_numbers_[slot];
     // Numbered from the first link a test asks about: fields no test asks about on the page cost nothing.
     if (!values_numbered_[slot]) {
-      numbers.Reset(backlink_count_);
+      numbers.Reset((*page_value_slots_)[slot] ? 1 : backlink_count_);
       values_numbered_[slot] = true;
     }
     // A value equal to the last one numbered (consecutive links to one host, under one heading) is not hashed.
@@ -715,12 +718,15 @@ class PageEvaluation {
   struct NamedResults {
     LinkBits evaluated = 0, holds = 0;
   };
-  mutable std::vector<NamedResults> named_results_;  // per cached predicate, then per block
+  // Per block, then per cached predicate: a block's rules read its answers together.
+  mutable std::vector<NamedResults> named_results_;
+  size_t cached_predicates_ = 0;
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
   static constexpr int kNotNumbered = -1;
   mutable std::vector<int> value_ids_;  // per value slot, then per backlink: ValueId, or kNotNumbered
   mutable std::vector<TextIds> value_numbers_;  // per value slot: the field's distinct values on the page
   mutable std::vector<bool> values_numbered_;   // per value slot: whether value_numbers_ holds this page's
+  const std::vector<bool>* page_value_slots_ = nullptr;  // the rule set's Compiled::page_value_slots
   struct LastValue {
     std::string_view value;
     int id = kNotNumbered;
@@ -968,6 +974,9 @@ double ReadPercentage(const Entry& entry) {
   return number;
 }
 
+// A field of the page rather than of the link: one value per page.
+bool IsPageField(const FieldSpec& field) { return field.name.starts_with("page."); }
+
 const FieldSpec* FindField(std::string_view name) {
   const auto* field = std::find_if(std::begin(kFields), std::end(kFields),
                                    [&](const FieldSpec& spec) { return spec.name == name; });
@@ -1051,6 +1060,8 @@ class Compiler {
     file.compiled.cached_predicates = cached_predicates_;
     file.compiled.page_predicates = page_predicates_;
     file.compiled.value_fields = value_slots_.size();
+    file.compiled.page_value_slots.resize(value_slots_.size());
+    for (const auto& [field, slot] : value_slots_) file.compiled.page_value_slots[slot] = IsPageField(*field);
     file.compiled.whole_value_patterns = whole_value_slots_.size();
     file.compiled.regex_groups = regex_groups_.size();
     for (const std::shared_ptr<RegexGroup>& group : regex_groups_) group->Compile();
@@ -1268,7 +1279,7 @@ class Compiler {
                 : operation->name() == "matches"    ? CompileMatches(*field, *operation)
                                                     : CompileBound(*field, *operation);
     BlockTest shared;
-    if (!field->name.starts_with("page.")) {
+    if (!IsPageField(*field)) {
       shared = test.cached(cached_predicates_++);
     } else {
       // A test of the page alone has one answer per page: computed for its first backlink, then reused.
@@ -1618,10 +1629,10 @@ struct FiredRule {
   LinkBits links;  // of the block, those it fired for
 };
 
-// `bit` is the link's in the block that `fired` describes.
-Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::span<const FiredRule> fired,
-                LinkBits bit) {
-  Score score;
+// Scores the link into `score`, which is a default Score; `bit` is the link's in the block that `fired`
+// describes. Written in place: the result vector's Scores are large, and a Score moved in costs a second write.
+void ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::span<const FiredRule> fired,
+               LinkBits bit, Score& score) {
   score.relevance = subject.evaluation.relevance(subject.index);
   double penalty = 0;
   // Sized once: a flagged link often has several flags, and growing the vector moves their evidence.
@@ -1639,14 +1650,14 @@ Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::
     score.trust = std::move(*blocked);
     score.quality_score = 0;
     score.verdict = Verdict::kToxic;
-    return score;
+    return;
   }
   if (auto allowed = FindTrust(compiled.allow, TrustAction::kAllow, subject)) {
     score.trust = std::move(*allowed);
     score.flags.clear();
     score.quality_score = 100;
     score.verdict = Verdict::kClean;
-    return score;
+    return;
   }
   score.quality_score = static_cast<int>(std::lround(std::clamp(compiled.start - penalty, 0.0, 100.0)));
   if (score.quality_score < compiled.toxic_below) {
@@ -1656,14 +1667,13 @@ Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::
   } else {
     score.verdict = Verdict::kClean;
   }
-  return score;
 }
 
 // Scores every backlink of the page into `scores` (index-aligned with the links), a block at a time.
 void ScoreLinks(const RuleSet::Compiled& compiled, const PageEvaluation& evaluation, std::span<Score> scores) {
   // The rules that fired for some link of the block at hand, in file order, and those links: most rules
   // fire for none, and a link need not look at them.
-  std::vector<FiredRule> fired;
+  thread_local std::vector<FiredRule> fired;  // reused from page to page
   fired.reserve(compiled.rules.size());
   for (size_t block = 0; block < evaluation.blocks(); ++block) {
     const LinkBits backlinks = evaluation.backlinks(block);
@@ -1672,7 +1682,7 @@ void ScoreLinks(const RuleSet::Compiled& compiled, const PageEvaluation& evaluat
       if (const LinkBits links = rule.when(evaluation, block, backlinks); links != 0) fired.push_back({&rule, links});
     }
     ForEachLink(block, backlinks, [&](size_t index, LinkBits bit) {
-      scores[evaluation.link_index(index)] = ScoreLink(compiled, evaluation.SubjectAt(index), fired, bit);
+      ScoreLink(compiled, evaluation.SubjectAt(index), fired, bit, scores[evaluation.link_index(index)]);
     });
   }
 }
