@@ -465,10 +465,7 @@ class PageEvaluation {
     domain_ids_.Reset(backlink_count_);
     anchor_ids_.Reset(backlink_count_);
     normalised_anchor_of_.assign(backlink_count_, kNotNumbered);
-    relevance_keys_.clear();
-    relevance_keys_.reserve(backlink_count_);  // never moves: relevance_ids_ holds views of its keys
-    relevance_ids_.Reset(backlink_count_);
-    relevance_by_key_.clear();
+    relevance_by_url_.clear();
     for (size_t i = 0; i < backlink_count_; ++i) {
       const Link& backlink = link(i);
       const int domain = domain_ids_.Add(backlink.registrable_domain);
@@ -599,15 +596,20 @@ class PageEvaluation {
 
  private:
   // TopicalRelevance::Of reads a link's anchor text, URL, snippet, host and registrable domain, nothing else
-  // of it: links alike in all five (the same link repeated in a list, a menu) share one answer.
+  // of it: links alike in all five (the same link repeated in a list, a menu) share one answer. A URL keeps
+  // the answer of the last link to it, which a link alike in the other four reuses: the numbers are compared,
+  // not hashed again.
   int SharedRelevance(const TopicalRelevance& relevance, size_t index, int domain) {
     const Link& backlink = link(index);
-    const RelevanceKey& key = relevance_keys_.emplace_back(RelevanceKey{
-        Number(kAnchorValueSlot, index, backlink.anchor_text), Number(kUrlValueSlot, index, backlink.url),
-        Number(kSnippetValueSlot, index, backlink.snippet), Number(kHostValueSlot, index, backlink.host), domain});
-    const int id = relevance_ids_.Add(std::string_view(reinterpret_cast<const char*>(&key), sizeof key));
-    if (static_cast<size_t>(id) == relevance_by_key_.size()) relevance_by_key_.push_back(relevance.Of(backlink));
-    return relevance_by_key_[id];
+    const RelevanceKey key{Number(kAnchorValueSlot, index, backlink.anchor_text),
+                           Number(kUrlValueSlot, index, backlink.url), Number(kSnippetValueSlot, index, backlink.snippet),
+                           Number(kHostValueSlot, index, backlink.host), domain};
+    if (static_cast<size_t>(key.url) == relevance_by_url_.size()) {
+      relevance_by_url_.push_back({key, relevance.Of(backlink)});  // URL numbers come in order
+    } else if (KnownRelevance& known = relevance_by_url_[key.url]; !(known.key == key)) {
+      known = {key, relevance.Of(backlink)};
+    }
+    return relevance_by_url_[key.url].relevance;
   }
 
   [[gnu::noinline]] int NumberValue(size_t slot, TextGetter get, size_t index) const {
@@ -670,14 +672,16 @@ class PageEvaluation {
   TextIds anchor_ids_;  // the backlinks' normalised text anchors, and the backlinks with each
   std::vector<std::pair<size_t, int>> anchor_links_;  // Reset's scratch: backlinks with a text anchor, and its id
   std::vector<int> normalised_anchor_of_;  // Reset's scratch: per anchor.text value number, its id in anchor_ids_
-  // Reset's scratch: per backlink, the value numbers of the texts relevance reads; numbered as bytes.
+  // The value numbers of the texts relevance reads.
   struct RelevanceKey {
     int anchor, url, snippet, host, domain;
+    bool operator==(const RelevanceKey&) const = default;
   };
-  static_assert(std::has_unique_object_representations_v<RelevanceKey>);  // equal keys, equal bytes
-  std::vector<RelevanceKey> relevance_keys_;
-  TextIds relevance_ids_;
-  std::vector<int> relevance_by_key_;  // per relevance key number
+  struct KnownRelevance {
+    RelevanceKey key;
+    int relevance;
+  };
+  std::vector<KnownRelevance> relevance_by_url_;  // Reset's scratch: per target.url value number
   struct NeighbourCache {
     bool counted = false;     // whether the page's counts are in, once first asked
     std::vector<int> counts;  // per backlink: the other backlinks that pass within its window or to its domain
