@@ -344,8 +344,10 @@ struct TrustList {
 
 namespace {
 // The value slots of the text fields that every backlink's facts read, whether or not a rule tests them:
-// anchor.repeats compares the anchors' list values, and links alike in the texts relevance reads share it.
-constexpr size_t kAnchorValueSlot = 0, kUrlValueSlot = 1, kHostValueSlot = 2, kSnippetValueSlot = 3;
+// anchor.repeats compares the anchors' list values, links alike in the texts relevance reads share it, and
+// target.page_links, link runs and same_target neighbours count by registrable domain.
+constexpr size_t kAnchorValueSlot = 0, kUrlValueSlot = 1, kHostValueSlot = 2, kSnippetValueSlot = 3,
+                 kDomainValueSlot = 4;
 }  // namespace
 
 struct RuleSet::Compiled {
@@ -358,7 +360,7 @@ struct RuleSet::Compiled {
   size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
   // Text fields tested by in_list or matches, and those every backlink's facts read (anchor.text,
-  // target.url, target.host, snippet): each gets a value slot, where the page's distinct values of the field
+  // target.url, target.host, snippet, target.registrable_domain): each gets a value slot, where the page's distinct values of the field
   // are numbered and their list values and regex answers cached.
   size_t value_fields = 0;
   std::vector<bool> page_value_slots;  // per value slot: whether its field is the page's, one value per page
@@ -462,13 +464,15 @@ class PageEvaluation {
     // Text anchors are compared normalised, as list tests see them: their list values are made here, and
     // list tests of anchor.text reuse them.
     anchor_links_.clear();
-    domain_ids_.Reset(backlink_count_);
+    domain_links_.clear();
     anchor_ids_.Reset(backlink_count_);
     normalised_anchor_of_.assign(backlink_count_, kNotNumbered);
     relevance_by_url_.clear();
     for (size_t i = 0; i < backlink_count_; ++i) {
       const Link& backlink = link(i);
-      const int domain = domain_ids_.Add(backlink.registrable_domain);
+      const int domain = Number(kDomainValueSlot, i, backlink.registrable_domain);
+      if (static_cast<size_t>(domain) == domain_links_.size()) domain_links_.push_back(0);  // numbers come in order
+      ++domain_links_[domain];
       facts_[i] = {SharedRelevance(relevance, i, domain), 0, 0, 0, domain};
       if (backlink.anchor_kind != AnchorKind::kText) continue;
       // An anchor seen before on the page is counted again under its normalised number, not normalised again.
@@ -592,7 +596,7 @@ class PageEvaluation {
   }
 
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
-  int domain_links(size_t index) const { return domain_ids_.count(facts_[index].domain); }
+  int domain_links(size_t index) const { return domain_links_[facts_[index].domain]; }
 
  private:
   // TopicalRelevance::Of reads a link's anchor text, URL, snippet, host and registrable domain, nothing else
@@ -634,7 +638,7 @@ class PageEvaluation {
   // A run is a maximal sequence of consecutive backlinks, each after the first at most kRunGapChars of
   // text after the previous one; an internal link ends a run.
   void FindLinkRuns() {
-    run_stamps_.assign(domain_ids_.size(), 0);
+    run_stamps_.assign(domain_links_.size(), 0);
     for (size_t begin = 0; begin < backlink_count_;) {
       size_t end = begin + 1;
       while (end < backlink_count_ && link_index_[end] == link_index_[end - 1] + 1 &&
@@ -664,10 +668,10 @@ class PageEvaluation {
   size_t blocks_ = 0;  // of kBlockLinks backlinks, the last one partly filled
   struct LinkFacts {
     int relevance, anchor_repeats, run_length, run_domains;
-    int domain;  // its registrable domain's number in domain_ids_, so counts per domain need no hashing
+    int domain;  // its registrable domain's value number, so counts per domain need no hashing
   };
   std::vector<LinkFacts> facts_;  // per backlink
-  TextIds domain_ids_;            // the backlinks' registrable domains, and the backlinks to each
+  std::vector<int> domain_links_;  // per registrable domain value number: the backlinks to it
   std::vector<size_t> run_stamps_;  // FindLinkRuns' scratch: per domain, 1 + the first link of the last run it was in
   TextIds anchor_ids_;  // the backlinks' normalised text anchors, and the backlinks with each
   std::vector<std::pair<size_t, int>> anchor_links_;  // Reset's scratch: backlinks with a text anchor, and its id
@@ -700,7 +704,7 @@ class PageEvaluation {
     }
     cache.counts.resize(backlink_count_);
     if (!within) {
-      passing_by_domain_.assign(domain_ids_.size(), 0);
+      passing_by_domain_.assign(domain_links_.size(), 0);
       for (size_t i = 0; i < backlink_count_; ++i) passing_by_domain_[facts_[i].domain] += passes_[i];
       for (size_t i = 0; i < backlink_count_; ++i) {
         cache.counts[i] = passing_by_domain_[facts_[i].domain] - passes_[i];
@@ -1550,7 +1554,8 @@ class Compiler {
   std::map<const FieldSpec*, size_t> value_slots_ = {{FindField("anchor.text"), kAnchorValueSlot},
                                                      {FindField("target.url"), kUrlValueSlot},
                                                      {FindField("target.host"), kHostValueSlot},
-                                                     {FindField("snippet"), kSnippetValueSlot}};
+                                                     {FindField("snippet"), kSnippetValueSlot},
+                                                     {FindField("target.registrable_domain"), kDomainValueSlot}};
   std::vector<std::shared_ptr<RegexGroup>> regex_groups_;  // by group slot
   // Text field -> the slot of its group taking more `matches` patterns, and how many that group holds.
   std::map<const FieldSpec*, std::pair<size_t, size_t>> open_regex_groups_;
