@@ -379,9 +379,10 @@ constexpr int kRunGapChars = 3;
 class TextIds {
  public:
   // Forgets every text. At most `expected` distinct ones may be added until the next Reset: the table does
-  // not grow.
+  // not grow. It is cleared for every field of every page, and a page's values mostly repeat (a field has
+  // far fewer distinct values than the page has backlinks), so it is sized for at most two thirds full.
   void Reset(size_t expected) {
-    slots_.assign(std::bit_ceil(2 * expected + 2), Slot{});
+    slots_.assign(std::bit_ceil(expected + expected / 2 + 2), Slot{});
     texts_.clear();
     counts_.clear();
   }
@@ -418,7 +419,7 @@ class TextIds {
     uint32_t tag = 0;  // the hash's high bits, so that most slots of other texts are passed without a compare
     int id = kEmpty;
   };
-  std::vector<Slot> slots_;  // a power of two, at most half full
+  std::vector<Slot> slots_;  // a power of two, at most two thirds full
   std::vector<std::string_view> texts_;  // by id
   std::vector<int> counts_;              // by id
 };
