@@ -509,6 +509,8 @@ rules:
   - {id: host-set, category: spammy, weight: 1, evidence: x, when: {field: target.host, matches: 'b\.|c\.'}}
   - {id: host-whole, category: spammy, weight: 1, evidence: x, when: {field: target.host, matches: '^a\.example$'}}
   - {id: host-list, category: spammy, weight: 1, evidence: x, when: {field: target.host, in_list: hosts}}
+  - {id: domain-list, category: spammy, weight: 1, evidence: "{target.page_links}",
+     when: {field: target.registrable_domain, in_list: hosts}}
   - {id: url-set, category: spammy, weight: 1, evidence: x, when: {field: target.url, matches: '[?&]ref='}}
   - {id: url-whole, category: spammy, weight: 1, evidence: x, when: {field: target.url, matches: '^https://[^/]*/$'}}
   - {id: anchor-set, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, matches: 'casino|huts'}}
@@ -550,6 +552,7 @@ rules:
       if (found(link.host, "b\\.|c\\.")) expected.push_back("host-set");
       if (found(link.host, "^a\\.example$")) expected.push_back("host-whole");
       if (lower_host == "a.example" || lower_host == "b.example") expected.push_back("host-list");
+      if (lower_host == "a.example" || lower_host == "b.example") expected.push_back("domain-list");
       if (found(link.url, "[?&]ref=")) expected.push_back("url-set");
       if (found(link.url, "^https://[^/]*/$")) expected.push_back("url-whole");
       if (found(link.anchor_text, "casino|huts")) expected.push_back("anchor-set");
@@ -557,6 +560,14 @@ rules:
       if (found(link.snippet, "loans")) expected.push_back("snippet-set");
       expected.push_back("facts");
       ASSERT_EQ(FiredIds(scores[i]), expected) << "link " << i << ": " << link.url << " '" << link.anchor_text << "'";
+      // Registrable domains are numbered once for list tests and per-domain counts alike.
+      const auto same_domain = [&](const Link& other) {
+        return other.is_backlink && other.registrable_domain == link.registrable_domain;
+      };
+      for (const Flag& flag : scores[i].flags) {
+        if (flag.rule_id != "domain-list") continue;
+        EXPECT_EQ(flag.evidence, std::to_string(std::count_if(links.begin(), links.end(), same_domain))) << "link " << i;
+      }
       const Score alone = rules->Evaluate(link, BlogPage());
       ASSERT_EQ(scores[i].flags.back().evidence, alone.flags.back().evidence) << "link " << i;
       ASSERT_EQ(scores[i].relevance, alone.relevance) << "link " << i;
