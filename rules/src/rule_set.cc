@@ -95,7 +95,7 @@ struct Subject {
   const Link& link;
   const PageFacts& page;
   const PageEvaluation& evaluation;
-  size_t index;  // of the link in the page's links
+  size_t index;  // of the link among the page's backlinks
 };
 
 using TextGetter = std::string_view (*)(const Subject&);
@@ -288,7 +288,7 @@ using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 // ---------------------------------------------------------------------------------------------------------
 // Compiled rules.
 
-// Predicates run on a page's links 64 at a time: a block's links are bits of a word, and a predicate takes
+// Predicates run on a page's backlinks 64 at a time: a block's links are bits of a word, and a predicate takes
 // the block's links it is asked about and returns those it holds for. A combinator is then called once per
 // block, not once per link, and short-circuits by narrowing the bits it passes on: `all` asks each operand
 // only about the links every earlier one held for, `any` only about those no earlier one held for, so every
@@ -297,7 +297,7 @@ constexpr size_t kBlockLinks = 64;
 // A field's `matches` patterns are searched in groups of at most this many, so that the patterns a group
 // finds in a value fit a word, with a bit to spare.
 constexpr size_t kMaxGroupPatterns = 63;
-using LinkBits = uint64_t;  // bit i: the link at kBlockLinks * block + i
+using LinkBits = uint64_t;  // bit i: the backlink at kBlockLinks * block + i
 using BlockTest = std::function<LinkBits(const PageEvaluation&, size_t block, LinkBits candidates)>;
 
 // The links of `candidates` in `block`, lowest first.
@@ -344,8 +344,10 @@ struct TrustList {
 
 namespace {
 // The value slots of the text fields that every backlink's facts read, whether or not a rule tests them:
-// anchor.repeats compares the anchors' list values, and links alike in the texts relevance reads share it.
-constexpr size_t kAnchorValueSlot = 0, kUrlValueSlot = 1, kHostValueSlot = 2, kSnippetValueSlot = 3;
+// anchor.repeats compares the anchors' list values, links alike in the texts relevance reads share it, and
+// target.page_links, link runs and same_target neighbours count by registrable domain.
+constexpr size_t kAnchorValueSlot = 0, kUrlValueSlot = 1, kHostValueSlot = 2, kSnippetValueSlot = 3,
+                 kDomainValueSlot = 4;
 }  // namespace
 
 struct RuleSet::Compiled {
@@ -358,9 +360,10 @@ struct RuleSet::Compiled {
   size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
   // Text fields tested by in_list or matches, and those every backlink's facts read (anchor.text,
-  // target.url, target.host, snippet): each gets a value slot, where the page's distinct values of the field
+  // target.url, target.host, snippet, target.registrable_domain): each gets a value slot, where the page's distinct values of the field
   // are numbered and their list values and regex answers cached.
   size_t value_fields = 0;
+  std::vector<bool> page_value_slots;  // per value slot: whether its field is the page's, one value per page
   size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-value cache slot
   size_t regex_groups = 0;  // each gets a per-value cache slot for the patterns found
 };
@@ -376,9 +379,10 @@ constexpr int kRunGapChars = 3;
 class TextIds {
  public:
   // Forgets every text. At most `expected` distinct ones may be added until the next Reset: the table does
-  // not grow.
+  // not grow. It is cleared for every field of every page, and a page's values mostly repeat (a field has
+  // far fewer distinct values than the page has backlinks), so it is sized for at most two thirds full.
   void Reset(size_t expected) {
-    slots_.assign(std::bit_ceil(2 * expected + 2), Slot{});
+    slots_.assign(std::bit_ceil(expected + expected / 2 + 2), Slot{});
     texts_.clear();
     counts_.clear();
   }
@@ -415,7 +419,7 @@ class TextIds {
     uint32_t tag = 0;  // the hash's high bits, so that most slots of other texts are passed without a compare
     int id = kEmpty;
   };
-  std::vector<Slot> slots_;  // a power of two, at most half full
+  std::vector<Slot> slots_;  // a power of two, at most two thirds full
   std::vector<std::string_view> texts_;  // by id
   std::vector<int> counts_;              // by id
 };
@@ -433,20 +437,22 @@ class PageEvaluation {
   void Reset(const PageFacts& page, std::span<const Link> links, const RuleSet::Compiled& compiled) {
     page_ = &page;
     links_ = links;
-    blocks_ = (links.size() + kBlockLinks - 1) / kBlockLinks;
-    backlinks_.assign(blocks_, 0);
-    backlink_count_ = std::count_if(links.begin(), links.end(), [](const Link& link) { return link.is_backlink; });
-    facts_.resize(links.size());
-    neighbour_caches_.resize(compiled.neighbour_predicates);
-    for (NeighbourCache& cache : neighbour_caches_) {
-      cache.counted = false;
-      cache.by_domain.clear();
+    link_index_.clear();
+    for (size_t i = 0; i < links.size(); ++i) {
+      if (links[i].is_backlink) link_index_.push_back(i);
     }
-    named_results_.assign(compiled.cached_predicates * blocks_, NamedResults{});
+    backlink_count_ = link_index_.size();
+    blocks_ = (backlink_count_ + kBlockLinks - 1) / kBlockLinks;
+    facts_.resize(backlink_count_);
+    neighbour_caches_.resize(compiled.neighbour_predicates);
+    for (NeighbourCache& cache : neighbour_caches_) cache.counted = false;
+    cached_predicates_ = compiled.cached_predicates;
+    named_results_.assign(cached_predicates_ * blocks_, NamedResults{});
     page_results_.assign(compiled.page_predicates, kNotEvaluated);
-    value_ids_.assign(compiled.value_fields * links.size(), kNotNumbered);
+    value_ids_.assign(compiled.value_fields * backlink_count_, kNotNumbered);
     value_numbers_.resize(compiled.value_fields);
     values_numbered_.assign(compiled.value_fields, false);
+    page_value_slots_ = &compiled.page_value_slots;
     last_values_.assign(compiled.value_fields, LastValue{});
     list_values_used_ = 0;
     // A field has at most as many distinct values as the page has backlinks.
@@ -459,23 +465,17 @@ class PageEvaluation {
     // Text anchors are compared normalised, as list tests see them: their list values are made here, and
     // list tests of anchor.text reuse them.
     anchor_links_.clear();
-    domain_ids_.Reset(links.size());
-    anchor_ids_.Reset(links.size());
+    domain_links_.clear();
+    anchor_ids_.Reset(backlink_count_);
     normalised_anchor_of_.assign(backlink_count_, kNotNumbered);
-    relevance_keys_.clear();
-    relevance_keys_.reserve(backlink_count_);  // never moves: relevance_ids_ holds views of its keys
-    relevance_ids_.Reset(backlink_count_);
-    relevance_by_key_.clear();
-    for (size_t i = 0; i < links.size(); ++i) {
-      LinkFacts& facts = facts_[i];
-      if (!links[i].is_backlink) {
-        facts = {TopicalRelevance::kUnknown, 0, 0, 0, -1};
-        continue;
-      }
-      backlinks_[i / kBlockLinks] |= LinkBits{1} << (i % kBlockLinks);
-      const int domain = domain_ids_.Add(links[i].registrable_domain);
-      facts = {SharedRelevance(relevance, i, domain), 0, 0, 0, domain};
-      if (links[i].anchor_kind != AnchorKind::kText) continue;
+    relevance_by_url_.clear();
+    for (size_t i = 0; i < backlink_count_; ++i) {
+      const Link& backlink = link(i);
+      const int domain = Number(kDomainValueSlot, i, backlink.registrable_domain);
+      if (static_cast<size_t>(domain) == domain_links_.size()) domain_links_.push_back(0);  // numbers come in order
+      ++domain_links_[domain];
+      facts_[i] = {SharedRelevance(relevance, i, domain), 0, 0, 0, domain};
+      if (backlink.anchor_kind != AnchorKind::kText) continue;
       // An anchor seen before on the page is counted again under its normalised number, not normalised again.
       const int anchor = ValueId(kAnchorValueSlot, &LinkText<&Link::anchor_text>, i);
       int& normalised = normalised_anchor_of_[anchor];
@@ -491,47 +491,35 @@ class PageEvaluation {
   }
 
   const PageFacts& page() const { return *page_; }
-  Subject SubjectAt(size_t index) const { return {links_[index], *page_, *this, index}; }
+  // Backlinks are numbered 0, 1, 2... in page order; `index` below is such a number.
+  const Link& link(size_t index) const { return links_[link_index_[index]]; }
+  size_t link_index(size_t index) const { return link_index_[index]; }  // in the page's links
+  Subject SubjectAt(size_t index) const { return {link(index), *page_, *this, index}; }
   size_t blocks() const { return blocks_; }
-  LinkBits backlinks(size_t block) const { return backlinks_[block]; }
+  // Every backlink of a block; only the last block is partly filled.
+  LinkBits backlinks(size_t block) const {
+    const size_t rest = backlink_count_ - block * kBlockLinks;
+    return rest >= kBlockLinks ? ~LinkBits{0} : (LinkBits{1} << rest) - 1;
+  }
   int relevance(size_t index) const { return facts_[index].relevance; }
   int anchor_repeats(size_t index) const { return facts_[index].anchor_repeats; }
   int run_length(size_t index) const { return facts_[index].run_length; }
   int run_domains(size_t index) const { return facts_[index].run_domains; }
 
-  // How many backlinks other than the one at `index` pass `test`: those within `within` positions of it,
-  // or, when `within` is nullopt, those to the same registrable domain. The test runs once per backlink and
-  // page (cached in `slot`), so the count costs O(1) per link.
+  // How many backlinks other than the one at `index` pass `test`: those within `within` positions of it in
+  // the page's links, or, when `within` is nullopt, those to the same registrable domain. The test runs once
+  // per backlink and page, when first asked, and every backlink's count is worked out then (cached in `slot`).
   int CountNeighbours(size_t slot, const BlockTest& test, size_t index, std::optional<int> within) const {
     NeighbourCache& cache = neighbour_caches_[slot];
-    if (!cache.counted) {
-      cache.counted = true;
-      cache.prefix.resize(links_.size() + 1);  // every entry is written below
-      cache.prefix[0] = 0;
-      for (size_t block = 0; block < blocks_; ++block) {
-        const LinkBits passing = test(*this, block, backlinks_[block]);
-        const size_t end = std::min(links_.size(), (block + 1) * kBlockLinks);
-        for (size_t i = block * kBlockLinks; i < end; ++i) {
-          cache.prefix[i + 1] = cache.prefix[i] + static_cast<int>(passing >> (i % kBlockLinks) & 1);
-        }
-        ForEachLink(block, passing, [&](size_t i, LinkBits) {
-          if (cache.by_domain.empty()) cache.by_domain.resize(domain_ids_.size());
-          ++cache.by_domain[facts_[i].domain];
-        });
-      }
-    }
-    const int self = cache.prefix[index + 1] - cache.prefix[index];
-    if (!within) return (cache.by_domain.empty() ? 0 : cache.by_domain[facts_[index].domain]) - self;
-    const size_t low = index > static_cast<size_t>(*within) ? index - *within : 0;
-    const size_t high = std::min(links_.size() - 1, index + *within);
-    return cache.prefix[high + 1] - cache.prefix[low] - self;
+    if (!cache.counted) CountAllNeighbours(cache, test, within);
+    return cache.counts[index];
   }
 
   // Of `candidates` in `block`, those a named predicate or a field test holds for: rules share them, so each
   // runs at most once per link.
   template <typename BlockHolds>
   LinkBits NamedResult(size_t slot, const BlockHolds& test, size_t block, LinkBits candidates) const {
-    NamedResults& results = named_results_[slot * blocks_ + block];
+    NamedResults& results = named_results_[block * cached_predicates_ + slot];
     if (const LinkBits needed = candidates & ~results.evaluated; needed != 0) {
       results.holds |= test(*this, block, needed);
       results.evaluated |= needed;
@@ -551,7 +539,7 @@ class PageEvaluation {
   // on consecutive links (hosts, anchors, snippets of a link list), and each distinct one is analysed once.
   // Tests ask for it once per link and test: the number is looked up inline, and found apart.
   int ValueId(size_t slot, TextGetter get, size_t index) const {
-    const int id = value_ids_[slot * links_.size() + index];
+    const int id = value_ids_[slot * backlink_count_ + index];
     return id != kNotNumbered ? id : NumberValue(slot, get, index);
   }
 
@@ -588,18 +576,18 @@ class PageEvaluation {
   // Facts of a backlink's anchor text, computed on first use (several predicates read them) once per distinct
   // anchor of the page, which Reset numbers for every backlink.
   int AnchorWordsAt(size_t index, int (*count)(const Link&)) const {
-    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * links_.size() + index]];
-    if (facts.words == kNotComputed) facts.words = count(links_[index]);
+    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * backlink_count_ + index]];
+    if (facts.words == kNotComputed) facts.words = count(link(index));
     return facts.words;
   }
   // The echo reads the target's host labels too (from its host and registrable domain, both numbered in
   // Reset): an anchor keeps the last target it was worked out for, as a repeated anchor mostly has one.
   // Working it out goes through the anchor's words, so it counts them as well.
   int AnchorTargetEchoAt(size_t index, AnchorWordsAndEcho (*compute)(const Link&)) const {
-    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * links_.size() + index]];
-    const int host = value_ids_[kHostValueSlot * links_.size() + index], domain = facts_[index].domain;
+    AnchorFacts& facts = anchor_facts_[value_ids_[kAnchorValueSlot * backlink_count_ + index]];
+    const int host = value_ids_[kHostValueSlot * backlink_count_ + index], domain = facts_[index].domain;
     if (facts.echo_host != host || facts.echo_domain != domain) {
-      const AnchorWordsAndEcho computed = compute(links_[index]);
+      const AnchorWordsAndEcho computed = compute(link(index));
       facts.words = computed.words;
       facts.echo = computed.echo;
       facts.echo_host = host;
@@ -609,19 +597,24 @@ class PageEvaluation {
   }
 
   // Backlinks of the page to the same registrable domain as the one at `index`, itself included.
-  int domain_links(size_t index) const { return domain_ids_.count(facts_[index].domain); }
+  int domain_links(size_t index) const { return domain_links_[facts_[index].domain]; }
 
  private:
   // TopicalRelevance::Of reads a link's anchor text, URL, snippet, host and registrable domain, nothing else
-  // of it: links alike in all five (the same link repeated in a list, a menu) share one answer.
+  // of it: links alike in all five (the same link repeated in a list, a menu) share one answer. A URL keeps
+  // the answer of the last link to it, which a link alike in the other four reuses: the numbers are compared,
+  // not hashed again.
   int SharedRelevance(const TopicalRelevance& relevance, size_t index, int domain) {
-    const Link& link = links_[index];
-    const RelevanceKey& key = relevance_keys_.emplace_back(
-        RelevanceKey{Number(kAnchorValueSlot, index, link.anchor_text), Number(kUrlValueSlot, index, link.url),
-                     Number(kSnippetValueSlot, index, link.snippet), Number(kHostValueSlot, index, link.host), domain});
-    const int id = relevance_ids_.Add(std::string_view(reinterpret_cast<const char*>(&key), sizeof key));
-    if (static_cast<size_t>(id) == relevance_by_key_.size()) relevance_by_key_.push_back(relevance.Of(links_[index]));
-    return relevance_by_key_[id];
+    const Link& backlink = link(index);
+    const RelevanceKey key{Number(kAnchorValueSlot, index, backlink.anchor_text),
+                           Number(kUrlValueSlot, index, backlink.url), Number(kSnippetValueSlot, index, backlink.snippet),
+                           Number(kHostValueSlot, index, backlink.host), domain};
+    if (static_cast<size_t>(key.url) == relevance_by_url_.size()) {
+      relevance_by_url_.push_back({key, relevance.Of(backlink)});  // URL numbers come in order
+    } else if (KnownRelevance& known = relevance_by_url_[key.url]; !(known.key == key)) {
+      known = {key, relevance.Of(backlink)};
+    }
+    return relevance_by_url_[key.url].relevance;
   }
 
   [[gnu::noinline]] int NumberValue(size_t slot, TextGetter get, size_t index) const {
@@ -634,26 +627,23 @@ class PageEvaluation {
     TextIds& numbers = value_numbers_[slot];
     // Numbered from the first link a test asks about: fields no test asks about on the page cost nothing.
     if (!values_numbered_[slot]) {
-      numbers.Reset(backlink_count_);
+      numbers.Reset((*page_value_slots_)[slot] ? 1 : backlink_count_);
       values_numbered_[slot] = true;
     }
     // A value equal to the last one numbered (consecutive links to one host, under one heading) is not hashed.
     LastValue& last = last_values_[slot];
     if (last.id == kNotNumbered || last.value != value) last = {value, numbers.Add(value)};
-    return value_ids_[slot * links_.size() + index] = last.id;
+    return value_ids_[slot * backlink_count_ + index] = last.id;
   }
 
   // A run is a maximal sequence of consecutive backlinks, each after the first at most kRunGapChars of
   // text after the previous one; an internal link ends a run.
   void FindLinkRuns() {
-    run_stamps_.assign(domain_ids_.size(), 0);
-    for (size_t begin = 0; begin < links_.size();) {
-      if (!links_[begin].is_backlink) {
-        ++begin;
-        continue;
-      }
+    run_stamps_.assign(domain_links_.size(), 0);
+    for (size_t begin = 0; begin < backlink_count_;) {
       size_t end = begin + 1;
-      while (end < links_.size() && links_[end].is_backlink && links_[end].text_chars_before <= kRunGapChars) {
+      while (end < backlink_count_ && link_index_[end] == link_index_[end - 1] + 1 &&
+             link(end).text_chars_before <= kRunGapChars) {
         ++end;
       }
       // A domain is new to the run unless its stamp is the run's.
@@ -674,44 +664,78 @@ class PageEvaluation {
 
   const PageFacts* page_ = nullptr;
   std::span<const Link> links_;
-  size_t blocks_ = 0;                // of kBlockLinks links, the last one partly filled
-  std::vector<LinkBits> backlinks_;  // per block
-  size_t backlink_count_ = 0;        // rules are tried on backlinks only
+  std::vector<size_t> link_index_;  // per backlink: its index in links_ (rules are tried on backlinks only)
+  size_t backlink_count_ = 0;
+  size_t blocks_ = 0;  // of kBlockLinks backlinks, the last one partly filled
   struct LinkFacts {
-    int relevance, anchor_repeats, run_length, run_domains;  // 0 for internal links but their relevance
-    // Its registrable domain's number in domain_ids_, so counts per domain need no hashing; -1 for internal links.
-    int domain;
+    int relevance, anchor_repeats, run_length, run_domains;
+    int domain;  // its registrable domain's value number, so counts per domain need no hashing
   };
-  std::vector<LinkFacts> facts_;  // per link
-  TextIds domain_ids_;            // the backlinks' registrable domains, and the backlinks to each
+  std::vector<LinkFacts> facts_;  // per backlink
+  std::vector<int> domain_links_;  // per registrable domain value number: the backlinks to it
   std::vector<size_t> run_stamps_;  // FindLinkRuns' scratch: per domain, 1 + the first link of the last run it was in
   TextIds anchor_ids_;  // the backlinks' normalised text anchors, and the backlinks with each
   std::vector<std::pair<size_t, int>> anchor_links_;  // Reset's scratch: backlinks with a text anchor, and its id
   std::vector<int> normalised_anchor_of_;  // Reset's scratch: per anchor.text value number, its id in anchor_ids_
-  // Reset's scratch: per backlink, the value numbers of the texts relevance reads; numbered as bytes.
+  // The value numbers of the texts relevance reads.
   struct RelevanceKey {
     int anchor, url, snippet, host, domain;
+    bool operator==(const RelevanceKey&) const = default;
   };
-  static_assert(std::has_unique_object_representations_v<RelevanceKey>);  // equal keys, equal bytes
-  std::vector<RelevanceKey> relevance_keys_;
-  TextIds relevance_ids_;
-  std::vector<int> relevance_by_key_;  // per relevance key number
+  struct KnownRelevance {
+    RelevanceKey key;
+    int relevance;
+  };
+  std::vector<KnownRelevance> relevance_by_url_;  // Reset's scratch: per target.url value number
   struct NeighbourCache {
     bool counted = false;     // whether the page's counts are in, once first asked
-    std::vector<int> prefix;  // prefix[i]: backlinks before position i that pass
-    std::vector<int> by_domain;  // backlinks that pass, per registrable domain; empty while none does
+    std::vector<int> counts;  // per backlink: the other backlinks that pass within its window or to its domain
   };
   mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
+  // CountAllNeighbours' scratch: per backlink, whether it passes (0 or 1), and per domain, those that pass.
+  mutable std::vector<int> passes_, passing_by_domain_;
+
+  void CountAllNeighbours(NeighbourCache& cache, const BlockTest& test, std::optional<int> within) const {
+    cache.counted = true;
+    passes_.resize(backlink_count_);  // every entry is written below
+    for (size_t block = 0; block < blocks_; ++block) {
+      const LinkBits passing = test(*this, block, backlinks(block));
+      const size_t end = std::min(backlink_count_, (block + 1) * kBlockLinks);
+      for (size_t i = block * kBlockLinks; i < end; ++i) passes_[i] = static_cast<int>(passing >> (i % kBlockLinks) & 1);
+    }
+    cache.counts.resize(backlink_count_);
+    if (!within) {
+      passing_by_domain_.assign(domain_links_.size(), 0);
+      for (size_t i = 0; i < backlink_count_; ++i) passing_by_domain_[facts_[i].domain] += passes_[i];
+      for (size_t i = 0; i < backlink_count_; ++i) {
+        cache.counts[i] = passing_by_domain_[facts_[i].domain] - passes_[i];
+      }
+      return;
+    }
+    // The window of backlink i is [low, high): those at most `within` positions from it among the page's links,
+    // which move forward with i. `inside` counts those of the window that pass.
+    const size_t distance = static_cast<size_t>(*within);
+    size_t low = 0, high = 0;
+    int inside = 0;
+    for (size_t i = 0; i < backlink_count_; ++i) {
+      for (; high < backlink_count_ && link_index_[high] <= link_index_[i] + distance; ++high) inside += passes_[high];
+      for (; link_index_[low] + distance < link_index_[i]; ++low) inside -= passes_[low];
+      cache.counts[i] = inside - passes_[i];
+    }
+  }
   static constexpr int8_t kNotEvaluated = -1;
   struct NamedResults {
     LinkBits evaluated = 0, holds = 0;
   };
-  mutable std::vector<NamedResults> named_results_;  // per cached predicate, then per block
+  // Per block, then per cached predicate: a block's rules read its answers together.
+  mutable std::vector<NamedResults> named_results_;
+  size_t cached_predicates_ = 0;
   mutable std::vector<int8_t> page_results_;                // per page predicate: 1, 0 or kNotEvaluated
   static constexpr int kNotNumbered = -1;
-  mutable std::vector<int> value_ids_;  // per value slot, then per link: ValueId, or kNotNumbered
+  mutable std::vector<int> value_ids_;  // per value slot, then per backlink: ValueId, or kNotNumbered
   mutable std::vector<TextIds> value_numbers_;  // per value slot: the field's distinct values on the page
   mutable std::vector<bool> values_numbered_;   // per value slot: whether value_numbers_ holds this page's
+  const std::vector<bool>* page_value_slots_ = nullptr;  // the rule set's Compiled::page_value_slots
   struct LastValue {
     std::string_view value;
     int id = kNotNumbered;
@@ -959,6 +983,9 @@ double ReadPercentage(const Entry& entry) {
   return number;
 }
 
+// A field of the page rather than of the link: one value per page.
+bool IsPageField(const FieldSpec& field) { return field.name.starts_with("page."); }
+
 const FieldSpec* FindField(std::string_view name) {
   const auto* field = std::find_if(std::begin(kFields), std::end(kFields),
                                    [&](const FieldSpec& spec) { return spec.name == name; });
@@ -1042,6 +1069,8 @@ class Compiler {
     file.compiled.cached_predicates = cached_predicates_;
     file.compiled.page_predicates = page_predicates_;
     file.compiled.value_fields = value_slots_.size();
+    file.compiled.page_value_slots.resize(value_slots_.size());
+    for (const auto& [field, slot] : value_slots_) file.compiled.page_value_slots[slot] = IsPageField(*field);
     file.compiled.whole_value_patterns = whole_value_slots_.size();
     file.compiled.regex_groups = regex_groups_.size();
     for (const std::shared_ptr<RegexGroup>& group : regex_groups_) group->Compile();
@@ -1259,7 +1288,7 @@ class Compiler {
                 : operation->name() == "matches"    ? CompileMatches(*field, *operation)
                                                     : CompileBound(*field, *operation);
     BlockTest shared;
-    if (!field->name.starts_with("page.")) {
+    if (!IsPageField(*field)) {
       shared = test.cached(cached_predicates_++);
     } else {
       // A test of the page alone has one answer per page: computed for its first backlink, then reused.
@@ -1526,7 +1555,8 @@ class Compiler {
   std::map<const FieldSpec*, size_t> value_slots_ = {{FindField("anchor.text"), kAnchorValueSlot},
                                                      {FindField("target.url"), kUrlValueSlot},
                                                      {FindField("target.host"), kHostValueSlot},
-                                                     {FindField("snippet"), kSnippetValueSlot}};
+                                                     {FindField("snippet"), kSnippetValueSlot},
+                                                     {FindField("target.registrable_domain"), kDomainValueSlot}};
   std::vector<std::shared_ptr<RegexGroup>> regex_groups_;  // by group slot
   // Text field -> the slot of its group taking more `matches` patterns, and how many that group holds.
   std::map<const FieldSpec*, std::pair<size_t, size_t>> open_regex_groups_;
@@ -1609,10 +1639,10 @@ struct FiredRule {
   LinkBits links;  // of the block, those it fired for
 };
 
-// `bit` is the link's in the block that `fired` describes.
-Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::span<const FiredRule> fired,
-                LinkBits bit) {
-  Score score;
+// Scores the link into `score`, which is a default Score; `bit` is the link's in the block that `fired`
+// describes. Written in place: the result vector's Scores are large, and a Score moved in costs a second write.
+void ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::span<const FiredRule> fired,
+               LinkBits bit, Score& score) {
   score.relevance = subject.evaluation.relevance(subject.index);
   double penalty = 0;
   // Sized once: a flagged link often has several flags, and growing the vector moves their evidence.
@@ -1630,14 +1660,14 @@ Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::
     score.trust = std::move(*blocked);
     score.quality_score = 0;
     score.verdict = Verdict::kToxic;
-    return score;
+    return;
   }
   if (auto allowed = FindTrust(compiled.allow, TrustAction::kAllow, subject)) {
     score.trust = std::move(*allowed);
     score.flags.clear();
     score.quality_score = 100;
     score.verdict = Verdict::kClean;
-    return score;
+    return;
   }
   score.quality_score = static_cast<int>(std::lround(std::clamp(compiled.start - penalty, 0.0, 100.0)));
   if (score.quality_score < compiled.toxic_below) {
@@ -1647,24 +1677,22 @@ Score ScoreLink(const RuleSet::Compiled& compiled, const Subject& subject, std::
   } else {
     score.verdict = Verdict::kClean;
   }
-  return score;
 }
 
 // Scores every backlink of the page into `scores` (index-aligned with the links), a block at a time.
 void ScoreLinks(const RuleSet::Compiled& compiled, const PageEvaluation& evaluation, std::span<Score> scores) {
   // The rules that fired for some link of the block at hand, in file order, and those links: most rules
   // fire for none, and a link need not look at them.
-  std::vector<FiredRule> fired;
+  thread_local std::vector<FiredRule> fired;  // reused from page to page
   fired.reserve(compiled.rules.size());
   for (size_t block = 0; block < evaluation.blocks(); ++block) {
     const LinkBits backlinks = evaluation.backlinks(block);
-    if (backlinks == 0) continue;
     fired.clear();
     for (const CompiledRule& rule : compiled.rules) {
       if (const LinkBits links = rule.when(evaluation, block, backlinks); links != 0) fired.push_back({&rule, links});
     }
     ForEachLink(block, backlinks, [&](size_t index, LinkBits bit) {
-      scores[index] = ScoreLink(compiled, evaluation.SubjectAt(index), fired, bit);
+      ScoreLink(compiled, evaluation.SubjectAt(index), fired, bit, scores[evaluation.link_index(index)]);
     });
   }
 }

@@ -509,6 +509,8 @@ rules:
   - {id: host-set, category: spammy, weight: 1, evidence: x, when: {field: target.host, matches: 'b\.|c\.'}}
   - {id: host-whole, category: spammy, weight: 1, evidence: x, when: {field: target.host, matches: '^a\.example$'}}
   - {id: host-list, category: spammy, weight: 1, evidence: x, when: {field: target.host, in_list: hosts}}
+  - {id: domain-list, category: spammy, weight: 1, evidence: "{target.page_links}",
+     when: {field: target.registrable_domain, in_list: hosts}}
   - {id: url-set, category: spammy, weight: 1, evidence: x, when: {field: target.url, matches: '[?&]ref='}}
   - {id: url-whole, category: spammy, weight: 1, evidence: x, when: {field: target.url, matches: '^https://[^/]*/$'}}
   - {id: anchor-set, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, matches: 'casino|huts'}}
@@ -550,6 +552,7 @@ rules:
       if (found(link.host, "b\\.|c\\.")) expected.push_back("host-set");
       if (found(link.host, "^a\\.example$")) expected.push_back("host-whole");
       if (lower_host == "a.example" || lower_host == "b.example") expected.push_back("host-list");
+      if (lower_host == "a.example" || lower_host == "b.example") expected.push_back("domain-list");
       if (found(link.url, "[?&]ref=")) expected.push_back("url-set");
       if (found(link.url, "^https://[^/]*/$")) expected.push_back("url-whole");
       if (found(link.anchor_text, "casino|huts")) expected.push_back("anchor-set");
@@ -557,6 +560,14 @@ rules:
       if (found(link.snippet, "loans")) expected.push_back("snippet-set");
       expected.push_back("facts");
       ASSERT_EQ(FiredIds(scores[i]), expected) << "link " << i << ": " << link.url << " '" << link.anchor_text << "'";
+      // Registrable domains are numbered once for list tests and per-domain counts alike.
+      const auto same_domain = [&](const Link& other) {
+        return other.is_backlink && other.registrable_domain == link.registrable_domain;
+      };
+      for (const Flag& flag : scores[i].flags) {
+        if (flag.rule_id != "domain-list") continue;
+        EXPECT_EQ(flag.evidence, std::to_string(std::count_if(links.begin(), links.end(), same_domain))) << "link " << i;
+      }
       const Score alone = rules->Evaluate(link, BlogPage());
       ASSERT_EQ(scores[i].flags.back().evidence, alone.flags.back().evidence) << "link " << i;
       ASSERT_EQ(scores[i].relevance, alone.relevance) << "link " << i;
@@ -694,9 +705,10 @@ TEST(PageRulesTest, CrossLinkFactsAgreeWithTheirDefinitions) {
   }
 }
 
-// Rules run on a page's links in blocks of 64, each combinator narrowing the links it asks its operands
-// about. On randomised pages of up to 200 links (several blocks, internal links among them), every rule
-// must fire exactly where a direct reading of its predicate, one link at a time, says it holds.
+// Rules run on a page's backlinks in blocks of 64, each combinator narrowing the links it asks its operands
+// about, and `within` counts positions among all the page's links. On randomised pages of up to 200 links
+// (several blocks, internal links among them, from one in two to one in six), every rule must fire exactly
+// where a direct reading of its predicate, one link at a time, says it holds.
 TEST(PageRulesTest, BlocksOfLinksAgreeWithOneLinkAtATime) {
   const auto rules = MustParse(R"(name: blocks
 predicates:
@@ -713,6 +725,8 @@ rules:
      when: {not: {any: [{predicate: casino}, {field: anchor.text, contains: huts}, {field: page.title, contains: zzz}]}}}
   - {id: page-and-link, category: spammy, weight: 1, evidence: x,
      when: {all: [{field: page.title, contains: hik}, {predicate: hidden_or_x}, {field: position, greater_than: 70}]}}
+  - {id: two-hidden-near, category: spammy, weight: 1, evidence: x,
+     when: {neighbours: {field: hidden, equals: true}, within: 5, at_least: 2}}
 )");
   ASSERT_NE(rules, nullptr);
   constexpr std::string_view kAnchors[] = {"casino", "huts", "best casino bonus", "route", ""};
@@ -720,10 +734,11 @@ rules:
   std::mt19937 random(20261201);
   for (int round = 0; round < 60; ++round) {
     std::vector<Link> links;
+    const unsigned internal_one_in = 2 + round % 5;
     for (size_t count = 1 + random() % 200; count > 0; --count) {
       Link link = BacklinkTo(kHosts[random() % std::size(kHosts)], kAnchors[random() % std::size(kAnchors)]);
       link.hidden = random() % 4 == 0;
-      link.is_backlink = random() % 6 != 0;
+      link.is_backlink = random() % internal_one_in != 0;
       links.push_back(std::move(link));
     }
     const ExtractedPage page = PageWith(links);
@@ -749,6 +764,8 @@ rules:
         }
         if (!casino(i) && links[i].anchor_text != "huts") expected.push_back("neither");
         if (hidden_or_x(i) && i > 70) expected.push_back("page-and-link");
+        const auto within_five = [&](size_t j) { return (j > i ? j - i : i - j) <= 5; };
+        if (others(i, within_five, [&](size_t j) { return links[j].hidden; }) >= 2) expected.push_back("two-hidden-near");
       }
       ASSERT_EQ(FiredIds(scores[i]), expected) << "link " << i << " of " << links.size();
     }
