@@ -506,13 +506,15 @@ class PageEvaluation {
   int run_length(size_t index) const { return facts_[index].run_length; }
   int run_domains(size_t index) const { return facts_[index].run_domains; }
 
-  // How many backlinks other than the one at `index` pass `test`: those within `within` positions of it in
-  // the page's links, or, when `within` is nullopt, those to the same registrable domain. The test runs once
-  // per backlink and page, when first asked, and every backlink's count is worked out then (cached in `slot`).
-  int CountNeighbours(size_t slot, const BlockTest& test, size_t index, std::optional<int> within) const {
+  // Of `candidates` in `block`, the backlinks for which at least `at_least` other backlinks pass `test`: those
+  // within `within` positions of it in the page's links, or, when `within` is nullopt, those to the same
+  // registrable domain. The test runs once per backlink and page, when first asked, and every backlink's
+  // answer is worked out then (cached in `slot`), so a block is answered by one mask.
+  LinkBits WithNeighbours(size_t slot, const BlockTest& test, std::optional<int> within, int at_least, size_t block,
+                          LinkBits candidates) const {
     NeighbourCache& cache = neighbour_caches_[slot];
-    if (!cache.counted) CountAllNeighbours(cache, test, within);
-    return cache.counts[index];
+    if (!cache.counted) CountAllNeighbours(cache, test, within, at_least);
+    return candidates & cache.holds[block];
   }
 
   // Of `candidates` in `block`, those a named predicate or a field test holds for: rules share them, so each
@@ -688,14 +690,14 @@ class PageEvaluation {
   };
   std::vector<KnownRelevance> relevance_by_url_;  // Reset's scratch: per target.url value number
   struct NeighbourCache {
-    bool counted = false;     // whether the page's counts are in, once first asked
-    std::vector<int> counts;  // per backlink: the other backlinks that pass within its window or to its domain
+    bool counted = false;         // whether the page's answers are in, once first asked
+    std::vector<LinkBits> holds;  // per block: the backlinks with enough others passing in their window or domain
   };
   mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
   // CountAllNeighbours' scratch: per backlink, whether it passes (0 or 1), and per domain, those that pass.
   mutable std::vector<int> passes_, passing_by_domain_;
 
-  void CountAllNeighbours(NeighbourCache& cache, const BlockTest& test, std::optional<int> within) const {
+  void CountAllNeighbours(NeighbourCache& cache, const BlockTest& test, std::optional<int> within, int at_least) const {
     cache.counted = true;
     passes_.resize(backlink_count_);  // every entry is written below
     for (size_t block = 0; block < blocks_; ++block) {
@@ -703,12 +705,15 @@ class PageEvaluation {
       const size_t end = std::min(backlink_count_, (block + 1) * kBlockLinks);
       for (size_t i = block * kBlockLinks; i < end; ++i) passes_[i] = static_cast<int>(passing >> (i % kBlockLinks) & 1);
     }
-    cache.counts.resize(backlink_count_);
+    cache.holds.assign(blocks_, 0);
+    const auto answer = [&](size_t i, int others) {
+      cache.holds[i / kBlockLinks] |= LinkBits{others >= at_least} << (i % kBlockLinks);
+    };
     if (!within) {
       passing_by_domain_.assign(domain_links_.size(), 0);
       for (size_t i = 0; i < backlink_count_; ++i) passing_by_domain_[facts_[i].domain] += passes_[i];
       for (size_t i = 0; i < backlink_count_; ++i) {
-        cache.counts[i] = passing_by_domain_[facts_[i].domain] - passes_[i];
+        answer(i, passing_by_domain_[facts_[i].domain] - passes_[i]);
       }
       return;
     }
@@ -720,7 +725,7 @@ class PageEvaluation {
     for (size_t i = 0; i < backlink_count_; ++i) {
       for (; high < backlink_count_ && link_index_[high] <= link_index_[i] + distance; ++high) inside += passes_[high];
       for (; link_index_[low] + distance < link_index_[i]; ++low) inside -= passes_[low];
-      cache.counts[i] = inside - passes_[i];
+      answer(i, inside - passes_[i]);
     }
   }
   static constexpr int8_t kNotEvaluated = -1;
@@ -1322,9 +1327,10 @@ class Compiler {
     const int count = ReadInt(at_least);
     if (count < 1) at_least.Fail(Cat("'at_least' must be at least 1, got ", std::to_string(count)));
     const size_t slot = neighbour_predicates_++;
-    return Test([slot, distance, count, operand = CompilePredicate(neighbours.value)](const Subject& subject) {
-      return subject.evaluation.CountNeighbours(slot, operand, subject.index, distance) >= count;
-    });
+    return [slot, distance, count, operand = CompilePredicate(neighbours.value)](
+               const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+      return evaluation.WithNeighbours(slot, operand, distance, count, block, candidates);
+    };
   }
 
   BlockTest CompileCombinator(const Entry& entry) {
