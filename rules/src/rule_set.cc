@@ -1519,10 +1519,24 @@ class Compiler {
     const auto* get = std::get_if<IntGetter>(&field.get);
     if (get == nullptr) FailOperator(field, operation);
     const double bound = ReadNumber(operation);
-    if (operation.name() == "greater_than") {
-      return [get = *get, bound](const Subject& subject) { return get(subject) > bound; };
-    }
-    return [get = *get, bound](const Subject& subject) { return get(subject) < bound; };
+    const bool greater = operation.name() == "greater_than";
+    std::optional<Test> inlined;
+    [&]<size_t... kField>(std::index_sequence<kField...>) {
+      (void)((*get == kCrossLinkFacts[kField] && (inlined = Bound<kCrossLinkFacts[kField]>(greater, bound), true)) || ...);
+    }(std::make_index_sequence<std::size(kCrossLinkFacts)>());
+    return inlined ? std::move(*inlined) : Bound(*get, greater, bound);
+  }
+  // Most bounds test facts the evaluation holds per backlink: their getter is inlined into the test's loop.
+  static constexpr IntGetter kCrossLinkFacts[] = {&AnchorWords,   &AnchorRepeats, &AnchorTargetEcho, &LinkRunLength,
+                                                  &LinkRunDomains, &RelevanceOf,   &TargetPageLinks};
+  template <typename Get>
+  static Test Bound(Get get, bool greater, double bound) {
+    if (greater) return [get, bound](const Subject& subject) { return get(subject) > bound; };
+    return [get, bound](const Subject& subject) { return get(subject) < bound; };
+  }
+  template <IntGetter kGet>
+  static Test Bound(bool greater, double bound) {
+    return Bound([](const Subject& subject) { return kGet(subject); }, greater, bound);
   }
 
   static std::vector<EvidencePart> CompileEvidence(const Entry& entry) {
