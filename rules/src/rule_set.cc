@@ -136,6 +136,10 @@ struct FieldSpec {
   IntGetter ordinal = nullptr;  // a closed text field's value as its index in `vocabulary`, compared cheaper
 };
 
+// Closed text fields compared by their value's index in their vocabulary.
+int AnchorKindOrdinal(const Subject& subject) { return static_cast<int>(subject.link.anchor_kind); }
+int RegionOrdinal(const Subject& subject) { return static_cast<int>(subject.link.region); }
+
 // Per-link facts that need the whole page; defined with PageEvaluation below.
 int AnchorRepeats(const Subject& subject);
 int AnchorWords(const Subject& subject);
@@ -151,13 +155,13 @@ const FieldSpec kFields[] = {
     {"target.registrable_domain", &LinkText<&Link::registrable_domain>},
     {"anchor.text", &LinkText<&Link::anchor_text>},
     {"anchor.kind", TextGetter{[](const Subject& subject) { return ToString(subject.link.anchor_kind); }},
-     kAnchorKinds, [](const Subject& subject) { return static_cast<int>(subject.link.anchor_kind); }},
+     kAnchorKinds, &AnchorKindOrdinal},
     {"rel", TokensGetter{[](const Subject& subject) -> const std::vector<std::string>& {
        return subject.link.rel;
      }}},
     {"snippet", &LinkText<&Link::snippet>},
     {"region", TextGetter{[](const Subject& subject) { return ToString(subject.link.region); }}, kRegions,
-     [](const Subject& subject) { return static_cast<int>(subject.link.region); }},
+     &RegionOrdinal},
     {"hidden", BoolGetter{[](const Subject& subject) { return subject.link.hidden; }}},
     {"position", IntGetter{[](const Subject& subject) { return subject.link.position; }}},
     {"page.url", &PageText<&PageFacts::url>},
@@ -1384,8 +1388,10 @@ class Compiler {
                                    "'; its values are: ", Join(field.vocabulary)));
               }
               if (field.ordinal != nullptr) {
-                return [ordinal = field.ordinal, expected_index = static_cast<int>(known - field.vocabulary.begin())](
-                           const Subject& subject) { return ordinal(subject) == expected_index; };
+                return Inlining<kOrdinals>(field.ordinal, [&](auto ordinal) -> Test {
+                  return [ordinal, expected_index = static_cast<int>(known - field.vocabulary.begin())](
+                             const Subject& subject) { return ordinal(subject) == expected_index; };
+                });
               }
               return [get, expected](const Subject& subject) {
                 return EqualsIgnoreCase(get(subject), expected);
@@ -1520,23 +1526,28 @@ class Compiler {
     if (get == nullptr) FailOperator(field, operation);
     const double bound = ReadNumber(operation);
     const bool greater = operation.name() == "greater_than";
-    std::optional<Test> inlined;
-    [&]<size_t... kField>(std::index_sequence<kField...>) {
-      (void)((*get == kCrossLinkFacts[kField] && (inlined = Bound<kCrossLinkFacts[kField]>(greater, bound), true)) || ...);
-    }(std::make_index_sequence<std::size(kCrossLinkFacts)>());
-    return inlined ? std::move(*inlined) : Bound(*get, greater, bound);
+    return Inlining<kCrossLinkFacts>(*get, [&](auto get) -> Test {
+      if (greater) return [get, bound](const Subject& subject) { return get(subject) > bound; };
+      return [get, bound](const Subject& subject) { return get(subject) < bound; };
+    });
   }
-  // Most bounds test facts the evaluation holds per backlink: their getter is inlined into the test's loop.
+
+  // The getters the most frequent tests read, per link: a test of one calls it directly, inlined into the
+  // test's loop, rather than through a pointer. Bounds mostly test facts the evaluation holds per backlink,
+  // and `equals` on a closed text field compares its ordinal.
   static constexpr IntGetter kCrossLinkFacts[] = {&AnchorWords,   &AnchorRepeats, &AnchorTargetEcho, &LinkRunLength,
                                                   &LinkRunDomains, &RelevanceOf,   &TargetPageLinks};
-  template <typename Get>
-  static Test Bound(Get get, bool greater, double bound) {
-    if (greater) return [get, bound](const Subject& subject) { return get(subject) > bound; };
-    return [get, bound](const Subject& subject) { return get(subject) < bound; };
-  }
-  template <IntGetter kGet>
-  static Test Bound(bool greater, double bound) {
-    return Bound([](const Subject& subject) { return kGet(subject); }, greater, bound);
+  static constexpr IntGetter kOrdinals[] = {&AnchorKindOrdinal, &RegionOrdinal};
+  // make(get): `get` as a call of that getter when it is one of `kGetters`, else the pointer itself.
+  template <const auto& kGetters, typename Getter, typename Make>
+  static Test Inlining(Getter get, Make make) {
+    std::optional<Test> inlined;
+    [&]<size_t... kGetter>(std::index_sequence<kGetter...>) {
+      (void)((get == kGetters[kGetter] &&
+              (inlined = make([](const Subject& subject) { return kGetters[kGetter](subject); }), true)) ||
+             ...);
+    }(std::make_index_sequence<std::size(kGetters)>());
+    return inlined ? std::move(*inlined) : make(get);
   }
 
   static std::vector<EvidencePart> CompileEvidence(const Entry& entry) {
