@@ -1330,11 +1330,18 @@ class Compiler {
     const Entry at_least = Require(predicate, "at_least", "a neighbours predicate");
     const int count = ReadInt(at_least);
     if (count < 1) at_least.Fail(Cat("'at_least' must be at least 1, got ", std::to_string(count)));
+    // Written the same way, a neighbours predicate means the same (the default file repeats several): it is
+    // compiled once, and its answers worked out once per page.
+    const std::string key = Cat(YAML::Dump(neighbours.value), "\n", distance ? std::to_string(*distance) : "same target",
+                                "\n", std::to_string(count));
+    if (const auto known = neighbour_tests_.find(key); known != neighbour_tests_.end()) return known->second;
     const size_t slot = neighbour_predicates_++;
-    return [slot, distance, count, operand = CompilePredicate(neighbours.value)](
-               const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+    BlockTest test = [slot, distance, count, operand = CompilePredicate(neighbours.value)](
+                         const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
       return evaluation.WithNeighbours(slot, operand, distance, count, block, candidates);
     };
+    neighbour_tests_.emplace(key, test);
+    return test;
   }
 
   BlockTest CompileCombinator(const Entry& entry) {
@@ -1605,6 +1612,7 @@ class Compiler {
   std::map<std::string, BlockTest> named_;  // compiled named predicates, with their answers cached
   size_t cached_predicates_ = 0;                  // named predicates and distinct field tests
   std::map<std::string, BlockTest> field_tests_;  // compiled field tests, by field, operator and operands
+  std::map<std::string, BlockTest> neighbour_tests_;  // compiled neighbours predicates, by operand, window and count
 };
 
 std::string HexDigest(std::string_view bytes) {
