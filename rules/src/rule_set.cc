@@ -136,6 +136,10 @@ struct FieldSpec {
   IntGetter ordinal = nullptr;  // a closed text field's value as its index in `vocabulary`, compared cheaper
 };
 
+// Closed text fields compared by their value's index in their vocabulary.
+int AnchorKindOrdinal(const Subject& subject) { return static_cast<int>(subject.link.anchor_kind); }
+int RegionOrdinal(const Subject& subject) { return static_cast<int>(subject.link.region); }
+
 // Per-link facts that need the whole page; defined with PageEvaluation below.
 int AnchorRepeats(const Subject& subject);
 int AnchorWords(const Subject& subject);
@@ -151,13 +155,13 @@ const FieldSpec kFields[] = {
     {"target.registrable_domain", &LinkText<&Link::registrable_domain>},
     {"anchor.text", &LinkText<&Link::anchor_text>},
     {"anchor.kind", TextGetter{[](const Subject& subject) { return ToString(subject.link.anchor_kind); }},
-     kAnchorKinds, [](const Subject& subject) { return static_cast<int>(subject.link.anchor_kind); }},
+     kAnchorKinds, &AnchorKindOrdinal},
     {"rel", TokensGetter{[](const Subject& subject) -> const std::vector<std::string>& {
        return subject.link.rel;
      }}},
     {"snippet", &LinkText<&Link::snippet>},
     {"region", TextGetter{[](const Subject& subject) { return ToString(subject.link.region); }}, kRegions,
-     [](const Subject& subject) { return static_cast<int>(subject.link.region); }},
+     &RegionOrdinal},
     {"hidden", BoolGetter{[](const Subject& subject) { return subject.link.hidden; }}},
     {"position", IntGetter{[](const Subject& subject) { return subject.link.position; }}},
     {"page.url", &PageText<&PageFacts::url>},
@@ -506,13 +510,15 @@ class PageEvaluation {
   int run_length(size_t index) const { return facts_[index].run_length; }
   int run_domains(size_t index) const { return facts_[index].run_domains; }
 
-  // How many backlinks other than the one at `index` pass `test`: those within `within` positions of it in
-  // the page's links, or, when `within` is nullopt, those to the same registrable domain. The test runs once
-  // per backlink and page, when first asked, and every backlink's count is worked out then (cached in `slot`).
-  int CountNeighbours(size_t slot, const BlockTest& test, size_t index, std::optional<int> within) const {
+  // Of `candidates` in `block`, the backlinks for which at least `at_least` other backlinks pass `test`: those
+  // within `within` positions of it in the page's links, or, when `within` is nullopt, those to the same
+  // registrable domain. The test runs once per backlink and page, when first asked, and every backlink's
+  // answer is worked out then (cached in `slot`), so a block is answered by one mask.
+  LinkBits WithNeighbours(size_t slot, const BlockTest& test, std::optional<int> within, int at_least, size_t block,
+                          LinkBits candidates) const {
     NeighbourCache& cache = neighbour_caches_[slot];
-    if (!cache.counted) CountAllNeighbours(cache, test, within);
-    return cache.counts[index];
+    if (!cache.counted) CountAllNeighbours(cache, test, within, at_least);
+    return candidates & cache.holds[block];
   }
 
   // Of `candidates` in `block`, those a named predicate or a field test holds for: rules share them, so each
@@ -688,14 +694,14 @@ class PageEvaluation {
   };
   std::vector<KnownRelevance> relevance_by_url_;  // Reset's scratch: per target.url value number
   struct NeighbourCache {
-    bool counted = false;     // whether the page's counts are in, once first asked
-    std::vector<int> counts;  // per backlink: the other backlinks that pass within its window or to its domain
+    bool counted = false;         // whether the page's answers are in, once first asked
+    std::vector<LinkBits> holds;  // per block: the backlinks with enough others passing in their window or domain
   };
   mutable std::vector<NeighbourCache> neighbour_caches_;  // per slot
   // CountAllNeighbours' scratch: per backlink, whether it passes (0 or 1), and per domain, those that pass.
   mutable std::vector<int> passes_, passing_by_domain_;
 
-  void CountAllNeighbours(NeighbourCache& cache, const BlockTest& test, std::optional<int> within) const {
+  void CountAllNeighbours(NeighbourCache& cache, const BlockTest& test, std::optional<int> within, int at_least) const {
     cache.counted = true;
     passes_.resize(backlink_count_);  // every entry is written below
     for (size_t block = 0; block < blocks_; ++block) {
@@ -703,12 +709,15 @@ class PageEvaluation {
       const size_t end = std::min(backlink_count_, (block + 1) * kBlockLinks);
       for (size_t i = block * kBlockLinks; i < end; ++i) passes_[i] = static_cast<int>(passing >> (i % kBlockLinks) & 1);
     }
-    cache.counts.resize(backlink_count_);
+    cache.holds.assign(blocks_, 0);
+    const auto answer = [&](size_t i, int others) {
+      cache.holds[i / kBlockLinks] |= LinkBits{others >= at_least} << (i % kBlockLinks);
+    };
     if (!within) {
       passing_by_domain_.assign(domain_links_.size(), 0);
       for (size_t i = 0; i < backlink_count_; ++i) passing_by_domain_[facts_[i].domain] += passes_[i];
       for (size_t i = 0; i < backlink_count_; ++i) {
-        cache.counts[i] = passing_by_domain_[facts_[i].domain] - passes_[i];
+        answer(i, passing_by_domain_[facts_[i].domain] - passes_[i]);
       }
       return;
     }
@@ -720,7 +729,7 @@ class PageEvaluation {
     for (size_t i = 0; i < backlink_count_; ++i) {
       for (; high < backlink_count_ && link_index_[high] <= link_index_[i] + distance; ++high) inside += passes_[high];
       for (; link_index_[low] + distance < link_index_[i]; ++low) inside -= passes_[low];
-      cache.counts[i] = inside - passes_[i];
+      answer(i, inside - passes_[i]);
     }
   }
   static constexpr int8_t kNotEvaluated = -1;
@@ -1321,10 +1330,18 @@ class Compiler {
     const Entry at_least = Require(predicate, "at_least", "a neighbours predicate");
     const int count = ReadInt(at_least);
     if (count < 1) at_least.Fail(Cat("'at_least' must be at least 1, got ", std::to_string(count)));
+    // Written the same way, a neighbours predicate means the same (the default file repeats several): it is
+    // compiled once, and its answers worked out once per page.
+    const std::string key = Cat(YAML::Dump(neighbours.value), "\n", distance ? std::to_string(*distance) : "same target",
+                                "\n", std::to_string(count));
+    if (const auto known = neighbour_tests_.find(key); known != neighbour_tests_.end()) return known->second;
     const size_t slot = neighbour_predicates_++;
-    return Test([slot, distance, count, operand = CompilePredicate(neighbours.value)](const Subject& subject) {
-      return subject.evaluation.CountNeighbours(slot, operand, subject.index, distance) >= count;
-    });
+    BlockTest test = [slot, distance, count, operand = CompilePredicate(neighbours.value)](
+                         const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+      return evaluation.WithNeighbours(slot, operand, distance, count, block, candidates);
+    };
+    neighbour_tests_.emplace(key, test);
+    return test;
   }
 
   BlockTest CompileCombinator(const Entry& entry) {
@@ -1378,8 +1395,10 @@ class Compiler {
                                    "'; its values are: ", Join(field.vocabulary)));
               }
               if (field.ordinal != nullptr) {
-                return [ordinal = field.ordinal, expected_index = static_cast<int>(known - field.vocabulary.begin())](
-                           const Subject& subject) { return ordinal(subject) == expected_index; };
+                return Inlining<kOrdinals>(field.ordinal, [&](auto ordinal) -> Test {
+                  return [ordinal, expected_index = static_cast<int>(known - field.vocabulary.begin())](
+                             const Subject& subject) { return ordinal(subject) == expected_index; };
+                });
               }
               return [get, expected](const Subject& subject) {
                 return EqualsIgnoreCase(get(subject), expected);
@@ -1513,10 +1532,29 @@ class Compiler {
     const auto* get = std::get_if<IntGetter>(&field.get);
     if (get == nullptr) FailOperator(field, operation);
     const double bound = ReadNumber(operation);
-    if (operation.name() == "greater_than") {
-      return [get = *get, bound](const Subject& subject) { return get(subject) > bound; };
-    }
-    return [get = *get, bound](const Subject& subject) { return get(subject) < bound; };
+    const bool greater = operation.name() == "greater_than";
+    return Inlining<kCrossLinkFacts>(*get, [&](auto get) -> Test {
+      if (greater) return [get, bound](const Subject& subject) { return get(subject) > bound; };
+      return [get, bound](const Subject& subject) { return get(subject) < bound; };
+    });
+  }
+
+  // The getters the most frequent tests read, per link: a test of one calls it directly, inlined into the
+  // test's loop, rather than through a pointer. Bounds mostly test facts the evaluation holds per backlink,
+  // and `equals` on a closed text field compares its ordinal.
+  static constexpr IntGetter kCrossLinkFacts[] = {&AnchorWords,   &AnchorRepeats, &AnchorTargetEcho, &LinkRunLength,
+                                                  &LinkRunDomains, &RelevanceOf,   &TargetPageLinks};
+  static constexpr IntGetter kOrdinals[] = {&AnchorKindOrdinal, &RegionOrdinal};
+  // make(get): `get` as a call of that getter when it is one of `kGetters`, else the pointer itself.
+  template <const auto& kGetters, typename Getter, typename Make>
+  static Test Inlining(Getter get, Make make) {
+    std::optional<Test> inlined;
+    [&]<size_t... kGetter>(std::index_sequence<kGetter...>) {
+      (void)((get == kGetters[kGetter] &&
+              (inlined = make([](const Subject& subject) { return kGetters[kGetter](subject); }), true)) ||
+             ...);
+    }(std::make_index_sequence<std::size(kGetters)>());
+    return inlined ? std::move(*inlined) : make(get);
   }
 
   static std::vector<EvidencePart> CompileEvidence(const Entry& entry) {
@@ -1574,6 +1612,7 @@ class Compiler {
   std::map<std::string, BlockTest> named_;  // compiled named predicates, with their answers cached
   size_t cached_predicates_ = 0;                  // named predicates and distinct field tests
   std::map<std::string, BlockTest> field_tests_;  // compiled field tests, by field, operator and operands
+  std::map<std::string, BlockTest> neighbour_tests_;  // compiled neighbours predicates, by operand, window and count
 };
 
 std::string HexDigest(std::string_view bytes) {

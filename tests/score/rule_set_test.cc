@@ -727,6 +727,10 @@ rules:
      when: {all: [{field: page.title, contains: hik}, {predicate: hidden_or_x}, {field: position, greater_than: 70}]}}
   - {id: two-hidden-near, category: spammy, weight: 1, evidence: x,
      when: {neighbours: {field: hidden, equals: true}, within: 5, at_least: 2}}
+  - {id: near-casino-again, category: spammy, weight: 1, evidence: x,
+     when: {neighbours: {predicate: casino}, within: 2, at_least: 1}}
+  - {id: two-near-casinos, category: spammy, weight: 1, evidence: x,
+     when: {neighbours: {predicate: casino}, within: 2, at_least: 2}}
 )");
   ASSERT_NE(rules, nullptr);
   constexpr std::string_view kAnchors[] = {"casino", "huts", "best casino bonus", "route", ""};
@@ -766,6 +770,9 @@ rules:
         if (hidden_or_x(i) && i > 70) expected.push_back("page-and-link");
         const auto within_five = [&](size_t j) { return (j > i ? j - i : i - j) <= 5; };
         if (others(i, within_five, [&](size_t j) { return links[j].hidden; }) >= 2) expected.push_back("two-hidden-near");
+        // Written as in near-casino, so compiled once; with another count, not.
+        if (others(i, within_two, casino) >= 1) expected.push_back("near-casino-again");
+        if (others(i, within_two, casino) >= 2) expected.push_back("two-near-casinos");
       }
       ASSERT_EQ(FiredIds(scores[i]), expected) << "link " << i << " of " << links.size();
     }
