@@ -364,8 +364,8 @@ struct RuleSet::Compiled {
   size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
   size_t page_predicates = 0;       // tests of page fields alone; each gets a per-page cache slot
   // Text fields tested by in_list or matches, and those every backlink's facts read (anchor.text,
-  // target.url, target.host, snippet, target.registrable_domain): each gets a value slot, where the page's distinct values of the field
-  // are numbered and their list values and regex answers cached.
+  // target.url, target.host, snippet, target.registrable_domain): each gets a value slot, where the page's
+  // distinct values of the field are numbered and their list values and regex answers cached.
   size_t value_fields = 0;
   std::vector<bool> page_value_slots;  // per value slot: whether its field is the page's, one value per page
   size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-value cache slot
