@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "backlint/link.h"
+#include "text_bytes.h"
 
 namespace backlint {
 
@@ -44,10 +45,9 @@ template <typename Marks>
     return at == size ? std::string_view::npos : at;
   }
   if (size >= 8) {
-    uint64_t first, last;
-    std::memcpy(&first, data, 8);
-    std::memcpy(&last, data + size - 8, 8);
-    const unsigned equal = ByteMatches(_mm_set_epi64x(static_cast<int64_t>(last), static_cast<int64_t>(first)), byte);
+    const unsigned equal = ByteMatches(_mm_set_epi64x(static_cast<int64_t>(LoadEightBytes(data + size - 8)),
+                                                      static_cast<int64_t>(LoadEightBytes(data))),
+                                       byte);
     found = (equal & 0xff) | (equal >> 8) << (size - 8);
   } else if (size >= 4) {
     uint32_t first, last;
@@ -63,9 +63,8 @@ template <typename Marks>
 
 // Whether the last `count` bytes (1 to 8) of `text` and `other`, both of eight bytes or more, are equal.
 inline bool LastBytesEqual(std::string_view text, std::string_view other, size_t count) {
-  uint64_t text_bytes, other_bytes;
-  std::memcpy(&text_bytes, text.data() + text.size() - 8, 8);
-  std::memcpy(&other_bytes, other.data() + other.size() - 8, 8);
+  const uint64_t text_bytes = LoadEightBytes(text.data() + text.size() - 8);
+  const uint64_t other_bytes = LoadEightBytes(other.data() + other.size() - 8);
   return (text_bytes ^ other_bytes) >> 8 * (8 - count) == 0;
 }
 
@@ -110,10 +109,8 @@ inline std::string_view PathOf(std::string_view url) {
   if (schemes == 0) return PathOfAnyUrl(url);
   const size_t path = FindMarked(url, static_cast<size_t>(std::countr_zero(schemes)) + 3,
                                  [](__m128i bytes) { return ByteMatches(bytes, '/'); });
-  const size_t end = FindMarked(url, path, [](__m128i bytes) {
-    return static_cast<unsigned>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('?')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('#')))));
-  });
+  const size_t end =
+      FindMarked(url, path, [](__m128i bytes) { return ByteMatches(bytes, '?') | ByteMatches(bytes, '#'); });
   return url.substr(path, end - path);
 }
 
