@@ -18,6 +18,8 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -302,7 +304,78 @@ constexpr size_t kBlockLinks = 64;
 // finds in a value fit a word, with a bit to spare.
 constexpr size_t kMaxGroupPatterns = 63;
 using LinkBits = uint64_t;  // bit i: the backlink at kBlockLinks * block + i
-using BlockTest = std::function<LinkBits(const PageEvaluation&, size_t block, LinkBits candidates)>;
+
+// A compiled predicate: a function of a block's candidate links and the state it was compiled with (operands,
+// slots, the field test's values), which lives in its rule set's PredicateStates.
+class BlockTest {
+ public:
+  BlockTest() = default;
+  LinkBits operator()(const PageEvaluation& evaluation, size_t block, LinkBits candidates) const {
+    return call_(state_, evaluation, block, candidates);
+  }
+
+ private:
+  friend class PredicateStates;
+  using Call = LinkBits (*)(const void* state, const PageEvaluation&, size_t block, LinkBits candidates);
+  BlockTest(Call call, const void* state) : call_(call), state_(state) {}
+  Call call_ = nullptr;
+  const void* state_ = nullptr;
+};
+
+// The states of a rule set's predicates, side by side in the order they are compiled (a combinator's
+// operands just before it), where std::function kept each in a heap block of its own: every block of
+// backlinks walks the rules' predicates, and parsing a page between two pages' scoring evicts them from
+// the caches, so the fewer lines they span, the fewer misses each page pays to read them again.
+class PredicateStates {
+ public:
+  PredicateStates() = default;
+  PredicateStates(PredicateStates&&) = default;
+  PredicateStates& operator=(PredicateStates&&) = delete;
+  ~PredicateStates() {
+    for (auto destroy = destructors_.rbegin(); destroy != destructors_.rend(); ++destroy) destroy->destroy(destroy->state);
+  }
+
+  // `test`, a function of (evaluation, block, candidates), moved in with its state.
+  template <typename Test>
+  BlockTest Add(Test test) {
+    Test* state = new (Allocate(sizeof(Test), alignof(Test))) Test(std::move(test));
+    if constexpr (!std::is_trivially_destructible_v<Test>) {
+      destructors_.push_back({state, [](void* destroyed) { static_cast<Test*>(destroyed)->~Test(); }});
+    }
+    return BlockTest(
+        [](const void* called, const PageEvaluation& evaluation, size_t block, LinkBits candidates) -> LinkBits {
+          return (*static_cast<const Test*>(called))(evaluation, block, candidates);
+        },
+        state);
+  }
+
+  // `tests` copied in, for a combinator's state to view.
+  std::span<const BlockTest> Add(const std::vector<BlockTest>& tests) {
+    auto* copied = static_cast<BlockTest*>(Allocate(sizeof(BlockTest) * tests.size(), alignof(BlockTest)));
+    std::uninitialized_copy(tests.begin(), tests.end(), copied);
+    return {copied, tests.size()};
+  }
+
+ private:
+  static constexpr size_t kChunkBytes = 16384;
+  void* Allocate(size_t size, size_t alignment) {
+    if (size > kChunkBytes || alignment > __STDCPP_DEFAULT_NEW_ALIGNMENT__) throw std::bad_alloc();
+    size_t at = (used_ + alignment - 1) & ~(alignment - 1);
+    if (chunks_.empty() || at + size > kChunkBytes) {
+      chunks_.push_back(std::make_unique<std::byte[]>(kChunkBytes));
+      at = 0;
+    }
+    used_ = at + size;
+    return chunks_.back().get() + at;
+  }
+  std::vector<std::unique_ptr<std::byte[]>> chunks_;
+  size_t used_ = 0;  // bytes of the last chunk
+  struct Destructor {
+    void* state;
+    void (*destroy)(void* state);
+  };
+  std::vector<Destructor> destructors_;  // of the states that have one, in the order added
+};
 
 // The links of `candidates` in `block`, lowest first.
 template <typename Visit>
@@ -355,6 +428,7 @@ constexpr size_t kAnchorValueSlot = 0, kUrlValueSlot = 1, kHostValueSlot = 2, kS
 }  // namespace
 
 struct RuleSet::Compiled {
+  PredicateStates predicate_states;  // of the rules' and the named predicates' BlockTests
   double start = 100;
   double suspicious_below = 80;
   double toxic_below = 40;
@@ -1036,23 +1110,27 @@ LinkBits HoldsFor(const Holds& holds, const PageEvaluation& evaluation, size_t b
 
 // A field test, written as a test of one link: it runs on a block's candidates in one loop, with the
 // per-link test inlined into it, and so does its cached form, with no call between the cache and the loop.
-struct Test : BlockTest {
+struct Test {
   template <typename Holds>
     requires std::is_invocable_r_v<bool, const Holds&, const Subject&>
   Test(Holds holds)  // implicit, so that a per-link lambda is a Test
-      : BlockTest([holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
-          return HoldsFor(holds, evaluation, block, candidates);
+      : plain([holds](PredicateStates& states) {
+          return states.Add([holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+            return HoldsFor(holds, evaluation, block, candidates);
+          });
         }),
-        cached([holds = std::move(holds)](size_t slot) -> BlockTest {
-          return [slot, holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+        cached([holds = std::move(holds)](PredicateStates& states, size_t slot) {
+          return states.Add([slot, holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
             const auto test = [&](const PageEvaluation&, size_t, LinkBits needed) {
               return HoldsFor(holds, evaluation, block, needed);
             };
             return evaluation.NamedResult(slot, test, block, candidates);
-          };
+          });
         }) {}
-  // The test with its answers cached in per-link cache slot `slot`.
-  std::function<BlockTest(size_t slot)> cached;
+  // The test, its state added to `states`.
+  std::function<BlockTest(PredicateStates& states)> plain;
+  // The same with its answers cached in per-link cache slot `slot`.
+  std::function<BlockTest(PredicateStates& states, size_t slot)> cached;
 };
 
 class Compiler {
@@ -1064,6 +1142,7 @@ class Compiler {
     ExpectMap(root, "the rule file", "{name: ..., rules: [...]}");
     CheckKeys(root, "the rule file", kTopLevelKeys);
     LoadedFile file;
+    states_ = &file.compiled.predicate_states;
     file.name = ReadNonEmptyString(Require(root, "name", "the rule file"));
     if (auto scoring = Find(root, "scoring")) ReadScoring(scoring->value, file.compiled);
     if (auto lists = Find(root, "lists")) ReadLists(lists->value);
@@ -1218,10 +1297,10 @@ class Compiler {
       expanding_.erase(name);
       // A field test, or a reference to another named predicate, has its answers cached already.
       if (!Find(predicate, "field") && !Find(predicate, "predicate")) {
-        test = [slot = cached_predicates_++, test = std::move(test)](const PageEvaluation& evaluation, size_t block,
-                                                                      LinkBits candidates) {
+        test = states_->Add([slot = cached_predicates_++, test](const PageEvaluation& evaluation, size_t block,
+                                                                 LinkBits candidates) {
           return evaluation.NamedResult(slot, test, block, candidates);
-        };
+        });
       }
       compiled = named_.emplace(name, std::move(test)).first;
     }
@@ -1298,14 +1377,14 @@ class Compiler {
                                                     : CompileBound(*field, *operation);
     BlockTest shared;
     if (!IsPageField(*field)) {
-      shared = test.cached(cached_predicates_++);
+      shared = test.cached(*states_, cached_predicates_++);
     } else {
       // A test of the page alone has one answer per page: computed for its first backlink, then reused.
-      shared = [slot = page_predicates_++, test = BlockTest(std::move(test))](
-                   const PageEvaluation& evaluation, size_t block, LinkBits candidates) -> LinkBits {
+      shared = states_->Add([slot = page_predicates_++, test = test.plain(*states_)](
+                                const PageEvaluation& evaluation, size_t block, LinkBits candidates) -> LinkBits {
         if (candidates == 0) return 0;
         return evaluation.PageResult(slot, test, block, candidates & -candidates) ? candidates : 0;
-      };
+      });
     }
     if (shareable) field_tests_.emplace(key, shared);
     return shared;
@@ -1336,37 +1415,39 @@ class Compiler {
                                 "\n", std::to_string(count));
     if (const auto known = neighbour_tests_.find(key); known != neighbour_tests_.end()) return known->second;
     const size_t slot = neighbour_predicates_++;
-    BlockTest test = [slot, distance, count, operand = CompilePredicate(neighbours.value)](
-                         const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+    const BlockTest operand = CompilePredicate(neighbours.value);
+    const BlockTest test = states_->Add([slot, distance, count, operand](const PageEvaluation& evaluation, size_t block,
+                                                                         LinkBits candidates) {
       return evaluation.WithNeighbours(slot, operand, distance, count, block, candidates);
-    };
+    });
     neighbour_tests_.emplace(key, test);
     return test;
   }
 
   BlockTest CompileCombinator(const Entry& entry) {
     if (entry.name() == "not") {
-      return [operand = CompilePredicate(entry.value)](const PageEvaluation& evaluation, size_t block,
-                                                       LinkBits candidates) {
+      const BlockTest operand = CompilePredicate(entry.value);
+      return states_->Add([operand](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
         return candidates & ~operand(evaluation, block, candidates);
-      };
+      });
     }
     if (!entry.value.IsSequence() || entry.value.size() == 0) {
       entry.Fail(
           Cat("'", entry.name(), "' must be a non-empty list of predicates, got ", Describe(entry.value)));
     }
-    std::vector<BlockTest> operands;
-    for (const YAML::Node& operand : entry.value) operands.push_back(CompilePredicate(operand));
+    std::vector<BlockTest> compiled;
+    for (const YAML::Node& operand : entry.value) compiled.push_back(CompilePredicate(operand));
+    const std::span<const BlockTest> operands = states_->Add(compiled);
     if (entry.name() == "all") {
-      return [operands = std::move(operands)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+      return states_->Add([operands](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
         for (const BlockTest& operand : operands) {
           if (candidates == 0) break;
           candidates = operand(evaluation, block, candidates);
         }
         return candidates;
-      };
+      });
     }
-    return [operands = std::move(operands)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+    return states_->Add([operands](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
       LinkBits passing = 0;
       for (const BlockTest& operand : operands) {
         if (candidates == 0) break;
@@ -1375,7 +1456,7 @@ class Compiler {
         candidates &= ~holds;
       }
       return passing;
-    };
+    });
   }
 
   [[noreturn]] static void FailOperator(const FieldSpec& field, const Entry& operation) {
@@ -1613,6 +1694,7 @@ class Compiler {
   size_t cached_predicates_ = 0;                  // named predicates and distinct field tests
   std::map<std::string, BlockTest> field_tests_;  // compiled field tests, by field, operator and operands
   std::map<std::string, BlockTest> neighbour_tests_;  // compiled neighbours predicates, by operand, window and count
+  PredicateStates* states_ = nullptr;  // the compiled rules', where the predicates' states are added
 };
 
 std::string HexDigest(std::string_view bytes) {

@@ -779,6 +779,30 @@ rules:
   }
 }
 
+// Enough rules that their predicates' states fill several of the rule set's blocks of them: each rule still
+// answers with its own operands and bounds.
+TEST(PageRulesTest, ManyRulesEachAnswerWithTheirOwnPredicates) {
+  constexpr int kRules = 600;
+  std::ostringstream yaml;
+  yaml << "name: many\nrules:\n";
+  for (int rule = 0; rule < kRules; ++rule) {
+    yaml << "  - {id: at-" << rule << ", category: spammy, weight: 1, evidence: x, when: {all: [{field: position, "
+         << "greater_than: " << rule - 1 << "}, {not: {any: [{field: position, greater_than: " << rule
+         << "}, {field: anchor.text, equals: never-" << rule << "}]}}]}}\n";
+  }
+  const auto rules = MustParse(yaml.str());
+  ASSERT_NE(rules, nullptr);
+  std::vector<Link> links;
+  for (int link = 0; link < kRules + 10; ++link) links.push_back(BacklinkTo("a.example", "anchor"));
+  const std::vector<Score> scores = rules->Evaluate(PageWith(links));
+  ASSERT_EQ(scores.size(), links.size());
+  for (size_t i = 0; i < links.size(); ++i) {
+    std::vector<std::string> expected;
+    if (i < kRules) expected.push_back(Cat("at-", std::to_string(i)));
+    ASSERT_EQ(FiredIds(scores[i]), expected) << "link " << i;
+  }
+}
+
 TEST(PageRulesTest, RelevanceFieldAndScore) {
   PageFacts facts = BlogPage();
   facts.main_terms = {"hiking", "alps", "alpine", "trail", "hut", "route"};
