@@ -396,7 +396,6 @@ struct CompiledRule {
   Category category = Category::kSpammy;
   Severity severity = Severity::kMedium;
   double weight = 0;
-  BlockTest when;
   std::vector<EvidencePart> evidence;
 };
 
@@ -433,6 +432,9 @@ struct RuleSet::Compiled {
   double suspicious_below = 80;
   double toxic_below = 40;
   std::vector<CompiledRule> rules;  // enabled rules only, in file order
+  // Per rule, its `when`: every block reads them all, so they are kept apart from the rest of the rule, in
+  // the predicate states.
+  std::span<const BlockTest> rule_tests;
   std::vector<TrustList> allow, block;
   size_t neighbour_predicates = 0;  // each gets a per-page cache slot
   size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
@@ -1152,7 +1154,9 @@ class Compiler {
     if (!rules.value.IsSequence()) {
       rules.Fail(Cat("'rules' must be a list of rules, got ", Describe(rules.value)));
     }
-    for (const YAML::Node& rule : rules.value) ReadRule(rule, file.compiled.rules);
+    std::vector<BlockTest> rule_tests;
+    for (const YAML::Node& rule : rules.value) ReadRule(rule, file.compiled.rules, rule_tests);
+    file.compiled.rule_tests = states_->Add(rule_tests);
     file.compiled.neighbour_predicates = neighbour_predicates_;
     file.compiled.cached_predicates = cached_predicates_;
     file.compiled.page_predicates = page_predicates_;
@@ -1201,7 +1205,7 @@ class Compiler {
     });
   }
 
-  void ReadRule(const YAML::Node& rule, std::vector<CompiledRule>& rules) {
+  void ReadRule(const YAML::Node& rule, std::vector<CompiledRule>& rules, std::vector<BlockTest>& rule_tests) {
     ExpectMap(rule, "a rule", "{id: ..., category: ..., weight: ..., when: ..., evidence: ...}");
     CheckKeys(rule, "a rule", kRuleKeys);
     const Entry id = Require(rule, "id", "a rule");
@@ -1219,10 +1223,13 @@ class Compiler {
     if (compiled.weight < 0) weight.Fail(Cat("'weight' must be >= 0, got ", FormatNumber(compiled.weight)));
     const std::optional<Entry> enabled = Find(rule, "enabled");
     if (auto description = Find(rule, "description")) ReadString(*description);
-    compiled.when = CompilePredicate(Require(rule, "when", context).value);
+    const BlockTest when = CompilePredicate(Require(rule, "when", context).value);
     compiled.evidence = CompileEvidence(Require(rule, "evidence", context));
     // Disabled rules are still validated, so switching one on later cannot break the file.
-    if (!enabled || ReadBool(*enabled)) rules.push_back(std::move(compiled));
+    if (!enabled || ReadBool(*enabled)) {
+      rules.push_back(std::move(compiled));
+      rule_tests.push_back(when);
+    }
   }
 
   static Category ReadCategory(const Entry& entry) {
@@ -1817,8 +1824,10 @@ void ScoreLinks(const RuleSet::Compiled& compiled, const PageEvaluation& evaluat
   for (size_t block = 0; block < evaluation.blocks(); ++block) {
     const LinkBits backlinks = evaluation.backlinks(block);
     fired.clear();
-    for (const CompiledRule& rule : compiled.rules) {
-      if (const LinkBits links = rule.when(evaluation, block, backlinks); links != 0) fired.push_back({&rule, links});
+    for (size_t rule = 0; rule < compiled.rules.size(); ++rule) {
+      if (const LinkBits links = compiled.rule_tests[rule](evaluation, block, backlinks); links != 0) {
+        fired.push_back({&compiled.rules[rule], links});
+      }
     }
     ForEachLink(block, backlinks, [&](size_t index, LinkBits bit) {
       ScoreLink(compiled, evaluation.SubjectAt(index), fired, bit, scores[evaluation.link_index(index)]);
