@@ -462,26 +462,29 @@ class TextIds {
   // not grow. It is cleared for every field of every page, and a page's values mostly repeat (a field has
   // far fewer distinct values than the page has backlinks), so it is sized for at most two thirds full.
   void Reset(size_t expected) {
-    slots_.assign(std::bit_ceil(expected + expected / 2 + 2), Slot{});
+    slots_.assign(std::bit_ceil(expected + expected / 2 + 2), kEmpty);
     texts_.clear();
     counts_.clear();
   }
 
   int Add(std::string_view text) {
     const uint64_t hash = XXH3_64bits(text.data(), text.size());
-    const uint32_t tag = static_cast<uint32_t>(hash >> 32);
-    const size_t mask = slots_.size() - 1;
-    for (size_t at = hash & mask;; at = (at + 1) & mask) {
-      Slot& slot = slots_[at];
-      if (slot.id == Slot::kEmpty) {
-        slot = {tag, static_cast<int>(texts_.size())};
+    // A slot holds 1 + its text's id in the bits below the table's size (ids are fewer than its slots), and
+    // above them the hash's high bits.
+    const uint32_t id_bits = static_cast<uint32_t>(slots_.size() - 1);
+    const uint32_t tag = static_cast<uint32_t>(hash >> 32) & ~id_bits;
+    for (size_t at = hash & id_bits;; at = (at + 1) & id_bits) {
+      const uint32_t slot = slots_[at];
+      if (slot == kEmpty) {
+        const int id = static_cast<int>(texts_.size());
+        slots_[at] = tag | static_cast<uint32_t>(id + 1);
         texts_.push_back(text);
         counts_.push_back(1);
-        return slot.id;
+        return id;
       }
-      if (slot.tag == tag && texts_[slot.id] == text) {
-        ++counts_[slot.id];
-        return slot.id;
+      if (const int id = static_cast<int>(slot & id_bits) - 1; (slot & ~id_bits) == tag && texts_[id] == text) {
+        ++counts_[id];
+        return id;
       }
     }
   }
@@ -494,12 +497,10 @@ class TextIds {
   int count(int id) const { return counts_[id]; }
 
  private:
-  struct Slot {
-    static constexpr int kEmpty = -1;
-    uint32_t tag = 0;  // the hash's high bits, so that most slots of other texts are passed without a compare
-    int id = kEmpty;
-  };
-  std::vector<Slot> slots_;  // a power of two, at most two thirds full
+  static constexpr uint32_t kEmpty = 0;
+  // A power of two, at most two thirds full; four bytes a slot, so that the table a page clears and probes
+  // spans half the lines. The tag lets most slots of other texts be passed without a compare.
+  std::vector<uint32_t> slots_;
   std::vector<std::string_view> texts_;  // by id
   std::vector<int> counts_;              // by id
 };
