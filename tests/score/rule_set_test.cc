@@ -350,6 +350,24 @@ TEST(PredicateTest, AnchorTargetEchoAgreesWithItsDefinition) {
   }
 }
 
+// Words are runs of ASCII letters and digits and bytes outside ASCII, found 16 bytes at a time: anchors of
+// every length around those steps, with words across them and separators of every kind.
+TEST(PredicateTest, AnchorWordsAgreesWithItsDefinition) {
+  constexpr std::string_view kPieces[] = {"a", "Zz9", " ", "  ", "-", "'", ".", "\xc3\xa9t\xc3\xa9", "\t", "word",
+                                          "longerwordthansixteen", "\xe2\x80\x94", "_", "0"};
+  const auto is_word_byte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80) != 0; };
+  std::mt19937 random(20261202);
+  for (int round = 0; round < 3000; ++round) {
+    std::string anchor;
+    for (size_t count = random() % 24; count > 0; --count) anchor += kPieces[random() % std::size(kPieces)];
+    int words = 0;
+    for (size_t i = 0; i < anchor.size(); ++i) words += is_word_byte(anchor[i]) && (i == 0 || !is_word_byte(anchor[i - 1]));
+    Link link = EditorialLink();
+    link.anchor_text = anchor;
+    ASSERT_TRUE(Fires(Cat("{field: anchor.words, equals: ", std::to_string(words), "}"), link)) << "anchor '" << anchor << "'";
+  }
+}
+
 TEST(PredicateTest, DerivedAnchorFields) {
   Link link = EditorialLink();  // "the Alpine Club's route guide": the, alpine, club, s, route, guide
   EXPECT_TRUE(Fires("{field: anchor.words, equals: 6}", link));
