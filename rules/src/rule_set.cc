@@ -1299,6 +1299,8 @@ class Compiler {
         const std::vector<std::string>& domains = FindList(list);
         TrustList compiled_list{std::make_shared<const StringSet>(domains.begin(), domains.end()),
                                 ReadNonEmptyString(Require(entry, "reason", Cat("an entry of '", action, "'")))};
+        // An empty list (the default file's) lists nothing: kept out, it costs no lookups per link.
+        if (domains.empty()) continue;
         (action == "allow" ? compiled.allow : compiled.block).push_back(std::move(compiled_list));
       }
     }
@@ -1792,7 +1794,6 @@ std::optional<TrustOverride> FindTrust(const std::vector<TrustList>& lists, Trus
                                        const Subject& subject) {
   // Registrable domains come lower-case from extraction, like the normalised list entries.
   for (const TrustList& list : lists) {
-    if (list.domains->empty()) continue;  // an empty list (the default's) costs no lookups per link
     for (std::string_view domain : {subject.page.registrable_domain, subject.link.registrable_domain}) {
       if (!domain.empty() && list.domains->contains(domain)) {
         return TrustOverride{action, std::string(domain), list.reason};
