@@ -361,10 +361,13 @@ TEST(PredicateTest, AnchorWordsAgreesWithItsDefinition) {
     std::string anchor;
     for (size_t count = random() % 24; count > 0; --count) anchor += kPieces[random() % std::size(kPieces)];
     int words = 0;
-    for (size_t i = 0; i < anchor.size(); ++i) words += is_word_byte(anchor[i]) && (i == 0 || !is_word_byte(anchor[i - 1]));
+    for (size_t i = 0; i < anchor.size(); ++i) {
+      words += is_word_byte(anchor[i]) && (i == 0 || !is_word_byte(anchor[i - 1])) ? 1 : 0;
+    }
     Link link = EditorialLink();
     link.anchor_text = anchor;
-    ASSERT_TRUE(Fires(Cat("{field: anchor.words, equals: ", std::to_string(words), "}"), link)) << "anchor '" << anchor << "'";
+    ASSERT_TRUE(Fires(Cat("{field: anchor.words, equals: ", std::to_string(words), "}"), link))
+        << "anchor '" << anchor << "'";
   }
 }
 
