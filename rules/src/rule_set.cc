@@ -18,6 +18,8 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -302,7 +304,80 @@ constexpr size_t kBlockLinks = 64;
 // finds in a value fit a word, with a bit to spare.
 constexpr size_t kMaxGroupPatterns = 63;
 using LinkBits = uint64_t;  // bit i: the backlink at kBlockLinks * block + i
-using BlockTest = std::function<LinkBits(const PageEvaluation&, size_t block, LinkBits candidates)>;
+
+// A compiled predicate: a function of a block's candidate links and the state it was compiled with (operands,
+// slots, the field test's values), which lives in its rule set's PredicateStates.
+class BlockTest {
+ public:
+  BlockTest() = default;
+  LinkBits operator()(const PageEvaluation& evaluation, size_t block, LinkBits candidates) const {
+    return call_(state_, evaluation, block, candidates);
+  }
+
+ private:
+  friend class PredicateStates;
+  using Call = LinkBits (*)(const void* state, const PageEvaluation&, size_t block, LinkBits candidates);
+  BlockTest(Call call, const void* state) : call_(call), state_(state) {}
+  Call call_ = nullptr;
+  const void* state_ = nullptr;
+};
+
+// The states of a rule set's predicates, side by side in the order they are compiled (a combinator's
+// operands just before it), where std::function kept each in a heap block of its own: every block of
+// backlinks walks the rules' predicates, and parsing a page between two pages' scoring evicts them from
+// the caches, so the fewer lines they span, the fewer misses each page pays to read them again.
+class PredicateStates {
+ public:
+  PredicateStates() = default;
+  PredicateStates(PredicateStates&&) = default;
+  PredicateStates& operator=(PredicateStates&&) = delete;
+  ~PredicateStates() {
+    for (auto destroy = destructors_.rbegin(); destroy != destructors_.rend(); ++destroy) {
+      destroy->destroy(destroy->state);
+    }
+  }
+
+  // `test`, a function of (evaluation, block, candidates), moved in with its state.
+  template <typename Test>
+  BlockTest Add(Test test) {
+    Test* state = new (Allocate(sizeof(Test), alignof(Test))) Test(std::move(test));
+    if constexpr (!std::is_trivially_destructible_v<Test>) {
+      destructors_.push_back({state, [](void* destroyed) { static_cast<Test*>(destroyed)->~Test(); }});
+    }
+    return BlockTest(
+        [](const void* called, const PageEvaluation& evaluation, size_t block, LinkBits candidates) -> LinkBits {
+          return (*static_cast<const Test*>(called))(evaluation, block, candidates);
+        },
+        state);
+  }
+
+  // `tests` copied in, for a combinator's state to view.
+  std::span<const BlockTest> Add(const std::vector<BlockTest>& tests) {
+    auto* copied = static_cast<BlockTest*>(Allocate(sizeof(BlockTest) * tests.size(), alignof(BlockTest)));
+    std::uninitialized_copy(tests.begin(), tests.end(), copied);
+    return {copied, tests.size()};
+  }
+
+ private:
+  static constexpr size_t kChunkBytes = 16384;
+  void* Allocate(size_t size, size_t alignment) {
+    if (size > kChunkBytes || alignment > __STDCPP_DEFAULT_NEW_ALIGNMENT__) throw std::bad_alloc();
+    size_t at = (used_ + alignment - 1) & ~(alignment - 1);
+    if (chunks_.empty() || at + size > kChunkBytes) {
+      chunks_.push_back(std::make_unique<std::byte[]>(kChunkBytes));
+      at = 0;
+    }
+    used_ = at + size;
+    return chunks_.back().get() + at;
+  }
+  std::vector<std::unique_ptr<std::byte[]>> chunks_;
+  size_t used_ = 0;  // bytes of the last chunk
+  struct Destructor {
+    void* state;
+    void (*destroy)(void* state);
+  };
+  std::vector<Destructor> destructors_;  // of the states that have one, in the order added
+};
 
 // The links of `candidates` in `block`, lowest first.
 template <typename Visit>
@@ -323,7 +398,6 @@ struct CompiledRule {
   Category category = Category::kSpammy;
   Severity severity = Severity::kMedium;
   double weight = 0;
-  BlockTest when;
   std::vector<EvidencePart> evidence;
 };
 
@@ -355,10 +429,14 @@ constexpr size_t kAnchorValueSlot = 0, kUrlValueSlot = 1, kHostValueSlot = 2, kS
 }  // namespace
 
 struct RuleSet::Compiled {
+  PredicateStates predicate_states;  // of the rules' and the named predicates' BlockTests
   double start = 100;
   double suspicious_below = 80;
   double toxic_below = 40;
   std::vector<CompiledRule> rules;  // enabled rules only, in file order
+  // Per rule, its `when`: every block reads them all, so they are kept apart from the rest of the rule, in
+  // the predicate states.
+  std::span<const BlockTest> rule_tests;
   std::vector<TrustList> allow, block;
   size_t neighbour_predicates = 0;  // each gets a per-page cache slot
   size_t cached_predicates = 0;     // named predicates and distinct field tests; each gets a per-link cache slot
@@ -386,26 +464,29 @@ class TextIds {
   // not grow. It is cleared for every field of every page, and a page's values mostly repeat (a field has
   // far fewer distinct values than the page has backlinks), so it is sized for at most two thirds full.
   void Reset(size_t expected) {
-    slots_.assign(std::bit_ceil(expected + expected / 2 + 2), Slot{});
+    slots_.assign(std::bit_ceil(expected + expected / 2 + 2), kEmpty);
     texts_.clear();
     counts_.clear();
   }
 
   int Add(std::string_view text) {
     const uint64_t hash = XXH3_64bits(text.data(), text.size());
-    const uint32_t tag = static_cast<uint32_t>(hash >> 32);
-    const size_t mask = slots_.size() - 1;
-    for (size_t at = hash & mask;; at = (at + 1) & mask) {
-      Slot& slot = slots_[at];
-      if (slot.id == Slot::kEmpty) {
-        slot = {tag, static_cast<int>(texts_.size())};
+    // A slot holds 1 + its text's id in the bits below the table's size (ids are fewer than its slots), and
+    // above them the hash's high bits.
+    const uint32_t id_bits = static_cast<uint32_t>(slots_.size() - 1);
+    const uint32_t tag = static_cast<uint32_t>(hash >> 32) & ~id_bits;
+    for (size_t at = hash & id_bits;; at = (at + 1) & id_bits) {
+      const uint32_t slot = slots_[at];
+      if (slot == kEmpty) {
+        const int id = static_cast<int>(texts_.size());
+        slots_[at] = tag | static_cast<uint32_t>(id + 1);
         texts_.push_back(text);
         counts_.push_back(1);
-        return slot.id;
+        return id;
       }
-      if (slot.tag == tag && texts_[slot.id] == text) {
-        ++counts_[slot.id];
-        return slot.id;
+      if (const int id = static_cast<int>(slot & id_bits) - 1; (slot & ~id_bits) == tag && texts_[id] == text) {
+        ++counts_[id];
+        return id;
       }
     }
   }
@@ -418,12 +499,10 @@ class TextIds {
   int count(int id) const { return counts_[id]; }
 
  private:
-  struct Slot {
-    static constexpr int kEmpty = -1;
-    uint32_t tag = 0;  // the hash's high bits, so that most slots of other texts are passed without a compare
-    int id = kEmpty;
-  };
-  std::vector<Slot> slots_;  // a power of two, at most two thirds full
+  static constexpr uint32_t kEmpty = 0;
+  // A power of two, at most two thirds full; four bytes a slot, so that the table a page clears and probes
+  // spans half the lines. The tag lets most slots of other texts be passed without a compare.
+  std::vector<uint32_t> slots_;
   std::vector<std::string_view> texts_;  // by id
   std::vector<int> counts_;              // by id
 };
@@ -802,15 +881,46 @@ int LinkRunDomains(const Subject& subject) { return subject.evaluation.run_domai
 int RelevanceOf(const Subject& subject) { return subject.evaluation.relevance(subject.index); }
 int TargetPageLinks(const Subject& subject) { return subject.evaluation.domain_links(subject.index); }
 
-int CountAnchorWords(const Link& link) {
-  int words = 0;
-  ForEachWord(link.anchor_text, [&](std::string_view) { ++words; });
-  return words;
+// Bytes read past the end of the text ContainsLowerCased searches (its 16-byte loads start at most 2 bytes
+// before the text's last byte) and of the text ForEachPaddedWord scans.
+constexpr size_t kSearchPadding = 16;
+
+// Calls `visit(word)` for each run of word bytes in `text`, in order, as ForEachWord does; `text` is readable
+// for kSearchPadding bytes past its end. Words start and end where the word-byte bits of 16 bytes at a time
+// change, found with no branch per byte (a byte loop mispredicts at the end of every word).
+template <typename Visit>
+void ForEachPaddedWord(std::string_view text, Visit visit) {
+  size_t start = 0;
+  bool in_word = false;
+  for (size_t at = 0; at < text.size(); at += 16) {
+    unsigned word_bytes = ClassesOfSixteen(text.data() + at).word;
+    if (const size_t rest = text.size() - at; rest < 16) word_bytes &= (1u << rest) - 1;
+    // Bit i: the byte at + i is the first of a word or the first after one.
+    unsigned edges = (word_bytes ^ (word_bytes << 1 | (in_word ? 1u : 0u))) & 0xffff;
+    for (; edges != 0; edges &= edges - 1) {
+      const size_t edge = at + std::countr_zero(edges);
+      if (in_word) visit(text.substr(start, edge - start));
+      start = edge;
+      in_word = !in_word;
+    }
+  }
+  if (in_word) visit(text.substr(start));
 }
 
-// Bytes read past the end of the text ContainsLowerCased searches: its 16-byte loads start at most 2
-// bytes before the text's last byte.
-constexpr size_t kSearchPadding = 16;
+// `link`'s anchor text, copied where it is readable for kSearchPadding bytes past its end.
+std::string_view PaddedAnchor(const Link& link) {
+  thread_local std::string padded;  // reused: it runs for most backlinks
+  const std::string_view anchor = link.anchor_text;
+  if (padded.size() < anchor.size() + kSearchPadding) padded.resize(anchor.size() + kSearchPadding);
+  CopyBytes(anchor.data(), anchor.size(), padded.data());
+  return std::string_view(padded).substr(0, anchor.size());
+}
+
+int CountAnchorWords(const Link& link) {
+  int words = 0;
+  ForEachPaddedWord(PaddedAnchor(link), [&](std::string_view) { ++words; });
+  return words;
+}
 
 // Whether `word` (three bytes or more), lower-cased (ASCII), occurs in `text`, which is readable for
 // kSearchPadding bytes past its end. 16 starts at a time are narrowed to those where the word's first three
@@ -848,7 +958,7 @@ AnchorWordsAndEcho ComputeAnchorTargetEcho(const Link& link) {
     joined += IsWordByte(c) ? 1 : 0;
   }
   int words = 0, long_words = 0, echoed = 0;
-  ForEachWord(link.anchor_text, [&](std::string_view word) {
+  ForEachPaddedWord(PaddedAnchor(link), [&](std::string_view word) {
     ++words;
     if (word.size() < 3) return;
     ++long_words;
@@ -1036,23 +1146,27 @@ LinkBits HoldsFor(const Holds& holds, const PageEvaluation& evaluation, size_t b
 
 // A field test, written as a test of one link: it runs on a block's candidates in one loop, with the
 // per-link test inlined into it, and so does its cached form, with no call between the cache and the loop.
-struct Test : BlockTest {
+struct Test {
   template <typename Holds>
     requires std::is_invocable_r_v<bool, const Holds&, const Subject&>
   Test(Holds holds)  // implicit, so that a per-link lambda is a Test
-      : BlockTest([holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
-          return HoldsFor(holds, evaluation, block, candidates);
+      : plain([holds](PredicateStates& states) {
+          return states.Add([holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+            return HoldsFor(holds, evaluation, block, candidates);
+          });
         }),
-        cached([holds = std::move(holds)](size_t slot) -> BlockTest {
-          return [slot, holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+        cached([holds = std::move(holds)](PredicateStates& states, size_t slot) {
+          return states.Add([slot, holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
             const auto test = [&](const PageEvaluation&, size_t, LinkBits needed) {
               return HoldsFor(holds, evaluation, block, needed);
             };
             return evaluation.NamedResult(slot, test, block, candidates);
-          };
+          });
         }) {}
-  // The test with its answers cached in per-link cache slot `slot`.
-  std::function<BlockTest(size_t slot)> cached;
+  // The test, its state added to `states`.
+  std::function<BlockTest(PredicateStates& states)> plain;
+  // The same with its answers cached in per-link cache slot `slot`.
+  std::function<BlockTest(PredicateStates& states, size_t slot)> cached;
 };
 
 class Compiler {
@@ -1064,6 +1178,7 @@ class Compiler {
     ExpectMap(root, "the rule file", "{name: ..., rules: [...]}");
     CheckKeys(root, "the rule file", kTopLevelKeys);
     LoadedFile file;
+    states_ = &file.compiled.predicate_states;
     file.name = ReadNonEmptyString(Require(root, "name", "the rule file"));
     if (auto scoring = Find(root, "scoring")) ReadScoring(scoring->value, file.compiled);
     if (auto lists = Find(root, "lists")) ReadLists(lists->value);
@@ -1073,7 +1188,9 @@ class Compiler {
     if (!rules.value.IsSequence()) {
       rules.Fail(Cat("'rules' must be a list of rules, got ", Describe(rules.value)));
     }
-    for (const YAML::Node& rule : rules.value) ReadRule(rule, file.compiled.rules);
+    std::vector<BlockTest> rule_tests;
+    for (const YAML::Node& rule : rules.value) ReadRule(rule, file.compiled.rules, rule_tests);
+    file.compiled.rule_tests = states_->Add(rule_tests);
     file.compiled.neighbour_predicates = neighbour_predicates_;
     file.compiled.cached_predicates = cached_predicates_;
     file.compiled.page_predicates = page_predicates_;
@@ -1122,7 +1239,7 @@ class Compiler {
     });
   }
 
-  void ReadRule(const YAML::Node& rule, std::vector<CompiledRule>& rules) {
+  void ReadRule(const YAML::Node& rule, std::vector<CompiledRule>& rules, std::vector<BlockTest>& rule_tests) {
     ExpectMap(rule, "a rule", "{id: ..., category: ..., weight: ..., when: ..., evidence: ...}");
     CheckKeys(rule, "a rule", kRuleKeys);
     const Entry id = Require(rule, "id", "a rule");
@@ -1140,10 +1257,13 @@ class Compiler {
     if (compiled.weight < 0) weight.Fail(Cat("'weight' must be >= 0, got ", FormatNumber(compiled.weight)));
     const std::optional<Entry> enabled = Find(rule, "enabled");
     if (auto description = Find(rule, "description")) ReadString(*description);
-    compiled.when = CompilePredicate(Require(rule, "when", context).value);
+    const BlockTest when = CompilePredicate(Require(rule, "when", context).value);
     compiled.evidence = CompileEvidence(Require(rule, "evidence", context));
     // Disabled rules are still validated, so switching one on later cannot break the file.
-    if (!enabled || ReadBool(*enabled)) rules.push_back(std::move(compiled));
+    if (!enabled || ReadBool(*enabled)) {
+      rules.push_back(std::move(compiled));
+      rule_tests.push_back(when);
+    }
   }
 
   static Category ReadCategory(const Entry& entry) {
@@ -1181,6 +1301,8 @@ class Compiler {
         const std::vector<std::string>& domains = FindList(list);
         TrustList compiled_list{std::make_shared<const StringSet>(domains.begin(), domains.end()),
                                 ReadNonEmptyString(Require(entry, "reason", Cat("an entry of '", action, "'")))};
+        // An empty list (the default file's) lists nothing: kept out, it costs no lookups per link.
+        if (domains.empty()) continue;
         (action == "allow" ? compiled.allow : compiled.block).push_back(std::move(compiled_list));
       }
     }
@@ -1218,10 +1340,10 @@ class Compiler {
       expanding_.erase(name);
       // A field test, or a reference to another named predicate, has its answers cached already.
       if (!Find(predicate, "field") && !Find(predicate, "predicate")) {
-        test = [slot = cached_predicates_++, test = std::move(test)](const PageEvaluation& evaluation, size_t block,
-                                                                      LinkBits candidates) {
+        test = states_->Add([slot = cached_predicates_++, test](const PageEvaluation& evaluation, size_t block,
+                                                                 LinkBits candidates) {
           return evaluation.NamedResult(slot, test, block, candidates);
-        };
+        });
       }
       compiled = named_.emplace(name, std::move(test)).first;
     }
@@ -1298,14 +1420,14 @@ class Compiler {
                                                     : CompileBound(*field, *operation);
     BlockTest shared;
     if (!IsPageField(*field)) {
-      shared = test.cached(cached_predicates_++);
+      shared = test.cached(*states_, cached_predicates_++);
     } else {
       // A test of the page alone has one answer per page: computed for its first backlink, then reused.
-      shared = [slot = page_predicates_++, test = BlockTest(std::move(test))](
-                   const PageEvaluation& evaluation, size_t block, LinkBits candidates) -> LinkBits {
+      shared = states_->Add([slot = page_predicates_++, test = test.plain(*states_)](
+                                const PageEvaluation& evaluation, size_t block, LinkBits candidates) -> LinkBits {
         if (candidates == 0) return 0;
         return evaluation.PageResult(slot, test, block, candidates & -candidates) ? candidates : 0;
-      };
+      });
     }
     if (shareable) field_tests_.emplace(key, shared);
     return shared;
@@ -1336,37 +1458,39 @@ class Compiler {
                                 "\n", std::to_string(count));
     if (const auto known = neighbour_tests_.find(key); known != neighbour_tests_.end()) return known->second;
     const size_t slot = neighbour_predicates_++;
-    BlockTest test = [slot, distance, count, operand = CompilePredicate(neighbours.value)](
-                         const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+    const BlockTest operand = CompilePredicate(neighbours.value);
+    const BlockTest test = states_->Add([slot, distance, count, operand](const PageEvaluation& evaluation, size_t block,
+                                                                         LinkBits candidates) {
       return evaluation.WithNeighbours(slot, operand, distance, count, block, candidates);
-    };
+    });
     neighbour_tests_.emplace(key, test);
     return test;
   }
 
   BlockTest CompileCombinator(const Entry& entry) {
     if (entry.name() == "not") {
-      return [operand = CompilePredicate(entry.value)](const PageEvaluation& evaluation, size_t block,
-                                                       LinkBits candidates) {
+      const BlockTest operand = CompilePredicate(entry.value);
+      return states_->Add([operand](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
         return candidates & ~operand(evaluation, block, candidates);
-      };
+      });
     }
     if (!entry.value.IsSequence() || entry.value.size() == 0) {
       entry.Fail(
           Cat("'", entry.name(), "' must be a non-empty list of predicates, got ", Describe(entry.value)));
     }
-    std::vector<BlockTest> operands;
-    for (const YAML::Node& operand : entry.value) operands.push_back(CompilePredicate(operand));
+    std::vector<BlockTest> compiled;
+    for (const YAML::Node& operand : entry.value) compiled.push_back(CompilePredicate(operand));
+    const std::span<const BlockTest> operands = states_->Add(compiled);
     if (entry.name() == "all") {
-      return [operands = std::move(operands)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+      return states_->Add([operands](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
         for (const BlockTest& operand : operands) {
           if (candidates == 0) break;
           candidates = operand(evaluation, block, candidates);
         }
         return candidates;
-      };
+      });
     }
-    return [operands = std::move(operands)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+    return states_->Add([operands](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
       LinkBits passing = 0;
       for (const BlockTest& operand : operands) {
         if (candidates == 0) break;
@@ -1375,7 +1499,7 @@ class Compiler {
         candidates &= ~holds;
       }
       return passing;
-    };
+    });
   }
 
   [[noreturn]] static void FailOperator(const FieldSpec& field, const Entry& operation) {
@@ -1613,6 +1737,7 @@ class Compiler {
   size_t cached_predicates_ = 0;                  // named predicates and distinct field tests
   std::map<std::string, BlockTest> field_tests_;  // compiled field tests, by field, operator and operands
   std::map<std::string, BlockTest> neighbour_tests_;  // compiled neighbours predicates, by operand, window and count
+  PredicateStates* states_ = nullptr;  // the compiled rules', where the predicates' states are added
 };
 
 std::string HexDigest(std::string_view bytes) {
@@ -1666,12 +1791,12 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFile(const std::string& path
 
 namespace {
 
-// The first trust entry listing the source page's or the target's registrable domain, if any.
-std::optional<TrustOverride> FindTrust(const std::vector<TrustList>& lists, TrustAction action,
-                                       const Subject& subject) {
+// The first trust entry listing the source page's or the target's registrable domain, if any. Inlined, so
+// that a rule set without trust entries (the default file) pays one compare per link for each kind.
+[[gnu::always_inline]] inline std::optional<TrustOverride> FindTrust(const std::vector<TrustList>& lists,
+                                                                    TrustAction action, const Subject& subject) {
   // Registrable domains come lower-case from extraction, like the normalised list entries.
   for (const TrustList& list : lists) {
-    if (list.domains->empty()) continue;  // an empty list (the default's) costs no lookups per link
     for (std::string_view domain : {subject.page.registrable_domain, subject.link.registrable_domain}) {
       if (!domain.empty() && list.domains->contains(domain)) {
         return TrustOverride{action, std::string(domain), list.reason};
@@ -1735,11 +1860,18 @@ void ScoreLinks(const RuleSet::Compiled& compiled, const PageEvaluation& evaluat
   for (size_t block = 0; block < evaluation.blocks(); ++block) {
     const LinkBits backlinks = evaluation.backlinks(block);
     fired.clear();
-    for (const CompiledRule& rule : compiled.rules) {
-      if (const LinkBits links = rule.when(evaluation, block, backlinks); links != 0) fired.push_back({&rule, links});
+    for (size_t rule = 0; rule < compiled.rules.size(); ++rule) {
+      if (const LinkBits links = compiled.rule_tests[rule](evaluation, block, backlinks); links != 0) {
+        fired.push_back({&compiled.rules[rule], links});
+      }
     }
+    LinkBits flagged = 0;  // the links some rule fired for
+    for (const FiredRule& rule : fired) flagged |= rule.links;
     ForEachLink(block, backlinks, [&](size_t index, LinkBits bit) {
-      ScoreLink(compiled, evaluation.SubjectAt(index), fired, bit, scores[evaluation.link_index(index)]);
+      // A link no rule fired for need not look at those that fired for others.
+      const std::span<const FiredRule> its_rules =
+          (flagged & bit) != 0 ? std::span<const FiredRule>(fired) : std::span<const FiredRule>();
+      ScoreLink(compiled, evaluation.SubjectAt(index), its_rules, bit, scores[evaluation.link_index(index)]);
     });
   }
 }

@@ -350,6 +350,27 @@ TEST(PredicateTest, AnchorTargetEchoAgreesWithItsDefinition) {
   }
 }
 
+// Words are runs of ASCII letters and digits and bytes outside ASCII, found 16 bytes at a time: anchors of
+// every length around those steps, with words across them and separators of every kind.
+TEST(PredicateTest, AnchorWordsAgreesWithItsDefinition) {
+  constexpr std::string_view kPieces[] = {"a", "Zz9", " ", "  ", "-", "'", ".", "\xc3\xa9t\xc3\xa9", "\t", "word",
+                                          "longerwordthansixteen", "\xe2\x80\x94", "_", "0"};
+  const auto is_word_byte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80) != 0; };
+  std::mt19937 random(20261202);
+  for (int round = 0; round < 3000; ++round) {
+    std::string anchor;
+    for (size_t count = random() % 24; count > 0; --count) anchor += kPieces[random() % std::size(kPieces)];
+    int words = 0;
+    for (size_t i = 0; i < anchor.size(); ++i) {
+      words += is_word_byte(anchor[i]) && (i == 0 || !is_word_byte(anchor[i - 1])) ? 1 : 0;
+    }
+    Link link = EditorialLink();
+    link.anchor_text = anchor;
+    ASSERT_TRUE(Fires(Cat("{field: anchor.words, equals: ", std::to_string(words), "}"), link))
+        << "anchor '" << anchor << "'";
+  }
+}
+
 TEST(PredicateTest, DerivedAnchorFields) {
   Link link = EditorialLink();  // "the Alpine Club's route guide": the, alpine, club, s, route, guide
   EXPECT_TRUE(Fires("{field: anchor.words, equals: 6}", link));
@@ -776,6 +797,30 @@ rules:
       }
       ASSERT_EQ(FiredIds(scores[i]), expected) << "link " << i << " of " << links.size();
     }
+  }
+}
+
+// Enough rules that their predicates' states fill several of the rule set's blocks of them: each rule still
+// answers with its own operands and bounds.
+TEST(PageRulesTest, ManyRulesEachAnswerWithTheirOwnPredicates) {
+  constexpr int kRules = 600;
+  std::ostringstream yaml;
+  yaml << "name: many\nrules:\n";
+  for (int rule = 0; rule < kRules; ++rule) {
+    yaml << "  - {id: at-" << rule << ", category: spammy, weight: 1, evidence: x, when: {all: [{field: position, "
+         << "greater_than: " << rule - 1 << "}, {not: {any: [{field: position, greater_than: " << rule
+         << "}, {field: anchor.text, equals: never-" << rule << "}]}}]}}\n";
+  }
+  const auto rules = MustParse(yaml.str());
+  ASSERT_NE(rules, nullptr);
+  std::vector<Link> links;
+  for (int link = 0; link < kRules + 10; ++link) links.push_back(BacklinkTo("a.example", "anchor"));
+  const std::vector<Score> scores = rules->Evaluate(PageWith(links));
+  ASSERT_EQ(scores.size(), links.size());
+  for (size_t i = 0; i < links.size(); ++i) {
+    std::vector<std::string> expected;
+    if (i < kRules) expected.push_back(Cat("at-", std::to_string(i)));
+    ASSERT_EQ(FiredIds(scores[i]), expected) << "link " << i;
   }
 }
 
