@@ -139,6 +139,29 @@ NumberedList<Entry> NumberList(std::vector<Entry> entries, std::map<std::vector<
   return {known->first, known->second, added};
 }
 
+// Whether the 8 bytes `bytes` of a text (zero past its end) are ASCII with no whitespace but single spaces:
+// all that NormaliseInto would change there is the case of letters. `after_space`, the first byte's high bit
+// when the 8 bytes before ended with a space, is set for the 8 after.
+[[gnu::always_inline]] inline bool IsSqueezedAscii(uint64_t bytes, uint64_t& after_space) {
+  const uint64_t low_bits = bytes & ~kHighBits;
+  // Tab, line feed, vertical tab, form feed and carriage return are 0x09 to 0x0D.
+  const uint64_t other_spaces = (low_bits + kEachByte(0x80 - 0x09)) & ~(low_bits + kEachByte(0x80 - 0x0E));
+  const uint64_t spaces = BytesEqual(bytes, ' ');
+  if (((bytes | other_spaces) & kHighBits) != 0 || (spaces & (spaces << 8 | after_space)) != 0) return false;
+  after_space = spaces >> 56;
+  return true;
+}
+
+// Whether NormaliseInto would leave `text` as it is: most hosts and many anchors. Reads 8 bytes at a time,
+// and ends at the first 8 that would change (an anchor's capital is usually in its first 8).
+bool IsNormalised(std::string_view text) {
+  if (!text.empty() && (text.front() == ' ' || text.back() == ' ')) return false;
+  uint64_t after_space = 0;
+  return ForEachEightBytes(text, [&](uint64_t bytes, size_t) {
+    return IsSqueezedAscii(bytes, after_space) && LowerAscii(bytes) == bytes;
+  });
+}
+
 // `text` lower-cased into `out`, when that is all NormaliseInto would do: ASCII, with no whitespace but
 // single spaces between other bytes (most anchors, every host). Reads 8 bytes at a time; false, with `out`
 // unspecified, for any other text.
@@ -149,14 +172,9 @@ bool LowerCaseOnlyInto(std::string_view text, std::string& out) {
   }
   if (text.front() == ' ' || text.back() == ' ') return false;
   out.resize(text.size() + 8);  // room to write the last 8 bytes whole
-  uint64_t after_space = 0;  // the first byte's high bit when the previous 8 ended with a space
+  uint64_t after_space = 0;
   const bool lowered_only = ForEachEightBytes(text, [&](uint64_t bytes, size_t offset) {
-    const uint64_t low_bits = bytes & ~kHighBits;
-    // Tab, line feed, vertical tab, form feed and carriage return are 0x09 to 0x0D.
-    const uint64_t other_spaces = (low_bits + kEachByte(0x80 - 0x09)) & ~(low_bits + kEachByte(0x80 - 0x0E));
-    const uint64_t spaces = BytesEqual(bytes, ' ');
-    if (((bytes | other_spaces) & kHighBits) != 0 || (spaces & (spaces << 8 | after_space)) != 0) return false;
-    after_space = spaces >> 56;
+    if (!IsSqueezedAscii(bytes, after_space)) return false;
     const uint64_t lowered = LowerAscii(bytes);
     std::memcpy(out.data() + offset, &lowered, sizeof lowered);
     return true;
@@ -348,7 +366,7 @@ uint64_t ListIndex::TextHash(std::string_view text) {
 size_t ListIndex::AddExactList(std::span<const std::string> entries) {
   std::vector<std::string> texts;
   for (const std::string& entry : entries) {
-    if (std::string text = ListValue(entry).Text(); !text.empty())
+    if (std::string text(ListValue(entry).Text()); !text.empty())
       texts.push_back(std::move(text));  // blank: never matches
   }
   const auto [listed, list, added] =
@@ -445,12 +463,10 @@ void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) c
   });
 }
 
-const std::string& ListValue::Text() const {
-  if (!has_text_) {
-    if (!LowerCaseOnlyInto(value_, text_)) NormaliseInto(value_, text_);
-    has_text_ = true;
-  }
-  return text_;
+void ListValue::Normalise() const {
+  text_is_value_ = IsNormalised(value_);
+  if (!text_is_value_ && !LowerCaseOnlyInto(value_, text_)) NormaliseInto(value_, text_);
+  has_text_ = true;
 }
 
 void ListValue::Reset(std::string_view value) {
@@ -497,7 +513,7 @@ ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries,
     return;
   }
   for (const std::string& entry : entries) {
-    std::string key = ListValue(entry).Text();
+    std::string key(ListValue(entry).Text());
     if (key.empty()) continue;  // blank: would match every value by prefix or suffix
     entry_lengths_.push_back(key.size());
     affix_filter_[AffixFilterSlot(key)] = true;

@@ -102,6 +102,14 @@ TEST(ListValueTest, FoldsWellFormedSequencesAndKeepsMalformedOnesByteForByte) {
   EXPECT_EQ(ListValue("\xC3" "A").Text(), "\xC3" "a");  // a lead byte without its continuation byte
 }
 
+TEST(ListValueTest, ANormalisedValueIsItsOwnText) {
+  const ListValue host("casino.example.xyz");
+  EXPECT_EQ(host.Text().data(), host.value().data());  // not copied
+  const ListValue anchor("Casino  Bonus");
+  EXPECT_EQ(anchor.Text(), "casino bonus");
+  EXPECT_NE(anchor.Text().data(), anchor.value().data());
+}
+
 TEST(ListMatcherTest, PrefixAndSuffixCompareTheEnds) {
   EXPECT_TRUE(Matcher(MatchMode::kSuffix, {".xyz", ".top"}).Matches(ListValue("casino.example.XYZ")));
   EXPECT_FALSE(Matcher(MatchMode::kSuffix, {".xyz"}).Matches(ListValue("xyz.example")));

@@ -171,8 +171,12 @@ class alignas(64) ListValue {
   explicit ListValue(std::string_view value = {}) : value_(value) {}
 
   std::string_view value() const { return value_; }
-  // Lower-cased, whitespace runs collapsed to one space, ends trimmed.
-  const std::string& Text() const;
+  // Lower-cased, whitespace runs collapsed to one space, ends trimmed: a view of the value itself when that
+  // changes nothing (most hosts), of a copy otherwise.
+  std::string_view Text() const {
+    if (!has_text_) Normalise();
+    return text_is_value_ ? value_ : std::string_view(text_);
+  }
 
   // The lists of an index whose hits a value keeps: word-mode and exact-mode lists.
   enum ListKind : uint8_t { kWordLists, kExactLists };
@@ -188,6 +192,7 @@ class alignas(64) ListValue {
   void Reset(std::string_view value);
 
  private:
+  void Normalise() const;  // finds Text()
   void FindListHits(ListKind kind, const ListIndex& lists) const;
   // The word of all_hits_ with list `list`'s bit, for a list past the first 64.
   uint64_t MoreHits(ListKind kind, const ListIndex& lists, size_t list) const;
@@ -205,7 +210,10 @@ class alignas(64) ListValue {
   mutable const ListMatcher* affix_matcher_ = nullptr;  // the prefix or suffix matcher affix_hit_ is from
   mutable bool affix_hit_ = false;
   mutable bool has_text_ = false;
+  mutable bool text_is_value_ = false;  // Text() is value_ itself, not text_
 
+  // Text(), when it is not the value: out of the first cache line, which a value that is its own text (a
+  // host) then never leaves.
   mutable std::string text_;
   // When an index has more than 64 lists of a kind: the bits of all of them, MaskWords() of word lists, then
   // ExactMaskWords() of exact lists.
