@@ -132,17 +132,39 @@ TEST(ListMatcherTest, ListsSharingAWordIndexKeepTheirOwnEntries) {
 }
 
 TEST(WordIndexTest, FindsEveryAddedWordInAnyCaseAndNothingElse) {
+  // Words of 2 to 29 bytes: told apart by their first 8 bytes, their first 16, or their whole text.
+  const auto word = [](int i, char v) {
+    return std::string(static_cast<size_t>(i % 24), v) + "w" + std::to_string(i);
+  };
   ListIndex words;
   std::vector<ListIndex::Id> ids;
-  for (int i = 0; i < 5000; ++i) ids.push_back(words.Add("w" + std::to_string(i)));  // the table grows often
-  EXPECT_EQ(words.Add("w42"), ids[42]);                                               // no duplicate ids
+  for (int i = 0; i < 5000; ++i) ids.push_back(words.Add(word(i, 'v')));  // the table grows often
+  EXPECT_EQ(words.Add(word(42, 'v')), ids[42]);                            // no duplicate ids
   for (int i = 0; i < 5000; ++i) {
-    ASSERT_EQ(words.Find("W" + std::to_string(i)), ids[i]);
+    ASSERT_EQ(words.Find(word(i, 'V')), ids[i]);
     ASSERT_NE(ids[i], ListIndex::kUnlisted);
   }
   EXPECT_EQ(words.Find("w5000"), ListIndex::kUnlisted);
+  EXPECT_EQ(words.Find(word(5000, 'v')), ListIndex::kUnlisted);
   EXPECT_EQ(words.Find("w"), ListIndex::kUnlisted);
   EXPECT_EQ(ListIndex().Find("w1"), ListIndex::kUnlisted);
+}
+
+TEST(ListMatcherTest, WordsOnlyInsideLongerEntriesMatchWithinThem) {
+  // "to", "of" and "art" begin no entry: after a word in no list they are not looked up.
+  const auto words = std::make_shared<ListIndex>();
+  const ListMatcher phrases(MatchMode::kWord, std::vector<std::string>{"pay to play", "state of the art"}, words);
+  const ListMatcher single(MatchMode::kWord, std::vector<std::string>{"the", "Wholesalers"}, words);
+  EXPECT_TRUE(phrases.Matches(ListValue("we pay to play")));
+  EXPECT_TRUE(phrases.Matches(ListValue("to pay to play to")));
+  EXPECT_TRUE(phrases.Matches(ListValue("State-of-the-ART")));
+  EXPECT_FALSE(phrases.Matches(ListValue("go to play")));
+  EXPECT_FALSE(phrases.Matches(ListValue("pay x to play")));
+  EXPECT_FALSE(phrases.Matches(ListValue("state of the")));
+  EXPECT_TRUE(single.Matches(ListValue("of the art")));
+  EXPECT_TRUE(single.Matches(ListValue("WHOLESALERS")));  // 11 bytes: the slot's first and second 8
+  EXPECT_FALSE(single.Matches(ListValue("wholesaler")));
+  EXPECT_FALSE(single.Matches(ListValue("wholesalersx")));
 }
 
 // The four modes' matchers over one set of entries, sharing a word index as a rule set's lists do.
