@@ -216,7 +216,7 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
   const WordKey key = KeyOf(lower_case_word.data(), lower_case_word.size(),
                             LoadUpTo8(lower_case_word.data(), lower_case_word.data(), end),
                             lower_case_word.data(), end, has_non_ascii);
-  if (const Id known = FindKey(key, lower_case_word.data()).id; known != kUnlisted) return Untagged(known);
+  if (const Id known = FindKey(key, lower_case_word.data(), false).id; known != kUnlisted) return Untagged(known);
   const WordSlot slot{key.head, CheckOf(key), AddNode(), key.second};
   node_words_[slot.id] = lower_case_word;
   word_filter_.Add(key.hash);
@@ -231,8 +231,8 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
 
 const ListIndex::WordSlot ListIndex::kNoWord{};
 
-const ListIndex::WordSlot& ListIndex::FindKey(const WordKey& key, const char* word) const {
-  if (!MayBeListed(key.hash)) return kNoWord;
+const ListIndex::WordSlot& ListIndex::FindKey(const WordKey& key, const char* word, bool as_start) const {
+  if (!MayBeListed(key.hash, as_start)) return kNoWord;
   const size_t mask = word_slots_.size() - 1;
   const uint32_t check = CheckOf(key);
   for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted;
@@ -260,11 +260,11 @@ ListIndex::WordSlot& ListIndex::WordSlotOf(Id word) {
 }
 
 const ListIndex::WordSlot& ListIndex::FindWord(const char* word, size_t size, uint64_t first,
-                                               const char* begin, const char* end) const {
+                                               const char* begin, const char* end, bool as_start) const {
   if (size > kLongestFold * longest_word_) return kNoWord;  // longer than any listed word, even folded
   bool has_non_ascii = false;
   const WordKey key = KeyOf(word, size, first, begin, end, has_non_ascii);
-  return has_non_ascii ? FindFoldedWord(word, size) : FindKey(key, word);
+  return has_non_ascii ? FindFoldedWord(word, size, as_start) : FindKey(key, word, as_start);
 }
 
 uint64_t ListIndex::FoldedPrefixHash(const char* prefix) {
@@ -274,7 +274,7 @@ uint64_t ListIndex::FoldedPrefixHash(const char* prefix) {
   return bytes * 0x9E3779B97F4A7C15ull;
 }
 
-const ListIndex::WordSlot& ListIndex::FindFoldedWord(const char* word, size_t size) const {
+const ListIndex::WordSlot& ListIndex::FindFoldedWord(const char* word, size_t size, bool as_start) const {
   if (size > kLongestFold * longest_word_) return kNoWord;
   char prefix[kFoldedPrefix + 3] = {};  // zeros past a shorter word
   FoldCasePrefix(std::string_view(word, size), kFoldedPrefix, prefix);
@@ -286,16 +286,16 @@ const ListIndex::WordSlot& ListIndex::FindFoldedWord(const char* word, size_t si
   const char* end = begin + FoldCase(std::string_view(word, size), folded.data());
   bool has_non_ascii = false;
   return FindKey(KeyOf(begin, static_cast<size_t>(end - begin), LoadUpTo8(begin, begin, end), begin, end, has_non_ascii),
-                 begin);
+                 begin, as_start);
 }
 
 ListIndex::Id ListIndex::Find(std::string_view word) const {
   const char* end = word.data() + word.size();
   const char* begin = word.data();
-  return Untagged(FindWord(begin, word.size(), LoadUpTo8(begin, begin, end), begin, end).id);
+  return Untagged(FindWord(begin, word.size(), LoadUpTo8(begin, begin, end), begin, end, false).id);
 }
 
-const ListIndex::WordSlot& ListIndex::FindPaddedWord(const char* word, size_t size) const {
+const ListIndex::WordSlot& ListIndex::FindPaddedWord(const char* word, size_t size, bool as_start) const {
   // Most words are ASCII and at most 16 bytes: their key is computed from one load, masked to the word
   // without a branch on its length, and the filter rules out most of them before any probe.
   const __m128i bytes =
@@ -303,14 +303,14 @@ const ListIndex::WordSlot& ListIndex::FindPaddedWord(const char* word, size_t si
                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(kKeepFirst.data() + 16 -
                                                                       std::min<size_t>(size, 16))));
   if (size <= 16) {
-    if (_mm_movemask_epi8(bytes) != 0) return FindFoldedWord(word, size);
+    if (_mm_movemask_epi8(bytes) != 0) return FindFoldedWord(word, size, as_start);
     const auto head = static_cast<uint64_t>(_mm_cvtsi128_si64(bytes));
     const auto second = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(bytes, bytes)));
     const uint64_t hash = MixIn(MixIn(size, head), second);
-    if (!MayBeListed(hash)) return kNoWord;
-    return FindKey({hash, LowerAscii(head), LowerAscii(second), static_cast<uint32_t>(size)}, word);
+    if (!MayBeListed(hash, as_start)) return kNoWord;
+    return FindKey({hash, LowerAscii(head), LowerAscii(second), static_cast<uint32_t>(size)}, word, as_start);
   }
-  return FindWord(word, size, LoadEightBytes(word), word, word + size);
+  return FindWord(word, size, LoadEightBytes(word), word, word + size, as_start);
 }
 
 size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids, uint64_t& word_lists) const {
@@ -348,7 +348,7 @@ size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids, u
       uint64_t others = ~bits & (~uint64_t{0} << (start % kBlock));
       while (others == 0) others = ~word_bits[++end_block];
       const size_t size = end_block * kBlock + static_cast<size_t>(std::countr_zero(others)) - start;
-      const WordSlot& slot = FindPaddedWord(padded.data() + start, size);
+      const WordSlot& slot = FindPaddedWord(padded.data() + start, size, previous == kUnlisted);
       const Id id = slot.id;
       word_lists |= slot.lists;
       // Written always, kept when listed or when it is the first of a run of unlisted words.
@@ -437,8 +437,10 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
   if (!added) return list;
   for (const std::u32string& sequence : listed) {
     Id node = sequence.front();
-    if (sequence.size() == 1 && list < 64) WordSlotOf(node).lists |= uint64_t{1} << list;
-    if (sequence.size() > 1) WordSlotOf(node).id |= kStartsLongerTag;
+    WordSlot& first = WordSlotOf(node);
+    word_filter_.AddStart(first.Hash());
+    if (sequence.size() == 1 && list < 64) first.lists |= uint64_t{1} << list;
+    if (sequence.size() > 1) first.id |= kStartsLongerTag;
     for (size_t next = 1; next < sequence.size(); ++next) {
       node_flags_[node] |= kStartsLonger;
       Id child = Child(node, sequence[next]);

@@ -92,7 +92,8 @@ class ListIndex {
                        bool& has_non_ascii);
   // The slot of the word `key` is of (its text at `word`, lower-cased in ASCII), or kNoWord. Inline: it runs
   // for every word the filter does not rule out.
-  [[gnu::always_inline]] inline const WordSlot& FindKey(const WordKey& key, const char* word) const;
+  [[gnu::always_inline]] inline const WordSlot& FindKey(const WordKey& key, const char* word,
+                                                        bool as_start) const;
   WordSlot& WordSlotOf(Id word);  // of a word added
   // Bloom bits of keys' hashes, two in one 64-bit word of 2^kWordBits per hash: one load of a small table
   // rules out most keys before a hash table whose slots would miss the cache and whose probe loop
@@ -104,23 +105,34 @@ class ListIndex {
     static uint64_t BitsOf(uint64_t hash) {
       return uint64_t{1} << (hash >> 48 & 63) | uint64_t{1} << (hash >> 42 & 63);
     }
+    // One more bit, of a key marked as a start (from bits the others leave, all in a WordSlot's Hash()).
+    static uint64_t StartBitOf(uint64_t hash) { return uint64_t{1} << ((hash >> 40 ^ hash >> 49) & 63); }
     void Add(uint64_t hash) { words[WordOf(hash)] |= BitsOf(hash); }
-    bool MayHave(uint64_t hash) const { return (words[WordOf(hash)] & BitsOf(hash)) == BitsOf(hash); }
+    void AddStart(uint64_t hash) { words[WordOf(hash)] |= StartBitOf(hash); }
+    // `start`: whether the key may be one marked as a start.
+    bool MayHave(uint64_t hash, bool start = false) const {
+      const uint64_t bits = BitsOf(hash) | (start ? StartBitOf(hash) : 0);
+      return (words[WordOf(hash)] & bits) == bits;
+    }
   };
   // Most words of a text are in no list. 4 KB: larger filters are evicted from L1 by the text scanned.
-  bool MayBeListed(uint64_t hash) const { return word_filter_.MayHave(hash); }
+  // `as_start`: whether the word may begin an entry, a one-word one included; after a word in no list, one
+  // that does not is of no use (no entry reaches it), so "to", "of" and "a", which only lists' longer
+  // entries have, are looked up only after a listed word.
+  bool MayBeListed(uint64_t hash, bool as_start) const { return word_filter_.MayHave(hash, as_start); }
   // The slot of the `size` bytes at `word`, in any case, which may be read 16 bytes past their start. Inline:
   // it runs for every word of every value.
-  [[gnu::always_inline]] inline const WordSlot& FindPaddedWord(const char* word, size_t size) const;
+  [[gnu::always_inline]] inline const WordSlot& FindPaddedWord(const char* word, size_t size,
+                                                               bool as_start) const;
   // The slot of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
-  const WordSlot& FindWord(const char* word, size_t size, uint64_t first, const char* begin,
-                           const char* end) const;
+  const WordSlot& FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
+                           bool as_start) const;
   // The slot of the `size` bytes at `word`, which are not all ASCII, in any case.
-  const WordSlot& FindFoldedWord(const char* word, size_t size) const;
+  const WordSlot& FindFoldedWord(const char* word, size_t size, bool as_start) const;
   // The ids of the words of `text` in order, as their slots hold them, with each run of words in no list
   // (which no entry spans) as one kUnlisted, and none before the first listed word: written to `ids` from
-  // its start, growing it as needed (never shrinking it); returns how many. Sets in `word_lists` the bits
-  // of the slots' `lists`.
+  // its start, growing it as needed (never shrinking it); returns how many. A word that begins no entry
+  // counts as in no list after a word in no list. Sets in `word_lists` the bits of the slots' `lists`.
   size_t FindListedWords(std::string_view text, std::vector<Id>& ids, uint64_t& word_lists) const;
   // Few words outside ASCII are listed (1 in 50 of a corpus pass's): the first kFoldedPrefix bytes of a
   // word folded (all of a shorter one) rule most out by a filter, before the whole word is folded.
