@@ -115,7 +115,9 @@ class ListIndex {
       return (words[WordOf(hash)] & bits) == bits;
     }
   };
-  // Most words of a text are in no list. 4 KB: larger filters are evicted from L1 by the text scanned.
+  // Most words of a text are in no list. 2 KB: parsing a page evicts the filter, and each line of it that a
+  // page's values touch is a last-level miss, which costs more than the few more false hits of a smaller
+  // filter (8 KB was evicted from L1 by the text scanned).
   // `as_start`: whether the word may begin an entry, a one-word one included; after a word in no list, one
   // that does not is of no use (no entry reaches it), so "to", "of" and "a", which only lists' longer
   // entries have, are looked up only after a listed word.
@@ -169,7 +171,7 @@ class ListIndex {
   // word longer than this many times the longest listed one is in no list.
   static constexpr size_t kLongestFold = 4;
   std::vector<WordSlot> word_slots_ = std::vector<WordSlot>(4);  // size a power of two, at most half full
-  HashFilter<9> word_filter_;
+  HashFilter<8> word_filter_;
   HashFilter<8> folded_prefix_filter_;  // 2 KB, of every listed word's FoldedPrefixHash
   std::vector<EdgeSlot> edge_slots_ = std::vector<EdgeSlot>(4);  // the same
   std::vector<uint8_t> node_flags_ = std::vector<uint8_t>(1);  // by node, kUnlisted's (none) included
