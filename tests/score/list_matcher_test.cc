@@ -213,6 +213,22 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
   }
 }
 
+// Values of up to 60 words over a few, so that entries of several words start and end at any place among
+// the more than 16 ids that the walk reads at a time.
+TEST(ListMatcherTest, LongValuesAgreeWithThePlainDefinition) {
+  constexpr std::string_view kPieces[] = {"pay ", "to ", "play ", "x ", "Pay-", "TO.", "the "};
+  std::mt19937 random(20261203);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> entries(1 + random() % 3);
+    for (std::string& entry : entries) entry = RandomText(random, kPieces, 3);
+    const MatchersOfEveryMode matchers(entries);
+    for (int sample = 0; sample < 10; ++sample) {
+      const std::string text = RandomText(random, kPieces, 60);
+      ASSERT_NO_FATAL_FAILURE(matchers.ExpectPlainAnswers(text, text, entries));
+    }
+  }
+}
+
 // Many word and exact lists sharing one index (more than 64, so some lists' bits are past the first word of
 // the masks, and in some rounds more than the 128 a value keeps in itself; some lists repeat another's
 // entries), with words shorter and longer than the 8 and 16 bytes read at a time, values longer than the 64
