@@ -139,6 +139,29 @@ NumberedList<Entry> NumberList(std::vector<Entry> entries, std::map<std::vector<
   return {known->first, known->second, added};
 }
 
+// Whether the 8 bytes `bytes` of a text (zero past its end) are ASCII with no whitespace but single spaces:
+// all that NormaliseInto would change there is the case of letters. `after_space`, the first byte's high bit
+// when the 8 bytes before ended with a space, is set for the 8 after.
+[[gnu::always_inline]] inline bool IsSqueezedAscii(uint64_t bytes, uint64_t& after_space) {
+  const uint64_t low_bits = bytes & ~kHighBits;
+  // Tab, line feed, vertical tab, form feed and carriage return are 0x09 to 0x0D.
+  const uint64_t other_spaces = (low_bits + kEachByte(0x80 - 0x09)) & ~(low_bits + kEachByte(0x80 - 0x0E));
+  const uint64_t spaces = BytesEqual(bytes, ' ');
+  if (((bytes | other_spaces) & kHighBits) != 0 || (spaces & (spaces << 8 | after_space)) != 0) return false;
+  after_space = spaces >> 56;
+  return true;
+}
+
+// Whether NormaliseInto would leave `text` as it is: most hosts and many anchors. Reads 8 bytes at a time,
+// and ends at the first 8 that would change (an anchor's capital is usually in its first 8).
+bool IsNormalised(std::string_view text) {
+  if (!text.empty() && (text.front() == ' ' || text.back() == ' ')) return false;
+  uint64_t after_space = 0;
+  return ForEachEightBytes(text, [&](uint64_t bytes, size_t) {
+    return IsSqueezedAscii(bytes, after_space) && LowerAscii(bytes) == bytes;
+  });
+}
+
 // `text` lower-cased into `out`, when that is all NormaliseInto would do: ASCII, with no whitespace but
 // single spaces between other bytes (most anchors, every host). Reads 8 bytes at a time; false, with `out`
 // unspecified, for any other text.
@@ -149,14 +172,9 @@ bool LowerCaseOnlyInto(std::string_view text, std::string& out) {
   }
   if (text.front() == ' ' || text.back() == ' ') return false;
   out.resize(text.size() + 8);  // room to write the last 8 bytes whole
-  uint64_t after_space = 0;  // the first byte's high bit when the previous 8 ended with a space
+  uint64_t after_space = 0;
   const bool lowered_only = ForEachEightBytes(text, [&](uint64_t bytes, size_t offset) {
-    const uint64_t low_bits = bytes & ~kHighBits;
-    // Tab, line feed, vertical tab, form feed and carriage return are 0x09 to 0x0D.
-    const uint64_t other_spaces = (low_bits + kEachByte(0x80 - 0x09)) & ~(low_bits + kEachByte(0x80 - 0x0E));
-    const uint64_t spaces = BytesEqual(bytes, ' ');
-    if (((bytes | other_spaces) & kHighBits) != 0 || (spaces & (spaces << 8 | after_space)) != 0) return false;
-    after_space = spaces >> 56;
+    if (!IsSqueezedAscii(bytes, after_space)) return false;
     const uint64_t lowered = LowerAscii(bytes);
     std::memcpy(out.data() + offset, &lowered, sizeof lowered);
     return true;
@@ -174,7 +192,8 @@ ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t firs
   // to 16 bytes the same way, without a branch on its size.
   const uint64_t second = size > 8 ? FirstBytes(LoadUpTo8(word + 8, begin, end), size - 8) : 0;
   uint64_t seen = head | second;  // every byte or-ed together, for the non-ASCII test
-  WordKey key{MixIn(MixIn(size, head), second), LowerAscii(head), static_cast<uint32_t>(size)};
+  WordKey key{MixIn(MixIn(size, head), second), LowerAscii(head), LowerAscii(second),
+              static_cast<uint32_t>(size)};
   for (size_t at = 16; at < size; at += 8) {
     const uint64_t bytes = FirstBytes(LoadUpTo8(word + at, begin, end), size - at);
     seen |= bytes;
@@ -197,8 +216,8 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
   const WordKey key = KeyOf(lower_case_word.data(), lower_case_word.size(),
                             LoadUpTo8(lower_case_word.data(), lower_case_word.data(), end),
                             lower_case_word.data(), end, has_non_ascii);
-  if (const Id known = FindKey(key, lower_case_word.data()); known != kUnlisted) return known;
-  const WordSlot slot{key.head, CheckOf(key), AddNode()};
+  if (const Id known = FindKey(key, lower_case_word.data(), false).id; known != kUnlisted) return Untagged(known);
+  const WordSlot slot{key.head, CheckOf(key), AddNode(), key.second};
   node_words_[slot.id] = lower_case_word;
   word_filter_.Add(key.hash);
   char prefix[kFoldedPrefix] = {};
@@ -210,29 +229,42 @@ ListIndex::Id ListIndex::Add(std::string_view lower_case_word) {
   return slot.id;
 }
 
-ListIndex::Id ListIndex::FindKey(const WordKey& key, const char* word) const {
-  if (!MayBeListed(key.hash)) return kUnlisted;
+const ListIndex::WordSlot ListIndex::kNoWord{};
+
+const ListIndex::WordSlot& ListIndex::FindKey(const WordKey& key, const char* word, bool as_start) const {
+  if (!MayBeListed(key.hash, as_start)) return kNoWord;
   const size_t mask = word_slots_.size() - 1;
   const uint32_t check = CheckOf(key);
   for (size_t at = SlotOf(key.hash, word_slots_.size()); word_slots_[at].id != kUnlisted;
        at = (at + 1) & mask) {
     const WordSlot& slot = word_slots_[at];
-    if (slot.check != check || slot.head != key.head) continue;
-    if (key.size <= 8) return slot.id;  // the head and the size are the whole word
-    const std::string& listed = node_words_[slot.id];
+    if (slot.check != check || slot.head != key.head || slot.second != key.second) continue;
+    if (key.size <= 16) return slot;  // the head, the second 8 bytes and the size are the whole word
+    const std::string& listed = node_words_[Untagged(slot.id)];
     if (std::equal(listed.begin(), listed.end(), word, word + key.size,
                    [](char a, char b) { return a == Lower(b); }))
-      return slot.id;
+      return slot;
   }
-  return kUnlisted;
+  return kNoWord;
 }
 
-ListIndex::Id ListIndex::FindWord(const char* word, size_t size, uint64_t first, const char* begin,
-                                  const char* end) const {
-  if (size > kLongestFold * longest_word_) return kUnlisted;  // longer than any listed word, even folded
+ListIndex::WordSlot& ListIndex::WordSlotOf(Id word) {
+  const std::string& text = node_words_[word];
+  const char* end = text.data() + text.size();
+  bool has_non_ascii = false;
+  const WordKey key = KeyOf(text.data(), text.size(), LoadUpTo8(text.data(), text.data(), end), text.data(), end,
+                            has_non_ascii);
+  for (size_t at = SlotOf(key.hash, word_slots_.size());; at = (at + 1) & (word_slots_.size() - 1)) {
+    if (Untagged(word_slots_[at].id) == word) return word_slots_[at];
+  }
+}
+
+const ListIndex::WordSlot& ListIndex::FindWord(const char* word, size_t size, uint64_t first,
+                                               const char* begin, const char* end, bool as_start) const {
+  if (size > kLongestFold * longest_word_) return kNoWord;  // longer than any listed word, even folded
   bool has_non_ascii = false;
   const WordKey key = KeyOf(word, size, first, begin, end, has_non_ascii);
-  return has_non_ascii ? FindFoldedWord(word, size) : FindKey(key, word);
+  return has_non_ascii ? FindFoldedWord(word, size, as_start) : FindKey(key, word, as_start);
 }
 
 uint64_t ListIndex::FoldedPrefixHash(const char* prefix) {
@@ -242,11 +274,11 @@ uint64_t ListIndex::FoldedPrefixHash(const char* prefix) {
   return bytes * 0x9E3779B97F4A7C15ull;
 }
 
-ListIndex::Id ListIndex::FindFoldedWord(const char* word, size_t size) const {
-  if (size > kLongestFold * longest_word_) return kUnlisted;
+const ListIndex::WordSlot& ListIndex::FindFoldedWord(const char* word, size_t size, bool as_start) const {
+  if (size > kLongestFold * longest_word_) return kNoWord;
   char prefix[kFoldedPrefix + 3] = {};  // zeros past a shorter word
   FoldCasePrefix(std::string_view(word, size), kFoldedPrefix, prefix);
-  if (!folded_prefix_filter_.MayHave(FoldedPrefixHash(prefix))) return kUnlisted;
+  if (!folded_prefix_filter_.MayHave(FoldedPrefixHash(prefix))) return kNoWord;
   // The key lower-cases ASCII only; any other cased letter is folded first.
   thread_local std::vector<char> folded;  // reused, and only grown: values are split for most backlinks
   if (folded.size() < FoldedSizeBound(size)) folded.resize(FoldedSizeBound(size));
@@ -254,15 +286,16 @@ ListIndex::Id ListIndex::FindFoldedWord(const char* word, size_t size) const {
   const char* end = begin + FoldCase(std::string_view(word, size), folded.data());
   bool has_non_ascii = false;
   return FindKey(KeyOf(begin, static_cast<size_t>(end - begin), LoadUpTo8(begin, begin, end), begin, end, has_non_ascii),
-                 begin);
+                 begin, as_start);
 }
 
 ListIndex::Id ListIndex::Find(std::string_view word) const {
   const char* end = word.data() + word.size();
-  return FindWord(word.data(), word.size(), LoadUpTo8(word.data(), word.data(), end), word.data(), end);
+  const char* begin = word.data();
+  return Untagged(FindWord(begin, word.size(), LoadUpTo8(begin, begin, end), begin, end, false).id);
 }
 
-ListIndex::Id ListIndex::FindPaddedWord(const char* word, size_t size) const {
+const ListIndex::WordSlot& ListIndex::FindPaddedWord(const char* word, size_t size, bool as_start) const {
   // Most words are ASCII and at most 16 bytes: their key is computed from one load, masked to the word
   // without a branch on its length, and the filter rules out most of them before any probe.
   const __m128i bytes =
@@ -270,17 +303,17 @@ ListIndex::Id ListIndex::FindPaddedWord(const char* word, size_t size) const {
                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(kKeepFirst.data() + 16 -
                                                                       std::min<size_t>(size, 16))));
   if (size <= 16) {
-    if (_mm_movemask_epi8(bytes) != 0) return FindFoldedWord(word, size);
+    if (_mm_movemask_epi8(bytes) != 0) return FindFoldedWord(word, size, as_start);
     const auto head = static_cast<uint64_t>(_mm_cvtsi128_si64(bytes));
     const auto second = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(bytes, bytes)));
     const uint64_t hash = MixIn(MixIn(size, head), second);
-    if (!MayBeListed(hash)) return kUnlisted;
-    return FindKey({hash, LowerAscii(head), static_cast<uint32_t>(size)}, word);
+    if (!MayBeListed(hash, as_start)) return kNoWord;
+    return FindKey({hash, LowerAscii(head), LowerAscii(second), static_cast<uint32_t>(size)}, word, as_start);
   }
-  return FindWord(word, size, LoadEightBytes(word), word, word + size);
+  return FindWord(word, size, LoadEightBytes(word), word, word + size, as_start);
 }
 
-size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids) const {
+size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids, uint64_t& word_lists) const {
   // The text is copied into a buffer padded with zeros (not word bytes) to whole blocks and then some, so
   // that its bytes are classified 16 at a time into a bit per byte, and a word is read 16 bytes at a time,
   // without tests for the end. Words are then found from the bits, a block at a time: a branch per word
@@ -315,7 +348,9 @@ size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids) c
       uint64_t others = ~bits & (~uint64_t{0} << (start % kBlock));
       while (others == 0) others = ~word_bits[++end_block];
       const size_t size = end_block * kBlock + static_cast<size_t>(std::countr_zero(others)) - start;
-      const Id id = FindPaddedWord(padded.data() + start, size);
+      const WordSlot& slot = FindPaddedWord(padded.data() + start, size, previous == kUnlisted);
+      const Id id = slot.id;
+      word_lists |= slot.lists;
       // Written always, kept when listed or when it is the first of a run of unlisted words.
       *next_id = id;
       next_id += (id | previous) != kUnlisted ? 1 : 0;
@@ -348,7 +383,7 @@ uint64_t ListIndex::TextHash(std::string_view text) {
 size_t ListIndex::AddExactList(std::span<const std::string> entries) {
   std::vector<std::string> texts;
   for (const std::string& entry : entries) {
-    if (std::string text = ListValue(entry).Text(); !text.empty())
+    if (std::string text(ListValue(entry).Text()); !text.empty())
       texts.push_back(std::move(text));  // blank: never matches
   }
   const auto [listed, list, added] =
@@ -402,6 +437,10 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
   if (!added) return list;
   for (const std::u32string& sequence : listed) {
     Id node = sequence.front();
+    WordSlot& first = WordSlotOf(node);
+    word_filter_.AddStart(first.Hash());
+    if (sequence.size() == 1 && list < 64) first.lists |= uint64_t{1} << list;
+    if (sequence.size() > 1) first.id |= kStartsLongerTag;
     for (size_t next = 1; next < sequence.size(); ++next) {
       node_flags_[node] |= kStartsLonger;
       Id child = Child(node, sequence[next]);
@@ -418,39 +457,43 @@ size_t ListIndex::AddList(std::span<const std::string> entries) {
 }
 
 template <typename Note>
-void ListIndex::ForEachEntryNode(std::span<const Id> words, Note note) const {
-  for (size_t start = 0; start < words.size(); ++start) {
-    Id node = words[start];
-    note(node);
-    for (size_t next = start + 1; next < words.size() && (node_flags_[node] & kStartsLonger) != 0;
-         ++next) {
-      if (words[next] == kUnlisted || (node = Child(node, words[next])) == kUnlisted) break;
+void ListIndex::ForEachLongerEntryNode(std::span<const Id> words, Note note) const {
+  for (size_t start = 0; start + 1 < words.size(); ++start) {
+    if ((words[start] & kStartsLongerTag) == 0) continue;
+    Id node = Untagged(words[start]);
+    for (size_t next = start + 1; next < words.size(); ++next) {
+      if (words[next] == kUnlisted || (node = Child(node, Untagged(words[next]))) == kUnlisted) break;
       note(node);
+      if ((node_flags_[node] & kStartsLonger) == 0) break;
     }
   }
 }
 
-void ListIndex::FindLists(std::span<const Id> words, std::span<uint64_t> hits) const {
-  // Noted without a test of the node: kUnlisted and the nodes that end no entry have no lists. With 64
-  // lists or fewer (the default rules'), the bits are gathered in a register.
+void ListIndex::FindLists(std::string_view text, std::span<uint64_t> hits) const {
+  // The words' ids are needed only here: one buffer serves every value.
+  thread_local std::vector<Id> ids;
+  uint64_t found = 0;
+  const size_t count = FindListedWords(text, ids, found);  // may grow `ids`
+  const std::span<const Id> words(ids.data(), count);
+  // Noted without a test of the node: the nodes that end no entry have no lists. With 64 lists or fewer
+  // (the default rules'), the bits are gathered in a register, those of one-word entries from the slots.
   if (mask_words_ == 1) {
-    uint64_t found = 0;
-    ForEachEntryNode(words, [&](Id node) { found |= node_lists_[node]; });
+    ForEachLongerEntryNode(words, [&](Id node) { found |= node_lists_[node]; });
     hits[0] |= found;
     return;
   }
-  ForEachEntryNode(words, [&](Id node) {
+  const auto note = [&](Id node) {
     const uint64_t* lists = &node_lists_[node * mask_words_];
     for (size_t i = 0; i < mask_words_; ++i) hits[i] |= lists[i];
-  });
+  };
+  for (const Id word : words) note(Untagged(word));
+  ForEachLongerEntryNode(words, note);
 }
 
-const std::string& ListValue::Text() const {
-  if (!has_text_) {
-    if (!LowerCaseOnlyInto(value_, text_)) NormaliseInto(value_, text_);
-    has_text_ = true;
-  }
-  return text_;
+void ListValue::Normalise() const {
+  text_is_value_ = IsNormalised(value_);
+  if (!text_is_value_ && !LowerCaseOnlyInto(value_, text_)) NormaliseInto(value_, text_);
+  has_text_ = true;
 }
 
 void ListValue::Reset(std::string_view value) {
@@ -473,10 +516,7 @@ void ListValue::FindListHits(ListKind kind, const ListIndex& lists) const {
     std::fill(found.begin(), found.end(), 0);
   }
   if (kind == kWordLists) {
-    // The words' ids are needed only here: one buffer serves every value.
-    thread_local std::vector<ListIndex::Id> word_ids;
-    const size_t word_count = lists.FindListedWords(value_, word_ids);
-    lists.FindLists(std::span<const ListIndex::Id>(word_ids.data(), word_count), found);
+    lists.FindLists(value_, found);
   } else {
     lists.FindExactLists(Text(), found);
   }
@@ -497,7 +537,7 @@ ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries,
     return;
   }
   for (const std::string& entry : entries) {
-    std::string key = ListValue(entry).Text();
+    std::string key(ListValue(entry).Text());
     if (key.empty()) continue;  // blank: would match every value by prefix or suffix
     entry_lengths_.push_back(key.size());
     affix_filter_[AffixFilterSlot(key)] = true;

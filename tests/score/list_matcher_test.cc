@@ -102,6 +102,14 @@ TEST(ListValueTest, FoldsWellFormedSequencesAndKeepsMalformedOnesByteForByte) {
   EXPECT_EQ(ListValue("\xC3" "A").Text(), "\xC3" "a");  // a lead byte without its continuation byte
 }
 
+TEST(ListValueTest, ANormalisedValueIsItsOwnText) {
+  const ListValue host("casino.example.xyz");
+  EXPECT_EQ(host.Text().data(), host.value().data());  // not copied
+  const ListValue anchor("Casino  Bonus");
+  EXPECT_EQ(anchor.Text(), "casino bonus");
+  EXPECT_NE(anchor.Text().data(), anchor.value().data());
+}
+
 TEST(ListMatcherTest, PrefixAndSuffixCompareTheEnds) {
   EXPECT_TRUE(Matcher(MatchMode::kSuffix, {".xyz", ".top"}).Matches(ListValue("casino.example.XYZ")));
   EXPECT_FALSE(Matcher(MatchMode::kSuffix, {".xyz"}).Matches(ListValue("xyz.example")));
@@ -124,17 +132,39 @@ TEST(ListMatcherTest, ListsSharingAWordIndexKeepTheirOwnEntries) {
 }
 
 TEST(WordIndexTest, FindsEveryAddedWordInAnyCaseAndNothingElse) {
+  // Words of 2 to 29 bytes: told apart by their first 8 bytes, their first 16, or their whole text.
+  const auto word = [](int i, char v) {
+    return std::string(static_cast<size_t>(i % 24), v) + "w" + std::to_string(i);
+  };
   ListIndex words;
   std::vector<ListIndex::Id> ids;
-  for (int i = 0; i < 5000; ++i) ids.push_back(words.Add("w" + std::to_string(i)));  // the table grows often
-  EXPECT_EQ(words.Add("w42"), ids[42]);                                               // no duplicate ids
+  for (int i = 0; i < 5000; ++i) ids.push_back(words.Add(word(i, 'v')));  // the table grows often
+  EXPECT_EQ(words.Add(word(42, 'v')), ids[42]);                            // no duplicate ids
   for (int i = 0; i < 5000; ++i) {
-    ASSERT_EQ(words.Find("W" + std::to_string(i)), ids[i]);
+    ASSERT_EQ(words.Find(word(i, 'V')), ids[i]);
     ASSERT_NE(ids[i], ListIndex::kUnlisted);
   }
   EXPECT_EQ(words.Find("w5000"), ListIndex::kUnlisted);
+  EXPECT_EQ(words.Find(word(5000, 'v')), ListIndex::kUnlisted);
   EXPECT_EQ(words.Find("w"), ListIndex::kUnlisted);
   EXPECT_EQ(ListIndex().Find("w1"), ListIndex::kUnlisted);
+}
+
+TEST(ListMatcherTest, WordsOnlyInsideLongerEntriesMatchWithinThem) {
+  // "to", "of" and "art" begin no entry: after a word in no list they are not looked up.
+  const auto words = std::make_shared<ListIndex>();
+  const ListMatcher phrases(MatchMode::kWord, std::vector<std::string>{"pay to play", "state of the art"}, words);
+  const ListMatcher single(MatchMode::kWord, std::vector<std::string>{"the", "Wholesalers"}, words);
+  EXPECT_TRUE(phrases.Matches(ListValue("we pay to play")));
+  EXPECT_TRUE(phrases.Matches(ListValue("to pay to play to")));
+  EXPECT_TRUE(phrases.Matches(ListValue("State-of-the-ART")));
+  EXPECT_FALSE(phrases.Matches(ListValue("go to play")));
+  EXPECT_FALSE(phrases.Matches(ListValue("pay x to play")));
+  EXPECT_FALSE(phrases.Matches(ListValue("state of the")));
+  EXPECT_TRUE(single.Matches(ListValue("of the art")));
+  EXPECT_TRUE(single.Matches(ListValue("WHOLESALERS")));  // 11 bytes: the slot's first and second 8
+  EXPECT_FALSE(single.Matches(ListValue("wholesaler")));
+  EXPECT_FALSE(single.Matches(ListValue("wholesalersx")));
 }
 
 // The four modes' matchers over one set of entries, sharing a word index as a rule set's lists do.
@@ -178,6 +208,22 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
     const MatchersOfEveryMode matchers(entries);
     for (int sample = 0; sample < 20; ++sample) {
       const std::string text = random_text(8);
+      ASSERT_NO_FATAL_FAILURE(matchers.ExpectPlainAnswers(text, text, entries));
+    }
+  }
+}
+
+// Values of up to 60 words over a few, so that entries of several words start and end at any place among
+// the more than 16 ids that the walk reads at a time.
+TEST(ListMatcherTest, LongValuesAgreeWithThePlainDefinition) {
+  constexpr std::string_view kPieces[] = {"pay ", "to ", "play ", "x ", "Pay-", "TO.", "the "};
+  std::mt19937 random(20261203);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> entries(1 + random() % 3);
+    for (std::string& entry : entries) entry = RandomText(random, kPieces, 3);
+    const MatchersOfEveryMode matchers(entries);
+    for (int sample = 0; sample < 10; ++sample) {
+      const std::string text = RandomText(random, kPieces, 60);
       ASSERT_NO_FATAL_FAILURE(matchers.ExpectPlainAnswers(text, text, entries));
     }
   }

@@ -41,15 +41,11 @@ class ListIndex {
   size_t AddList(std::span<const std::string> entries);
   Id Add(std::string_view lower_case_word);
   Id Find(std::string_view word) const;  // `word` in any case
-  // The ids of the words of `text` (each run of word bytes, in any case) in order, with each run of words
-  // in no list (which no entry spans) as one kUnlisted, and none before the first listed word: written to
-  // `ids` from its start, growing it as needed (never shrinking it); returns how many.
-  size_t FindListedWords(std::string_view text, std::vector<Id>& ids) const;
 
-  // Sets bit n of `hits` (MaskWords() of them) for each word list n with an entry that occurs in `words`
-  // (ids in order). Linear in `words`: the walk from each word ends after as many words as the longest entry
-  // has.
-  void FindLists(std::span<const Id> words, std::span<uint64_t> hits) const;
+  // Sets bit n of `hits` (MaskWords() of them) for each word list n with an entry that occurs in `text` as
+  // whole words (each run of word bytes, in any case). Linear in the text: the walk from each word ends
+  // after as many words as the longest entry has.
+  void FindLists(std::string_view text, std::span<uint64_t> hits) const;
   size_t MaskWords() const { return mask_words_; }
 
   // The same for exact-mode lists, whose entries (normalised as ListValue::Text) are whole values.
@@ -59,24 +55,33 @@ class ListIndex {
 
  private:
   static constexpr uint8_t kStartsLonger = 1;  // node flag
+  // In a word's id as its slot holds it and FindListedWords writes it: the word's node has kStartsLonger, so
+  // that the walk from a word needs no load of its flags (nodes are numbered below it).
+  static constexpr Id kStartsLongerTag = Id{1} << 31;
+  static Id Untagged(Id id) { return id & ~kStartsLongerTag; }
   // Words, in an open-addressing table keyed by a case-blind hash read from the text 8 bytes at a time, so
   // a word of a value costs one hash and, usually, one probe of an empty slot, without lower-casing it into
-  // a buffer first. A word of up to 8 bytes is told apart by its lower-cased bytes in `head` alone.
+  // a buffer first. A word of up to 16 bytes is told apart by its lower-cased bytes in `head` and `second`.
   struct WordKey {
-    uint64_t hash = 0;  // of the bytes as they are, each with its case bit set
-    uint64_t head = 0;  // the first 8 bytes, ASCII lower-cased, zero past the end
+    uint64_t hash = 0;    // of the bytes as they are, each with its case bit set
+    uint64_t head = 0;    // the first 8 bytes, ASCII lower-cased, zero past the end
+    uint64_t second = 0;  // the next 8 bytes, the same way
     uint32_t size = 0;
   };
-  // 16 bytes, four to a cache line, where each listed word of a value reads one. `check` holds the hash's top
-  // 24 bits (enough to place the slot again when the table grows) and the word's size (255 for any longer):
-  // with `head`, all of a word of up to 8 bytes.
+  // 32 bytes, two to a cache line, where each listed word of a value reads one: all that a value's words
+  // need of the index but for entries of several words. `check` holds the hash's top 24 bits (enough to
+  // place the slot again when the table grows) and the word's size (255 for any longer): with `head` and
+  // `second`, all of a word of up to 16 bytes.
   struct WordSlot {
     uint64_t head = 0;
     uint32_t check = 0;
-    Id id = kUnlisted;  // kUnlisted: empty slot
+    Id id = kUnlisted;  // kUnlisted: empty slot (or no word); with kStartsLongerTag
+    uint64_t second = 0;
+    uint64_t lists = 0;  // of the first 64 lists, those with the word alone as an entry
     bool IsFree() const { return id == kUnlisted; }
     uint64_t Hash() const { return uint64_t{check >> 8} << 40; }
   };
+  static const WordSlot kNoWord;  // what a word in no list finds
   static uint32_t CheckOf(const WordKey& key) {
     return static_cast<uint32_t>(key.hash >> 40) << 8 |
            static_cast<uint32_t>(std::min<size_t>(key.size, 255));
@@ -85,8 +90,11 @@ class ListIndex {
   // at `word` as LoadUpTo8 reads them. Sets `has_non_ascii` when a byte is outside ASCII.
   static WordKey KeyOf(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
                        bool& has_non_ascii);
-  // `word`: lower-cased in ASCII. Inline: it runs for every word the filter does not rule out.
-  inline Id FindKey(const WordKey& key, const char* word) const;
+  // The slot of the word `key` is of (its text at `word`, lower-cased in ASCII), or kNoWord. Inline: it runs
+  // for every word the filter does not rule out.
+  [[gnu::always_inline]] inline const WordSlot& FindKey(const WordKey& key, const char* word,
+                                                        bool as_start) const;
+  WordSlot& WordSlotOf(Id word);  // of a word added
   // Bloom bits of keys' hashes, two in one 64-bit word of 2^kWordBits per hash: one load of a small table
   // rules out most keys before a hash table whose slots would miss the cache and whose probe loop
   // mispredicts.
@@ -97,18 +105,37 @@ class ListIndex {
     static uint64_t BitsOf(uint64_t hash) {
       return uint64_t{1} << (hash >> 48 & 63) | uint64_t{1} << (hash >> 42 & 63);
     }
+    // One more bit, of a key marked as a start (from bits the others leave, all in a WordSlot's Hash()).
+    static uint64_t StartBitOf(uint64_t hash) { return uint64_t{1} << ((hash >> 40 ^ hash >> 49) & 63); }
     void Add(uint64_t hash) { words[WordOf(hash)] |= BitsOf(hash); }
-    bool MayHave(uint64_t hash) const { return (words[WordOf(hash)] & BitsOf(hash)) == BitsOf(hash); }
+    void AddStart(uint64_t hash) { words[WordOf(hash)] |= StartBitOf(hash); }
+    // `start`: whether the key may be one marked as a start.
+    bool MayHave(uint64_t hash, bool start = false) const {
+      const uint64_t bits = BitsOf(hash) | (start ? StartBitOf(hash) : 0);
+      return (words[WordOf(hash)] & bits) == bits;
+    }
   };
-  // Most words of a text are in no list. 4 KB: larger filters are evicted from L1 by the text scanned.
-  bool MayBeListed(uint64_t hash) const { return word_filter_.MayHave(hash); }
-  // The id of the `size` bytes at `word`, in any case, which may be read 16 bytes past their start. Inline:
+  // Most words of a text are in no list. 2 KB: parsing a page evicts the filter, and each line of it that a
+  // page's values touch is a last-level miss, which costs more than the few more false hits of a smaller
+  // filter (8 KB was evicted from L1 by the text scanned).
+  // `as_start`: whether the word may begin an entry, a one-word one included; after a word in no list, one
+  // that does not is of no use (no entry reaches it), so "to", "of" and "a", which only lists' longer
+  // entries have, are looked up only after a listed word.
+  bool MayBeListed(uint64_t hash, bool as_start) const { return word_filter_.MayHave(hash, as_start); }
+  // The slot of the `size` bytes at `word`, in any case, which may be read 16 bytes past their start. Inline:
   // it runs for every word of every value.
-  inline Id FindPaddedWord(const char* word, size_t size) const;
-  // The id of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
-  Id FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end) const;
-  // The id of the `size` bytes at `word`, which are not all ASCII, in any case.
-  Id FindFoldedWord(const char* word, size_t size) const;
+  [[gnu::always_inline]] inline const WordSlot& FindPaddedWord(const char* word, size_t size,
+                                                               bool as_start) const;
+  // The slot of the `size` bytes at `word`, in any case; `first` and [begin, end) as for KeyOf.
+  const WordSlot& FindWord(const char* word, size_t size, uint64_t first, const char* begin, const char* end,
+                           bool as_start) const;
+  // The slot of the `size` bytes at `word`, which are not all ASCII, in any case.
+  const WordSlot& FindFoldedWord(const char* word, size_t size, bool as_start) const;
+  // The ids of the words of `text` in order, as their slots hold them, with each run of words in no list
+  // (which no entry spans) as one kUnlisted, and none before the first listed word: written to `ids` from
+  // its start, growing it as needed (never shrinking it); returns how many. A word that begins no entry
+  // counts as in no list after a word in no list. Sets in `word_lists` the bits of the slots' `lists`.
+  size_t FindListedWords(std::string_view text, std::vector<Id>& ids, uint64_t& word_lists) const;
   // Few words outside ASCII are listed (1 in 50 of a corpus pass's): the first kFoldedPrefix bytes of a
   // word folded (all of a shorter one) rule most out by a filter, before the whole word is folded.
   static constexpr size_t kFoldedPrefix = 4;
@@ -122,10 +149,10 @@ class ListIndex {
   };
   static uint64_t EdgeKey(Id parent, Id word) { return uint64_t{parent} << 32 | word; }
   Id Child(Id parent, Id word) const;
-  // Calls `note(node)` with the trie node of each run of `words` that a listed entry starts with, or with a
-  // node that ends no entry (or kUnlisted) on the way.
+  // Calls `note(node)` with the trie node of each run of two or more of `words` (as FindListedWords writes
+  // them) that a listed entry starts with, or with a node that ends no entry on the way.
   template <typename Note>
-  void ForEachEntryNode(std::span<const Id> words, Note note) const;
+  void ForEachLongerEntryNode(std::span<const Id> words, Note note) const;
   Id AddNode();
   struct TextSlot {
     uint64_t hash = 0;
@@ -144,11 +171,12 @@ class ListIndex {
   // word longer than this many times the longest listed one is in no list.
   static constexpr size_t kLongestFold = 4;
   std::vector<WordSlot> word_slots_ = std::vector<WordSlot>(4);  // size a power of two, at most half full
-  HashFilter<9> word_filter_;
+  HashFilter<8> word_filter_;
   HashFilter<8> folded_prefix_filter_;  // 2 KB, of every listed word's FoldedPrefixHash
   std::vector<EdgeSlot> edge_slots_ = std::vector<EdgeSlot>(4);  // the same
   std::vector<uint8_t> node_flags_ = std::vector<uint8_t>(1);  // by node, kUnlisted's (none) included
-  // By node, MaskWords() each, kUnlisted's (none) included: the lists with an entry ending there.
+  // By node, MaskWords() each, kUnlisted's (none) included: the lists with an entry ending there (of a
+  // word's node, its slot's `lists` has the first 64).
   std::vector<uint64_t> node_lists_ = std::vector<uint64_t>(1);
   size_t mask_words_ = 1;
   std::map<std::vector<std::u32string>, size_t> list_numbers_;  // a list's sorted entries as ids -> number
@@ -171,8 +199,12 @@ class alignas(64) ListValue {
   explicit ListValue(std::string_view value = {}) : value_(value) {}
 
   std::string_view value() const { return value_; }
-  // Lower-cased, whitespace runs collapsed to one space, ends trimmed.
-  const std::string& Text() const;
+  // Lower-cased, whitespace runs collapsed to one space, ends trimmed: a view of the value itself when that
+  // changes nothing (most hosts), of a copy otherwise.
+  std::string_view Text() const {
+    if (!has_text_) Normalise();
+    return text_is_value_ ? value_ : std::string_view(text_);
+  }
 
   // The lists of an index whose hits a value keeps: word-mode and exact-mode lists.
   enum ListKind : uint8_t { kWordLists, kExactLists };
@@ -188,6 +220,7 @@ class alignas(64) ListValue {
   void Reset(std::string_view value);
 
  private:
+  void Normalise() const;  // finds Text()
   void FindListHits(ListKind kind, const ListIndex& lists) const;
   // The word of all_hits_ with list `list`'s bit, for a list past the first 64.
   uint64_t MoreHits(ListKind kind, const ListIndex& lists, size_t list) const;
@@ -205,7 +238,10 @@ class alignas(64) ListValue {
   mutable const ListMatcher* affix_matcher_ = nullptr;  // the prefix or suffix matcher affix_hit_ is from
   mutable bool affix_hit_ = false;
   mutable bool has_text_ = false;
+  mutable bool text_is_value_ = false;  // Text() is value_ itself, not text_
 
+  // Text(), when it is not the value: out of the first cache line, which a value that is its own text (a
+  // host) then never leaves.
   mutable std::string text_;
   // When an index has more than 64 lists of a kind: the bits of all of them, MaskWords() of word lists, then
   // ExactMaskWords() of exact lists.
