@@ -124,6 +124,7 @@ template <typename Scan>
 // compares bytes as signed only, so each range is moved to start at -128 and tested with one comparison.
 [[gnu::always_inline]] inline unsigned BytesIn(__m128i bytes, const auto& ranges) {
   if (ranges.every_byte) return kWholeBlock;
+  if (!ranges.has_ascii && _mm_movemask_epi8(bytes) == 0) return 0;  // ASCII bytes only (top bits clear)
   __m128i in = _mm_setzero_si128();
 #pragma GCC unroll 8
   for (size_t range = 0; range < ranges.kMaxRanges; ++range) {
@@ -402,6 +403,7 @@ RegexGroup::ByteRanges RegexGroup::ByteRanges::Of(const std::array<bool, 256>& b
     if (end - first == 256) return {.every_byte = true};
     ranges.shifted_first[run].fill(static_cast<char>(first + 128));
     ranges.shifted_size[run].fill(static_cast<char>(end - first - 128));
+    ranges.has_ascii = ranges.has_ascii || first < 0x80;
   }
   return ranges;
 }

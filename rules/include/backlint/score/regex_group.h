@@ -62,6 +62,7 @@ class RegexGroup {
     // Each range's first byte less 128 and its size less 128, in all 16 lanes: see BytesIn in regex_group.cc.
     std::array<std::array<char, 16>, kMaxRanges> shifted_first{}, shifted_size{};
     bool every_byte = false;
+    bool has_ascii = false;  // most blocks of 16 bytes are ASCII, and most sets have no ASCII byte
   };
 
   void FindRequiredBytes(const re2::FilteredRE2& prefilter, const std::vector<std::string>& atoms);
