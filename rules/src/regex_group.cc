@@ -137,6 +137,19 @@ template <typename Scan>
 
 __m128i Load16(const char* at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at)); }
 
+// A value's first two bytes, which no block tests (see kBlock), in the first lanes of `bytes`, and a bit for
+// each of them that the value has.
+struct FirstTwoBytes {
+  __m128i bytes;
+  unsigned present;
+};
+
+FirstTwoBytes FirstTwoBytesOf(std::string_view value) {
+  if (value.empty()) return {_mm_setzero_si128(), 0};
+  if (value.size() == 1) return {_mm_cvtsi32_si128(static_cast<unsigned char>(value[0])), 1};
+  return {_mm_cvtsi32_si128(static_cast<unsigned char>(value[0]) | static_cast<unsigned char>(value[1]) << 8), 3};
+}
+
 // The windows of a block whose keys' tags are in their buckets, a bit per window. Even and odd windows
 // are hashed apart: the 16-bit lanes of the bytes from the block's first hold the first two bytes of the
 // even windows, those from its second of the odd ones; the lanes of `third_on`, the bytes from its third,
@@ -488,12 +501,9 @@ void RegexGroup::Require(std::string_view literal, PatternMask patterns) {
 }
 
 RegexGroup::PatternMask RegexGroup::PossiblePatterns(std::string_view value) const {
+  const FirstTwoBytes first_two = FirstTwoBytesOf(value);
   if (needs_a_byte_) {
-    const auto first_two_in = [&] {
-      return std::any_of(value.begin(), value.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(value.size(), 2)),
-                         [&](char c) { return BytesIn(_mm_set1_epi8(c), required_bytes_) != 0; });
-    };
-    if (!first_two_in() && !ScanBlocks(value, [&](const char* block, size_t, unsigned fresh) __attribute__((always_inline)) {
+    if ((BytesIn(first_two.bytes, required_bytes_) & first_two.present) == 0 && !ScanBlocks(value, [&](const char* block, size_t, unsigned fresh) __attribute__((always_inline)) {
           return (BytesIn(Load16(block + 2), required_bytes_) & fresh) != 0;
         })) {
       return 0;
@@ -508,7 +518,10 @@ RegexGroup::PatternMask RegexGroup::PossiblePatterns(std::string_view value) con
                                (pair_second_bytes_ >> (value[at + 1] & 63) & 1) != 0;
     return byte_patterns_[byte] | (pair_possible ? PairsAt(value, at) : 0);
   };
-  for (size_t at = 0; at < std::min<size_t>(value.size(), 2); ++at) possible |= short_literals_at(at);
+  // Most bytes are in no literal of one or two bytes: byte_patterns_ is read only for those that are.
+  for (unsigned bytes = BytesIn(first_two.bytes, pattern_bytes_) & first_two.present; bytes != 0; bytes &= bytes - 1) {
+    possible |= short_literals_at(static_cast<size_t>(std::countr_zero(bytes)));
+  }
   const __m128i bucket_shift = _mm_cvtsi32_si128(bucket_shift_);
   ScanBlocks(value, [&](const char* block, size_t at, unsigned fresh) __attribute__((always_inline)) {
     const __m128i third_on = Load16(block + 2);
