@@ -7,8 +7,8 @@
 #include <bit>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <numeric>
-#include <optional>
 #include <string>
 
 #include "text_bytes.h"
@@ -230,7 +230,7 @@ struct CaseVariants {
   bool caseless() const { return each.size() == 1; }
 };
 
-CaseVariants CaseVariantsOf(std::string_view code_point) {
+CaseVariants FindCaseVariants(std::string_view code_point) {
   const RE2 folded("(?i)" + RE2::QuoteMeta(code_point), RegexGroup::PatternOptions());
   std::string min, max;
   if (!folded.PossibleMatchRange(&min, &max, kLongestCodePoint) || !RE2::FullMatch(min, folded) ||
@@ -246,26 +246,35 @@ CaseVariants CaseVariantsOf(std::string_view code_point) {
   return variants;
 }
 
+// FindCaseVariants, remembered for the process: it tries every code point between the lowest and the
+// highest case (6,000 for "д", whose old-style form is U+1C81), and groups share letters.
+const CaseVariants& CaseVariantsOf(std::string_view code_point) {
+  static std::mutex mutex;
+  static std::map<std::string, CaseVariants, std::less<>> known;
+  const std::lock_guard lock(mutex);
+  auto found = known.find(code_point);
+  if (found == known.end()) found = known.emplace(std::string(code_point), FindCaseVariants(code_point)).first;
+  return found->second;  // map nodes stay put
+}
+
 // Of the prefilter atom `atom` (lower-cased UTF-8), what a value holding the atom, up to its case, holds:
 // `exact`, the longest run that it holds byte for byte once its ASCII letters are lower-cased (ASCII and
 // caseless code points), and the case variants of the atom's first code point with cases, if any.
 struct AtomPart {
   std::string_view exact;
-  std::optional<CaseVariants> first_cased;
+  const CaseVariants* first_cased = nullptr;
 };
 
-AtomPart PartOf(std::string_view atom, std::map<std::string, CaseVariants, std::less<>>& variants) {
+AtomPart PartOf(std::string_view atom) {
   AtomPart part;
   size_t run_begin = 0;
   for (size_t at = 0; at < atom.size();) {
     const size_t size = std::min(CodePointSize(atom[at]), atom.size() - at);
     bool exact = size == 1;
     if (!exact) {
-      const std::string_view code_point = atom.substr(at, size);
-      auto found = variants.find(code_point);
-      if (found == variants.end()) found = variants.emplace(std::string(code_point), CaseVariantsOf(code_point)).first;
-      exact = found->second.caseless();
-      if (!exact && !part.first_cased) part.first_cased = found->second;
+      const CaseVariants& variants = CaseVariantsOf(atom.substr(at, size));
+      exact = variants.caseless();
+      if (!exact && part.first_cased == nullptr) part.first_cased = &variants;
     }
     at += size;
     if (!exact) {
@@ -371,7 +380,6 @@ void RegexGroup::FindRequiredLiterals(const re2::FilteredRE2& prefilter, const s
     prefilter.AllPotentials(present_ids, &passing);
     return std::find(passing.begin(), passing.end(), pattern) != passing.end();
   };
-  std::map<std::string, CaseVariants, std::less<>> variants;
   unfiltered_ = 0;
   for (size_t pattern = 0; pattern < patterns_.size(); ++pattern) {
     const PatternMask bit = PatternMask{1} << pattern;
@@ -386,8 +394,8 @@ void RegexGroup::FindRequiredLiterals(const re2::FilteredRE2& prefilter, const s
     }
     for (size_t atom = 0; atom < atoms.size(); ++atom) {
       if (present[atom]) continue;
-      const AtomPart part = PartOf(atoms[atom], variants);
-      if (!part.first_cased || part.exact.size() >= kShortestExactPart) {
+      const AtomPart part = PartOf(atoms[atom]);
+      if (part.first_cased == nullptr || part.exact.size() >= kShortestExactPart) {
         Require(part.exact, bit);
       } else if (part.first_cased->each.empty()) {  // its cases unknown: any first byte outside ASCII
         for (int byte = 0x80; byte <= 0xFF; ++byte) byte_patterns_[byte] |= bit;
