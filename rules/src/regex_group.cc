@@ -7,8 +7,8 @@
 #include <bit>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <numeric>
-#include <optional>
 #include <string>
 
 #include "text_bytes.h"
@@ -124,6 +124,7 @@ template <typename Scan>
 // compares bytes as signed only, so each range is moved to start at -128 and tested with one comparison.
 [[gnu::always_inline]] inline unsigned BytesIn(__m128i bytes, const auto& ranges) {
   if (ranges.every_byte) return kWholeBlock;
+  if (!ranges.has_ascii && _mm_movemask_epi8(bytes) == 0) return 0;  // ASCII bytes only (top bits clear)
   __m128i in = _mm_setzero_si128();
 #pragma GCC unroll 8
   for (size_t range = 0; range < ranges.kMaxRanges; ++range) {
@@ -135,6 +136,19 @@ template <typename Scan>
 }
 
 __m128i Load16(const char* at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at)); }
+
+// A value's first two bytes, which no block tests (see kBlock), in the first lanes of `bytes`, and a bit for
+// each of them that the value has.
+struct FirstTwoBytes {
+  __m128i bytes;
+  unsigned present;
+};
+
+FirstTwoBytes FirstTwoBytesOf(std::string_view value) {
+  if (value.empty()) return {_mm_setzero_si128(), 0};
+  if (value.size() == 1) return {_mm_cvtsi32_si128(static_cast<unsigned char>(value[0])), 1};
+  return {_mm_cvtsi32_si128(static_cast<unsigned char>(value[0]) | static_cast<unsigned char>(value[1]) << 8), 3};
+}
 
 // The windows of a block whose keys' tags are in their buckets, a bit per window. Even and odd windows
 // are hashed apart: the 16-bit lanes of the bytes from the block's first hold the first two bytes of the
@@ -173,7 +187,7 @@ bool FoundAlone(std::string_view value, const RE2& pattern) {
 }
 
 // A literal shorter than this, of the part of a prefilter atom whose bytes a value must hold, is too common
-// to rule much out when the atom also has a cased letter outside ASCII: a first byte of that letter is
+// to rule much out when the atom also has a cased letter outside ASCII: one of that letter's cases is
 // required instead.
 constexpr size_t kShortestExactPart = 3;
 // The only code points outside ASCII that RE2 folds to ASCII letters (to "s" and "k", see
@@ -186,43 +200,81 @@ size_t CodePointSize(char lead) {
   return byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
 }
 
-// What RE2, ignoring case, matches for `code_point` (outside ASCII): whether only the code point itself
-// (else the prefilter lower-cases it in its atoms, and a value may hold another case of it), and the range
-// of the first bytes of all it matches (PossibleMatchRange bounds every match).
+// A code point as UTF-8.
+std::string Utf8Of(char32_t code_point) {
+  if (code_point < 0x80) return {static_cast<char>(code_point)};
+  if (code_point < 0x800) return {static_cast<char>(0xC0 | code_point >> 6), static_cast<char>(0x80 | (code_point & 0x3F))};
+  if (code_point < 0x10000) {
+    return {static_cast<char>(0xE0 | code_point >> 12), static_cast<char>(0x80 | (code_point >> 6 & 0x3F)),
+            static_cast<char>(0x80 | (code_point & 0x3F))};
+  }
+  return {static_cast<char>(0xF0 | code_point >> 18), static_cast<char>(0x80 | (code_point >> 12 & 0x3F)),
+          static_cast<char>(0x80 | (code_point >> 6 & 0x3F)), static_cast<char>(0x80 | (code_point & 0x3F))};
+}
+
+// The code point that well-formed UTF-8 `text` starts with.
+char32_t FirstCodePoint(std::string_view text) {
+  const size_t size = std::min(CodePointSize(text[0]), text.size());
+  char32_t code_point = static_cast<unsigned char>(text[0]) & (size == 1 ? 0x7F : 0x7F >> size);
+  for (size_t i = 1; i < size; ++i) code_point = code_point << 6 | (static_cast<unsigned char>(text[i]) & 0x3F);
+  return code_point;
+}
+
+constexpr int kLongestCodePoint = 4;  // bytes of UTF-8
+
+// What RE2, ignoring case, matches for `code_point` (outside ASCII): every code point, as UTF-8, that it
+// matches (PossibleMatchRange bounds them; the code point itself among them), or none when that is not known.
+// A code point matched alone is caseless: the prefilter's atoms hold it as it is, and so must a value.
 struct CaseVariants {
-  bool caseless = false;
-  unsigned char first_byte_low = 0x80, first_byte_high = 0xFF;
+  std::vector<std::string> each;
+  bool caseless() const { return each.size() == 1; }
 };
 
-CaseVariants CaseVariantsOf(std::string_view code_point) {
+CaseVariants FindCaseVariants(std::string_view code_point) {
   const RE2 folded("(?i)" + RE2::QuoteMeta(code_point), RegexGroup::PatternOptions());
   std::string min, max;
-  if (!folded.PossibleMatchRange(&min, &max, static_cast<int>(code_point.size()) + 1) || min.empty() || max.empty()) {
+  if (!folded.PossibleMatchRange(&min, &max, kLongestCodePoint) || !RE2::FullMatch(min, folded) ||
+      !RE2::FullMatch(max, folded)) {
     return {};
   }
-  return {min == code_point && max == code_point, static_cast<unsigned char>(min[0]), static_cast<unsigned char>(max[0])};
+  CaseVariants variants;
+  for (char32_t candidate = FirstCodePoint(min), last = FirstCodePoint(max); candidate <= last; ++candidate) {
+    if (candidate >= 0xD800 && candidate <= 0xDFFF) continue;  // surrogates, not text
+    std::string text = Utf8Of(candidate);
+    if (RE2::FullMatch(text, folded)) variants.each.push_back(std::move(text));
+  }
+  return variants;
+}
+
+// FindCaseVariants, remembered for the process: it tries every code point between the lowest and the
+// highest case (6,000 for "д", whose old-style form is U+1C81), and groups share letters.
+const CaseVariants& CaseVariantsOf(std::string_view code_point) {
+  static std::mutex mutex;
+  static std::map<std::string, CaseVariants, std::less<>> known;
+  const std::lock_guard lock(mutex);
+  auto found = known.find(code_point);
+  if (found == known.end()) found = known.emplace(std::string(code_point), FindCaseVariants(code_point)).first;
+  return found->second;  // map nodes stay put
 }
 
 // Of the prefilter atom `atom` (lower-cased UTF-8), what a value holding the atom, up to its case, holds:
 // `exact`, the longest run that it holds byte for byte once its ASCII letters are lower-cased (ASCII and
-// caseless code points), and one of the first bytes of the atom's first code point with cases, if any.
+// caseless code points), and the case variants of the atom's first code point with cases, if any.
 struct AtomPart {
   std::string_view exact;
-  std::optional<CaseVariants> first_cased;
+  const CaseVariants* first_cased = nullptr;
 };
 
-AtomPart PartOf(std::string_view atom, std::map<std::string, CaseVariants, std::less<>>& variants) {
+AtomPart PartOf(std::string_view atom) {
   AtomPart part;
   size_t run_begin = 0;
   for (size_t at = 0; at < atom.size();) {
     const size_t size = std::min(CodePointSize(atom[at]), atom.size() - at);
     bool exact = size == 1;
     if (!exact) {
-      const std::string_view code_point = atom.substr(at, size);
-      auto found = variants.find(code_point);
-      if (found == variants.end()) found = variants.emplace(std::string(code_point), CaseVariantsOf(code_point)).first;
-      exact = found->second.caseless;
-      if (!exact && !part.first_cased) part.first_cased = found->second;
+      const CaseVariants& variants = CaseVariantsOf(atom.substr(at, size));
+      exact = variants.caseless();
+      if (!exact && part.first_cased == nullptr) part.first_cased = &variants;
     }
     at += size;
     if (!exact) {
@@ -328,7 +380,6 @@ void RegexGroup::FindRequiredLiterals(const re2::FilteredRE2& prefilter, const s
     prefilter.AllPotentials(present_ids, &passing);
     return std::find(passing.begin(), passing.end(), pattern) != passing.end();
   };
-  std::map<std::string, CaseVariants, std::less<>> variants;
   unfiltered_ = 0;
   for (size_t pattern = 0; pattern < patterns_.size(); ++pattern) {
     const PatternMask bit = PatternMask{1} << pattern;
@@ -343,19 +394,19 @@ void RegexGroup::FindRequiredLiterals(const re2::FilteredRE2& prefilter, const s
     }
     for (size_t atom = 0; atom < atoms.size(); ++atom) {
       if (present[atom]) continue;
-      const AtomPart part = PartOf(atoms[atom], variants);
-      if (!part.first_cased || part.exact.size() >= kShortestExactPart) {
+      const AtomPart part = PartOf(atoms[atom]);
+      if (part.first_cased == nullptr || part.exact.size() >= kShortestExactPart) {
         Require(part.exact, bit);
+      } else if (part.first_cased->each.empty()) {  // its cases unknown: any first byte outside ASCII
+        for (int byte = 0x80; byte <= 0xFF; ++byte) byte_patterns_[byte] |= bit;
       } else {
-        for (int byte = part.first_cased->first_byte_low; byte <= part.first_cased->first_byte_high; ++byte) {
-          byte_patterns_[byte] |= bit;
-        }
+        for (const std::string& variant : part.first_cased->each) Require(variant, bit);
       }
     }
   }
   for (std::string_view lookalike : kAsciiLetterLookalikes) Require(lookalike, all_patterns_ & ~unfiltered_);
   std::array<bool, 256> pattern_bytes{};
-  for (int byte = 0; byte < 256; ++byte) pattern_bytes[byte] = byte_patterns_[byte] != 0;
+  for (int byte = 0; byte < 256; ++byte) pattern_bytes[byte] = byte_patterns_[byte] != 0 || pair_first_bytes_.test(byte);
   pattern_bytes_ = ByteRanges::Of(pattern_bytes);
   const size_t buckets = std::clamp(std::bit_ceil(literals_.size() * kBucketsPerLiteral), kFewestKeyBuckets, kMostKeyBuckets);
   bucket_shift_ = BucketShift(buckets);
@@ -402,6 +453,7 @@ RegexGroup::ByteRanges RegexGroup::ByteRanges::Of(const std::array<bool, 256>& b
     if (end - first == 256) return {.every_byte = true};
     ranges.shifted_first[run].fill(static_cast<char>(first + 128));
     ranges.shifted_size[run].fill(static_cast<char>(end - first - 128));
+    ranges.has_ascii = ranges.has_ascii || first < 0x80;
   }
   return ranges;
 }
@@ -410,8 +462,26 @@ void RegexGroup::Require(std::string_view literal, PatternMask patterns) {
   const auto either_case = [](unsigned char byte) {
     return std::array<unsigned char, 2>{byte, IsAsciiLetter(byte) ? static_cast<unsigned char>(byte ^ 0x20) : byte};
   };
-  if (literal.size() < kKeySize) {  // its first byte is all that is looked for
+  if (literal.size() == 1) {
     for (unsigned char byte : either_case(static_cast<unsigned char>(literal[0]))) byte_patterns_[byte] |= patterns;
+    return;
+  }
+  if (literal.size() < kKeySize) {
+    for (unsigned char first : either_case(static_cast<unsigned char>(literal[0]))) {
+      for (unsigned char second : either_case(static_cast<unsigned char>(literal[1]))) {
+        const BytePair pair{first, second, patterns};
+        const auto at = std::lower_bound(byte_pairs_.begin(), byte_pairs_.end(), pair, [](const BytePair& a, const BytePair& b) {
+          return std::pair(a.first, a.second) < std::pair(b.first, b.second);
+        });
+        if (at != byte_pairs_.end() && at->first == first && at->second == second) {
+          at->patterns |= patterns;
+        } else {
+          byte_pairs_.insert(at, pair);
+        }
+        pair_first_bytes_.set(first);
+        pair_second_bytes_ |= uint64_t{1} << (second & 63);
+      }
+    }
     return;
   }
   const auto same = std::find_if(literals_.begin(), literals_.end(), [&](const Literal& l) { return l.text == literal; });
@@ -439,12 +509,9 @@ void RegexGroup::Require(std::string_view literal, PatternMask patterns) {
 }
 
 RegexGroup::PatternMask RegexGroup::PossiblePatterns(std::string_view value) const {
+  const FirstTwoBytes first_two = FirstTwoBytesOf(value);
   if (needs_a_byte_) {
-    const auto first_two_in = [&] {
-      return std::any_of(value.begin(), value.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(value.size(), 2)),
-                         [&](char c) { return BytesIn(_mm_set1_epi8(c), required_bytes_) != 0; });
-    };
-    if (!first_two_in() && !ScanBlocks(value, [&](const char* block, size_t, unsigned fresh) __attribute__((always_inline)) {
+    if ((BytesIn(first_two.bytes, required_bytes_) & first_two.present) == 0 && !ScanBlocks(value, [&](const char* block, size_t, unsigned fresh) __attribute__((always_inline)) {
           return (BytesIn(Load16(block + 2), required_bytes_) & fresh) != 0;
         })) {
       return 0;
@@ -452,12 +519,22 @@ RegexGroup::PatternMask RegexGroup::PossiblePatterns(std::string_view value) con
   }
   if (unfiltered_ == all_patterns_) return all_patterns_;  // nothing to narrow
   PatternMask possible = unfiltered_;
-  for (size_t at = 0; at < std::min<size_t>(value.size(), 2); ++at) possible |= byte_patterns_[static_cast<unsigned char>(value[at])];
+  // The patterns of the one- and two-byte literals at `at`; two-byte ones are rare.
+  const auto short_literals_at = [&](size_t at) __attribute__((always_inline)) {
+    const auto byte = static_cast<unsigned char>(value[at]);
+    const bool pair_possible = pair_first_bytes_.test(byte) && at + 1 < value.size() &&
+                               (pair_second_bytes_ >> (value[at + 1] & 63) & 1) != 0;
+    return byte_patterns_[byte] | (pair_possible ? PairsAt(value, at) : 0);
+  };
+  // Most bytes are in no literal of one or two bytes: byte_patterns_ is read only for those that are.
+  for (unsigned bytes = BytesIn(first_two.bytes, pattern_bytes_) & first_two.present; bytes != 0; bytes &= bytes - 1) {
+    possible |= short_literals_at(static_cast<size_t>(std::countr_zero(bytes)));
+  }
   const __m128i bucket_shift = _mm_cvtsi32_si128(bucket_shift_);
   ScanBlocks(value, [&](const char* block, size_t at, unsigned fresh) __attribute__((always_inline)) {
     const __m128i third_on = Load16(block + 2);
     for (unsigned bytes = BytesIn(third_on, pattern_bytes_) & fresh; bytes != 0; bytes &= bytes - 1) {
-      possible |= byte_patterns_[static_cast<unsigned char>(block[std::countr_zero(bytes) + 2])];
+      possible |= short_literals_at(at + std::countr_zero(bytes) + 2);
     }
     for (unsigned windows = KeyHits(block, third_on, key_buckets_.data(), bucket_shift) & fresh; windows != 0; windows &= windows - 1) {
       const int window = std::countr_zero(windows);
@@ -468,6 +545,17 @@ RegexGroup::PatternMask RegexGroup::PossiblePatterns(std::string_view value) con
     return possible == all_patterns_;
   });
   return possible;
+}
+
+RegexGroup::PatternMask RegexGroup::PairsAt(std::string_view value, size_t at) const {
+  PatternMask found = 0;
+  const auto first = static_cast<unsigned char>(value[at]), second = static_cast<unsigned char>(value[at + 1]);
+  for (auto pair = std::lower_bound(byte_pairs_.begin(), byte_pairs_.end(), first,
+                                    [](const BytePair& pair, unsigned char byte) { return pair.first < byte; });
+       pair != byte_pairs_.end() && pair->first == first; ++pair) {
+    if (pair->second == second) found |= pair->patterns;
+  }
+  return found;
 }
 
 RegexGroup::PatternMask RegexGroup::LiteralsAt(std::string_view value, size_t key_at, uint32_t key) const {

@@ -80,6 +80,24 @@ TEST(RegexGroupTest, KeepsValuesThatMayHoldALiteralInAnotherCase) {
   EXPECT_EQ(Found(long_s, "\u017fPONSOR"), (std::vector<int>{0}));
 }
 
+// An atom whose only long enough exact part is too short needs one of the cases of its first cased letter,
+// every case RE2 matches for it: "д" also matches the old-style "ᲁ" (U+1C81), "φ" the symbol "ϕ". A value
+// with other letters of the same scripts ("ñ", "н") is ruled out.
+TEST(RegexGroupTest, RequiresACaseOfTheFirstCasedLetter) {
+  RegexGroup group;
+  group.Add("(köp|дешево|φθηνά)");
+  group.Add("\\b20\\d\\d\\b");
+  group.Compile();
+  EXPECT_EQ(group.PossiblePatterns("Español"), 0u);
+  EXPECT_EQ(group.PossiblePatterns("Русский нож"), 0u);
+  EXPECT_EQ(group.PossiblePatterns("2 x 12"), 0u);
+  EXPECT_EQ(group.PossiblePatterns("KÖP"), 0b1u);
+  EXPECT_EQ(Found(group, "KÖP"), (std::vector<int>{0}));
+  EXPECT_EQ(Found(group, "\u1C81ЕШЕВО"), (std::vector<int>{0}));
+  EXPECT_EQ(Found(group, "\u03D5ΘΗΝΆ"), (std::vector<int>{0}));
+  EXPECT_EQ(Found(group, "in 2026"), (std::vector<int>{1}));
+}
+
 // RE2 folds only these two code points outside ASCII to ASCII letters: the literals' other letters need
 // their own bytes.
 TEST(RegexGroupTest, OnlyTwoCodePointsFoldToAsciiLetters) {
@@ -171,7 +189,7 @@ TEST(RegexGroupTest, AgreesWithPartialMatchOnRandomValues) {
       "\\b20\\d\\d\\b",
       "\\.[a-z]{2,}\\b",
       "[?&]ſid=",  // long s: matches "sid" and "SID" ignoring case
-      "(günstig|köp|купить|φθηνά|广告|광고|\\[PR\\])",
+      "(günstig|köp|купить|дешево|φθηνά|广告|광고|\\[PR\\])",
       "^\\W*(sponsors?|anzeige|реклама)(\\s*[:|]|\\s+(?-i:[\\p{Lu}\\d]))",
       "kasino",
       "\\S",
@@ -181,7 +199,8 @@ TEST(RegexGroupTest, AgreesWithPartialMatchOnRandomValues) {
       "sponsored", " ", "guest", "post", "press", "release", "1", "12", "123", "1234", "[", "bcdfgh", "utm_source",
       "cpc", "affiliate", "Partner", "x", "_", "code=ABC", "/signup", "/r/", "SID", "ſ", "\u212A", "2026", ".",
       "GÜNSTIG", "günstig", "KÖP", "КУПИТЬ", "купить", "ΦΘΗΝΆ", "广告", "광고", "[PR]", "[pr]", "Sponsors",
-      "РЕКЛАМА", ":", "|", "Acme", "asino", "ponsor", "İ", "ı", "夏季", "K"};
+      "РЕКЛАМА", ":", "|", "Acme", "asino", "ponsor", "İ", "ı", "夏季", "K", "\u1C81ЕШЕВО", "ДЕШЕВО",
+      "дешево", "\u03D5θηνά", "Español", "ÖP", "k", "2", "20"};
   ExpectAgreesWithPartialMatch(patterns, pieces, 20261130, 200);
 }
 

@@ -9,6 +9,7 @@
 #include <re2/set.h>
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -62,11 +63,14 @@ class RegexGroup {
     // Each range's first byte less 128 and its size less 128, in all 16 lanes: see BytesIn in regex_group.cc.
     std::array<std::array<char, 16>, kMaxRanges> shifted_first{}, shifted_size{};
     bool every_byte = false;
+    bool has_ascii = false;  // most blocks of 16 bytes are ASCII, and most sets have no ASCII byte
   };
 
   void FindRequiredBytes(const re2::FilteredRE2& prefilter, const std::vector<std::string>& atoms);
   void FindRequiredLiterals(const re2::FilteredRE2& prefilter, const std::vector<std::string>& atoms);
   void Require(std::string_view literal, PatternMask patterns);
+  // The patterns of the two-byte literals at `at` in `value`.
+  PatternMask PairsAt(std::string_view value, size_t at) const;
   PatternMask LiteralsAt(std::string_view value, size_t key_at, uint32_t key) const;
 
   RE2::Set set_;
@@ -76,10 +80,21 @@ class RegexGroup {
   ByteRanges required_bytes_;
   PatternMask all_patterns_ = 0;
   PatternMask unfiltered_ = 0;                    // patterns that need no literal: possible in any value
-  // byte -> patterns one of whose literals it starts (literals of one or two bytes, and the first cased
-  // letters outside ASCII of atoms that need them), in either case
+  // byte -> patterns one of whose literals of one byte it is, in either case
   std::array<PatternMask, 256> byte_patterns_{};
-  ByteRanges pattern_bytes_;                      // the bytes byte_patterns_ has patterns for
+  // Literals of two bytes (in every case; most are cased letters outside ASCII, which atoms that need them
+  // require in one of their cases), ordered by their bytes.
+  struct BytePair {
+    unsigned char first, second;
+    PatternMask patterns;
+  };
+  std::vector<BytePair> byte_pairs_;
+  // The first bytes of byte_pairs_, and bit (second byte % 64) of each of them, so that most bytes that
+  // start a pair (a whole script's letters) are passed over without looking the pairs up: second bytes
+  // outside ASCII differ in those six bits.
+  std::bitset<256> pair_first_bytes_;
+  uint64_t pair_second_bytes_ = 0;
+  ByteRanges pattern_bytes_;                      // the bytes byte_patterns_ has patterns for or pairs start with
   // A key's bucket of key_buckets_ holds two one-byte tags of keys, so that 16 windows of a value are
   // looked up at once (see KeyBucketAndTag in regex_group.cc): the one its hash shifted right by bucket_shift_ picks.
   int bucket_shift_;
