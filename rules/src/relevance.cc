@@ -407,6 +407,7 @@ std::pair<std::string_view, std::string_view> ContextOf(const Link& link) {
 struct Term {
   StemKey stem;
   bool matched;
+  bool page_has_stem;  // for the screen of context words, made only when there are context words
 };
 
 // A host label of an unmatched term, kept (lower-cased) for the context's stems.
@@ -514,11 +515,6 @@ int TopicalRelevance::Of(const Link& link) const {
   // The link's terms, matched against the page first.
   size_t term_count = 0, matched = 0;
   uint64_t seen_hashes = 0;
-  // Only context words that start like a stem the page does not have, or like a stem that an unmatched
-  // host label could contain, can match: the others are skipped before they are lower-cased and stemmed.
-  // (A host label matched by a page stem it contains leaves its pair: the set only screens.) A stem of
-  // fewer than two bytes comes only from a word that folds to fewer, which is never skipped.
-  PairSet candidate_starts;
   // The term of a link word's stem, `matches` when the word matches the page. Inlined into the word scan:
   // it runs for every word of the link. Whether a word repeats a stem, and whether it matches, are
   // unpredictable: both are answered without a branch.
@@ -535,12 +531,11 @@ int TopicalRelevance::Of(const Link& link) const {
     }
     seen_hashes |= uint64_t{1} << hash;
     term_of_hash[hash] = term;
-    terms[term_count] = {stem, false};  // a new term, or room overwritten by the next
+    terms[term_count] = {stem, false, page_has_stem};  // a new term, or room overwritten by the next
     term_count += term == term_count;
     Term& found = terms[term];
     matched += matches & !found.matched;
     found.matched |= matches;
-    candidate_starts.Add(PairBit(stem), !page_has_stem & (StemLength(stem) >= 2));
     return term;
   };
   {
@@ -562,7 +557,6 @@ int TopicalRelevance::Of(const Link& link) const {
       if (terms[term].matched) continue;
       const std::string_view text = host.bytes.substr(label.offset, label.size);
       labels.push_back({text, term});
-      for (size_t start = 0; start + 4 <= text.size(); ++start) candidate_starts.Add(PairBit(text.substr(start)));
     }
   }
   if (term_count == 0) return kUnknown;
@@ -573,35 +567,45 @@ int TopicalRelevance::Of(const Link& link) const {
   const size_t enough = std::min<size_t>(term_count, 3);
   bool context_has_words = false;
   if (matched < enough) {
-    // Without page stems, every word counts until one is topical. Enough matches (some from the context,
-    // when the page has no stems) settle the score.
-    const auto wanted = [&](char first, char second) {
-      return (!has_page_stems_ & !context_has_words) | ((matched < enough) & candidate_starts.Has(PairBit(first, second)));
-    };
-    const auto visit = [&](const Word& word, size_t) {
-      context_has_words = true;
-      if (matched >= enough) return;
-      const StemKey stem = StemOf(word);
-      for (Term& term : link_terms) {
-        const bool matches = !term.matched & (term.stem == stem);
-        term.matched |= matches;
-        matched += matches;
-      }
-      if (StemLength(stem) < 4) return;
-      char stem_bytes[sizeof word.head];
-      std::memcpy(stem_bytes, &word.head, sizeof stem_bytes);
-      for (const Label& label : labels) {
-        Term& term = terms[label.term];
-        if (!term.matched && label.text.find(std::string_view(stem_bytes, StemLength(stem))) != std::string_view::npos) {
-          term.matched = true;
-          ++matched;
-        }
-      }
-    };
     const auto [before, after] = ContextOf(link);
     // Words of fewer than three bytes are never topical: most snippets are the anchor alone, or nearly,
     // and leave nothing to classify.
     if (std::max(before.size(), after.size()) >= 3) {
+      // Only context words that start like a stem the page does not have, or like a stem that an unmatched
+      // host label could contain, can match: the others are skipped before they are lower-cased and stemmed.
+      // (A host label matched by a page stem it contains leaves its pair: the set only screens.) A stem of
+      // fewer than two bytes comes only from a word that folds to fewer, which is never skipped. Made only
+      // here: most links leave no context words to screen.
+      PairSet candidate_starts;
+      for (const Term& term : link_terms) candidate_starts.Add(PairBit(term.stem), !term.page_has_stem & (StemLength(term.stem) >= 2));
+      for (const Label& label : labels) {
+        for (size_t start = 0; start + 4 <= label.text.size(); ++start) candidate_starts.Add(PairBit(label.text.substr(start)));
+      }
+      // Without page stems, every word counts until one is topical. Enough matches (some from the context,
+      // when the page has no stems) settle the score.
+      const auto wanted = [&](char first, char second) {
+        return (!has_page_stems_ & !context_has_words) | ((matched < enough) & candidate_starts.Has(PairBit(first, second)));
+      };
+      const auto visit = [&](const Word& word, size_t) {
+        context_has_words = true;
+        if (matched >= enough) return;
+        const StemKey stem = StemOf(word);
+        for (Term& term : link_terms) {
+          const bool matches = !term.matched & (term.stem == stem);
+          term.matched |= matches;
+          matched += matches;
+        }
+        if (StemLength(stem) < 4) return;
+        char stem_bytes[sizeof word.head];
+        std::memcpy(stem_bytes, &word.head, sizeof stem_bytes);
+        for (const Label& label : labels) {
+          Term& term = terms[label.term];
+          if (!term.matched && label.text.find(std::string_view(stem_bytes, StemLength(stem))) != std::string_view::npos) {
+            term.matched = true;
+            ++matched;
+          }
+        }
+      };
       const ClassifiedText classified(std::array{before, after});
       ForEachWantedTopicalWord(classified, wanted, visit);
     }
