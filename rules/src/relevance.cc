@@ -65,26 +65,39 @@ struct Word {
   size_t size() const { return text.size(); }
 };
 
-// Every word is checked against kNonTopicalWords in a table of the words' heads (0 marks an empty slot: a
-// word of three bytes or more never has head 0) in which no two words share a slot: one compare, without
-// a branch on whether the word is there, which is unpredictable.
+// Every word is checked against kNonTopicalWords by the word's head (0 marks none: a word of three bytes or
+// more never has head 0) at an index found from a slot per head, in which no two words share a slot: one
+// compare, without a branch on whether the word is there, which is unpredictable. The slots hold one-byte
+// indexes into the heads rather than the heads themselves: the tables are 1.3 KB rather than 4 KB, and
+// between two pages' links, parsing evicts them from the caches.
 constexpr size_t kNonTopicalSlots = 512;  // a power of two
 
 // The multiplier was searched for to leave every word its own slot; the table's construction checks it.
 constexpr size_t NonTopicalSlot(uint64_t head) { return (head * 0x35a35fa367741713ull) >> 55; }  // top 9 bits
 
-constexpr std::array<uint64_t, kNonTopicalSlots> kNonTopicalTable = [] {
-  std::array<uint64_t, kNonTopicalSlots> table{};
+struct NonTopicalTable {
+  std::array<uint8_t, kNonTopicalSlots> index_of_slot;      // 0 for a slot without a word
+  std::array<uint64_t, kNonTopicalWords.size() + 1> heads;  // heads[0] is 0, matching no word
+};
+constexpr NonTopicalTable kNonTopicalTable = [] {
+  std::array<uint64_t, kNonTopicalSlots> head_of_slot{};
   for (std::string_view word : kNonTopicalWords) {
-    uint64_t& slot = table[NonTopicalSlot(HeadOf(word))];
+    uint64_t& slot = head_of_slot[NonTopicalSlot(HeadOf(word))];
     if (slot != 0) throw "two non-topical words share a slot: search NonTopicalSlot another multiplier";
     slot = HeadOf(word);
+  }
+  NonTopicalTable table{};
+  size_t next = 1;
+  for (size_t slot = 0; slot < kNonTopicalSlots; ++slot) {
+    if (head_of_slot[slot] == 0) continue;
+    table.index_of_slot[slot] = static_cast<uint8_t>(next);
+    table.heads[next++] = head_of_slot[slot];
   }
   return table;
 }();
 
 bool IsNonTopical(const Word& word) {
-  return (kNonTopicalTable[NonTopicalSlot(word.head)] == word.head) & (word.size() <= 8);
+  return (kNonTopicalTable.heads[kNonTopicalTable.index_of_slot[NonTopicalSlot(word.head)]] == word.head) & (word.size() <= 8);
 }
 
 constexpr size_t kStemBytes = 6;
@@ -208,6 +221,14 @@ bool ContainsLongStem(const TopicalRelevance::StemSet& stems, const std::bitset<
   return {std::string_view(folded.data(), size), head, tail};
 }
 
+// The 64 bits of `high:low` from bit `offset` (under 64) on, in one `shrd`: GCC compiles the shift of a
+// 128-bit integer (or of the two halves) to three times as many instructions when it cannot tell that the
+// count is under 64, and From runs for every word of every backlink.
+[[gnu::always_inline]] inline uint64_t BitsFrom(uint64_t low, uint64_t high, size_t offset) {
+  asm("shrdq %%cl, %1, %0" : "+r"(low) : "r"(high), "c"(offset) : "cc");
+  return low;
+}
+
 // Bytes of 64 bytes of text by class (ClassesOfSixteen's), one bit per byte, the first byte's bit 0.
 struct ByteClasses {
   uint64_t word = 0, high = 0, digit = 0;
@@ -278,10 +299,8 @@ class ClassifiedText {
   ByteClasses From(size_t at, bool& word_byte_after) const {
     const size_t block = at / 64 + 1, offset = at % 64;
     const ByteClasses &low = classes_[block], &high = classes_[block + 1];
-    // Shifted in two steps so that offset 0 shifts `high` out entirely.
-    const auto join = [&](uint64_t low_bits, uint64_t high_bits) { return low_bits >> offset | high_bits << 1 << (63 - offset); };
     word_byte_after = (high.word >> offset & 1) != 0;
-    return {join(low.word, high.word), join(low.high, high.high), join(low.digit, high.digit)};
+    return {BitsFrom(low.word, high.word, offset), BitsFrom(low.high, high.high, offset), BitsFrom(low.digit, high.digit, offset)};
   }
 
  private:
@@ -407,6 +426,7 @@ std::pair<std::string_view, std::string_view> ContextOf(const Link& link) {
 struct Term {
   StemKey stem;
   bool matched;
+  bool page_has_stem;  // for the screen of context words, made only when there are context words
 };
 
 // A host label of an unmatched term, kept (lower-cased) for the context's stems.
@@ -514,11 +534,6 @@ int TopicalRelevance::Of(const Link& link) const {
   // The link's terms, matched against the page first.
   size_t term_count = 0, matched = 0;
   uint64_t seen_hashes = 0;
-  // Only context words that start like a stem the page does not have, or like a stem that an unmatched
-  // host label could contain, can match: the others are skipped before they are lower-cased and stemmed.
-  // (A host label matched by a page stem it contains leaves its pair: the set only screens.) A stem of
-  // fewer than two bytes comes only from a word that folds to fewer, which is never skipped.
-  PairSet candidate_starts;
   // The term of a link word's stem, `matches` when the word matches the page. Inlined into the word scan:
   // it runs for every word of the link. Whether a word repeats a stem, and whether it matches, are
   // unpredictable: both are answered without a branch.
@@ -535,12 +550,11 @@ int TopicalRelevance::Of(const Link& link) const {
     }
     seen_hashes |= uint64_t{1} << hash;
     term_of_hash[hash] = term;
-    terms[term_count] = {stem, false};  // a new term, or room overwritten by the next
+    terms[term_count] = {stem, false, page_has_stem};  // a new term, or room overwritten by the next
     term_count += term == term_count;
     Term& found = terms[term];
     matched += matches & !found.matched;
     found.matched |= matches;
-    candidate_starts.Add(PairBit(stem), !page_has_stem & (StemLength(stem) >= 2));
     return term;
   };
   {
@@ -562,7 +576,6 @@ int TopicalRelevance::Of(const Link& link) const {
       if (terms[term].matched) continue;
       const std::string_view text = host.bytes.substr(label.offset, label.size);
       labels.push_back({text, term});
-      for (size_t start = 0; start + 4 <= text.size(); ++start) candidate_starts.Add(PairBit(text.substr(start)));
     }
   }
   if (term_count == 0) return kUnknown;
@@ -573,35 +586,45 @@ int TopicalRelevance::Of(const Link& link) const {
   const size_t enough = std::min<size_t>(term_count, 3);
   bool context_has_words = false;
   if (matched < enough) {
-    // Without page stems, every word counts until one is topical. Enough matches (some from the context,
-    // when the page has no stems) settle the score.
-    const auto wanted = [&](char first, char second) {
-      return (!has_page_stems_ & !context_has_words) | ((matched < enough) & candidate_starts.Has(PairBit(first, second)));
-    };
-    const auto visit = [&](const Word& word, size_t) {
-      context_has_words = true;
-      if (matched >= enough) return;
-      const StemKey stem = StemOf(word);
-      for (Term& term : link_terms) {
-        const bool matches = !term.matched & (term.stem == stem);
-        term.matched |= matches;
-        matched += matches;
-      }
-      if (StemLength(stem) < 4) return;
-      char stem_bytes[sizeof word.head];
-      std::memcpy(stem_bytes, &word.head, sizeof stem_bytes);
-      for (const Label& label : labels) {
-        Term& term = terms[label.term];
-        if (!term.matched && label.text.find(std::string_view(stem_bytes, StemLength(stem))) != std::string_view::npos) {
-          term.matched = true;
-          ++matched;
-        }
-      }
-    };
     const auto [before, after] = ContextOf(link);
     // Words of fewer than three bytes are never topical: most snippets are the anchor alone, or nearly,
     // and leave nothing to classify.
     if (std::max(before.size(), after.size()) >= 3) {
+      // Only context words that start like a stem the page does not have, or like a stem that an unmatched
+      // host label could contain, can match: the others are skipped before they are lower-cased and stemmed.
+      // (A host label matched by a page stem it contains leaves its pair: the set only screens.) A stem of
+      // fewer than two bytes comes only from a word that folds to fewer, which is never skipped. Made only
+      // here: most links leave no context words to screen.
+      PairSet candidate_starts;
+      for (const Term& term : link_terms) candidate_starts.Add(PairBit(term.stem), !term.page_has_stem & (StemLength(term.stem) >= 2));
+      for (const Label& label : labels) {
+        for (size_t start = 0; start + 4 <= label.text.size(); ++start) candidate_starts.Add(PairBit(label.text.substr(start)));
+      }
+      // Without page stems, every word counts until one is topical. Enough matches (some from the context,
+      // when the page has no stems) settle the score.
+      const auto wanted = [&](char first, char second) {
+        return (!has_page_stems_ & !context_has_words) | ((matched < enough) & candidate_starts.Has(PairBit(first, second)));
+      };
+      const auto visit = [&](const Word& word, size_t) {
+        context_has_words = true;
+        if (matched >= enough) return;
+        const StemKey stem = StemOf(word);
+        for (Term& term : link_terms) {
+          const bool matches = !term.matched & (term.stem == stem);
+          term.matched |= matches;
+          matched += matches;
+        }
+        if (StemLength(stem) < 4) return;
+        char stem_bytes[sizeof word.head];
+        std::memcpy(stem_bytes, &word.head, sizeof stem_bytes);
+        for (const Label& label : labels) {
+          Term& term = terms[label.term];
+          if (!term.matched && label.text.find(std::string_view(stem_bytes, StemLength(stem))) != std::string_view::npos) {
+            term.matched = true;
+            ++matched;
+          }
+        }
+      };
       const ClassifiedText classified(std::array{before, after});
       ForEachWantedTopicalWord(classified, wanted, visit);
     }

@@ -148,6 +148,41 @@ TEST(TopicalRelevanceTest, UnknownWithoutTopicalWordsOrPageText) {
             TopicalRelevance::kUnknown);
 }
 
+// Every non-topical word, in any case, is left out of a link's terms, and a word one letter away from one
+// (a letter more, fewer or changed) is not: the words are looked up through a table of slots and heads.
+TEST(TopicalRelevanceTest, NonTopicalWordsAndOnlyThoseAreLeftOut) {
+  const std::vector<std::string> non_topical = {
+      "about",  "after",   "again", "all",    "also",   "and",     "any",    "are",    "asp",    "aspx",
+      "best",   "but",     "buy",   "can",    "cheap",  "click",   "com",    "could",  "deal",   "deals",
+      "der",    "des",     "die",   "discount", "does", "download", "each",  "for",    "free",   "from",
+      "get",    "had",     "has",   "have",   "her",    "here",    "his",    "home",   "how",    "htm",
+      "html",   "http",    "https", "index",  "info",   "into",    "its",    "jsp",    "les",    "link",
+      "links",  "more",    "near",  "net",    "new",    "not",     "now",    "official", "one",  "online",
+      "only",   "order",   "org",   "our",    "out",    "over",    "page",   "php",    "post",   "price",
+      "read",   "sale",    "see",   "shop",   "site",   "some",    "than",   "that",   "the",    "their",
+      "them",   "then",    "there", "these",  "they",   "this",    "top",    "und",    "very",   "was",
+      "website", "were",   "what",  "when",   "which",  "who",     "with",   "www"};
+  const std::set<std::string> listed(non_topical.begin(), non_topical.end());
+  const TopicalRelevance relevance(HikingPage());
+  // A bare host with no topical label: the anchor's words are the link's only terms.
+  const auto relevance_of = [&](const std::string& anchor) {
+    return relevance.Of(LinkTo("https://ab.example/", "ab.example", "ab.example", anchor));
+  };
+  for (const std::string& word : non_topical) {
+    std::string upper = word;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    EXPECT_EQ(relevance_of(word), TopicalRelevance::kUnknown) << word;
+    EXPECT_EQ(relevance_of(upper), TopicalRelevance::kUnknown) << upper;
+    std::vector<std::string> near = {word + "q", word.substr(1), word.substr(0, word.size() - 1)};
+    for (size_t at = 0; at < word.size(); ++at) near.push_back(word.substr(0, at) + "q" + word.substr(at + 1));
+    for (const std::string& other : near) {
+      if (other.size() >= 3 && !listed.contains(other)) {
+        EXPECT_NE(relevance_of(other), TopicalRelevance::kUnknown) << other;
+      }
+    }
+  }
+}
+
 // A page of one term and a link whose only term is its host label, both random over letters no stem
 // suffix ends in (so a word's stem is its first six letters): the label matches exactly when its stem is
 // the term's, or when it contains the term's stem of four letters or more.
