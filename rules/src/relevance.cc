@@ -97,7 +97,8 @@ constexpr NonTopicalTable kNonTopicalTable = [] {
 }();
 
 bool IsNonTopical(const Word& word) {
-  return (kNonTopicalTable.heads[kNonTopicalTable.index_of_slot[NonTopicalSlot(word.head)]] == word.head) & (word.size() <= 8);
+  const uint8_t index = kNonTopicalTable.index_of_slot[NonTopicalSlot(word.head)];
+  return (kNonTopicalTable.heads[index] == word.head) & (word.size() <= 8);
 }
 
 constexpr size_t kStemBytes = 6;
@@ -221,14 +222,6 @@ bool ContainsLongStem(const TopicalRelevance::StemSet& stems, const std::bitset<
   return {std::string_view(folded.data(), size), head, tail};
 }
 
-// The 64 bits of `high:low` from bit `offset` (under 64) on, in one `shrd`: GCC compiles the shift of a
-// 128-bit integer (or of the two halves) to three times as many instructions when it cannot tell that the
-// count is under 64, and From runs for every word of every backlink.
-[[gnu::always_inline]] inline uint64_t BitsFrom(uint64_t low, uint64_t high, size_t offset) {
-  asm("shrdq %%cl, %1, %0" : "+r"(low) : "r"(high), "c"(offset) : "cc");
-  return low;
-}
-
 // Bytes of 64 bytes of text by class (ClassesOfSixteen's), one bit per byte, the first byte's bit 0.
 struct ByteClasses {
   uint64_t word = 0, high = 0, digit = 0;
@@ -299,8 +292,10 @@ class ClassifiedText {
   ByteClasses From(size_t at, bool& word_byte_after) const {
     const size_t block = at / 64 + 1, offset = at % 64;
     const ByteClasses &low = classes_[block], &high = classes_[block + 1];
+    // Shifted in two steps so that offset 0 shifts `high` out entirely.
+    const auto join = [&](uint64_t low_bits, uint64_t high_bits) { return low_bits >> offset | high_bits << 1 << (63 - offset); };
     word_byte_after = (high.word >> offset & 1) != 0;
-    return {BitsFrom(low.word, high.word, offset), BitsFrom(low.high, high.high, offset), BitsFrom(low.digit, high.digit, offset)};
+    return {join(low.word, high.word), join(low.high, high.high), join(low.digit, high.digit)};
   }
 
  private:
