@@ -628,34 +628,62 @@ class PageEvaluation {
     return id != kNotNumbered ? id : NumberValue(slot, get, index);
   }
 
-  // A text field's value at the link at `index`, normalised for list tests once per distinct value, however
-  // many lists test it.
-  const ListValue& ListValueAt(size_t slot, TextGetter get, size_t index) const {
-    return ListValueOf(slot, ValueId(slot, get, index));
+  // Calls `visit(id, bit)` for each link of `candidates` in `block`, lowest first, with its ValueId.
+  template <typename Visit>
+  void ForEachValueId(size_t slot, TextGetter get, size_t block, LinkBits candidates, Visit visit) const {
+    const int* const ids = value_ids_.data() + slot * backlink_count_;
+    ForEachLink(block, candidates, [&](size_t index, LinkBits bit) {
+      const int id = ids[index];
+      visit(id != kNotNumbered ? id : NumberValue(slot, get, index), bit);
+    });
   }
 
-  // Whether pattern `pattern` of a text field's group (in group slot `group_slot`) is found in the field's
-  // value (in value slot `slot`) at the link at `index`; the group runs once per distinct value, however many
-  // of its patterns rules test.
-  bool RegexFound(size_t group_slot, size_t slot, const RegexGroup& group, TextGetter get, size_t index,
-                  int pattern) const {
-    const int id = ValueId(slot, get, index);
-    FoundPatterns& found = found_patterns_[group_slot * backlink_count_ + id];
-    if (found == kNotSearched) found = SearchPatterns(group, value_numbers_[slot].text(id));
-    return (found >> pattern & 1) != 0;
+  // Of `candidates` in `block`, those whose value of the text field in value slot `slot` `holds` holds for,
+  // normalised for list tests once per distinct value, however many lists test it. The slot's rows of
+  // value numbers and list values are found once per block, not once per link.
+  template <typename Holds>
+  LinkBits ListValuesHolding(size_t slot, TextGetter get, const Holds& holds, size_t block, LinkBits candidates) const {
+    const ListValue* const* values = list_value_of_.data() + slot * backlink_count_;
+    LinkBits passing = 0;
+    ForEachValueId(slot, get, block, candidates, [&](int id, LinkBits bit) {
+      const ListValue* value = values[id];
+      if (value == nullptr) value = &MakeListValue(slot, id);
+      if (holds(*value)) passing |= bit;
+    });
+    return passing;
   }
 
-  // Whether a whole-value pattern (^...$, in whole-value slot `pattern_slot`) matches its field's value at
-  // the link at `index`: searched alone (a group of one, for its literal prefilter), when a rule asks, at
-  // most once per distinct value.
-  bool WholeValueFound(size_t pattern_slot, size_t slot, const RegexGroup& alone, TextGetter get, size_t index) const {
-    const int id = ValueId(slot, get, index);
-    int8_t& result = whole_value_results_[pattern_slot * backlink_count_ + id];
-    if (result == kNotEvaluated) {
-      alone.Match(value_numbers_[slot].text(id), matched_);
-      result = matched_.empty() ? 0 : 1;
-    }
-    return result == 1;
+  // Of `candidates` in `block`, those where pattern `pattern` of a text field's group (in group slot
+  // `group_slot`) is found in the field's value (in value slot `slot`); the group runs once per distinct
+  // value, however many of its patterns rules test.
+  LinkBits RegexFound(size_t group_slot, size_t slot, const RegexGroup& group, TextGetter get, int pattern,
+                      size_t block, LinkBits candidates) const {
+    FoundPatterns* const found = found_patterns_.data() + group_slot * backlink_count_;
+    LinkBits passing = 0;
+    ForEachValueId(slot, get, block, candidates, [&](int id, LinkBits bit) {
+      FoundPatterns& patterns = found[id];
+      if (patterns == kNotSearched) patterns = SearchPatterns(group, value_numbers_[slot].text(id));
+      if ((patterns >> pattern & 1) != 0) passing |= bit;
+    });
+    return passing;
+  }
+
+  // Of `candidates` in `block`, those where a whole-value pattern (^...$, in whole-value slot `pattern_slot`)
+  // matches its field's value: searched alone (a group of one, for its literal prefilter), when a rule asks,
+  // at most once per distinct value.
+  LinkBits WholeValueFound(size_t pattern_slot, size_t slot, const RegexGroup& alone, TextGetter get, size_t block,
+                           LinkBits candidates) const {
+    int8_t* const results = whole_value_results_.data() + pattern_slot * backlink_count_;
+    LinkBits passing = 0;
+    ForEachValueId(slot, get, block, candidates, [&](int id, LinkBits bit) {
+      int8_t& result = results[id];
+      if (result == kNotEvaluated) {
+        alone.Match(value_numbers_[slot].text(id), matched_);
+        result = matched_.empty() ? 0 : 1;
+      }
+      if (result == 1) passing |= bit;
+    });
+    return passing;
   }
 
   // Facts of a backlink's anchor text, computed on first use (several predicates read them) once per distinct
@@ -1144,23 +1172,28 @@ LinkBits HoldsFor(const Holds& holds, const PageEvaluation& evaluation, size_t b
   return passing;
 }
 
+// A field test of a block's candidate links at once (a function of evaluation, block and candidates), for the
+// tests that read per-page tables their loop finds once per block.
+template <typename BlockHolds>
+struct OfBlock {
+  BlockHolds holds;
+};
+
 // A field test, written as a test of one link: it runs on a block's candidates in one loop, with the
 // per-link test inlined into it, and so does its cached form, with no call between the cache and the loop.
 struct Test {
   template <typename Holds>
     requires std::is_invocable_r_v<bool, const Holds&, const Subject&>
   Test(Holds holds)  // implicit, so that a per-link lambda is a Test
-      : plain([holds](PredicateStates& states) {
-          return states.Add([holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
-            return HoldsFor(holds, evaluation, block, candidates);
-          });
-        }),
-        cached([holds = std::move(holds)](PredicateStates& states, size_t slot) {
+      : Test(OfBlock{[holds = std::move(holds)](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+          return HoldsFor(holds, evaluation, block, candidates);
+        }}) {}
+  template <typename BlockHolds>
+  Test(OfBlock<BlockHolds> test)  // implicit, as above
+      : plain([holds = test.holds](PredicateStates& states) { return states.Add(holds); }),
+        cached([holds = std::move(test.holds)](PredicateStates& states, size_t slot) {
           return states.Add([slot, holds](const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
-            const auto test = [&](const PageEvaluation&, size_t, LinkBits needed) {
-              return HoldsFor(holds, evaluation, block, needed);
-            };
-            return evaluation.NamedResult(slot, test, block, candidates);
+            return evaluation.NamedResult(slot, holds, block, candidates);
           });
         }) {}
   // The test, its state added to `states`.
@@ -1572,9 +1605,11 @@ class Compiler {
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
                             const size_t slot = ValueSlot(field);
-                            return [get, matcher, slot](const Subject& subject) {
-                              return matcher->Matches(subject.evaluation.ListValueAt(slot, get, subject.index));
-                            };
+                            const auto matches = [matcher](const ListValue& value) { return matcher->Matches(value); };
+                            return OfBlock{[get, matches, slot](const PageEvaluation& evaluation, size_t block,
+                                                                LinkBits candidates) {
+                              return evaluation.ListValuesHolding(slot, get, matches, block, candidates);
+                            }};
                           },
                           [&](TokensGetter get) -> Test {
                             return [get, matcher](const Subject& subject) {
@@ -1611,10 +1646,10 @@ class Compiler {
                               auto alone = std::make_shared<RegexGroup>();
                               alone->Add(pattern);
                               alone->Compile();
-                              return [get, pattern_slot, slot,
-                                      alone = std::shared_ptr<const RegexGroup>(alone)](const Subject& subject) {
-                                return subject.evaluation.WholeValueFound(pattern_slot, slot, *alone, get, subject.index);
-                              };
+                              return OfBlock{[get, pattern_slot, slot, alone = std::shared_ptr<const RegexGroup>(alone)](
+                                                 const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+                                return evaluation.WholeValueFound(pattern_slot, slot, *alone, get, block, candidates);
+                              }};
                             }
                             const auto [open, first] = open_regex_groups_.try_emplace(&field);
                             auto& [group_slot, patterns] = open->second;
@@ -1625,10 +1660,11 @@ class Compiler {
                             }
                             ++patterns;
                             const std::shared_ptr<RegexGroup>& group = regex_groups_[group_slot];
-                            return [get, slot, group_slot, index = static_cast<int>(group->Add(pattern)),
-                                    group = std::shared_ptr<const RegexGroup>(group)](const Subject& subject) {
-                              return subject.evaluation.RegexFound(group_slot, slot, *group, get, subject.index, index);
-                            };
+                            return OfBlock{[get, slot, group_slot, index = static_cast<int>(group->Add(pattern)),
+                                            group = std::shared_ptr<const RegexGroup>(group)](
+                                               const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+                              return evaluation.RegexFound(group_slot, slot, *group, get, index, block, candidates);
+                            }};
                           },
                           [&](TokensGetter get) -> Test {
                             return [get, regex](const Subject& subject) {
