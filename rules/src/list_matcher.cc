@@ -550,18 +550,32 @@ ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries,
   }
   std::sort(long_lengths_.begin(), long_lengths_.end());
   long_lengths_.erase(std::unique(long_lengths_.begin(), long_lengths_.end()), long_lengths_.end());
-  window_bits_.assign(kNearBuckets * far_bytes_.size(), 0);
+  window_bits_.assign(kNearBuckets * (far_bytes_.size() + 1), 0);
   for (const std::string& key : entries_) {
     if (key.size() > kWindow) continue;
     const auto near = static_cast<unsigned char>(prefix ? key.front() : key.back());
     const auto far = std::find(far_bytes_.begin(), far_bytes_.end(), prefix ? key.back() : key.front());
-    window_bits_[near % kNearBuckets * far_bytes_.size() + static_cast<size_t>(far - far_bytes_.begin())] |=
-        WindowBit(key.size());
+    uint32_t* row = &window_bits_[near % kNearBuckets * (far_bytes_.size() + 1)];
+    row[0] |= WindowBit(key.size());
+    row[1 + static_cast<size_t>(far - far_bytes_.begin())] |= WindowBit(key.size());
   }
 }
 
 bool ListMatcher::HasAffix(std::string_view text) const {
   if (text.empty()) return false;  // every entry has a byte
+  const bool prefix = mode_ == MatchMode::kPrefix;
+  const auto near = static_cast<unsigned char>(prefix ? text.front() : text.back());
+  const uint32_t* row = &window_bits_[near % kNearBuckets * (far_bytes_.size() + 1)];
+  // Most values: no entry of up to kWindow bytes has their near byte.
+  if (row[0] != 0 && HasShortAffix(text, row + 1)) return true;
+  for (const size_t length : long_lengths_) {
+    if (length > text.size()) break;
+    if (entries_.contains(text.substr(prefix ? 0 : text.size() - length, length))) return true;
+  }
+  return false;
+}
+
+bool ListMatcher::HasShortAffix(std::string_view text, const uint32_t* far_bits) const {
   const bool prefix = mode_ == MatchMode::kPrefix;
   const size_t shown = std::min(text.size(), kWindow);
   // A shorter text is copied into a window of zeros, at the end it is matched at.
@@ -576,11 +590,8 @@ bool ListMatcher::HasAffix(std::string_view text) const {
   }
   const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i*>(window));
   const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i*>(window + 16));
-  const auto near = static_cast<unsigned char>(prefix ? text.front() : text.back());
-  const uint32_t* far_bits = &window_bits_[near % kNearBuckets * far_bytes_.size()];
   uint32_t candidates = 0;
   for (size_t far = 0; far < far_bytes_.size(); ++far) {
-    if (far_bits[far] == 0) continue;  // most values: no entry ends at their near byte
     const __m128i far_byte = _mm_set1_epi8(far_bytes_[far]);
     const auto at_far = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(low, far_byte)) |
                                               _mm_movemask_epi8(_mm_cmpeq_epi8(high, far_byte)) << 16);
@@ -591,10 +602,6 @@ bool ListMatcher::HasAffix(std::string_view text) const {
   for (candidates &= inside; candidates != 0; candidates &= candidates - 1) {
     const auto bit = static_cast<size_t>(std::countr_zero(candidates));
     const size_t length = prefix ? bit + 1 : kWindow - bit;
-    if (entries_.contains(text.substr(prefix ? 0 : text.size() - length, length))) return true;
-  }
-  for (const size_t length : long_lengths_) {
-    if (length > text.size()) break;
     if (entries_.contains(text.substr(prefix ? 0 : text.size() - length, length))) return true;
   }
   return false;

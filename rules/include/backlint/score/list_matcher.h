@@ -265,6 +265,9 @@ class ListMatcher {
 
  private:
   bool HasAffix(std::string_view text) const;
+  // Whether an entry of up to kWindow bytes is an affix of `text` (not empty), given the row of
+  // window_bits_ of its near byte, past the row's union.
+  bool HasShortAffix(std::string_view text, const uint32_t* far_bits) const;
   // Entries of up to kWindow bytes are found from a window of the text's kWindow bytes at the end it is
   // matched at (its start for prefix, its end for suffix): an entry's near byte is the text's byte at
   // that end, its far byte the window's byte at its length. A few compares of the window with each far
@@ -284,8 +287,8 @@ class ListMatcher {
   MatchMode mode_;
   std::unordered_set<std::string, ListKeyHash, std::equal_to<>> entries_;  // prefix, suffix
   std::vector<char> far_bytes_;  // prefix, suffix: the distinct far bytes of entries of up to kWindow bytes
-  // prefix, suffix: by near byte's bucket, then by far byte (far_bytes_.size() each), the WindowBits of
-  // the lengths of entries of up to kWindow bytes with those outer bytes
+  // prefix, suffix: by near byte's bucket, a row of far_bytes_.size() + 1: the WindowBits of the lengths of
+  // entries of up to kWindow bytes with that near byte, then of those with each far byte
   std::vector<uint32_t> window_bits_;
   std::vector<size_t> long_lengths_;  // prefix, suffix: of entries longer than kWindow, distinct, ascending
 };
