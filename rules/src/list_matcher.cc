@@ -26,9 +26,17 @@ constexpr uint64_t kEachByte(uint8_t byte) { return 0x0101010101010101ull * byte
   const auto readable = static_cast<size_t>(end - at);
   if (readable == 0) return 0;
   if (end - begin >= 8) return LoadEightBytes(end - 8) >> (8 * (8 - readable));
-  uint64_t loaded = 0;
-  for (size_t i = 0; i < readable; ++i) loaded |= uint64_t{static_cast<unsigned char>(at[i])} << (8 * i);
-  return loaded;
+  // A short text (a host label, a word): loads that overlap rather than a loop per byte, whose exit
+  // mispredicts as lengths vary.
+  if (readable >= 4) {
+    uint32_t first;
+    uint32_t last;
+    std::memcpy(&first, at, sizeof first);
+    std::memcpy(&last, end - 4, sizeof last);
+    return first | uint64_t{last} << (8 * (readable - 4));
+  }
+  const auto byte_at = [&](size_t i) { return uint64_t{static_cast<unsigned char>(at[i])} << (8 * i); };
+  return byte_at(0) | byte_at(readable / 2) | byte_at(readable - 1);
 }
 
 // The 8 bytes from `at`, zero past `end`, reading nothing outside [begin, end).
@@ -536,32 +544,73 @@ ListMatcher::ListMatcher(MatchMode mode, std::span<const std::string> entries,
     list_ = mode == MatchMode::kWord ? lists_->AddList(entries) : lists_->AddExactList(entries);
     return;
   }
+  const bool prefix = mode == MatchMode::kPrefix;
   for (const std::string& entry : entries) {
     std::string key(ListValue(entry).Text());
     if (key.empty()) continue;  // blank: would match every value by prefix or suffix
-    entry_lengths_.push_back(key.size());
-    affix_filter_[AffixFilterSlot(key)] = true;
+    const char far = prefix ? key.back() : key.front();
+    if (key.size() > kWindow) {
+      long_lengths_.push_back(key.size());
+    } else if (std::find(far_bytes_.begin(), far_bytes_.end(), far) == far_bytes_.end()) {
+      far_bytes_.push_back(far);
+    }
     entries_.insert(std::move(key));
   }
-  std::sort(entry_lengths_.begin(), entry_lengths_.end());
-  entry_lengths_.erase(std::unique(entry_lengths_.begin(), entry_lengths_.end()), entry_lengths_.end());
-}
-
-size_t ListMatcher::AffixFilterSlot(std::string_view candidate) {
-  const size_t outer_bytes =
-      static_cast<size_t>(static_cast<unsigned char>(candidate.front())) << 8 |
-      static_cast<unsigned char>(candidate.back());
-  return (outer_bytes + candidate.size() * 40503) % (size_t{1} << kAffixFilterSlotBits);
+  std::sort(long_lengths_.begin(), long_lengths_.end());
+  long_lengths_.erase(std::unique(long_lengths_.begin(), long_lengths_.end()), long_lengths_.end());
+  window_bits_.assign(kNearBuckets * (far_bytes_.size() + 1), 0);
+  for (const std::string& key : entries_) {
+    if (key.size() > kWindow) continue;
+    const auto near = static_cast<unsigned char>(prefix ? key.front() : key.back());
+    const auto far = std::find(far_bytes_.begin(), far_bytes_.end(), prefix ? key.back() : key.front());
+    uint32_t* row = &window_bits_[near % kNearBuckets * (far_bytes_.size() + 1)];
+    row[0] |= WindowBit(key.size());
+    row[1 + static_cast<size_t>(far - far_bytes_.begin())] |= WindowBit(key.size());
+  }
 }
 
 bool ListMatcher::HasAffix(std::string_view text) const {
-  for (size_t length : entry_lengths_) {
+  if (text.empty()) return false;  // every entry has a byte
+  const bool prefix = mode_ == MatchMode::kPrefix;
+  const auto near = static_cast<unsigned char>(prefix ? text.front() : text.back());
+  const uint32_t* row = &window_bits_[near % kNearBuckets * (far_bytes_.size() + 1)];
+  // Most values: no entry of up to kWindow bytes has their near byte.
+  if (row[0] != 0 && HasShortAffix(text, row + 1)) return true;
+  for (const size_t length : long_lengths_) {
     if (length > text.size()) break;
-    const std::string_view candidate =
-        text.substr(mode_ == MatchMode::kPrefix ? 0 : text.size() - length, length);
-    // Most candidates are ruled out by their length and outer bytes, without hashing them.
-    if (!affix_filter_[AffixFilterSlot(candidate)]) continue;
-    if (entries_.contains(candidate)) return true;
+    if (entries_.contains(text.substr(prefix ? 0 : text.size() - length, length))) return true;
+  }
+  return false;
+}
+
+bool ListMatcher::HasShortAffix(std::string_view text, const uint32_t* far_bits) const {
+  const bool prefix = mode_ == MatchMode::kPrefix;
+  const size_t shown = std::min(text.size(), kWindow);
+  // A shorter text is copied into a window of zeros, at the end it is matched at.
+  char padded[kWindow];
+  const char* window = padded;
+  if (shown == kWindow) {
+    window = prefix ? text.data() : text.data() + text.size() - kWindow;
+  } else {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(padded), _mm_setzero_si128());
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(padded + 16), _mm_setzero_si128());
+    CopyBytes(text.data(), shown, prefix ? padded : padded + kWindow - shown);
+  }
+  const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i*>(window));
+  const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i*>(window + 16));
+  uint32_t candidates = 0;
+  for (size_t far = 0; far < far_bytes_.size(); ++far) {
+    const __m128i far_byte = _mm_set1_epi8(far_bytes_[far]);
+    const auto at_far = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(low, far_byte)) |
+                                              _mm_movemask_epi8(_mm_cmpeq_epi8(high, far_byte)) << 16);
+    candidates |= far_bits[far] & at_far;
+  }
+  // The window's bytes that are the text's, not padding.
+  const auto inside = static_cast<uint32_t>(prefix ? (uint64_t{1} << shown) - 1 : ~uint64_t{0} << (kWindow - shown));
+  for (candidates &= inside; candidates != 0; candidates &= candidates - 1) {
+    const auto bit = static_cast<size_t>(std::countr_zero(candidates));
+    const size_t length = prefix ? bit + 1 : kWindow - bit;
+    if (entries_.contains(text.substr(prefix ? 0 : text.size() - length, length))) return true;
   }
   return false;
 }

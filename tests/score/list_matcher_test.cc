@@ -213,6 +213,26 @@ TEST(ListMatcherTest, AgreesWithThePlainDefinitionOnRandomInput) {
   }
 }
 
+// Prefix and suffix entries and values of 0 to about 70 bytes, so that entries are found both within the
+// 32 bytes at a value's matched end and past them, in values shorter and longer than those 32 bytes.
+TEST(ListMatcherTest, AffixesOfAnyLengthAgreeWithThePlainDefinition) {
+  constexpr std::string_view kPieces[] = {".gov", ".uk", "example", "X", ".", "-", "abcdefghij", "a"};
+  std::mt19937 random(20261201);
+  for (int round = 0; round < 1000; ++round) {
+    std::vector<std::string> entries(1 + random() % 6);
+    for (std::string& entry : entries) entry = RandomText(random, kPieces, 8);
+    const MatchersOfEveryMode matchers(entries);
+    for (int sample = 0; sample < 20; ++sample) {
+      // Often an entry with more before or after it, so that the ends meet.
+      std::string text = RandomText(random, kPieces, 8);
+      if (random() % 2 == 0) text += entries[random() % entries.size()];
+      if (random() % 3 == 0) text += RandomText(random, kPieces, 2);
+      if (random() % 2 == 0) text = entries[random() % entries.size()] + text;
+      ASSERT_NO_FATAL_FAILURE(matchers.ExpectPlainAnswers(text, text, entries));
+    }
+  }
+}
+
 // Values of up to 60 words over a few, so that entries of several words start and end at any place among
 // the more than 16 ids that the walk reads at a time.
 TEST(ListMatcherTest, LongValuesAgreeWithThePlainDefinition) {

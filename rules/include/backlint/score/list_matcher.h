@@ -6,7 +6,6 @@
 // number of lists, since a rule set tests the same anchor, snippet or host against many.
 #include <algorithm>
 #include <array>
-#include <bitset>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -266,12 +265,20 @@ class ListMatcher {
 
  private:
   bool HasAffix(std::string_view text) const;
-  // A candidate affix's slot in affix_filter_: from its length and its outer bytes.
-  static size_t AffixFilterSlot(std::string_view candidate);
-  // 1 KB: hosts are tested against several suffix matchers a link, each with its own filter, which sit in
-  // the last-level cache between pages; a few dozen entries leave it almost empty.
-  static constexpr int kAffixFilterSlotBits = 13;
-
+  // Whether an entry of up to kWindow bytes is an affix of `text` (not empty), given the row of
+  // window_bits_ of its near byte, past the row's union.
+  bool HasShortAffix(std::string_view text, const uint32_t* far_bits) const;
+  // Entries of up to kWindow bytes are found from a window of the text's kWindow bytes at the end it is
+  // matched at (its start for prefix, its end for suffix): an entry's near byte is the text's byte at
+  // that end, its far byte the window's byte at its length. A few compares of the window with each far
+  // byte of the entries give, in one mask, every length at which a candidate has an entry's outer bytes, so
+  // a host costs no probe per entry length, and a matcher's tables are read at one place a value.
+  static constexpr size_t kWindow = 32;
+  static constexpr size_t kNearBuckets = 128;  // near bytes by their low 7 bits
+  // The window's bit at which the far byte of an entry of `length` bytes (at most kWindow) sits.
+  uint32_t WindowBit(size_t length) const {
+    return uint32_t{1} << (mode_ == MatchMode::kPrefix ? length - 1 : kWindow - length);
+  }
   // What every test reads first, in one cache line.
   bool affix_;                    // prefix or suffix mode
   ListValue::ListKind kind_ = ListValue::kWordLists;  // word, exact: which lists of lists_
@@ -279,9 +286,11 @@ class ListMatcher {
   std::shared_ptr<ListIndex> lists_;
   MatchMode mode_;
   std::unordered_set<std::string, ListKeyHash, std::equal_to<>> entries_;  // prefix, suffix
-  std::vector<size_t> entry_lengths_;                                   // prefix, suffix: distinct, ascending
-  // prefix, suffix: set at every entry's AffixFilterSlot
-  std::bitset<size_t{1} << kAffixFilterSlotBits> affix_filter_;
+  std::vector<char> far_bytes_;  // prefix, suffix: the distinct far bytes of entries of up to kWindow bytes
+  // prefix, suffix: by near byte's bucket, a row of far_bytes_.size() + 1: the WindowBits of the lengths of
+  // entries of up to kWindow bytes with that near byte, then of those with each far byte
+  std::vector<uint32_t> window_bits_;
+  std::vector<size_t> long_lengths_;  // prefix, suffix: of entries longer than kWindow, distinct, ascending
 };
 
 }  // namespace backlint
