@@ -459,7 +459,7 @@ TopicalRelevance::TopicalRelevance(const PageFacts& page) {
   page_stems_ = StemSetOf(stems);
 }
 
-TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(std::string_view host) const {
+TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(const Link& link) const {
   struct Host {
     size_t hash;
     uint32_t offset, size;             // its bytes in `host_bytes`
@@ -481,6 +481,9 @@ TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(std::string_view host) co
     memo.labels.clear();
     memo.slots.clear();
   }
+  // Keyed by the whole host: its registrable domain, and so the public suffix cut off, follows from it (the
+  // extractor derives it from the host), and a host seen before is found without cutting it again.
+  const std::string_view host = link.host;
   const size_t hash = HostHash(host);
   if (2 * (memo.hosts.size() + 1) > memo.slots.size()) {
     memo.slots.assign(std::max<size_t>(16, 2 * memo.slots.size()), 0);
@@ -502,7 +505,7 @@ TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(std::string_view host) co
                                              static_cast<uint32_t>(memo.labels.size()), 0});
   memo.slots[slot] = static_cast<uint32_t>(memo.hosts.size());
   memo.host_bytes += host;
-  const ClassifiedText classified(std::array{host});
+  const ClassifiedText classified(std::array{HostLabels(link)});
   ForEachTopicalWord(classified, [&](const Word& word, size_t) {
     HostLabel& label = memo.labels.emplace_back(HostLabel{StemOf(word), false, false, 0, 0});
     label.page_has_stem = label.matched = Contains(page_stems_, label.stem);
@@ -554,7 +557,7 @@ int TopicalRelevance::Of(const Link& link) const {
   };
   {
     // The host's labels are looked up before the link's texts are classified: one ClassifiedText at a time.
-    const HostTerms host = LabelsOf(HostLabels(link));
+    const HostTerms host = LabelsOf(link);
     // The anchor's and path's words in one scan, then the host's labels. The order of the terms does not
     // change the score.
     const ClassifiedText classified(std::array{std::string_view(link.anchor_text), PathOf(link.url)});
