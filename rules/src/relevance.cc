@@ -288,10 +288,10 @@ class ClassifiedText {
   uint64_t WordByteBefore(size_t block) const { return classes_[block].word >> 63; }
   const char* data() const { return bytes_; }
 
-  // The classes of the 64 bytes from `at` on, and whether the byte 64 bytes on is a word byte.
-  ByteClasses From(size_t at, bool& word_byte_after) const {
-    const size_t block = at / 64 + 1, offset = at % 64;
-    const ByteClasses &low = classes_[block], &high = classes_[block + 1];
+  // The classes of the 64 bytes from byte `offset` of `block` on, and whether the byte 64 bytes on is a
+  // word byte. By block and offset, as the word scan finds them, rather than recomputed from a position.
+  ByteClasses From(size_t block, size_t offset, bool& word_byte_after) const {
+    const ByteClasses &low = classes_[block + 1], &high = classes_[block + 2];
     // Shifted in two steps so that offset 0 shifts `high` out entirely.
     const auto join = [&](uint64_t low_bits, uint64_t high_bits) { return low_bits >> offset | high_bits << 1 << (63 - offset); };
     word_byte_after = (high.word >> offset & 1) != 0;
@@ -313,16 +313,16 @@ thread_local std::vector<ByteClasses> ClassifiedText::class_buffer_;
 // The word of three bytes or more that starts at `start` in `text` as a Word if it is topical: at most 64
 // bytes (longer runs are tokens or encoded data), not only digits, not a non-topical word. Inlined into the
 // word scan: it runs for every such word of every backlink's texts.
-[[gnu::always_inline]] inline std::optional<Word> TopicalWord(const ClassifiedText& text, size_t start) {
+[[gnu::always_inline]] inline std::optional<Word> TopicalWord(const ClassifiedText& text, size_t block, size_t offset) {
   bool word_byte_after;
-  const ByteClasses classes = text.From(start, word_byte_after);
+  const ByteClasses classes = text.From(block, offset, word_byte_after);
   // 65 stands for any longer word.
   const size_t size = static_cast<size_t>(std::countr_one(classes.word)) + (classes.word == ~uint64_t{0} && word_byte_after);
   // Whether the word is topical is decided by one branch, at the end: it is unpredictable.
   const bool topical_size = size <= 64;
   const uint64_t in_word = ~uint64_t{0} >> (64 - std::min<size_t>(size, 64));
   const bool only_digits = (classes.digit & in_word) == in_word;
-  const char* const bytes = text.data() + start;
+  const char* const bytes = text.data() + 64 * block + offset;
   const std::string_view raw(bytes, size);
   Word word;
   if ((classes.high & in_word) == 0) {
@@ -338,8 +338,8 @@ thread_local std::vector<ByteClasses> ClassifiedText::class_buffer_;
   return word;
 }
 
-// Calls `visit(start)` for each word of three bytes or more in `text`: shorter words are never topical,
-// and are skipped without a look at their bytes.
+// Calls `visit(block, offset)` for each word of three bytes or more in `text`, by the 64-byte block it
+// starts in and its offset there: shorter words are never topical, and are skipped without a look at their bytes.
 template <typename Visit>
 void ForEachLongWordStart(const ClassifiedText& text, Visit visit) {
   for (size_t block = 0; 64 * block < text.size(); ++block) {
@@ -348,7 +348,7 @@ void ForEachLongWordStart(const ClassifiedText& text, Visit visit) {
     const uint64_t third_is_word_byte = word_bytes >> 2 | next_word_bytes << 62;
     const uint64_t starts = word_bytes & ~(word_bytes << 1 | text.WordByteBefore(block));
     for (uint64_t long_starts = starts & second_is_word_byte & third_is_word_byte; long_starts != 0; long_starts &= long_starts - 1) {
-      visit(64 * block + static_cast<size_t>(std::countr_zero(long_starts)));
+      visit(block, static_cast<size_t>(std::countr_zero(long_starts)));
     }
   }
 }
@@ -356,8 +356,8 @@ void ForEachLongWordStart(const ClassifiedText& text, Visit visit) {
 // Calls `visit(word, start)` for each topical word (TopicalWord) of `text` and where it starts.
 template <typename Visit>
 void ForEachTopicalWord(const ClassifiedText& text, Visit visit) {
-  ForEachLongWordStart(text, [&](size_t start) __attribute__((always_inline)) {
-    if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word, start);
+  ForEachLongWordStart(text, [&](size_t block, size_t offset) __attribute__((always_inline)) {
+    if (const std::optional<Word> word = TopicalWord(text, block, offset)) visit(*word, 64 * block + offset);
   });
 }
 
@@ -383,10 +383,11 @@ bool WantsFolded(const ClassifiedText& text, size_t start, Wanted wanted) {
 // others are skipped before a look at the rest of their letters.
 template <typename Wanted, typename Visit>
 void ForEachWantedTopicalWord(const ClassifiedText& text, Wanted wanted, Visit visit) {
-  ForEachLongWordStart(text, [&](size_t start) __attribute__((always_inline)) {
+  ForEachLongWordStart(text, [&](size_t block, size_t offset) __attribute__((always_inline)) {
+    const size_t start = 64 * block + offset;
     const char first = text.data()[start], second = text.data()[start + 1];
     if (static_cast<unsigned char>(first | second) < 0x80 ? !wanted(first, second) : !WantsFolded(text, start, wanted)) return;
-    if (const std::optional<Word> word = TopicalWord(text, start)) visit(*word, start);
+    if (const std::optional<Word> word = TopicalWord(text, block, offset)) visit(*word, start);
   });
 }
 
@@ -459,7 +460,7 @@ TopicalRelevance::TopicalRelevance(const PageFacts& page) {
   page_stems_ = StemSetOf(stems);
 }
 
-TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(std::string_view host) const {
+TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(const Link& link) const {
   struct Host {
     size_t hash;
     uint32_t offset, size;             // its bytes in `host_bytes`
@@ -481,6 +482,9 @@ TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(std::string_view host) co
     memo.labels.clear();
     memo.slots.clear();
   }
+  // Keyed by the whole host: its registrable domain, and so the public suffix cut off, follows from it (the
+  // extractor derives it from the host), and a host seen before is found without cutting it again.
+  const std::string_view host = link.host;
   const size_t hash = HostHash(host);
   if (2 * (memo.hosts.size() + 1) > memo.slots.size()) {
     memo.slots.assign(std::max<size_t>(16, 2 * memo.slots.size()), 0);
@@ -502,7 +506,7 @@ TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(std::string_view host) co
                                              static_cast<uint32_t>(memo.labels.size()), 0});
   memo.slots[slot] = static_cast<uint32_t>(memo.hosts.size());
   memo.host_bytes += host;
-  const ClassifiedText classified(std::array{host});
+  const ClassifiedText classified(std::array{HostLabels(link)});
   ForEachTopicalWord(classified, [&](const Word& word, size_t) {
     HostLabel& label = memo.labels.emplace_back(HostLabel{StemOf(word), false, false, 0, 0});
     label.page_has_stem = label.matched = Contains(page_stems_, label.stem);
@@ -554,7 +558,7 @@ int TopicalRelevance::Of(const Link& link) const {
   };
   {
     // The host's labels are looked up before the link's texts are classified: one ClassifiedText at a time.
-    const HostTerms host = LabelsOf(HostLabels(link));
+    const HostTerms host = LabelsOf(link);
     // The anchor's and path's words in one scan, then the host's labels. The order of the terms does not
     // change the score.
     const ClassifiedText classified(std::array{std::string_view(link.anchor_text), PathOf(link.url)});

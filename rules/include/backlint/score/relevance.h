@@ -51,7 +51,7 @@ class TopicalRelevance {
   // What a target host's labels contribute depends on the page alone: it is worked out for the first link
   // to the host and kept, in a per-thread memo emptied for each page, for the others (three links in four
   // go to a host linked before). Valid until the next call.
-  HostTerms LabelsOf(std::string_view host) const;
+  HostTerms LabelsOf(const Link& link) const;
 
   StemSet page_stems_;
   bool has_page_stems_ = false;
