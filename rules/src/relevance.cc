@@ -521,6 +521,8 @@ TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(const Link& link) const {
   return labels_of(added);
 }
 
+std::span<const std::string_view> TopicalRelevance::NonTopicalWords() { return kNonTopicalWords; }
+
 int TopicalRelevance::Of(const Link& link) const {
   // Reused across calls: relevance runs for every backlink. `terms` only grows: its first `term_count`
   // are the link's terms, the rest is room for a term per word, written before it is known to be new.

@@ -8,6 +8,7 @@
 #include <functional>
 #include <random>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -151,24 +152,17 @@ TEST(TopicalRelevanceTest, UnknownWithoutTopicalWordsOrPageText) {
 // Every non-topical word, in any case, is left out of a link's terms, and a word one letter away from one
 // (a letter more, fewer or changed) is not: the words are looked up through a table of slots and heads.
 TEST(TopicalRelevanceTest, NonTopicalWordsAndOnlyThoseAreLeftOut) {
-  const std::vector<std::string> non_topical = {
-      "about",  "after",   "again", "all",    "also",   "and",     "any",    "are",    "asp",    "aspx",
-      "best",   "but",     "buy",   "can",    "cheap",  "click",   "com",    "could",  "deal",   "deals",
-      "der",    "des",     "die",   "discount", "does", "download", "each",  "for",    "free",   "from",
-      "get",    "had",     "has",   "have",   "her",    "here",    "his",    "home",   "how",    "htm",
-      "html",   "http",    "https", "index",  "info",   "into",    "its",    "jsp",    "les",    "link",
-      "links",  "more",    "near",  "net",    "new",    "not",     "now",    "official", "one",  "online",
-      "only",   "order",   "org",   "our",    "out",    "over",    "page",   "php",    "post",   "price",
-      "read",   "sale",    "see",   "shop",   "site",   "some",    "than",   "that",   "the",    "their",
-      "them",   "then",    "there", "these",  "they",   "this",    "top",    "und",    "very",   "was",
-      "website", "were",   "what",  "when",   "which",  "who",     "with",   "www"};
+  const std::span<const std::string_view> non_topical = TopicalRelevance::NonTopicalWords();
+  ASSERT_GT(non_topical.size(), 90u);
+  ASSERT_TRUE(std::find(non_topical.begin(), non_topical.end(), "the") != non_topical.end());
   const std::set<std::string> listed(non_topical.begin(), non_topical.end());
   const TopicalRelevance relevance(HikingPage());
   // A bare host with no topical label: the anchor's words are the link's only terms.
   const auto relevance_of = [&](const std::string& anchor) {
     return relevance.Of(LinkTo("https://ab.example/", "ab.example", "ab.example", anchor));
   };
-  for (const std::string& word : non_topical) {
+  for (const std::string_view listed_word : non_topical) {
+    const std::string word(listed_word);
     std::string upper = word;
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     EXPECT_EQ(relevance_of(word), TopicalRelevance::kUnknown) << word;

@@ -27,6 +27,9 @@ class TopicalRelevance {
   // also matches when it contains a page stem of four or more letters ("alpenverein" contains "alpen").
   int Of(const Link& link) const;
 
+  // The words that are never a term ("the", "click", "www", "cheap"...), lower-case.
+  static std::span<const std::string_view> NonTopicalWords();
+
   // Packed stems (see relevance.cc) in an open-addressing hash set that is probed without branching.
   struct StemSet {
     std::vector<uint64_t> slots;
