@@ -910,30 +910,8 @@ int RelevanceOf(const Subject& subject) { return subject.evaluation.relevance(su
 int TargetPageLinks(const Subject& subject) { return subject.evaluation.domain_links(subject.index); }
 
 // Bytes read past the end of the text ContainsLowerCased searches (its 16-byte loads start at most 2 bytes
-// before the text's last byte) and of the text ForEachPaddedWord scans.
+// before the text's last byte) and of the text ForEachPaddedWord (text_bytes.h) scans.
 constexpr size_t kSearchPadding = 16;
-
-// Calls `visit(word)` for each run of word bytes in `text`, in order, as ForEachWord does; `text` is readable
-// for kSearchPadding bytes past its end. Words start and end where the word-byte bits of 16 bytes at a time
-// change, found with no branch per byte (a byte loop mispredicts at the end of every word).
-template <typename Visit>
-void ForEachPaddedWord(std::string_view text, Visit visit) {
-  size_t start = 0;
-  bool in_word = false;
-  for (size_t at = 0; at < text.size(); at += 16) {
-    unsigned word_bytes = ClassesOfSixteen(text.data() + at).word;
-    if (const size_t rest = text.size() - at; rest < 16) word_bytes &= (1u << rest) - 1;
-    // Bit i: the byte at + i is the first of a word or the first after one.
-    unsigned edges = (word_bytes ^ (word_bytes << 1 | (in_word ? 1u : 0u))) & 0xffff;
-    for (; edges != 0; edges &= edges - 1) {
-      const size_t edge = at + std::countr_zero(edges);
-      if (in_word) visit(text.substr(start, edge - start));
-      start = edge;
-      in_word = !in_word;
-    }
-  }
-  if (in_word) visit(text.substr(start));
-}
 
 // `link`'s anchor text, copied where it is readable for kSearchPadding bytes past its end.
 std::string_view PaddedAnchor(const Link& link) {
