@@ -1,6 +1,7 @@
 #include "backlint/score/regex_group.h"
 
 #include <emmintrin.h>  // SSE2, part of x86-64
+#include <lexbor/encoding/encoding.h>
 #include <re2/filtered_re2.h>
 
 #include <algorithm>
@@ -200,24 +201,22 @@ size_t CodePointSize(char lead) {
   return byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
 }
 
-// A code point as UTF-8.
+// A code point as UTF-8, by lexbor's encoder.
 std::string Utf8Of(char32_t code_point) {
-  if (code_point < 0x80) return {static_cast<char>(code_point)};
-  if (code_point < 0x800) return {static_cast<char>(0xC0 | code_point >> 6), static_cast<char>(0x80 | (code_point & 0x3F))};
-  if (code_point < 0x10000) {
-    return {static_cast<char>(0xE0 | code_point >> 12), static_cast<char>(0x80 | (code_point >> 6 & 0x3F)),
-            static_cast<char>(0x80 | (code_point & 0x3F))};
-  }
-  return {static_cast<char>(0xF0 | code_point >> 18), static_cast<char>(0x80 | (code_point >> 12 & 0x3F)),
-          static_cast<char>(0x80 | (code_point >> 6 & 0x3F)), static_cast<char>(0x80 | (code_point & 0x3F))};
+  lxb_char_t bytes[4];
+  lxb_char_t* cursor = bytes;
+  lxb_encoding_encode_t encoder;
+  lxb_encoding_encode_init_single(&encoder, lxb_encoding_data(LXB_ENCODING_UTF_8));
+  lxb_encoding_encode_utf_8_single(&encoder, &cursor, bytes + sizeof bytes, code_point);
+  return std::string(reinterpret_cast<const char*>(bytes), static_cast<size_t>(cursor - bytes));
 }
 
-// The code point that well-formed UTF-8 `text` starts with.
+// The code point that well-formed UTF-8 `text` starts with, by lexbor's decoder.
 char32_t FirstCodePoint(std::string_view text) {
-  const size_t size = std::min(CodePointSize(text[0]), text.size());
-  char32_t code_point = static_cast<unsigned char>(text[0]) & (size == 1 ? 0x7F : 0x7F >> size);
-  for (size_t i = 1; i < size; ++i) code_point = code_point << 6 | (static_cast<unsigned char>(text[i]) & 0x3F);
-  return code_point;
+  const auto* begin = reinterpret_cast<const lxb_char_t*>(text.data());
+  lxb_encoding_decode_t decoder;
+  lxb_encoding_decode_init_single(&decoder, lxb_encoding_data(LXB_ENCODING_UTF_8));
+  return lxb_encoding_decode_utf_8_single(&decoder, &begin, begin + text.size());
 }
 
 constexpr int kLongestCodePoint = 4;  // bytes of UTF-8
@@ -237,8 +236,10 @@ CaseVariants FindCaseVariants(std::string_view code_point) {
       !RE2::FullMatch(max, folded)) {
     return {};
   }
+  const char32_t lowest = FirstCodePoint(min), highest = FirstCodePoint(max);
+  if (highest > 0x10FFFF) return {};  // not a code point: lexbor's decoder met no valid UTF-8
   CaseVariants variants;
-  for (char32_t candidate = FirstCodePoint(min), last = FirstCodePoint(max); candidate <= last; ++candidate) {
+  for (char32_t candidate = lowest; candidate <= highest; ++candidate) {
     if (candidate >= 0xD800 && candidate <= 0xDFFF) continue;  // surrogates, not text
     std::string text = Utf8Of(candidate);
     if (RE2::FullMatch(text, folded)) variants.each.push_back(std::move(text));
