@@ -171,24 +171,19 @@ bool IsNormalised(std::string_view text) {
 }
 
 // `text` lower-cased into `out`, when that is all NormaliseInto would do: ASCII, with no whitespace but
-// single spaces between other bytes (most anchors, every host). Reads 8 bytes at a time; false, with `out`
-// unspecified, for any other text.
-bool LowerCaseOnlyInto(std::string_view text, std::string& out) {
-  if (text.empty()) {
-    out.clear();
-    return true;
-  }
+// single spaces between other bytes (most anchors, every host). Reads 8 bytes at a time and writes them
+// whole, so `out` needs room for `text` rounded up to a multiple of 8 bytes; false, with `out` unspecified,
+// for any other text.
+bool LowerCaseOnlyInto(std::string_view text, char* out) {
+  if (text.empty()) return true;
   if (text.front() == ' ' || text.back() == ' ') return false;
-  out.resize(text.size() + 8);  // room to write the last 8 bytes whole
   uint64_t after_space = 0;
-  const bool lowered_only = ForEachEightBytes(text, [&](uint64_t bytes, size_t offset) {
+  return ForEachEightBytes(text, [&](uint64_t bytes, size_t offset) {
     if (!IsSqueezedAscii(bytes, after_space)) return false;
     const uint64_t lowered = LowerAscii(bytes);
-    std::memcpy(out.data() + offset, &lowered, sizeof lowered);
+    std::memcpy(out + offset, &lowered, sizeof lowered);
     return true;
   });
-  out.resize(text.size());
-  return lowered_only;
 }
 
 }  // namespace
@@ -499,9 +494,21 @@ void ListIndex::FindLists(std::string_view text, std::span<uint64_t> hits) const
 }
 
 void ListValue::Normalise() const {
-  text_is_value_ = IsNormalised(value_);
-  if (!text_is_value_ && !LowerCaseOnlyInto(value_, text_)) NormaliseInto(value_, text_);
   has_text_ = true;
+  text_is_value_ = IsNormalised(value_);
+  if (text_is_value_) return;
+  text_size_ = static_cast<uint32_t>(value_.size());
+  if (value_.size() <= kShortText) {
+    if (LowerCaseOnlyInto(value_, short_text_.data())) return;
+  } else {
+    long_text_.resize(value_.size() + 8);  // room to write the last 8 bytes whole
+    const bool lowered_only = LowerCaseOnlyInto(value_, long_text_.data());
+    long_text_.resize(value_.size());
+    if (lowered_only) return;
+  }
+  NormaliseInto(value_, long_text_);
+  text_size_ = static_cast<uint32_t>(long_text_.size());
+  if (text_size_ <= kShortText) CopyBytes(long_text_.data(), text_size_, short_text_.data());
 }
 
 void ListValue::Reset(std::string_view value) {
