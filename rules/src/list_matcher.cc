@@ -170,25 +170,31 @@ bool IsNormalised(std::string_view text) {
   });
 }
 
-// `text` lower-cased into `out`, when that is all NormaliseInto would do: ASCII, with no whitespace but
-// single spaces between other bytes (most anchors, every host). Reads 8 bytes at a time; false, with `out`
-// unspecified, for any other text.
-bool LowerCaseOnlyInto(std::string_view text, std::string& out) {
-  if (text.empty()) {
-    out.clear();
-    return true;
-  }
-  if (text.front() == ' ' || text.back() == ' ') return false;
-  out.resize(text.size() + 8);  // room to write the last 8 bytes whole
+// What NormaliseInto would do to a text.
+enum class TextChange {
+  kNone,           // leave it as it is: most hosts, many anchors
+  kLowerCaseOnly,  // lower-case its ASCII letters: ASCII, no whitespace but single spaces between other bytes
+  kMore,
+};
+
+// What NormaliseInto would do to `text`, which is lower-cased into `out` when that is all (kLowerCaseOnly):
+// read and written 8 bytes at a time, whole, so `out` needs room for `text` rounded up to a multiple of 8
+// bytes. One pass, which writes every 8 bytes it reads, whether they change or not; `out` is unspecified
+// for kMore.
+TextChange LowerCaseInto(std::string_view text, char* out) {
+  if (text.empty()) return TextChange::kNone;
+  if (text.front() == ' ' || text.back() == ' ') return TextChange::kMore;
   uint64_t after_space = 0;
-  const bool lowered_only = ForEachEightBytes(text, [&](uint64_t bytes, size_t offset) {
+  uint64_t changed = 0;  // the bits that lower-casing changed
+  const bool lower_case_only = ForEachEightBytes(text, [&](uint64_t bytes, size_t offset) {
     if (!IsSqueezedAscii(bytes, after_space)) return false;
     const uint64_t lowered = LowerAscii(bytes);
-    std::memcpy(out.data() + offset, &lowered, sizeof lowered);
+    changed |= lowered ^ bytes;
+    std::memcpy(out + offset, &lowered, sizeof lowered);
     return true;
   });
-  out.resize(text.size());
-  return lowered_only;
+  if (!lower_case_only) return TextChange::kMore;
+  return changed == 0 ? TextChange::kNone : TextChange::kLowerCaseOnly;
 }
 
 }  // namespace
@@ -499,9 +505,27 @@ void ListIndex::FindLists(std::string_view text, std::span<uint64_t> hits) const
 }
 
 void ListValue::Normalise() const {
-  text_is_value_ = IsNormalised(value_);
-  if (!text_is_value_ && !LowerCaseOnlyInto(value_, text_)) NormaliseInto(value_, text_);
   has_text_ = true;
+  TextChange change;
+  if (value_.size() <= kShortText) {
+    // Checked and lower-cased in one pass into short_text_, whose cache line a value that is its own text
+    // then has written but not read.
+    change = LowerCaseInto(value_, short_text_.data());
+  } else {
+    // Checked first, so that a long value that is its own text is not copied.
+    change = IsNormalised(value_) ? TextChange::kNone : TextChange::kMore;
+    if (change == TextChange::kMore) {
+      long_text_.resize(value_.size() + 8);  // room to write the last 8 bytes whole
+      change = LowerCaseInto(value_, long_text_.data());
+      long_text_.resize(value_.size());
+    }
+  }
+  text_is_value_ = change == TextChange::kNone;
+  text_size_ = static_cast<uint32_t>(value_.size());
+  if (change != TextChange::kMore) return;
+  NormaliseInto(value_, long_text_);
+  text_size_ = static_cast<uint32_t>(long_text_.size());
+  if (text_size_ <= kShortText) CopyBytes(long_text_.data(), text_size_, short_text_.data());
 }
 
 void ListValue::Reset(std::string_view value) {

@@ -318,6 +318,20 @@ TEST(ListMatcherTest, FoldedTextsAgreeWithThePlainDefinitionOnRandomInput) {
   }
 }
 
+// Values of 0 to about 100 bytes, ASCII or not, normalised already or not, one ListValue reused through
+// Reset: Text() must be the plain normalisation whether it is the value, a copy short enough for the cache
+// line after the value's, or a longer one.
+TEST(ListValueTest, TextAgreesWithThePlainDefinitionAtAnyLength) {
+  constexpr std::string_view kPieces[] = {"pay", "DAY", " ", "  ", "\t", "é", "loans", "X", "0123456789"};
+  std::mt19937 random(20261204);
+  ListValue value;
+  for (int sample = 0; sample < 20000; ++sample) {
+    const std::string text = RandomText(random, kPieces, 24);
+    value.Reset(text);
+    ASSERT_EQ(value.Text(), Normalise(text, false)) << text;
+  }
+}
+
 TEST(ListValueTest, ResetForgetsTheFormsOfThePreviousValue) {
   const auto words = std::make_shared<ListIndex>();
   const std::vector<std::string> entries = {"payday loans"};

@@ -202,7 +202,8 @@ class alignas(64) ListValue {
   // changes nothing (most hosts), of a copy otherwise.
   std::string_view Text() const {
     if (!has_text_) Normalise();
-    return text_is_value_ ? value_ : std::string_view(text_);
+    if (text_is_value_) return value_;
+    return {text_size_ <= kShortText ? short_text_.data() : long_text_.data(), text_size_};
   }
 
   // The lists of an index whose hits a value keeps: word-mode and exact-mode lists.
@@ -237,11 +238,16 @@ class alignas(64) ListValue {
   mutable const ListMatcher* affix_matcher_ = nullptr;  // the prefix or suffix matcher affix_hit_ is from
   mutable bool affix_hit_ = false;
   mutable bool has_text_ = false;
-  mutable bool text_is_value_ = false;  // Text() is value_ itself, not text_
+  mutable bool text_is_value_ = false;  // Text() is value_ itself, not a copy
+  mutable uint32_t text_size_ = 0;      // of Text(), when it is not the value
 
   // Text(), when it is not the value: out of the first cache line, which a value that is its own text (a
-  // host) then never leaves.
-  mutable std::string text_;
+  // host) then never leaves. Up to kShortText bytes (most anchors) in the cache line after it, which
+  // Normalise writes without reading it first, as it would a string's size and buffer, which parsing the
+  // page has evicted; a longer text in long_text_.
+  static constexpr size_t kShortText = 64;
+  mutable std::array<char, kShortText> short_text_{};
+  mutable std::string long_text_;
   // When an index has more than 64 lists of a kind: the bits of all of them, MaskWords() of word lists, then
   // ExactMaskWords() of exact lists.
   mutable std::vector<uint64_t> all_hits_;
