@@ -74,7 +74,7 @@ constexpr uint16_t kFirstTwoBytesFactor = 0x9E37, kThirdByteFactor = 0x7F4B;
 constexpr int kTagBits = 6;
 constexpr uint16_t kTagMarker = 0x40;
 constexpr uint16_t kEveryTag = 0xFFFF;
-constexpr size_t kBucketsPerLiteral = 4, kFewestKeyBuckets = 64, kMostKeyBuckets = 1024;
+constexpr size_t kBucketsPerLiteral = 2, kFewestKeyBuckets = 64, kMostKeyBuckets = 1024;
 constexpr int kHashBits = 16;
 
 // The shift that takes a key's hash to its bucket among `buckets` (a power of two).
