@@ -74,7 +74,7 @@ constexpr uint16_t kFirstTwoBytesFactor = 0x9E37, kThirdByteFactor = 0x7F4B;
 constexpr int kTagBits = 6;
 constexpr uint16_t kTagMarker = 0x40;
 constexpr uint16_t kEveryTag = 0xFFFF;
-constexpr size_t kBucketsPerLiteral = 4, kFewestKeyBuckets = 64, kMostKeyBuckets = 1024;
+constexpr size_t kBucketsPerLiteral = 2, kFewestKeyBuckets = 64, kMostKeyBuckets = 1024;
 constexpr int kHashBits = 16;
 
 // The shift that takes a key's hash to its bucket among `buckets` (a power of two).
@@ -382,6 +382,7 @@ void RegexGroup::FindRequiredLiterals(const re2::FilteredRE2& prefilter, const s
     return std::find(passing.begin(), passing.end(), pattern) != passing.end();
   };
   unfiltered_ = 0;
+  LongLiterals long_literals;
   for (size_t pattern = 0; pattern < patterns_.size(); ++pattern) {
     const PatternMask bit = PatternMask{1} << pattern;
     present.assign(atoms.size(), false);
@@ -397,27 +398,92 @@ void RegexGroup::FindRequiredLiterals(const re2::FilteredRE2& prefilter, const s
       if (present[atom]) continue;
       const AtomPart part = PartOf(atoms[atom]);
       if (part.first_cased == nullptr || part.exact.size() >= kShortestExactPart) {
-        Require(part.exact, bit);
+        Require(part.exact, bit, long_literals);
       } else if (part.first_cased->each.empty()) {  // its cases unknown: any first byte outside ASCII
         for (int byte = 0x80; byte <= 0xFF; ++byte) byte_patterns_[byte] |= bit;
       } else {
-        for (const std::string& variant : part.first_cased->each) Require(variant, bit);
+        for (const std::string& variant : part.first_cased->each) Require(variant, bit, long_literals);
       }
     }
   }
-  for (std::string_view lookalike : kAsciiLetterLookalikes) Require(lookalike, all_patterns_ & ~unfiltered_);
+  for (std::string_view lookalike : kAsciiLetterLookalikes) Require(lookalike, all_patterns_ & ~unfiltered_, long_literals);
   std::array<bool, 256> pattern_bytes{};
   for (int byte = 0; byte < 256; ++byte) pattern_bytes[byte] = byte_patterns_[byte] != 0 || pair_first_bytes_.test(byte);
   pattern_bytes_ = ByteRanges::Of(pattern_bytes);
-  const size_t buckets = std::clamp(std::bit_ceil(literals_.size() * kBucketsPerLiteral), kFewestKeyBuckets, kMostKeyBuckets);
+  DropLiteralsHoldingShorterOnes(long_literals);
+  if (long_literals.size() > std::numeric_limits<uint16_t>::max()) {  // more than bucket_literals_ counts
+    unfiltered_ = all_patterns_;
+    return;
+  }
+  KeyLiterals(long_literals);
+}
+
+// A value that holds a literal holds every part of it, ignoring case as literals do: a literal is left out
+// when the shorter literals, pairs and bytes it holds already stand for all its patterns (literals of
+// "sponsor" and "sponsored" for one pattern), so fewer literals share a key ("spo") and the tables are
+// smaller. Shortest first, so that a literal is left out only for parts that are kept.
+void RegexGroup::DropLiteralsHoldingShorterOnes(LongLiterals& long_literals) const {
+  std::vector<LongLiterals::iterator> shortest_first;
+  for (auto literal = long_literals.begin(); literal != long_literals.end(); ++literal) shortest_first.push_back(literal);
+  std::stable_sort(shortest_first.begin(), shortest_first.end(),
+                   [](const auto& a, const auto& b) { return a->first.size() < b->first.size(); });
+  std::vector<LongLiterals::iterator> kept;
+  for (const auto& literal : shortest_first) {
+    const std::string_view text = literal->first;
+    PatternMask held = 0;
+    for (size_t at = 0; at < text.size(); ++at) {
+      held |= byte_patterns_[static_cast<unsigned char>(text[at])];
+      if (at + 1 < text.size()) held |= PairsAt(text, at);
+    }
+    for (const auto& shorter : kept) {
+      if (shorter->first.size() < text.size() && text.find(shorter->first) != std::string_view::npos) held |= shorter->second;
+    }
+    if ((literal->second & ~held) == 0) {
+      long_literals.erase(literal);
+    } else {
+      kept.push_back(literal);
+    }
+  }
+}
+
+// The literals of three bytes or more, each with its key, in the tables PossiblePatterns reads.
+void RegexGroup::KeyLiterals(const LongLiterals& long_literals) {
+  std::vector<std::pair<Literal, PatternMask>> keyed;
+  for (const auto& [text, patterns] : long_literals) {
+    // A literal's first bytes are a literal too (a value with it has them), short enough to be counted.
+    const std::string_view kept = std::string_view(text).substr(0, std::numeric_limits<uint16_t>::max());
+    size_t key_offset = 0;
+    int rarest = std::numeric_limits<int>::max();
+    for (size_t at = 0; at + kKeySize <= kept.size(); ++at) {
+      int commonness = 0;
+      for (size_t i = at; i < at + kKeySize; ++i) {
+        const auto byte = static_cast<unsigned char>(kept[i]);
+        commonness += Commonness(byte);
+        if (i > at && IsCommonPair(static_cast<unsigned char>(kept[i - 1]), byte)) commonness += kCommonPairPenalty;
+      }
+      if (commonness < rarest) {
+        rarest = commonness;
+        key_offset = at;
+      }
+    }
+    uint32_t key = kCaseBits;
+    for (size_t i = 0; i < kKeySize; ++i) key |= uint32_t{static_cast<unsigned char>(kept[key_offset + i])} << (8 * i);
+    keyed.push_back({{key, static_cast<uint32_t>(literal_text_.size()), static_cast<uint16_t>(kept.size()),
+                      static_cast<uint16_t>(key_offset)},
+                     patterns});
+    literal_text_ += kept;
+  }
+  const size_t buckets = std::clamp(std::bit_ceil(keyed.size() * kBucketsPerLiteral), kFewestKeyBuckets, kMostKeyBuckets);
   bucket_shift_ = BucketShift(buckets);
   key_buckets_.assign(buckets, 0);
   const auto bucket_of = [&](const Literal& literal) { return KeyBucketAndTag(literal.key, bucket_shift_).bucket; };
-  std::stable_sort(literals_.begin(), literals_.end(), [&](const Literal& a, const Literal& b) {
-    return std::pair(bucket_of(a), a.key) < std::pair(bucket_of(b), b.key);
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    return std::pair(bucket_of(a.first), a.first.key) < std::pair(bucket_of(b.first), b.first.key);
   });
   bucket_literals_.assign(buckets + 1, 0);
-  for (const Literal& literal : literals_) {
+  for (const auto& [literal, patterns] : keyed) {
+    literals_.push_back(literal);
+    literal_patterns_.push_back(patterns);
     ++bucket_literals_[bucket_of(literal) + 1];
     const auto [bucket, tag] = KeyBucketAndTag(literal.key, bucket_shift_);
     uint16_t& tags = key_buckets_[bucket];
@@ -459,7 +525,7 @@ RegexGroup::ByteRanges RegexGroup::ByteRanges::Of(const std::array<bool, 256>& b
   return ranges;
 }
 
-void RegexGroup::Require(std::string_view literal, PatternMask patterns) {
+void RegexGroup::Require(std::string_view literal, PatternMask patterns, LongLiterals& long_literals) {
   const auto either_case = [](unsigned char byte) {
     return std::array<unsigned char, 2>{byte, IsAsciiLetter(byte) ? static_cast<unsigned char>(byte ^ 0x20) : byte};
   };
@@ -485,28 +551,8 @@ void RegexGroup::Require(std::string_view literal, PatternMask patterns) {
     }
     return;
   }
-  const auto same = std::find_if(literals_.begin(), literals_.end(), [&](const Literal& l) { return l.text == literal; });
-  if (same != literals_.end()) {
-    same->patterns |= patterns;
-    return;
-  }
-  size_t key_offset = 0;
-  int rarest = std::numeric_limits<int>::max();
-  for (size_t at = 0; at + kKeySize <= literal.size(); ++at) {
-    int commonness = 0;
-    for (size_t i = at; i < at + kKeySize; ++i) {
-      const auto byte = static_cast<unsigned char>(literal[i]);
-      commonness += Commonness(byte);
-      if (i > at && IsCommonPair(static_cast<unsigned char>(literal[i - 1]), byte)) commonness += kCommonPairPenalty;
-    }
-    if (commonness < rarest) {
-      rarest = commonness;
-      key_offset = at;
-    }
-  }
-  uint32_t key = kCaseBits;
-  for (size_t i = 0; i < kKeySize; ++i) key |= uint32_t{static_cast<unsigned char>(literal[key_offset + i])} << (8 * i);
-  literals_.push_back({std::string(literal), patterns, key, key_offset});
+  const auto [known, added] = long_literals.try_emplace(std::string(literal), patterns);
+  if (!added) known->second |= patterns;
 }
 
 RegexGroup::PatternMask RegexGroup::PossiblePatterns(std::string_view value) const {
@@ -562,14 +608,15 @@ RegexGroup::PatternMask RegexGroup::PairsAt(std::string_view value, size_t at) c
 RegexGroup::PatternMask RegexGroup::LiteralsAt(std::string_view value, size_t key_at, uint32_t key) const {
   PatternMask found = 0;
   const size_t bucket = KeyBucketAndTag(key, bucket_shift_).bucket;
-  for (auto literal = literals_.begin() + bucket_literals_[bucket], end = literals_.begin() + bucket_literals_[bucket + 1];
-       literal != end; ++literal) {
-    if (literal->key != key || literal->key_offset > key_at || key_at - literal->key_offset + literal->text.size() > value.size()) {
+  for (size_t at = bucket_literals_[bucket], end = bucket_literals_[bucket + 1]; at < end; ++at) {
+    const Literal& literal = literals_[at];
+    if (literal.key != key || literal.key_offset > key_at || key_at - literal.key_offset + literal.size > value.size()) {
       continue;
     }
-    const auto begin = value.begin() + static_cast<std::ptrdiff_t>(key_at - literal->key_offset);
-    if (std::equal(literal->text.begin(), literal->text.end(), begin, [](char l, char c) { return l == Lower(c); })) {
-      found |= literal->patterns;
+    const char* text = literal_text_.data() + literal.text_at;
+    const auto begin = value.begin() + static_cast<std::ptrdiff_t>(key_at - literal.key_offset);
+    if (std::equal(text, text + literal.size, begin, [](char l, char c) { return l == Lower(c); })) {
+      found |= literal_patterns_[at];
     }
   }
   return found;

@@ -64,6 +64,21 @@ TEST(RegexGroupTest, NarrowsToThePatternsWhoseLiteralsAValueHolds) {
   EXPECT_EQ(group.PossiblePatterns("夏季新品"), 0u);
 }
 
+// A literal that holds a shorter literal of the same patterns is left out of the tables ("sponsored" beside
+// "sponso"), but not when it stands for a pattern the shorter one does not: a value with "Sponsorship" may
+// hold both patterns, one with "sponso" alone only the first.
+TEST(RegexGroupTest, KeepsTheLongerLiteralsOfOtherPatterns) {
+  RegexGroup group;
+  group.Add("(sponso|sponsored|unsponsored)");
+  group.Add("\\bsponsorship\\b");
+  group.Compile();
+  EXPECT_EQ(group.PossiblePatterns("UnSponsored"), 0b1u);
+  EXPECT_EQ(group.PossiblePatterns("our Sponsorship"), 0b11u);
+  EXPECT_EQ(Found(group, "our Sponsorship"), (std::vector<int>{0, 1}));
+  EXPECT_EQ(group.PossiblePatterns("sponsorshi"), 0b1u);
+  EXPECT_EQ(group.PossiblePatterns("spons"), 0u);
+}
+
 // A literal with a cased letter outside ASCII may be held in another case, so the value is searched when it
 // has such a letter; "ſ" and the Kelvin sign match "s" and "k".
 TEST(RegexGroupTest, KeepsValuesThatMayHoldALiteralInAnotherCase) {

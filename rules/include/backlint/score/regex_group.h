@@ -11,6 +11,7 @@
 #include <array>
 #include <bitset>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,14 +47,16 @@ class RegexGroup {
   PatternMask PossiblePatterns(std::string_view value) const;
 
  private:
-  // A literal of three bytes or more (lower-cased), the patterns that need it or another, and its key (see
-  // kKeySize in regex_group.cc), at `key_offset` in it.
+  // A literal of three bytes or more (lower-cased): its key (see kKeySize in regex_group.cc), at `key_offset`
+  // in it, and its `size` bytes at `text_at` in literal_text_. Twelve bytes, as a key hit reads every
+  // literal of its bucket, and most hits are on keys of text that holds none of them.
   struct Literal {
-    std::string text;
-    PatternMask patterns;
     uint32_t key;
-    size_t key_offset;
+    uint32_t text_at;
+    uint16_t size, key_offset;
   };
+  // Literals of three bytes or more while Compile collects them: the patterns that need each or another.
+  using LongLiterals = std::map<std::string, PatternMask, std::less<>>;
 
   // A set of bytes as a few ranges (or more: see ByteRanges::Of), so that 16 bytes are tested against it
   // at once.
@@ -68,7 +71,9 @@ class RegexGroup {
 
   void FindRequiredBytes(const re2::FilteredRE2& prefilter, const std::vector<std::string>& atoms);
   void FindRequiredLiterals(const re2::FilteredRE2& prefilter, const std::vector<std::string>& atoms);
-  void Require(std::string_view literal, PatternMask patterns);
+  void Require(std::string_view literal, PatternMask patterns, LongLiterals& long_literals);
+  void DropLiteralsHoldingShorterOnes(LongLiterals& long_literals) const;
+  void KeyLiterals(const LongLiterals& long_literals);
   // The patterns of the two-byte literals at `at` in `value`.
   PatternMask PairsAt(std::string_view value, size_t at) const;
   PatternMask LiteralsAt(std::string_view value, size_t key_at, uint32_t key) const;
@@ -100,7 +105,9 @@ class RegexGroup {
   int bucket_shift_;
   std::vector<uint16_t> key_buckets_;             // the tags of literals_' keys, by bucket
   std::vector<Literal> literals_;                 // ordered by the bucket of their key, then by key
-  std::vector<uint32_t> bucket_literals_;         // bucket b's literals_ are from [b] up to [b + 1] of these
+  std::vector<PatternMask> literal_patterns_;     // the patterns that need literals_[i] or another
+  std::string literal_text_;                      // the texts of literals_
+  std::vector<uint16_t> bucket_literals_;         // bucket b's literals_ are from [b] up to [b + 1] of these
 };
 
 }  // namespace backlint
