@@ -448,6 +448,9 @@ struct RuleSet::Compiled {
   std::vector<bool> page_value_slots;  // per value slot: whether its field is the page's, one value per page
   size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-value cache slot
   size_t regex_groups = 0;  // each gets a per-value cache slot for the patterns found
+  // Per group slot, and one past the last: where the group's words start in a block's row of found masks (see
+  // PageEvaluation::RegexFound), one for the links looked up and one per pattern.
+  std::vector<size_t> found_mask_offsets;
 };
 
 namespace {
@@ -541,6 +544,9 @@ class PageEvaluation {
     // A field has at most as many distinct values as the page has backlinks.
     list_value_of_.assign(compiled.value_fields * backlink_count_, nullptr);
     found_patterns_.assign(compiled.regex_groups * backlink_count_, kNotSearched);
+    found_mask_offsets_ = compiled.found_mask_offsets.data();
+    found_mask_row_ = compiled.found_mask_offsets.back();
+    found_masks_.assign(found_mask_row_ * blocks_, 0);
     whole_value_results_.assign(compiled.whole_value_patterns * backlink_count_, kNotEvaluated);
     anchor_facts_.assign(backlink_count_, AnchorFacts{});
 
@@ -655,17 +661,25 @@ class PageEvaluation {
 
   // Of `candidates` in `block`, those where pattern `pattern` of a text field's group (in group slot
   // `group_slot`) is found in the field's value (in value slot `slot`); the group runs once per distinct
-  // value, however many of its patterns rules test.
+  // value, however many of its patterns rules test. A link's found patterns are looked up once per group,
+  // for the first of its patterns a rule tests, and spread over the block's masks of the group's patterns,
+  // so that the group's other tests of the link read a bit of a mask, not the link's value number and patterns.
   LinkBits RegexFound(size_t group_slot, size_t slot, const RegexGroup& group, TextGetter get, int pattern,
                       size_t block, LinkBits candidates) const {
-    FoundPatterns* const found = found_patterns_.data() + group_slot * backlink_count_;
-    LinkBits passing = 0;
-    ForEachValueId(slot, get, block, candidates, [&](int id, LinkBits bit) {
-      FoundPatterns& patterns = found[id];
-      if (patterns == kNotSearched) patterns = SearchPatterns(group, value_numbers_[slot].text(id));
-      if ((patterns >> pattern & 1) != 0) passing |= bit;
-    });
-    return passing;
+    // masks[0]: the block's links looked up; masks[1 + i]: those of them whose value holds pattern i.
+    LinkBits* const masks = found_masks_.data() + block * found_mask_row_ + found_mask_offsets_[group_slot];
+    if (const LinkBits needed = candidates & ~masks[0]; needed != 0) {
+      FoundPatterns* const found = found_patterns_.data() + group_slot * backlink_count_;
+      ForEachValueId(slot, get, block, needed, [&](int id, LinkBits bit) {
+        FoundPatterns& patterns = found[id];
+        if (patterns == kNotSearched) patterns = SearchPatterns(group, value_numbers_[slot].text(id));
+        for (FoundPatterns rest = patterns & ~kSearched; rest != 0; rest &= rest - 1) {
+          masks[1 + std::countr_zero(rest)] |= bit;
+        }
+      });
+      masks[0] |= needed;
+    }
+    return candidates & masks[1 + pattern];
   }
 
   // Of `candidates` in `block`, those where a whole-value pattern (^...$, in whole-value slot `pattern_slot`)
@@ -891,6 +905,11 @@ class PageEvaluation {
     return found;
   }
   mutable std::vector<FoundPatterns> found_patterns_;  // per group slot, then per value number of its field
+  // Per block, a row of found_mask_row_ words: per group slot, from found_mask_offsets_[group slot], the
+  // block's links looked up, then per pattern of the group those of them whose value holds it.
+  mutable std::vector<LinkBits> found_masks_;
+  const size_t* found_mask_offsets_ = nullptr;  // the rule set's Compiled::found_mask_offsets
+  size_t found_mask_row_ = 0;
   mutable std::vector<int> matched_;  // one search's answer
   // Per whole-value pattern, then per value number of its field: 1, 0 or kNotEvaluated.
   mutable std::vector<int8_t> whole_value_results_;
@@ -1210,6 +1229,10 @@ class Compiler {
     for (const auto& [field, slot] : value_slots_) file.compiled.page_value_slots[slot] = IsPageField(*field);
     file.compiled.whole_value_patterns = whole_value_slots_.size();
     file.compiled.regex_groups = regex_groups_.size();
+    file.compiled.found_mask_offsets = {0};
+    for (const size_t patterns : regex_group_patterns_) {
+      file.compiled.found_mask_offsets.push_back(file.compiled.found_mask_offsets.back() + 1 + patterns);
+    }
     for (const std::shared_ptr<RegexGroup>& group : regex_groups_) group->Compile();
     return file;
   }
@@ -1630,13 +1653,13 @@ class Compiler {
                               }};
                             }
                             const auto [open, first] = open_regex_groups_.try_emplace(&field);
-                            auto& [group_slot, patterns] = open->second;
-                            if (first || patterns == kMaxGroupPatterns) {
+                            size_t& group_slot = open->second;
+                            if (first || regex_group_patterns_[group_slot] == kMaxGroupPatterns) {
                               group_slot = regex_groups_.size();
-                              patterns = 0;
                               regex_groups_.push_back(std::make_shared<RegexGroup>());
+                              regex_group_patterns_.push_back(0);
                             }
-                            ++patterns;
+                            ++regex_group_patterns_[group_slot];
                             const std::shared_ptr<RegexGroup>& group = regex_groups_[group_slot];
                             return OfBlock{[get, slot, group_slot, index = static_cast<int>(group->Add(pattern)),
                                             group = std::shared_ptr<const RegexGroup>(group)](
@@ -1742,8 +1765,8 @@ class Compiler {
                                                      {FindField("snippet"), kSnippetValueSlot},
                                                      {FindField("target.registrable_domain"), kDomainValueSlot}};
   std::vector<std::shared_ptr<RegexGroup>> regex_groups_;  // by group slot
-  // Text field -> the slot of its group taking more `matches` patterns, and how many that group holds.
-  std::map<const FieldSpec*, std::pair<size_t, size_t>> open_regex_groups_;
+  std::vector<size_t> regex_group_patterns_;               // by group slot: how many patterns it holds
+  std::map<const FieldSpec*, size_t> open_regex_groups_;  // text field -> the slot of its group taking more patterns
   std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
@@ -1902,7 +1925,10 @@ const PageEvaluation& EvaluationOf(const PageFacts& page, std::span<const Link> 
 
 std::vector<Score> RuleSet::Evaluate(const ExtractedPage& page) const {
   const PageEvaluation& evaluation = EvaluationOf(page.page, page.links, *compiled_);
-  std::vector<Score> scores(page.links.size());
+  // Copies of one unscored Score: `scores(n)` value-initialises each, clearing all its bytes (a `rep stos` per
+  // link, internal links included) before it sets the members, which costs more than copying empty ones.
+  static const Score kUnscored;
+  std::vector<Score> scores(page.links.size(), kUnscored);
   ScoreLinks(*compiled_, evaluation, scores);
   return scores;
 }
