@@ -451,6 +451,8 @@ struct RuleSet::Compiled {
   // Per group slot, and one past the last: where the group's words start in a block's row of found masks (see
   // PageEvaluation::RegexFound), one for the links looked up and one per pattern.
   std::vector<size_t> found_mask_offsets;
+  // The same for list-hit groups (see PageEvaluation::ListHitsHolding), one per list tested.
+  std::vector<size_t> list_hit_mask_offsets;
 };
 
 namespace {
@@ -518,6 +520,38 @@ struct AnchorWordsAndEcho {
 // Facts about each link that need the whole page, computed once per page before any rule runs, and the
 // per-page caches of `neighbours` predicates. One per thread, reset for each page (a thread evaluates one
 // page at a time): its buffers keep their room, so a page allocates only when it needs more than any before.
+// Answers of a group of tests (a regex group's patterns, the lists of a field's index) for a page's links, as
+// a mask per answer per block of links, so that after the first test of a group on a block the others read
+// one mask. Per block, a row of words: per group, from its offset, the block's links looked up, then per
+// answer those of them that have it.
+class BlockAnswerMasks {
+ public:
+  // `offsets`: per group, and one past the last, where its words start in a row (a rule set's Compiled).
+  void Reset(const std::vector<size_t>& offsets, size_t blocks) {
+    offsets_ = offsets.data();
+    row_ = offsets.back();
+    masks_.assign(row_ * blocks, 0);
+  }
+  size_t AnswersOf(size_t group) const { return offsets_[group + 1] - offsets_[group] - 1; }
+  // Of `candidates` in `block`, those that have answer `answer` of `group`. `spread(needed, answer_masks)`
+  // sets the bits of the `needed` links (those not looked up yet) in the group's masks, answer_masks[i]
+  // for answer i.
+  template <typename Spread>
+  LinkBits Holding(size_t group, size_t block, LinkBits candidates, size_t answer, Spread spread) {
+    LinkBits* const masks = masks_.data() + block * row_ + offsets_[group];
+    if (const LinkBits needed = candidates & ~masks[0]; needed != 0) {
+      spread(needed, masks + 1);
+      masks[0] |= needed;
+    }
+    return candidates & masks[1 + answer];
+  }
+
+ private:
+  const size_t* offsets_ = nullptr;
+  size_t row_ = 0;
+  std::vector<LinkBits> masks_;
+};
+
 class PageEvaluation {
  public:
   void Reset(const PageFacts& page, std::span<const Link> links, const RuleSet::Compiled& compiled) {
@@ -544,9 +578,8 @@ class PageEvaluation {
     // A field has at most as many distinct values as the page has backlinks.
     list_value_of_.assign(compiled.value_fields * backlink_count_, nullptr);
     found_patterns_.assign(compiled.regex_groups * backlink_count_, kNotSearched);
-    found_mask_offsets_ = compiled.found_mask_offsets.data();
-    found_mask_row_ = compiled.found_mask_offsets.back();
-    found_masks_.assign(found_mask_row_ * blocks_, 0);
+    found_masks_.Reset(compiled.found_mask_offsets, blocks_);
+    list_hit_masks_.Reset(compiled.list_hit_mask_offsets, blocks_);
     whole_value_results_.assign(compiled.whole_value_patterns * backlink_count_, kNotEvaluated);
     anchor_facts_.assign(backlink_count_, AnchorFacts{});
 
@@ -666,20 +699,37 @@ class PageEvaluation {
   // so that the group's other tests of the link read a bit of a mask, not the link's value number and patterns.
   LinkBits RegexFound(size_t group_slot, size_t slot, const RegexGroup& group, TextGetter get, int pattern,
                       size_t block, LinkBits candidates) const {
-    // masks[0]: the block's links looked up; masks[1 + i]: those of them whose value holds pattern i.
-    LinkBits* const masks = found_masks_.data() + block * found_mask_row_ + found_mask_offsets_[group_slot];
-    if (const LinkBits needed = candidates & ~masks[0]; needed != 0) {
+    return found_masks_.Holding(group_slot, block, candidates, pattern, [&](LinkBits needed, LinkBits* pattern_masks) {
       FoundPatterns* const found = found_patterns_.data() + group_slot * backlink_count_;
       ForEachValueId(slot, get, block, needed, [&](int id, LinkBits bit) {
         FoundPatterns& patterns = found[id];
         if (patterns == kNotSearched) patterns = SearchPatterns(group, value_numbers_[slot].text(id));
         for (FoundPatterns rest = patterns & ~kSearched; rest != 0; rest &= rest - 1) {
-          masks[1 + std::countr_zero(rest)] |= bit;
+          pattern_masks[std::countr_zero(rest)] |= bit;
         }
       });
-      masks[0] |= needed;
-    }
-    return candidates & masks[1 + pattern];
+    });
+  }
+
+  // Of `candidates` in `block`, those whose value of the text field in value slot `slot` has a hit in list
+  // `list` (below 64) of kind `kind` in `lists`, the field's index. As RegexFound does with patterns, a
+  // link's hits in the index's lists are read once per block, for the first of them a rule tests, and
+  // spread over the block's masks of the lists that rules test (list-hit group `hit_group`), so that the
+  // other `in_list` tests of the field read a bit of a mask rather than each link's list value.
+  LinkBits ListHitsHolding(size_t hit_group, size_t slot, TextGetter get, ListValue::ListKind kind,
+                           const ListIndex& lists, size_t list, size_t block, LinkBits candidates) const {
+    return list_hit_masks_.Holding(hit_group, block, candidates, list, [&](LinkBits needed, LinkBits* list_masks) {
+      const uint64_t tested = list_hit_masks_.AnswersOf(hit_group) == 64 ? ~uint64_t{0}
+                                                                          : (uint64_t{1} << list_hit_masks_.AnswersOf(hit_group)) - 1;
+      const ListValue* const* values = list_value_of_.data() + slot * backlink_count_;
+      ForEachValueId(slot, get, block, needed, [&](int id, LinkBits bit) {
+        const ListValue* value = values[id];
+        if (value == nullptr) value = &MakeListValue(slot, id);
+        for (uint64_t hits = value->FirstListHits(kind, lists) & tested; hits != 0; hits &= hits - 1) {
+          list_masks[std::countr_zero(hits)] |= bit;
+        }
+      });
+    });
   }
 
   // Of `candidates` in `block`, those where a whole-value pattern (^...$, in whole-value slot `pattern_slot`)
@@ -905,11 +955,8 @@ class PageEvaluation {
     return found;
   }
   mutable std::vector<FoundPatterns> found_patterns_;  // per group slot, then per value number of its field
-  // Per block, a row of found_mask_row_ words: per group slot, from found_mask_offsets_[group slot], the
-  // block's links looked up, then per pattern of the group those of them whose value holds it.
-  mutable std::vector<LinkBits> found_masks_;
-  const size_t* found_mask_offsets_ = nullptr;  // the rule set's Compiled::found_mask_offsets
-  size_t found_mask_row_ = 0;
+  mutable BlockAnswerMasks found_masks_;     // per regex group: the links whose value holds each pattern
+  mutable BlockAnswerMasks list_hit_masks_;  // per list-hit group: the links whose value has a hit in each list
   mutable std::vector<int> matched_;  // one search's answer
   // Per whole-value pattern, then per value number of its field: 1, 0 or kNotEvaluated.
   mutable std::vector<int8_t> whole_value_results_;
@@ -1232,6 +1279,10 @@ class Compiler {
     file.compiled.found_mask_offsets = {0};
     for (const size_t patterns : regex_group_patterns_) {
       file.compiled.found_mask_offsets.push_back(file.compiled.found_mask_offsets.back() + 1 + patterns);
+    }
+    file.compiled.list_hit_mask_offsets = {0};
+    for (const size_t lists : list_hit_group_lists_) {
+      file.compiled.list_hit_mask_offsets.push_back(file.compiled.list_hit_mask_offsets.back() + 1 + lists);
     }
     for (const std::shared_ptr<RegexGroup>& group : regex_groups_) group->Compile();
     return file;
@@ -1606,6 +1657,18 @@ class Compiler {
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
                             const size_t slot = ValueSlot(field);
+                            if (const auto hit_list = matcher->HitListOf(); hit_list && hit_list->list < 64) {
+                              const auto [kind, list] = *hit_list;
+                              const auto [group, first] = list_hit_groups_.try_emplace({slot, kind}, list_hit_group_lists_.size());
+                              if (first) list_hit_group_lists_.push_back(0);
+                              size_t& lists = list_hit_group_lists_[group->second];
+                              lists = std::max(lists, list + 1);
+                              return OfBlock{[get, slot, kind, list, hit_group = group->second, matcher](
+                                                 const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
+                                return evaluation.ListHitsHolding(hit_group, slot, get, kind, matcher->Index(), list,
+                                                                  block, candidates);
+                              }};
+                            }
                             const auto matches = [matcher](const ListValue& value) { return matcher->Matches(value); };
                             return OfBlock{[get, matches, slot](const PageEvaluation& evaluation, size_t block,
                                                                 LinkBits candidates) {
@@ -1766,6 +1829,10 @@ class Compiler {
                                                      {FindField("target.registrable_domain"), kDomainValueSlot}};
   std::vector<std::shared_ptr<RegexGroup>> regex_groups_;  // by group slot
   std::vector<size_t> regex_group_patterns_;               // by group slot: how many patterns it holds
+  // (value slot, list kind) -> its list-hit group (see PageEvaluation::ListHitsHolding), and by group the
+  // lists its masks cover: one more than the highest list a test reads.
+  std::map<std::pair<size_t, ListValue::ListKind>, size_t> list_hit_groups_;
+  std::vector<size_t> list_hit_group_lists_;
   std::map<const FieldSpec*, size_t> open_regex_groups_;  // text field -> the slot of its group taking more patterns
   std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name

@@ -800,6 +800,56 @@ rules:
   }
 }
 
+// `in_list` tests of one field read a block's hits in every list the field's tests use once, on the first
+// test of the block's links, and keep them as a mask per list: later tests, on other lists or on links the
+// first one did not ask about, must each still answer for their own list and links.
+TEST(PageRulesTest, ListTestsOfOneFieldEachAnswerForTheirOwnListAndLinks) {
+  const auto rules = MustParse(R"(name: lists
+lists:
+  gambling: [casino, poker]
+  outdoors: [hiking, alpine huts]
+  exact_names: [route, best casino bonus]
+  prefixes: [best]
+rules:
+  - {id: hidden-gambling, category: spammy, weight: 1, evidence: x,
+     when: {all: [{field: hidden, equals: true}, {field: anchor.text, in_list: gambling, match: word}]}}
+  - {id: outdoors, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, in_list: outdoors, match: word}}
+  - {id: gambling, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, in_list: gambling, match: word}}
+  - {id: exact-name, category: spammy, weight: 1, evidence: x, when: {field: anchor.text, in_list: exact_names}}
+  - {id: best-prefix, category: spammy, weight: 1, evidence: x,
+     when: {field: anchor.text, in_list: prefixes, match: prefix}}
+)");
+  ASSERT_NE(rules, nullptr);
+  constexpr std::string_view kAnchors[] = {"casino",      "Best Casino Bonus", "hiking boots", "route",
+                                           "alpine huts", "poker and hiking",  "bestseller",   ""};
+  std::mt19937 random(20261202);
+  for (int round = 0; round < 40; ++round) {
+    std::vector<Link> links;
+    for (size_t count = 1 + random() % 150; count > 0; --count) {
+      Link link = BacklinkTo("a.example", kAnchors[random() % std::size(kAnchors)]);
+      link.hidden = random() % 3 == 0;
+      link.is_backlink = random() % 5 != 0;
+      links.push_back(std::move(link));
+    }
+    const std::vector<Score> scores = rules->Evaluate(PageWith(links));
+    ASSERT_EQ(scores.size(), links.size());
+    for (size_t i = 0; i < links.size(); ++i) {
+      const std::string& anchor = links[i].anchor_text;
+      const auto has = [&](std::string_view word) { return anchor.find(word) != std::string::npos; };
+      const bool gambling = has("casino") || has("Casino") || has("poker");
+      std::vector<std::string> expected;
+      if (links[i].is_backlink) {
+        if (links[i].hidden && gambling) expected.push_back("hidden-gambling");
+        if (has("hiking") || anchor == "alpine huts") expected.push_back("outdoors");
+        if (gambling) expected.push_back("gambling");
+        if (anchor == "route" || anchor == "Best Casino Bonus") expected.push_back("exact-name");
+        if (anchor.starts_with("Best") || anchor.starts_with("best")) expected.push_back("best-prefix");
+      }
+      ASSERT_EQ(FiredIds(scores[i]), expected) << "link " << i << " (\"" << anchor << "\") of " << links.size();
+    }
+  }
+}
+
 // Enough rules that their predicates' states fill several of the rule set's blocks of them: each rule still
 // answers with its own operands and bounds.
 TEST(PageRulesTest, ManyRulesEachAnswerWithTheirOwnPredicates) {

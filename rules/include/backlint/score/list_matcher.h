@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -212,9 +213,15 @@ class alignas(64) ListValue {
   // an index finds the hits of all its lists of the kind at once (word lists: ListIndex::FindLists over the
   // value's words; exact lists: one lookup of Text()); the others read a bit.
   bool HasListHit(ListKind kind, const ListIndex& lists, size_t list) const {
+    const uint64_t first = FirstListHits(kind, lists);
+    return ((list < 64 ? first : MoreHits(kind, lists, list)) >> (list % 64) & 1) != 0;
+  }
+  // A bit for each of lists 0 to 63 of kind `kind` in `lists` that has a hit in the value: HasListHit's
+  // answers for those lists at once.
+  uint64_t FirstListHits(ListKind kind, const ListIndex& lists) const {
     const ListHits& hits = hits_[kind];
     if (hits.index != &lists) FindListHits(kind, lists);
-    return ((list < 64 ? hits.first : MoreHits(kind, lists, list)) >> (list % 64) & 1) != 0;
+    return hits.first;
   }
   // Makes this the value `value` as if newly constructed, keeping the buffers' capacity for reuse.
   void Reset(std::string_view value);
@@ -258,6 +265,18 @@ class ListMatcher {
   // `entries` are normalised like ListValue::Text(); word and exact modes add them to `lists`, which every
   // matcher of a rule set shares and which must be complete before the first match.
   ListMatcher(MatchMode mode, std::span<const std::string> entries, std::shared_ptr<ListIndex> lists);
+
+  // Word and exact matchers: the list whose hit in a value is a match, so that a caller can read the
+  // answers of several matchers of one index from one FirstListHits. None for prefix and suffix matchers.
+  struct HitList {
+    ListValue::ListKind kind;
+    size_t list;
+  };
+  std::optional<HitList> HitListOf() const {
+    if (affix_) return std::nullopt;
+    return HitList{kind_, list_};
+  }
+  const ListIndex& Index() const { return *lists_; }  // the index its lists are in
 
   bool Matches(const ListValue& value) const {
     if (!affix_) return value.HasListHit(kind_, *lists_, list_);
