@@ -532,6 +532,12 @@ class BlockAnswerMasks {
     row_ = offsets.back();
     masks_.assign(row_ * blocks, 0);
   }
+  // The offsets for groups of answers[g] answers each: a word for the links looked up, then one per answer.
+  static std::vector<size_t> OffsetsFor(const std::vector<size_t>& answers) {
+    std::vector<size_t> offsets = {0};
+    for (const size_t group_answers : answers) offsets.push_back(offsets.back() + 1 + group_answers);
+    return offsets;
+  }
   size_t AnswersOf(size_t group) const { return offsets_[group + 1] - offsets_[group] - 1; }
   // Of `candidates` in `block`, those that have answer `answer` of `group`. `spread(needed, answer_masks)`
   // sets the bits of the `needed` links (those not looked up yet) in the group's masks, answer_masks[i]
@@ -719,8 +725,8 @@ class PageEvaluation {
   LinkBits ListHitsHolding(size_t hit_group, size_t slot, TextGetter get, ListValue::ListKind kind,
                            const ListIndex& lists, size_t list, size_t block, LinkBits candidates) const {
     return list_hit_masks_.Holding(hit_group, block, candidates, list, [&](LinkBits needed, LinkBits* list_masks) {
-      const uint64_t tested = list_hit_masks_.AnswersOf(hit_group) == 64 ? ~uint64_t{0}
-                                                                          : (uint64_t{1} << list_hit_masks_.AnswersOf(hit_group)) - 1;
+      const size_t tested_lists = list_hit_masks_.AnswersOf(hit_group);
+      const uint64_t tested = tested_lists == 64 ? ~uint64_t{0} : (uint64_t{1} << tested_lists) - 1;
       const ListValue* const* values = list_value_of_.data() + slot * backlink_count_;
       ForEachValueId(slot, get, block, needed, [&](int id, LinkBits bit) {
         const ListValue* value = values[id];
@@ -1276,14 +1282,8 @@ class Compiler {
     for (const auto& [field, slot] : value_slots_) file.compiled.page_value_slots[slot] = IsPageField(*field);
     file.compiled.whole_value_patterns = whole_value_slots_.size();
     file.compiled.regex_groups = regex_groups_.size();
-    file.compiled.found_mask_offsets = {0};
-    for (const size_t patterns : regex_group_patterns_) {
-      file.compiled.found_mask_offsets.push_back(file.compiled.found_mask_offsets.back() + 1 + patterns);
-    }
-    file.compiled.list_hit_mask_offsets = {0};
-    for (const size_t lists : list_hit_group_lists_) {
-      file.compiled.list_hit_mask_offsets.push_back(file.compiled.list_hit_mask_offsets.back() + 1 + lists);
-    }
+    file.compiled.found_mask_offsets = BlockAnswerMasks::OffsetsFor(regex_group_patterns_);
+    file.compiled.list_hit_mask_offsets = BlockAnswerMasks::OffsetsFor(list_hit_group_lists_);
     for (const std::shared_ptr<RegexGroup>& group : regex_groups_) group->Compile();
     return file;
   }
