@@ -449,7 +449,7 @@ struct RuleSet::Compiled {
   size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-value cache slot
   size_t regex_groups = 0;  // each gets a per-value cache slot for the patterns found
   // Per group slot, and one past the last: where the group's words start in a block's row of found masks (see
-  // PageEvaluation::RegexFound), one for the links looked up and one per pattern.
+  // PageEvaluation::RegexFound), one for the links looked up and two per pattern.
   std::vector<size_t> found_mask_offsets;
   // The same for list-hit groups (see PageEvaluation::ListHitsHolding), one per list tested.
   std::vector<size_t> list_hit_mask_offsets;
@@ -532,24 +532,29 @@ class BlockAnswerMasks {
     row_ = offsets.back();
     masks_.assign(row_ * blocks, 0);
   }
-  // The offsets for groups of answers[g] answers each: a word for the links looked up, then one per answer.
-  static std::vector<size_t> OffsetsFor(const std::vector<size_t>& answers) {
+  // The offsets for groups of answers[g] answers each: a word for the links looked up, then `words` per answer.
+  static std::vector<size_t> OffsetsFor(const std::vector<size_t>& answers, size_t words = 1) {
     std::vector<size_t> offsets = {0};
-    for (const size_t group_answers : answers) offsets.push_back(offsets.back() + 1 + group_answers);
+    for (const size_t group_answers : answers) offsets.push_back(offsets.back() + 1 + words * group_answers);
     return offsets;
   }
   size_t AnswersOf(size_t group) const { return offsets_[group + 1] - offsets_[group] - 1; }
-  // Of `candidates` in `block`, those that have answer `answer` of `group`. `spread(needed, answer_masks)`
-  // sets the bits of the `needed` links (those not looked up yet) in the group's masks, answer_masks[i]
-  // for answer i.
+  // The masks of `group` in `block`, once `spread(needed, masks)` has set the bits of the `needed` links
+  // (those of `candidates` not looked up yet) in them.
   template <typename Spread>
-  LinkBits Holding(size_t group, size_t block, LinkBits candidates, size_t answer, Spread spread) {
+  LinkBits* LookedUp(size_t group, size_t block, LinkBits candidates, Spread spread) {
     LinkBits* const masks = masks_.data() + block * row_ + offsets_[group];
     if (const LinkBits needed = candidates & ~masks[0]; needed != 0) {
       spread(needed, masks + 1);
       masks[0] |= needed;
     }
-    return candidates & masks[1 + answer];
+    return masks + 1;
+  }
+  // Of `candidates` in `block`, those that have answer `answer` of `group`, of one word each: `spread` sets
+  // masks[i] for answer i.
+  template <typename Spread>
+  LinkBits Holding(size_t group, size_t block, LinkBits candidates, size_t answer, Spread spread) {
+    return candidates & LookedUp(group, block, candidates, spread)[answer];
   }
 
  private:
@@ -583,7 +588,7 @@ class PageEvaluation {
     list_values_used_ = 0;
     // A field has at most as many distinct values as the page has backlinks.
     list_value_of_.assign(compiled.value_fields * backlink_count_, nullptr);
-    found_patterns_.assign(compiled.regex_groups * backlink_count_, kNotSearched);
+    value_patterns_.assign(compiled.regex_groups * backlink_count_, ValuePatterns{});
     found_masks_.Reset(compiled.found_mask_offsets, blocks_);
     list_hit_masks_.Reset(compiled.list_hit_mask_offsets, blocks_);
     whole_value_results_.assign(compiled.whole_value_patterns * backlink_count_, kNotEvaluated);
@@ -699,22 +704,42 @@ class PageEvaluation {
   }
 
   // Of `candidates` in `block`, those where pattern `pattern` of a text field's group (in group slot
-  // `group_slot`) is found in the field's value (in value slot `slot`); the group runs once per distinct
-  // value, however many of its patterns rules test. A link's found patterns are looked up once per group,
-  // for the first of its patterns a rule tests, and spread over the block's masks of the group's patterns,
-  // so that the group's other tests of the link read a bit of a mask, not the link's value number and patterns.
+  // `group_slot`) is found in the field's value (in value slot `slot`). A value is screened once per group
+  // (RegexGroup::PossiblePatterns), and searched for a pattern it may hold only when a rule first asks about
+  // that pattern for a link with that value: the answers other rules never need (most links reach few of
+  // a field's tests) cost no search. A link's screened and found patterns are looked up once per group and
+  // spread over the block's masks, two per pattern: the links yet to be searched for it, and those found to
+  // hold it; the group's other tests of the link read a bit of a mask.
   LinkBits RegexFound(size_t group_slot, size_t slot, const RegexGroup& group, TextGetter get, int pattern,
                       size_t block, LinkBits candidates) const {
-    return found_masks_.Holding(group_slot, block, candidates, pattern, [&](LinkBits needed, LinkBits* pattern_masks) {
-      FoundPatterns* const found = found_patterns_.data() + group_slot * backlink_count_;
+    ValuePatterns* const values = value_patterns_.data() + group_slot * backlink_count_;
+    LinkBits* const masks = found_masks_.LookedUp(group_slot, block, candidates, [&](LinkBits needed, LinkBits* pattern_masks) {
       ForEachValueId(slot, get, block, needed, [&](int id, LinkBits bit) {
-        FoundPatterns& patterns = found[id];
-        if (patterns == kNotSearched) patterns = SearchPatterns(group, value_numbers_[slot].text(id));
-        for (FoundPatterns rest = patterns & ~kSearched; rest != 0; rest &= rest - 1) {
-          pattern_masks[std::countr_zero(rest)] |= bit;
+        ValuePatterns& patterns = values[id];
+        if (patterns.found == kNotScreened) patterns = {group.PossiblePatterns(value_numbers_[slot].text(id)), kScreened};
+        for (PatternMask rest = patterns.unsearched; rest != 0; rest &= rest - 1) {
+          pattern_masks[2 * std::countr_zero(rest)] |= bit;
+        }
+        for (PatternMask rest = patterns.found & ~kScreened; rest != 0; rest &= rest - 1) {
+          pattern_masks[2 * std::countr_zero(rest) + 1] |= bit;
         }
       });
     });
+    LinkBits& unsearched = masks[2 * pattern];
+    LinkBits& found = masks[2 * pattern + 1];
+    if (const LinkBits searching = candidates & unsearched; searching != 0) {
+      unsearched &= ~searching;
+      const PatternMask this_pattern = PatternMask{1} << pattern;
+      ForEachValueId(slot, get, block, searching, [&](int id, LinkBits bit) {
+        ValuePatterns& patterns = values[id];
+        if ((patterns.unsearched & this_pattern) != 0) {
+          patterns.unsearched &= ~this_pattern;
+          if (group.Found(value_numbers_[slot].text(id), static_cast<size_t>(pattern))) patterns.found |= this_pattern;
+        }
+        if ((patterns.found & this_pattern) != 0) found |= bit;
+      });
+    }
+    return candidates & found;
   }
 
   // Of `candidates` in `block`, those whose value of the text field in value slot `slot` has a hit in list
@@ -748,8 +773,8 @@ class PageEvaluation {
     ForEachValueId(slot, get, block, candidates, [&](int id, LinkBits bit) {
       int8_t& result = results[id];
       if (result == kNotEvaluated) {
-        alone.Match(value_numbers_[slot].text(id), matched_);
-        result = matched_.empty() ? 0 : 1;
+        const std::string_view value = value_numbers_[slot].text(id);
+        result = alone.PossiblePatterns(value) != 0 && alone.Found(value, 0) ? 1 : 0;
       }
       if (result == 1) passing |= bit;
     });
@@ -950,20 +975,18 @@ class PageEvaluation {
   mutable std::deque<ListValue> list_value_pool_;
   mutable size_t list_values_used_ = 0;
   mutable std::vector<const ListValue*> list_value_of_;  // per value slot, then per value number: in the pool, or null
-  // The patterns of a group found in one value, bit i for pattern i: a group holds at most
-  // kMaxGroupPatterns, so that the top bit is free to tell a value searched.
-  using FoundPatterns = uint64_t;
-  static constexpr FoundPatterns kNotSearched = 0, kSearched = FoundPatterns{1} << kMaxGroupPatterns;
-  [[gnu::noinline]] FoundPatterns SearchPatterns(const RegexGroup& group, std::string_view value) const {
-    group.Match(value, matched_);
-    FoundPatterns found = kSearched;
-    for (const int pattern : matched_) found |= FoundPatterns{1} << pattern;
-    return found;
-  }
-  mutable std::vector<FoundPatterns> found_patterns_;  // per group slot, then per value number of its field
+  // A group's patterns for one value, bit i for pattern i: those it may hold and has not been searched for
+  // yet, and those found in it. A group holds at most kMaxGroupPatterns, so that the top bit of `found` is
+  // free to tell a value screened.
+  using PatternMask = RegexGroup::PatternMask;
+  struct ValuePatterns {
+    PatternMask unsearched = 0, found = 0;
+  };
+  static constexpr PatternMask kNotScreened = 0, kScreened = PatternMask{1} << kMaxGroupPatterns;
+  mutable std::vector<ValuePatterns> value_patterns_;  // per group slot, then per value number of its field
   mutable BlockAnswerMasks found_masks_;     // per regex group: the links whose value holds each pattern
   mutable BlockAnswerMasks list_hit_masks_;  // per list-hit group: the links whose value has a hit in each list
-  mutable std::vector<int> matched_;  // one search's answer
+
   // Per whole-value pattern, then per value number of its field: 1, 0 or kNotEvaluated.
   mutable std::vector<int8_t> whole_value_results_;
   static constexpr int kNotComputed = -1;  // the facts are never negative
@@ -1282,7 +1305,7 @@ class Compiler {
     for (const auto& [field, slot] : value_slots_) file.compiled.page_value_slots[slot] = IsPageField(*field);
     file.compiled.whole_value_patterns = whole_value_slots_.size();
     file.compiled.regex_groups = regex_groups_.size();
-    file.compiled.found_mask_offsets = BlockAnswerMasks::OffsetsFor(regex_group_patterns_);
+    file.compiled.found_mask_offsets = BlockAnswerMasks::OffsetsFor(regex_group_patterns_, 2);
     file.compiled.list_hit_mask_offsets = BlockAnswerMasks::OffsetsFor(list_hit_group_lists_);
     for (const std::shared_ptr<RegexGroup>& group : regex_groups_) group->Compile();
     return file;
