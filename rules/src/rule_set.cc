@@ -274,17 +274,6 @@ std::string FormatNumber(double number) {
   return out.str();
 }
 
-// Whether `pattern` is a whole-value shape: ^ first (after any flag groups such as (?-i)) and $ last.
-// Only a reading of the text (^a|b$ is not one): it chooses how the pattern is run, never what it matches.
-bool IsWholeValueShape(std::string_view pattern) {
-  while (pattern.starts_with("(?")) {
-    const size_t close = pattern.find(')');
-    if (close == std::string_view::npos || pattern.find(':') < close) break;  // (?i:...) is a group
-    pattern.remove_prefix(close + 1);
-  }
-  return pattern.starts_with('^') && pattern.ends_with('$') && !pattern.ends_with("\\$");
-}
-
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
@@ -446,7 +435,6 @@ struct RuleSet::Compiled {
   // distinct values of the field are numbered and their list values and regex answers cached.
   size_t value_fields = 0;
   std::vector<bool> page_value_slots;  // per value slot: whether its field is the page's, one value per page
-  size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-value cache slot
   size_t regex_groups = 0;  // each gets a per-value cache slot for the patterns found
   // Per group slot, and one past the last: where the group's words start in a block's row of found masks (see
   // PageEvaluation::RegexFound), one for the links looked up and two per pattern.
@@ -591,7 +579,6 @@ class PageEvaluation {
     value_patterns_.assign(compiled.regex_groups * backlink_count_, ValuePatterns{});
     found_masks_.Reset(compiled.found_mask_offsets, blocks_);
     list_hit_masks_.Reset(compiled.list_hit_mask_offsets, blocks_);
-    whole_value_results_.assign(compiled.whole_value_patterns * backlink_count_, kNotEvaluated);
     anchor_facts_.assign(backlink_count_, AnchorFacts{});
 
     const TopicalRelevance relevance(page);
@@ -761,24 +748,6 @@ class PageEvaluation {
         }
       });
     });
-  }
-
-  // Of `candidates` in `block`, those where a whole-value pattern (^...$, in whole-value slot `pattern_slot`)
-  // matches its field's value: searched alone (a group of one, for its literal prefilter), when a rule asks,
-  // at most once per distinct value.
-  LinkBits WholeValueFound(size_t pattern_slot, size_t slot, const RegexGroup& alone, TextGetter get, size_t block,
-                           LinkBits candidates) const {
-    int8_t* const results = whole_value_results_.data() + pattern_slot * backlink_count_;
-    LinkBits passing = 0;
-    ForEachValueId(slot, get, block, candidates, [&](int id, LinkBits bit) {
-      int8_t& result = results[id];
-      if (result == kNotEvaluated) {
-        const std::string_view value = value_numbers_[slot].text(id);
-        result = alone.PossiblePatterns(value) != 0 && alone.Found(value, 0) ? 1 : 0;
-      }
-      if (result == 1) passing |= bit;
-    });
-    return passing;
   }
 
   // Facts of a backlink's anchor text, computed on first use (several predicates read them) once per distinct
@@ -987,8 +956,6 @@ class PageEvaluation {
   mutable BlockAnswerMasks found_masks_;     // per regex group: the links whose value holds each pattern
   mutable BlockAnswerMasks list_hit_masks_;  // per list-hit group: the links whose value has a hit in each list
 
-  // Per whole-value pattern, then per value number of its field: 1, 0 or kNotEvaluated.
-  mutable std::vector<int8_t> whole_value_results_;
   static constexpr int kNotComputed = -1;  // the facts are never negative
   struct AnchorFacts {
     int words = kNotComputed;
@@ -1303,7 +1270,6 @@ class Compiler {
     file.compiled.value_fields = value_slots_.size();
     file.compiled.page_value_slots.resize(value_slots_.size());
     for (const auto& [field, slot] : value_slots_) file.compiled.page_value_slots[slot] = IsPageField(*field);
-    file.compiled.whole_value_patterns = whole_value_slots_.size();
     file.compiled.regex_groups = regex_groups_.size();
     file.compiled.found_mask_offsets = BlockAnswerMasks::OffsetsFor(regex_group_patterns_, 2);
     file.compiled.list_hit_mask_offsets = BlockAnswerMasks::OffsetsFor(list_hit_group_lists_);
@@ -1713,11 +1679,8 @@ class Compiler {
 
   // RE2 runs in time linear in the input whatever the pattern; matching ignores case like the other
   // operators, and finds the pattern anywhere in the value unless it is anchored with ^ and $. A text
-  // field's patterns run together, once per link (see regex_group.h), except whole-value shapes (^...$):
-  // each of those runs alone, and only when a rule asks. In the set, such a pattern follows the whole value
-  // alongside every other pattern, which multiplies the states of the set's automaton (RE2 builds them as
-  // values reach them: on the corpus, 70M instructions for the anchor patterns), and every value it
-  // matches needs the set's second pass; alone, its anchored search is short.
+  // field's patterns are screened together, once per distinct value, and each is searched only when a
+  // rule asks (see regex_group.h).
   Test CompileMatches(const FieldSpec& field, const Entry& operation) {
     const std::string pattern = ReadNonEmptyString(operation);
     auto regex = std::make_shared<const RE2>(pattern, RegexGroup::PatternOptions());
@@ -1727,17 +1690,6 @@ class Compiler {
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
                             const size_t slot = ValueSlot(field);
-                            if (IsWholeValueShape(pattern)) {
-                              const size_t pattern_slot =
-                                  whole_value_slots_.try_emplace({&field, pattern}, whole_value_slots_.size()).first->second;
-                              auto alone = std::make_shared<RegexGroup>();
-                              alone->Add(pattern);
-                              alone->Compile();
-                              return OfBlock{[get, pattern_slot, slot, alone = std::shared_ptr<const RegexGroup>(alone)](
-                                                 const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
-                                return evaluation.WholeValueFound(pattern_slot, slot, *alone, get, block, candidates);
-                              }};
-                            }
                             const auto [open, first] = open_regex_groups_.try_emplace(&field);
                             size_t& group_slot = open->second;
                             if (first || regex_group_patterns_[group_slot] == kMaxGroupPatterns) {
@@ -1857,7 +1809,6 @@ class Compiler {
   std::map<std::pair<size_t, ListValue::ListKind>, size_t> list_hit_groups_;
   std::vector<size_t> list_hit_group_lists_;
   std::map<const FieldSpec*, size_t> open_regex_groups_;  // text field -> the slot of its group taking more patterns
-  std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
   std::map<std::string, BlockTest> named_;  // compiled named predicates, with their answers cached
