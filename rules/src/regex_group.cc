@@ -55,9 +55,6 @@ bool IsCommonPair(unsigned char first, unsigned char second) {
 
 constexpr size_t kMaskPatterns = 64;
 
-// How many possible patterns a value is searched for one by one rather than with the group's set.
-constexpr int kMostSearchedAlone = 3;
-
 // A literal is looked for where its key is found: its three rarest consecutive bytes (first byte lowest), with
 // every byte's case bit set, so that a letter's cases share a key (other bytes may too; the literal itself
 // is then compared). Of a shorter literal, its first byte.
@@ -182,11 +179,6 @@ FirstTwoBytes FirstTwoBytesOf(std::string_view value) {
   return tag_hits(even, buckets.data()) | tag_hits(odd, buckets.data() + 8) << 1;
 }
 
-// RE2::PartialMatch without captures, less the two calls that handle them.
-bool FoundAlone(std::string_view value, const RE2& pattern) {
-  return pattern.Match(value, 0, value.size(), RE2::UNANCHORED, nullptr, 0);
-}
-
 // A literal shorter than this, of the part of a prefilter atom whose bytes a value must hold, is too common
 // to rule much out when the atom also has a cased letter outside ASCII: one of that letter's cases is
 // required instead.
@@ -298,19 +290,16 @@ RE2::Options RegexGroup::PatternOptions() {
 
 // A group that Compile gives no literals has no byte with patterns either.
 RegexGroup::RegexGroup()
-    : set_(PatternOptions(), RE2::UNANCHORED),
-      pattern_bytes_(ByteRanges::Of({})),
+    : pattern_bytes_(ByteRanges::Of({})),
       bucket_shift_(BucketShift(kFewestKeyBuckets)),
       key_buckets_(kFewestKeyBuckets) {}
 
 size_t RegexGroup::Add(const std::string& pattern) {
   patterns_.push_back(std::make_unique<RE2>(pattern, PatternOptions()));
-  if (set_.Add(pattern, nullptr) < 0) set_usable_ = false;
   return patterns_.size() - 1;
 }
 
 void RegexGroup::Compile() {
-  set_usable_ = set_usable_ && set_.Compile();
   all_patterns_ = patterns_.size() >= kMaskPatterns ? ~PatternMask{0} : (PatternMask{1} << patterns_.size()) - 1;
   unfiltered_ = all_patterns_;
   re2::FilteredRE2 prefilter(/*min_atom_len=*/1);
@@ -622,30 +611,23 @@ RegexGroup::PatternMask RegexGroup::LiteralsAt(std::string_view value, size_t ke
   return found;
 }
 
+// RE2::PartialMatch without captures, less the two calls that handle them.
+bool RegexGroup::Found(std::string_view value, size_t pattern) const {
+  return patterns_[pattern]->Match(value, 0, value.size(), RE2::UNANCHORED, nullptr, 0);
+}
+
 void RegexGroup::Match(std::string_view value, std::vector<int>& matched) const {
   matched.clear();
-  const PatternMask possible = PossiblePatterns(value);
-  if (possible == 0) return;
-  // A few possible patterns are searched alone, each in its own small automaton, rather than by the whole
-  // set's, whose states cover every pattern of the field.
-  if (std::popcount(possible) <= kMostSearchedAlone) {
-    for (PatternMask rest = possible; rest != 0; rest &= rest - 1) {
-      const int pattern = std::countr_zero(rest);
-      if (FoundAlone(value, *patterns_[static_cast<size_t>(pattern)])) matched.push_back(pattern);
+  if (patterns_.size() > kMaskPatterns) {
+    if (PossiblePatterns(value) == 0) return;
+    for (size_t pattern = 0; pattern < patterns_.size(); ++pattern) {
+      if (Found(value, pattern)) matched.push_back(static_cast<int>(pattern));
     }
     return;
   }
-  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
-  // Most values match no pattern: a first pass that only answers whether any does is cheaper (it
-  // allocates nothing), and only a hit needs the second pass that lists them.
-  if (set_usable_ && !set_.Match(value, nullptr, &error) && error.kind == RE2::Set::kNoError) return;
-  if (set_usable_ && (set_.Match(value, &matched, &error) || error.kind == RE2::Set::kNoError)) {
-    std::sort(matched.begin(), matched.end());
-    return;
-  }
-  matched.clear();
-  for (size_t i = 0; i < patterns_.size(); ++i) {
-    if (FoundAlone(value, *patterns_[i])) matched.push_back(static_cast<int>(i));
+  for (PatternMask possible = PossiblePatterns(value); possible != 0; possible &= possible - 1) {
+    const int pattern = std::countr_zero(possible);
+    if (Found(value, static_cast<size_t>(pattern))) matched.push_back(pattern);
   }
 }
 

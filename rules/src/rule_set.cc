@@ -274,17 +274,6 @@ std::string FormatNumber(double number) {
   return out.str();
 }
 
-// Whether `pattern` is a whole-value shape: ^ first (after any flag groups such as (?-i)) and $ last.
-// Only a reading of the text (^a|b$ is not one): it chooses how the pattern is run, never what it matches.
-bool IsWholeValueShape(std::string_view pattern) {
-  while (pattern.starts_with("(?")) {
-    const size_t close = pattern.find(')');
-    if (close == std::string_view::npos || pattern.find(':') < close) break;  // (?i:...) is a group
-    pattern.remove_prefix(close + 1);
-  }
-  return pattern.starts_with('^') && pattern.ends_with('$') && !pattern.ends_with("\\$");
-}
-
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
@@ -446,10 +435,9 @@ struct RuleSet::Compiled {
   // distinct values of the field are numbered and their list values and regex answers cached.
   size_t value_fields = 0;
   std::vector<bool> page_value_slots;  // per value slot: whether its field is the page's, one value per page
-  size_t whole_value_patterns = 0;  // distinct (text field, ^...$ pattern); each gets a per-value cache slot
   size_t regex_groups = 0;  // each gets a per-value cache slot for the patterns found
   // Per group slot, and one past the last: where the group's words start in a block's row of found masks (see
-  // PageEvaluation::RegexFound), one for the links looked up and one per pattern.
+  // PageEvaluation::RegexFound), one for the links looked up and two per pattern.
   std::vector<size_t> found_mask_offsets;
   // The same for list-hit groups (see PageEvaluation::ListHitsHolding), one per list tested.
   std::vector<size_t> list_hit_mask_offsets;
@@ -532,24 +520,29 @@ class BlockAnswerMasks {
     row_ = offsets.back();
     masks_.assign(row_ * blocks, 0);
   }
-  // The offsets for groups of answers[g] answers each: a word for the links looked up, then one per answer.
-  static std::vector<size_t> OffsetsFor(const std::vector<size_t>& answers) {
+  // The offsets for groups of answers[g] answers each: a word for the links looked up, then `words` per answer.
+  static std::vector<size_t> OffsetsFor(const std::vector<size_t>& answers, size_t words = 1) {
     std::vector<size_t> offsets = {0};
-    for (const size_t group_answers : answers) offsets.push_back(offsets.back() + 1 + group_answers);
+    for (const size_t group_answers : answers) offsets.push_back(offsets.back() + 1 + words * group_answers);
     return offsets;
   }
   size_t AnswersOf(size_t group) const { return offsets_[group + 1] - offsets_[group] - 1; }
-  // Of `candidates` in `block`, those that have answer `answer` of `group`. `spread(needed, answer_masks)`
-  // sets the bits of the `needed` links (those not looked up yet) in the group's masks, answer_masks[i]
-  // for answer i.
+  // The masks of `group` in `block`, once `spread(needed, masks)` has set the bits of the `needed` links
+  // (those of `candidates` not looked up yet) in them.
   template <typename Spread>
-  LinkBits Holding(size_t group, size_t block, LinkBits candidates, size_t answer, Spread spread) {
+  LinkBits* LookedUp(size_t group, size_t block, LinkBits candidates, Spread spread) {
     LinkBits* const masks = masks_.data() + block * row_ + offsets_[group];
     if (const LinkBits needed = candidates & ~masks[0]; needed != 0) {
       spread(needed, masks + 1);
       masks[0] |= needed;
     }
-    return candidates & masks[1 + answer];
+    return masks + 1;
+  }
+  // Of `candidates` in `block`, those that have answer `answer` of `group`, of one word each: `spread` sets
+  // masks[i] for answer i.
+  template <typename Spread>
+  LinkBits Holding(size_t group, size_t block, LinkBits candidates, size_t answer, Spread spread) {
+    return candidates & LookedUp(group, block, candidates, spread)[answer];
   }
 
  private:
@@ -583,10 +576,9 @@ class PageEvaluation {
     list_values_used_ = 0;
     // A field has at most as many distinct values as the page has backlinks.
     list_value_of_.assign(compiled.value_fields * backlink_count_, nullptr);
-    found_patterns_.assign(compiled.regex_groups * backlink_count_, kNotSearched);
+    value_patterns_.assign(compiled.regex_groups * backlink_count_, ValuePatterns{});
     found_masks_.Reset(compiled.found_mask_offsets, blocks_);
     list_hit_masks_.Reset(compiled.list_hit_mask_offsets, blocks_);
-    whole_value_results_.assign(compiled.whole_value_patterns * backlink_count_, kNotEvaluated);
     anchor_facts_.assign(backlink_count_, AnchorFacts{});
 
     const TopicalRelevance relevance(page);
@@ -699,22 +691,42 @@ class PageEvaluation {
   }
 
   // Of `candidates` in `block`, those where pattern `pattern` of a text field's group (in group slot
-  // `group_slot`) is found in the field's value (in value slot `slot`); the group runs once per distinct
-  // value, however many of its patterns rules test. A link's found patterns are looked up once per group,
-  // for the first of its patterns a rule tests, and spread over the block's masks of the group's patterns,
-  // so that the group's other tests of the link read a bit of a mask, not the link's value number and patterns.
+  // `group_slot`) is found in the field's value (in value slot `slot`). A value is screened once per group
+  // (RegexGroup::PossiblePatterns), and searched for a pattern it may hold only when a rule first asks about
+  // that pattern for a link with that value: the answers other rules never need (most links reach few of
+  // a field's tests) cost no search. A link's screened and found patterns are looked up once per group and
+  // spread over the block's masks, two per pattern: the links yet to be searched for it, and those found to
+  // hold it; the group's other tests of the link read a bit of a mask.
   LinkBits RegexFound(size_t group_slot, size_t slot, const RegexGroup& group, TextGetter get, int pattern,
                       size_t block, LinkBits candidates) const {
-    return found_masks_.Holding(group_slot, block, candidates, pattern, [&](LinkBits needed, LinkBits* pattern_masks) {
-      FoundPatterns* const found = found_patterns_.data() + group_slot * backlink_count_;
+    ValuePatterns* const values = value_patterns_.data() + group_slot * backlink_count_;
+    LinkBits* const masks = found_masks_.LookedUp(group_slot, block, candidates, [&](LinkBits needed, LinkBits* pattern_masks) {
       ForEachValueId(slot, get, block, needed, [&](int id, LinkBits bit) {
-        FoundPatterns& patterns = found[id];
-        if (patterns == kNotSearched) patterns = SearchPatterns(group, value_numbers_[slot].text(id));
-        for (FoundPatterns rest = patterns & ~kSearched; rest != 0; rest &= rest - 1) {
-          pattern_masks[std::countr_zero(rest)] |= bit;
+        ValuePatterns& patterns = values[id];
+        if (patterns.found == kNotScreened) patterns = {group.PossiblePatterns(value_numbers_[slot].text(id)), kScreened};
+        for (PatternMask rest = patterns.unsearched; rest != 0; rest &= rest - 1) {
+          pattern_masks[2 * std::countr_zero(rest)] |= bit;
+        }
+        for (PatternMask rest = patterns.found & ~kScreened; rest != 0; rest &= rest - 1) {
+          pattern_masks[2 * std::countr_zero(rest) + 1] |= bit;
         }
       });
     });
+    LinkBits& unsearched = masks[2 * pattern];
+    LinkBits& found = masks[2 * pattern + 1];
+    if (const LinkBits searching = candidates & unsearched; searching != 0) {
+      unsearched &= ~searching;
+      const PatternMask this_pattern = PatternMask{1} << pattern;
+      ForEachValueId(slot, get, block, searching, [&](int id, LinkBits bit) {
+        ValuePatterns& patterns = values[id];
+        if ((patterns.unsearched & this_pattern) != 0) {
+          patterns.unsearched &= ~this_pattern;
+          if (group.Found(value_numbers_[slot].text(id), static_cast<size_t>(pattern))) patterns.found |= this_pattern;
+        }
+        if ((patterns.found & this_pattern) != 0) found |= bit;
+      });
+    }
+    return candidates & found;
   }
 
   // Of `candidates` in `block`, those whose value of the text field in value slot `slot` has a hit in list
@@ -736,24 +748,6 @@ class PageEvaluation {
         }
       });
     });
-  }
-
-  // Of `candidates` in `block`, those where a whole-value pattern (^...$, in whole-value slot `pattern_slot`)
-  // matches its field's value: searched alone (a group of one, for its literal prefilter), when a rule asks,
-  // at most once per distinct value.
-  LinkBits WholeValueFound(size_t pattern_slot, size_t slot, const RegexGroup& alone, TextGetter get, size_t block,
-                           LinkBits candidates) const {
-    int8_t* const results = whole_value_results_.data() + pattern_slot * backlink_count_;
-    LinkBits passing = 0;
-    ForEachValueId(slot, get, block, candidates, [&](int id, LinkBits bit) {
-      int8_t& result = results[id];
-      if (result == kNotEvaluated) {
-        alone.Match(value_numbers_[slot].text(id), matched_);
-        result = matched_.empty() ? 0 : 1;
-      }
-      if (result == 1) passing |= bit;
-    });
-    return passing;
   }
 
   // Facts of a backlink's anchor text, computed on first use (several predicates read them) once per distinct
@@ -950,22 +944,18 @@ class PageEvaluation {
   mutable std::deque<ListValue> list_value_pool_;
   mutable size_t list_values_used_ = 0;
   mutable std::vector<const ListValue*> list_value_of_;  // per value slot, then per value number: in the pool, or null
-  // The patterns of a group found in one value, bit i for pattern i: a group holds at most
-  // kMaxGroupPatterns, so that the top bit is free to tell a value searched.
-  using FoundPatterns = uint64_t;
-  static constexpr FoundPatterns kNotSearched = 0, kSearched = FoundPatterns{1} << kMaxGroupPatterns;
-  [[gnu::noinline]] FoundPatterns SearchPatterns(const RegexGroup& group, std::string_view value) const {
-    group.Match(value, matched_);
-    FoundPatterns found = kSearched;
-    for (const int pattern : matched_) found |= FoundPatterns{1} << pattern;
-    return found;
-  }
-  mutable std::vector<FoundPatterns> found_patterns_;  // per group slot, then per value number of its field
+  // A group's patterns for one value, bit i for pattern i: those it may hold and has not been searched for
+  // yet, and those found in it. A group holds at most kMaxGroupPatterns, so that the top bit of `found` is
+  // free to tell a value screened.
+  using PatternMask = RegexGroup::PatternMask;
+  struct ValuePatterns {
+    PatternMask unsearched = 0, found = 0;
+  };
+  static constexpr PatternMask kNotScreened = 0, kScreened = PatternMask{1} << kMaxGroupPatterns;
+  mutable std::vector<ValuePatterns> value_patterns_;  // per group slot, then per value number of its field
   mutable BlockAnswerMasks found_masks_;     // per regex group: the links whose value holds each pattern
   mutable BlockAnswerMasks list_hit_masks_;  // per list-hit group: the links whose value has a hit in each list
-  mutable std::vector<int> matched_;  // one search's answer
-  // Per whole-value pattern, then per value number of its field: 1, 0 or kNotEvaluated.
-  mutable std::vector<int8_t> whole_value_results_;
+
   static constexpr int kNotComputed = -1;  // the facts are never negative
   struct AnchorFacts {
     int words = kNotComputed;
@@ -1280,9 +1270,8 @@ class Compiler {
     file.compiled.value_fields = value_slots_.size();
     file.compiled.page_value_slots.resize(value_slots_.size());
     for (const auto& [field, slot] : value_slots_) file.compiled.page_value_slots[slot] = IsPageField(*field);
-    file.compiled.whole_value_patterns = whole_value_slots_.size();
     file.compiled.regex_groups = regex_groups_.size();
-    file.compiled.found_mask_offsets = BlockAnswerMasks::OffsetsFor(regex_group_patterns_);
+    file.compiled.found_mask_offsets = BlockAnswerMasks::OffsetsFor(regex_group_patterns_, 2);
     file.compiled.list_hit_mask_offsets = BlockAnswerMasks::OffsetsFor(list_hit_group_lists_);
     for (const std::shared_ptr<RegexGroup>& group : regex_groups_) group->Compile();
     return file;
@@ -1690,11 +1679,8 @@ class Compiler {
 
   // RE2 runs in time linear in the input whatever the pattern; matching ignores case like the other
   // operators, and finds the pattern anywhere in the value unless it is anchored with ^ and $. A text
-  // field's patterns run together, once per link (see regex_group.h), except whole-value shapes (^...$):
-  // each of those runs alone, and only when a rule asks. In the set, such a pattern follows the whole value
-  // alongside every other pattern, which multiplies the states of the set's automaton (RE2 builds them as
-  // values reach them: on the corpus, 70M instructions for the anchor patterns), and every value it
-  // matches needs the set's second pass; alone, its anchored search is short.
+  // field's patterns are screened together, once per distinct value, and each is searched only when a
+  // rule asks (see regex_group.h).
   Test CompileMatches(const FieldSpec& field, const Entry& operation) {
     const std::string pattern = ReadNonEmptyString(operation);
     auto regex = std::make_shared<const RE2>(pattern, RegexGroup::PatternOptions());
@@ -1704,17 +1690,6 @@ class Compiler {
     return std::visit(Overloaded{
                           [&](TextGetter get) -> Test {
                             const size_t slot = ValueSlot(field);
-                            if (IsWholeValueShape(pattern)) {
-                              const size_t pattern_slot =
-                                  whole_value_slots_.try_emplace({&field, pattern}, whole_value_slots_.size()).first->second;
-                              auto alone = std::make_shared<RegexGroup>();
-                              alone->Add(pattern);
-                              alone->Compile();
-                              return OfBlock{[get, pattern_slot, slot, alone = std::shared_ptr<const RegexGroup>(alone)](
-                                                 const PageEvaluation& evaluation, size_t block, LinkBits candidates) {
-                                return evaluation.WholeValueFound(pattern_slot, slot, *alone, get, block, candidates);
-                              }};
-                            }
                             const auto [open, first] = open_regex_groups_.try_emplace(&field);
                             size_t& group_slot = open->second;
                             if (first || regex_group_patterns_[group_slot] == kMaxGroupPatterns) {
@@ -1834,7 +1809,6 @@ class Compiler {
   std::map<std::pair<size_t, ListValue::ListKind>, size_t> list_hit_groups_;
   std::vector<size_t> list_hit_group_lists_;
   std::map<const FieldSpec*, size_t> open_regex_groups_;  // text field -> the slot of its group taking more patterns
-  std::map<std::pair<const FieldSpec*, std::string>, size_t> whole_value_slots_;  // (text field, pattern) -> slot
   std::map<std::string, YAML::Node> predicates_;  // named predicates, by name
   std::unordered_set<std::string> expanding_;     // named predicates being compiled, to catch cycles
   std::map<std::string, BlockTest> named_;  // compiled named predicates, with their answers cached

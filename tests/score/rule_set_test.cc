@@ -436,8 +436,8 @@ TEST(PageRulesTest, MatchesSeesEachLinksOwnValueAlongThePage) {
               ElementsAre(false, true, false, false, false, false, true));
 }
 
-// A field's patterns run in two ways: whole-value shapes (^...$) alone, the others together in sets of at
-// most 63, each answered once per distinct value of the page. Whatever the mix, every rule must fire
+// A field's patterns run in two ways: whole-value shapes (^...$) alone, the others screened together in
+// groups of at most 63, each answered at most once per distinct value of the page. Whatever the mix, every rule must fire
 // exactly where an RE2 search of its own pattern finds it, on every link of randomised pages.
 TEST(PageRulesTest, MatchesAgreesWithOneSearchPerPatternWhateverTheMix) {
   std::vector<std::string> patterns = {
@@ -492,6 +492,68 @@ TEST(PageRulesTest, MatchesAgreesWithOneSearchPerPatternWhateverTheMix) {
       std::vector<std::string> fired;
       for (const Flag& flag : scores[link].flags) fired.push_back(flag.rule_id);
       ASSERT_EQ(fired, expected) << "anchor '" << links[link].anchor_text << "', host '" << links[link].host << "'";
+    }
+  }
+}
+
+// A value is searched for a pattern only when a rule first asks about it for a link with that value: here
+// each pattern is asked only for the links whose other field passed the rule's first test, in either order,
+// and links of one value spread over several blocks. Every rule must still fire exactly where RE2 searches
+// of its two patterns find both, whichever link asked first.
+TEST(PageRulesTest, MatchesAnswersEveryLinkWhicheverLinkAskedFirst) {
+  const std::vector<std::string> anchor_patterns = {"win", "\\bbig\\b", "^\\d", "free (spins|bets)", "(?-i)[A-Z]{2}"};
+  const std::vector<std::string> host_patterns = {"casino", "^bet", "\\d{3}", "(x|q)[a-z]*\\.", "club$", "(?-i)[A-Z]"};
+  std::ostringstream yaml;
+  yaml << "name: asked\nrules:\n";
+  for (size_t a = 0; a < anchor_patterns.size(); ++a) {
+    for (size_t h = 0; h < host_patterns.size(); ++h) {
+      const std::string anchor_test = "{field: anchor.text, matches: '" + anchor_patterns[a] + "'}";
+      const std::string host_test = "{field: target.host, matches: '" + host_patterns[h] + "'}";
+      yaml << "  - {id: ah" << a << h << ", category: spammy, weight: 1, evidence: x, when: {all: [" << anchor_test
+           << ", " << host_test << "]}}\n";
+      yaml << "  - {id: ha" << a << h << ", category: spammy, weight: 1, evidence: x, when: {all: [" << host_test
+           << ", " << anchor_test << "]}}\n";
+    }
+  }
+  const auto rules = MustParse(yaml.str());
+  ASSERT_NE(rules, nullptr);
+  RE2::Options options;
+  options.set_case_sensitive(false);
+  const auto compile = [&](const std::vector<std::string>& patterns) {
+    std::vector<std::unique_ptr<RE2>> regexes;
+    for (const std::string& pattern : patterns) regexes.push_back(std::make_unique<RE2>(pattern, options));
+    return regexes;
+  };
+  const auto anchor_regexes = compile(anchor_patterns), host_regexes = compile(host_patterns);
+
+  constexpr std::string_view kHosts[] = {"casino.example", "bet365.example", "xq.club",       "Big.Club",
+                                         "plain.example",  "777casino.net",  "betting.example"};
+  constexpr std::string_view kAnchorPieces[] = {"win", "big", "free spins", "7", "OK", " ", "bets", "x"};
+  std::mt19937 random(20261202);
+  for (int round = 0; round < 40; ++round) {
+    std::vector<Link> links;
+    for (size_t count = 1 + random() % 150; count > 0; --count) {
+      std::string anchor;
+      for (size_t pieces = random() % 4; pieces > 0; --pieces) anchor += kAnchorPieces[random() % std::size(kAnchorPieces)];
+      links.push_back(BacklinkTo(kHosts[random() % std::size(kHosts)], anchor));
+    }
+    const std::vector<Score> scores = rules->Evaluate(PageWith(links));
+    ASSERT_EQ(scores.size(), links.size());
+    for (size_t link = 0; link < links.size(); ++link) {
+      std::vector<std::string> expected;
+      for (size_t a = 0; a < anchor_patterns.size(); ++a) {
+        for (size_t h = 0; h < host_patterns.size(); ++h) {
+          if (RE2::PartialMatch(links[link].anchor_text, *anchor_regexes[a]) &&
+              RE2::PartialMatch(links[link].host, *host_regexes[h])) {
+            expected.push_back("ah" + std::to_string(a) + std::to_string(h));
+            expected.push_back("ha" + std::to_string(a) + std::to_string(h));
+          }
+        }
+      }
+      std::vector<std::string> fired;
+      for (const Flag& flag : scores[link].flags) fired.push_back(flag.rule_id);
+      ASSERT_EQ(fired, expected) << "link " << link << ", anchor '" << links[link].anchor_text << "', host '"
+                                 << links[link].host << "'";
     }
   }
 }

@@ -1,12 +1,11 @@
 #pragma once
-// The `matches` patterns a rule set applies to one field, run together: one pass of RE2's automaton over a
-// value tells which of them occur in it, instead of one search per pattern. (The rule set keeps
-// whole-value shapes, ^...$, out of the group: see CompileMatches in rule_set.cc.) Like RE2::PartialMatch, a
-// pattern matches when it is found anywhere in the value unless anchored with ^ or $; case is ignored.
-// Before the automaton runs, the literal text each pattern needs narrows the patterns a value may hold, most
-// often to none: see PossiblePatterns.
+// The `matches` patterns a rule set applies to one field, screened together: one pass over a value finds the
+// literal text each pattern needs, which narrows the patterns the value may hold, most often to none (see
+// PossiblePatterns). Only those are searched, each by its own small automaton, and only when a rule asks
+// (see Found). (The rule set keeps whole-value shapes, ^...$, out of the group: see CompileMatches in
+// rule_set.cc.) Like RE2::PartialMatch, a pattern matches when it is found anywhere in the value unless
+// anchored with ^ or $; case is ignored.
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <array>
 #include <bitset>
@@ -40,6 +39,8 @@ class RegexGroup {
 
   // The indices of the patterns found in `value`, ascending.
   void Match(std::string_view value, std::vector<int>& matched) const;
+  // Whether pattern `pattern` is found in `value`: its search alone, whatever PossiblePatterns says.
+  bool Found(std::string_view value, size_t pattern) const;
 
   // The patterns that may be found in `value`: each pattern needs one of a few literal texts (decided from
   // the patterns at Compile, see FindRequiredLiterals), and one whose literals `value` lacks, ignoring case,
@@ -78,9 +79,7 @@ class RegexGroup {
   PatternMask PairsAt(std::string_view value, size_t at) const;
   PatternMask LiteralsAt(std::string_view value, size_t key_at, uint32_t key) const;
 
-  RE2::Set set_;
-  bool set_usable_ = true;                      // false when the set could not be built: search one by one
-  std::vector<std::unique_ptr<RE2>> patterns_;  // alone, and for values the set's automaton runs out of memory on
+  std::vector<std::unique_ptr<RE2>> patterns_;
   bool needs_a_byte_ = false;                   // each pattern needs one of required_bytes_
   ByteRanges required_bytes_;
   PatternMask all_patterns_ = 0;
