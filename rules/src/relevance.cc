@@ -431,13 +431,6 @@ struct Label {
   size_t term;
 };
 
-// A host's hash for HostOf, from its first and last eight bytes and its size (hosts that share them are
-// told apart by their bytes): cheaper than std::hash, which reads every byte.
-size_t HostHash(std::string_view host) {
-  const uint64_t last = host.size() > 8 ? EightBytesAt(host, host.size() - 8) : 0;
-  return (EightBytesAt(host, 0) ^ std::rotl(last, 29) ^ host.size()) * 0x9e3779b97f4a7c15ull >> 32;
-}
-
 }  // namespace
 
 TopicalRelevance::TopicalRelevance(const PageFacts& page) {
@@ -460,70 +453,48 @@ TopicalRelevance::TopicalRelevance(const PageFacts& page) {
   page_stems_ = StemSetOf(stems);
 }
 
-TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(const Link& link) const {
+TopicalRelevance::HostTerms TopicalRelevance::LabelsOf(const Link& link, size_t host_number) const {
+  // A host's topical labels in `labels`; kUnseen for a host not seen yet on the page.
   struct Host {
-    size_t hash;
-    uint32_t offset, size;             // its bytes in `host_bytes`
-    uint32_t first_label, label_count;  // its topical labels in `labels`
+    uint32_t first_label, label_count;
   };
+  constexpr Host kUnseen{~uint32_t{0}, 0};
   // Per thread rather than per page, so that its buffers are reused rather than allocated for each page.
   thread_local struct {
     uint64_t page_number = 0;
-    std::string host_bytes, label_bytes;
-    std::vector<Host> hosts;
+    std::string label_bytes;
+    std::vector<Host> hosts;  // by host number
     std::vector<HostLabel> labels;
-    std::vector<uint32_t> slots;  // open addressing over `hosts`: an index + 1, 0 for none
   } memo;
   if (memo.page_number != page_number_) {
     memo.page_number = page_number_;
-    memo.host_bytes.clear();
     memo.label_bytes.clear();
     memo.hosts.clear();
     memo.labels.clear();
-    memo.slots.clear();
   }
-  // Keyed by the whole host: its registrable domain, and so the public suffix cut off, follows from it (the
-  // extractor derives it from the host), and a host seen before is found without cutting it again.
-  const std::string_view host = link.host;
-  const size_t hash = HostHash(host);
-  if (2 * (memo.hosts.size() + 1) > memo.slots.size()) {
-    memo.slots.assign(std::max<size_t>(16, 2 * memo.slots.size()), 0);
-    for (size_t known = 0; known < memo.hosts.size(); ++known) {
-      size_t slot = memo.hosts[known].hash & (memo.slots.size() - 1);
-      while (memo.slots[slot] != 0) slot = (slot + 1) & (memo.slots.size() - 1);
-      memo.slots[slot] = static_cast<uint32_t>(known + 1);
-    }
+  if (host_number >= memo.hosts.size()) memo.hosts.resize(host_number + 1, kUnseen);
+  Host& host = memo.hosts[host_number];
+  if (host.first_label == kUnseen.first_label) {
+    host.first_label = static_cast<uint32_t>(memo.labels.size());
+    const ClassifiedText classified(std::array{HostLabels(link)});
+    ForEachTopicalWord(classified, [&](const Word& word, size_t) {
+      HostLabel& label = memo.labels.emplace_back(HostLabel{StemOf(word), false, false, 0, 0});
+      label.page_has_stem = label.matched = Contains(page_stems_, label.stem);
+      if (label.matched) return;
+      label.matched = ContainsLongStem(page_stems_, long_stem_starts_, word.text);
+      if (label.matched) return;
+      label.offset = static_cast<uint32_t>(memo.label_bytes.size());
+      label.size = static_cast<uint32_t>(word.text.size());
+      memo.label_bytes += word.text;
+    });
+    host.label_count = static_cast<uint32_t>(memo.labels.size()) - host.first_label;
   }
-  const auto labels_of = [&](const Host& known) {
-    return HostTerms{std::span(memo.labels).subspan(known.first_label, known.label_count), memo.label_bytes};
-  };
-  size_t slot = hash & (memo.slots.size() - 1);
-  for (; memo.slots[slot] != 0; slot = (slot + 1) & (memo.slots.size() - 1)) {
-    const Host& known = memo.hosts[memo.slots[slot] - 1];
-    if (known.hash == hash && std::string_view(memo.host_bytes).substr(known.offset, known.size) == host) return labels_of(known);
-  }
-  Host& added = memo.hosts.emplace_back(Host{hash, static_cast<uint32_t>(memo.host_bytes.size()), static_cast<uint32_t>(host.size()),
-                                             static_cast<uint32_t>(memo.labels.size()), 0});
-  memo.slots[slot] = static_cast<uint32_t>(memo.hosts.size());
-  memo.host_bytes += host;
-  const ClassifiedText classified(std::array{HostLabels(link)});
-  ForEachTopicalWord(classified, [&](const Word& word, size_t) {
-    HostLabel& label = memo.labels.emplace_back(HostLabel{StemOf(word), false, false, 0, 0});
-    label.page_has_stem = label.matched = Contains(page_stems_, label.stem);
-    if (label.matched) return;
-    label.matched = ContainsLongStem(page_stems_, long_stem_starts_, word.text);
-    if (label.matched) return;
-    label.offset = static_cast<uint32_t>(memo.label_bytes.size());
-    label.size = static_cast<uint32_t>(word.text.size());
-    memo.label_bytes += word.text;
-  });
-  added.label_count = static_cast<uint32_t>(memo.labels.size()) - added.first_label;
-  return labels_of(added);
+  return {std::span(memo.labels).subspan(host.first_label, host.label_count), memo.label_bytes};
 }
 
 std::span<const std::string_view> TopicalRelevance::NonTopicalWords() { return kNonTopicalWords; }
 
-int TopicalRelevance::Of(const Link& link) const {
+int TopicalRelevance::Of(const Link& link, size_t host_number) const {
   // Reused across calls: relevance runs for every backlink. `terms` only grows: its first `term_count`
   // are the link's terms, the rest is room for a term per word, written before it is known to be new.
   thread_local std::vector<Term> terms;
@@ -560,7 +531,7 @@ int TopicalRelevance::Of(const Link& link) const {
   };
   {
     // The host's labels are looked up before the link's texts are classified: one ClassifiedText at a time.
-    const HostTerms host = LabelsOf(link);
+    const HostTerms host = LabelsOf(link, host_number);
     // The anchor's and path's words in one scan, then the host's labels. The order of the terms does not
     // change the score.
     const ClassifiedText classified(std::array{std::string_view(link.anchor_text), PathOf(link.url)});

@@ -787,9 +787,9 @@ class PageEvaluation {
                            Number(kUrlValueSlot, index, backlink.url), Number(kSnippetValueSlot, index, backlink.snippet),
                            Number(kHostValueSlot, index, backlink.host), domain};
     if (static_cast<size_t>(key.url) == relevance_by_url_.size()) {
-      relevance_by_url_.push_back({key, relevance.Of(backlink)});  // URL numbers come in order
+      relevance_by_url_.push_back({key, relevance.Of(backlink, static_cast<size_t>(key.host))});  // URL numbers come in order
     } else if (KnownRelevance& known = relevance_by_url_[key.url]; !(known.key == key)) {
-      known = {key, relevance.Of(backlink)};
+      known = {key, relevance.Of(backlink, static_cast<size_t>(key.host))};
     }
     return relevance_by_url_[key.url].relevance;
   }

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <random>
 #include <set>
 #include <span>
@@ -35,6 +36,18 @@ Link LinkTo(std::string_view url, std::string_view host, std::string_view domain
   return link;
 }
 
+// A page's TopicalRelevance with its links' hosts numbered as the rule engine numbers them: one number per
+// distinct host, from 0 on, in the order the links reach them.
+class PageRelevance {
+ public:
+  explicit PageRelevance(const PageFacts& page) : relevance_(page) {}
+  int Of(const Link& link) { return relevance_.Of(link, host_numbers_.emplace(link.host, host_numbers_.size()).first->second); }
+
+ private:
+  TopicalRelevance relevance_;
+  std::map<std::string, size_t> host_numbers_;
+};
+
 // The definition written plainly: the relevance of a link with these topical (lower-cased) anchor, host
 // label and path words against the page's and the context's stems, `stem` being the stem rule. A link term
 // matches when its stem is a page or context stem or, for a host label, when the label contains such a
@@ -63,7 +76,7 @@ int PlainRelevance(const std::set<std::string>& page_stems, const std::set<std::
 }
 
 TEST(TopicalRelevanceTest, OnTopicEditorialLinkScoresHigh) {
-  const TopicalRelevance relevance(HikingPage());
+  PageRelevance relevance(HikingPage());
   // Anchor words (alpine, route) and a path word (zugspitze) are the page's terms.
   EXPECT_EQ(relevance.Of(LinkTo("https://www.alpenverein.de/touren/zugspitze", "www.alpenverein.de",
                                 "alpenverein.de", "the Alpine Club's route guide")),
@@ -74,14 +87,14 @@ TEST(TopicalRelevanceTest, OnTopicEditorialLinkScoresHigh) {
 }
 
 TEST(TopicalRelevanceTest, UnrelatedKeywordLinkScoresZero) {
-  const TopicalRelevance relevance(HikingPage());
+  PageRelevance relevance(HikingPage());
   EXPECT_EQ(relevance.Of(LinkTo("https://casino-royal.example/bonus", "casino-royal.example",
                                 "casino-royal.example", "best online casino bonus")),
             0);
 }
 
 TEST(TopicalRelevanceTest, SurroundingTextCountsButNotTheAnchorItself) {
-  const TopicalRelevance relevance(PageFacts{});
+  PageRelevance relevance(PageFacts{});
   const Link in_context = LinkTo("https://shop.example/boots", "shop.example", "shop.example", "leather boots",
                                  "For wet days I wear leather boots, waterproofed twice a season.");
   // "leather" (and "boots") match only themselves in the snippet, which does not count: no page terms.
@@ -95,7 +108,7 @@ TEST(TopicalRelevanceTest, SurroundingTextCountsButNotTheAnchorItself) {
 TEST(TopicalRelevanceTest, OnlyTheAnchorAsWrittenIsLeftOutOfTheSnippet) {
   PageFacts page;
   page.main_terms = {"trail"};
-  const TopicalRelevance relevance(page);
+  PageRelevance relevance(page);
   // "ALPINE" is the anchor's word in other letters, not the anchor: it counts, and matches the anchor's
   // "alpine" (one of the link's two terms, with the host label "example").
   EXPECT_EQ(relevance.Of(LinkTo("https://example.org/", "example.org", "example.org", "Alpine", "ALPINE trips")), 50);
@@ -113,7 +126,7 @@ TEST(TopicalRelevanceTest, WordsMatchWhateverTheirCaseInAnyScript) {
   PageFacts page;
   page.title = "Горный туризм";
   page.main_terms = {"туризм", "маршрут", "горы"};
-  const TopicalRelevance relevance(page);
+  PageRelevance relevance(page);
   const auto anchored = [&](std::string_view anchor) {
     return relevance.Of(LinkTo("https://gory.example/", "gory.example", "gory.example", anchor));
   };
@@ -123,7 +136,7 @@ TEST(TopicalRelevanceTest, WordsMatchWhateverTheirCaseInAnyScript) {
 }
 
 TEST(TopicalRelevanceTest, HostLabelsContainingAPageTermMatch) {
-  const TopicalRelevance relevance(HikingPage());
+  PageRelevance relevance(HikingPage());
   // "alpinehuts" contains "alpin"; "booking" does not match: one of two terms.
   EXPECT_EQ(relevance.Of(LinkTo("https://alpinehuts.example/booking", "alpinehuts.example", "alpinehuts.example",
                                 "")),
@@ -131,7 +144,7 @@ TEST(TopicalRelevanceTest, HostLabelsContainingAPageTermMatch) {
 }
 
 TEST(TopicalRelevanceTest, ThreeMatchesAreEnoughForFullRelevance) {
-  const TopicalRelevance relevance(HikingPage());
+  PageRelevance relevance(HikingPage());
   EXPECT_EQ(relevance.Of(LinkTo("https://x.example/", "x.example", "x.example",
                                 "alpine hut route along the lakes near villages with bakeries")),
             100);
@@ -141,10 +154,10 @@ TEST(TopicalRelevanceTest, ThreeMatchesAreEnoughForFullRelevance) {
 }
 
 TEST(TopicalRelevanceTest, UnknownWithoutTopicalWordsOrPageText) {
-  const TopicalRelevance relevance(HikingPage());
+  PageRelevance relevance(HikingPage());
   EXPECT_EQ(relevance.Of(LinkTo("https://www.com/", "www.com", "www.com", "click here")),
             TopicalRelevance::kUnknown);
-  const TopicalRelevance empty_page{PageFacts{}};
+  PageRelevance empty_page{PageFacts{}};
   EXPECT_EQ(empty_page.Of(LinkTo("https://casino.example/", "casino.example", "casino.example", "casino")),
             TopicalRelevance::kUnknown);
 }
@@ -156,7 +169,7 @@ TEST(TopicalRelevanceTest, NonTopicalWordsAndOnlyThoseAreLeftOut) {
   ASSERT_GT(non_topical.size(), 90u);
   ASSERT_TRUE(std::find(non_topical.begin(), non_topical.end(), "the") != non_topical.end());
   const std::set<std::string> listed(non_topical.begin(), non_topical.end());
-  const TopicalRelevance relevance(HikingPage());
+  PageRelevance relevance(HikingPage());
   // A bare host with no topical label: the anchor's words are the link's only terms.
   const auto relevance_of = [&](const std::string& anchor) {
     return relevance.Of(LinkTo("https://ab.example/", "ab.example", "ab.example", anchor));
@@ -199,7 +212,7 @@ TEST(TopicalRelevanceTest, HostLabelMatchAgreesWithThePlainDefinitionOnRandomWor
                           (term_stem.size() >= 4 && label.find(term_stem) != std::string::npos);
     matches += expected ? 1 : 0;
     const std::string host = label + ".example";
-    ASSERT_EQ(TopicalRelevance(page).Of(LinkTo("https://" + host + "/", host, host, "")), expected ? 100 : 0)
+    ASSERT_EQ(PageRelevance(page).Of(LinkTo("https://" + host + "/", host, host, "")), expected ? 100 : 0)
         << "term '" << page.main_terms[0] << "', host label '" << label << "'";
   }
   EXPECT_GT(matches, 1000);  // both outcomes are exercised
@@ -253,7 +266,7 @@ TEST(TopicalRelevanceTest, AgreesWithThePlainDefinitionOnRandomLinks) {
     std::istringstream context_words(context);
     for (std::string word; context_words >> word;) context_stems.insert(stem(word));
     const int expected = PlainRelevance(page_stems, context_stems, anchor, labels, path, stem);
-    ASSERT_EQ(TopicalRelevance(page).Of(link), expected) << "snippet '" << snippet << "', url " << link.url;
+    ASSERT_EQ(PageRelevance(page).Of(link), expected) << "snippet '" << snippet << "', url " << link.url;
     ++scores[expected];
   }
   // Every outcome is exercised.
@@ -369,7 +382,7 @@ TEST(TopicalRelevanceTest, AgreesWithTheDefinitionWithSuffixesCaseAndFolding) {
     const int expected = PlainRelevance(page_stems, context_stems, topical_words(anchor_text),
                                         topical_words(join(labels, "-")), topical_words(join(path, "/")), stem);
     // Every other round the host was seen before, through a bare link to it: its labels' facts are reused.
-    const TopicalRelevance relevance(page);
+    PageRelevance relevance(page);
     if (round % 2 == 0) relevance.Of(LinkTo("https://" + host + "/", host, "co.uk", ""));
     ASSERT_EQ(relevance.Of(link), expected)
         << "page '" << join(page.main_terms, ",") << "' / '" << page.title << "', snippet '" << snippet
@@ -380,6 +393,35 @@ TEST(TopicalRelevanceTest, AgreesWithTheDefinitionWithSuffixesCaseAndFolding) {
   EXPECT_GT(scores[0], 100);
   EXPECT_GT(scores[100], 100);
   EXPECT_GT(scores[33] + scores[50] + scores[67], 100);
+}
+
+// Links of two pages interleaved, to hosts in random order, some linked again: each link's relevance is
+// what it is on a page of its own, whichever hosts the per-thread host memo holds and for which page.
+TEST(TopicalRelevanceTest, HostsLinkedAgainAgreeWithAFreshPage) {
+  std::mt19937 random(20261203);
+  const std::vector<std::string> words = {"hiking", "trail", "alpenverein", "casino", "snow", "routes", "bonus", "huts"};
+  const auto word = [&] { return words[random() % words.size()]; };
+  const PageFacts hiking = HikingPage();
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> hosts(1 + random() % 12);
+    for (std::string& host : hosts) host = word() + (random() % 2 == 0 ? "-" + word() : "") + ".co.uk";
+    PageFacts other_page;
+    other_page.main_terms = {word()};
+    // Each link's answer alone first: a fresh page empties the memo, which the links after must not meet.
+    std::vector<std::pair<Link, bool>> links;  // and whether it is on the other page
+    std::vector<int> expected;
+    for (int link_index = 0; link_index < 40; ++link_index) {
+      const std::string& host = hosts[random() % hosts.size()];
+      const bool on_other = random() % 3 == 0;
+      links.emplace_back(LinkTo("https://" + host + "/" + word(), host, "co.uk", word(), word() + " " + word()), on_other);
+      expected.push_back(PageRelevance(on_other ? other_page : hiking).Of(links.back().first));
+    }
+    PageRelevance relevance(hiking), other(other_page);
+    for (size_t at = 0; at < links.size(); ++at) {
+      const auto& [link, on_other] = links[at];
+      ASSERT_EQ((on_other ? other : relevance).Of(link), expected[at]) << "url " << link.url << ", round " << round;
+    }
+  }
 }
 
 }  // namespace

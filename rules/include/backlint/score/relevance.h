@@ -25,7 +25,10 @@ class TopicalRelevance {
   // 0..100: 100 * matched / min(link terms, 3), capped at 100. A link term matches when its stem equals a
   // stem of the page's main terms, title or the link's snippet (anchor text excluded); a target host label
   // also matches when it contains a page stem of four or more letters ("alpenverein" contains "alpen").
-  int Of(const Link& link) const;
+  // `host_number` numbers the link's host among the hosts of the page's links: one number per distinct
+  // host, from 0 on (as the rule engine numbers a field's values), so that a host linked before is found
+  // by its number rather than hashed and compared.
+  int Of(const Link& link, size_t host_number) const;
 
   // The words that are never a term ("the", "click", "www", "cheap"...), lower-case.
   static std::span<const std::string_view> NonTopicalWords();
@@ -54,7 +57,7 @@ class TopicalRelevance {
   // What a target host's labels contribute depends on the page alone: it is worked out for the first link
   // to the host and kept, in a per-thread memo emptied for each page, for the others (three links in four
   // go to a host linked before). Valid until the next call.
-  HostTerms LabelsOf(const Link& link) const;
+  HostTerms LabelsOf(const Link& link, size_t host_number) const;
 
   StemSet page_stems_;
   bool has_page_stems_ = false;
