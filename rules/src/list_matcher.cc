@@ -394,6 +394,12 @@ uint64_t ListIndex::TextHash(std::string_view text) {
   return hash;
 }
 
+uint64_t ListIndex::OuterHash(std::string_view text) {
+  return (uint64_t{text.size()} << 16 | uint64_t{static_cast<unsigned char>(text.front())} << 8 |
+          static_cast<unsigned char>(text.back())) *
+         0x9E3779B97F4A7C15ull;
+}
+
 size_t ListIndex::AddExactList(std::span<const std::string> entries) {
   std::vector<std::string> texts;
   for (const std::string& entry : entries) {
@@ -412,7 +418,7 @@ size_t ListIndex::AddExactList(std::span<const std::string> entries) {
       entry = static_cast<uint32_t>(exact_entries_.size());
       Grow(text_slots_, exact_entries_.size());
       Place(text_slots_, TextSlot{hash, entry});
-      exact_filter_.Add(hash);
+      exact_filter_.Add(OuterHash(text));
     }
     entry_lists_[(entry - 1) * exact_mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
   }
@@ -429,9 +435,8 @@ uint32_t ListIndex::FindText(std::string_view text, uint64_t hash) const {
 }
 
 void ListIndex::FindExactLists(std::string_view text, std::span<uint64_t> hits) const {
-  const uint64_t hash = TextHash(text);
-  if (!exact_filter_.MayHave(hash)) return;
-  if (const uint32_t entry = FindText(text, hash); entry != 0) {
+  if (text.empty() || !exact_filter_.MayHave(OuterHash(text))) return;  // every entry has a byte
+  if (const uint32_t entry = FindText(text, TextHash(text)); entry != 0) {
     std::copy_n(entry_lists_.begin() + static_cast<std::ptrdiff_t>((entry - 1) * exact_mask_words_),
                 exact_mask_words_, hits.begin());
   }

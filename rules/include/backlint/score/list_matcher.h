@@ -161,6 +161,8 @@ class ListIndex {
     uint64_t Hash() const { return hash; }
   };
   static uint64_t TextHash(std::string_view text);
+  // Of a text's size and its first and last bytes (it has one), read without a loop over it.
+  static uint64_t OuterHash(std::string_view text);
   uint32_t FindText(std::string_view text, uint64_t hash) const;  // 0 when not an entry
 
   // By node: the word it stands for, lower-cased, or none.
@@ -182,7 +184,8 @@ class ListIndex {
   std::map<std::vector<std::u32string>, size_t> list_numbers_;  // a list's sorted entries as ids -> number
 
   std::vector<std::string> exact_entries_;                          // normalised, in the order added
-  // Most values are no exact entry: 512 bytes of filter spare them a slot, which would miss the cache.
+  // Most values are no exact entry: 512 bytes of filter, of the entries' OuterHash, spare them a slot, which
+  // would miss the cache, and the hash of the whole text, whose loop's exit mispredicts as sizes vary.
   HashFilter<6> exact_filter_;
   std::vector<TextSlot> text_slots_ = std::vector<TextSlot>(4);  // size a power of two, at most half full
   std::vector<uint64_t> entry_lists_;  // by exact entry, ExactMaskWords() each: the lists that have it
