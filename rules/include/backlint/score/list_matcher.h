@@ -40,7 +40,7 @@ class ListIndex {
   // number, the number of an earlier list with the same entries if there is one.
   size_t AddList(std::span<const std::string> entries);
   Id Add(std::string_view lower_case_word);
-  Id Find(std::string_view word) const;  // `word` in any case
+  Id Find(std::string_view word) const;  // `word` in any case, its bytes word bytes as ListValue splits them
 
   // Sets bit n of `hits` (MaskWords() of them) for each word list n with an entry that occurs in `text` as
   // whole words (each run of word bytes, in any case). Linear in the text: the walk from each word ends
@@ -61,10 +61,11 @@ class ListIndex {
   static Id Untagged(Id id) { return id & ~kStartsLongerTag; }
   // Words, in an open-addressing table keyed by a case-blind hash read from the text 8 bytes at a time, so
   // a word of a value costs one hash and, usually, one probe of an empty slot, without lower-casing it into
-  // a buffer first. A word of up to 16 bytes is told apart by its lower-cased bytes in `head` and `second`.
+  // a buffer first. A word of up to 16 bytes is told apart by its bytes in `head` and `second`, their case
+  // blinded as its words' ASCII bytes allow (letters and digits: CaseBlind in list_matcher.cc).
   struct WordKey {
     uint64_t hash = 0;    // of the bytes as they are, each with its case bit set
-    uint64_t head = 0;    // the first 8 bytes, ASCII lower-cased, zero past the end
+    uint64_t head = 0;    // the first 8 bytes, the case bit of each ASCII byte set, 0x20 past the end
     uint64_t second = 0;  // the next 8 bytes, the same way
     uint32_t size = 0;
   };
