@@ -88,6 +88,11 @@ uint64_t MixIn(uint64_t hash, uint64_t bytes) {
   return (hash ^ (bytes | kEachByte(0x20))) * 0x9E3779B97F4A7C15ull;
 }
 
+// A word's bytes as its key compares them: each ASCII byte with its case bit set, the same for both cases of
+// a letter and exact for the other ASCII bytes of a word (digits), others as they are. Cheaper than
+// lower-casing, which must tell letters from other bytes.
+uint64_t CaseBlind(uint64_t bytes) { return bytes | (~bytes & kHighBits) >> 2; }
+
 // A slot for `hash` in a table of `size` (a power of two) slots: from the hash's high bits, which the
 // multiplications mix from every byte.
 size_t SlotOf(uint64_t hash, size_t size) {
@@ -206,7 +211,7 @@ ListIndex::WordKey ListIndex::KeyOf(const char* word, size_t size, uint64_t firs
   // to 16 bytes the same way, without a branch on its size.
   const uint64_t second = size > 8 ? FirstBytes(LoadUpTo8(word + 8, begin, end), size - 8) : 0;
   uint64_t seen = head | second;  // every byte or-ed together, for the non-ASCII test
-  WordKey key{MixIn(MixIn(size, head), second), LowerAscii(head), LowerAscii(second),
+  WordKey key{MixIn(MixIn(size, head), second), CaseBlind(head), CaseBlind(second),
               static_cast<uint32_t>(size)};
   for (size_t at = 16; at < size; at += 8) {
     const uint64_t bytes = FirstBytes(LoadUpTo8(word + at, begin, end), size - at);
@@ -320,9 +325,10 @@ const ListIndex::WordSlot& ListIndex::FindPaddedWord(const char* word, size_t si
     if (_mm_movemask_epi8(bytes) != 0) return FindFoldedWord(word, size, as_start);
     const auto head = static_cast<uint64_t>(_mm_cvtsi128_si64(bytes));
     const auto second = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(bytes, bytes)));
-    const uint64_t hash = MixIn(MixIn(size, head), second);
-    if (!MayBeListed(hash, as_start)) return kNoWord;
-    return FindKey({hash, LowerAscii(head), LowerAscii(second), static_cast<uint32_t>(size)}, word, as_start);
+    // All ASCII: CaseBlind sets every byte's case bit.
+    return FindKey({MixIn(MixIn(size, head), second), head | kEachByte(0x20), second | kEachByte(0x20),
+                    static_cast<uint32_t>(size)},
+                   word, as_start);
   }
   return FindWord(word, size, LoadEightBytes(word), word, word + size, as_start);
 }
@@ -352,6 +358,7 @@ size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids, u
   // Room for the most words the text can have, written through a pointer rather than appended.
   if (const size_t most = text.size() / 2 + 1; ids.size() < most) ids.resize(most);
   Id* next_id = ids.data();
+  uint64_t lists = 0;      // in a register, where `word_lists` would be stored at every word
   Id previous = kUnlisted;  // as if one was written before the first word: leading unlisted words are dropped
   uint64_t carried = 0;     // the last byte's bit of the block before
   for (size_t block = 0; block < blocks; ++block) {
@@ -364,7 +371,7 @@ size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids, u
       const size_t size = end_block * kBlock + static_cast<size_t>(std::countr_zero(others)) - start;
       const WordSlot& slot = FindPaddedWord(padded.data() + start, size, previous == kUnlisted);
       const Id id = slot.id;
-      word_lists |= slot.lists;
+      lists |= slot.lists;
       // Written always, kept when listed or when it is the first of a run of unlisted words.
       *next_id = id;
       next_id += (id | previous) != kUnlisted ? 1 : 0;
@@ -372,6 +379,7 @@ size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids, u
     }
     carried = bits >> 63;
   }
+  word_lists |= lists;
   return static_cast<size_t>(next_id - ids.data());
 }
 
@@ -394,6 +402,12 @@ uint64_t ListIndex::TextHash(std::string_view text) {
   return hash;
 }
 
+uint64_t ListIndex::OuterHash(std::string_view text) {
+  return (uint64_t{text.size()} << 16 | uint64_t{static_cast<unsigned char>(text.front())} << 8 |
+          static_cast<unsigned char>(text.back())) *
+         0x9E3779B97F4A7C15ull;
+}
+
 size_t ListIndex::AddExactList(std::span<const std::string> entries) {
   std::vector<std::string> texts;
   for (const std::string& entry : entries) {
@@ -412,7 +426,7 @@ size_t ListIndex::AddExactList(std::span<const std::string> entries) {
       entry = static_cast<uint32_t>(exact_entries_.size());
       Grow(text_slots_, exact_entries_.size());
       Place(text_slots_, TextSlot{hash, entry});
-      exact_filter_.Add(hash);
+      exact_filter_.Add(OuterHash(text));
     }
     entry_lists_[(entry - 1) * exact_mask_words_ + list / 64] |= uint64_t{1} << (list % 64);
   }
@@ -429,9 +443,8 @@ uint32_t ListIndex::FindText(std::string_view text, uint64_t hash) const {
 }
 
 void ListIndex::FindExactLists(std::string_view text, std::span<uint64_t> hits) const {
-  const uint64_t hash = TextHash(text);
-  if (!exact_filter_.MayHave(hash)) return;
-  if (const uint32_t entry = FindText(text, hash); entry != 0) {
+  if (text.empty() || !exact_filter_.MayHave(OuterHash(text))) return;  // every entry has a byte
+  if (const uint32_t entry = FindText(text, TextHash(text)); entry != 0) {
     std::copy_n(entry_lists_.begin() + static_cast<std::ptrdiff_t>((entry - 1) * exact_mask_words_),
                 exact_mask_words_, hits.begin());
   }

@@ -150,6 +150,20 @@ TEST(WordIndexTest, FindsEveryAddedWordInAnyCaseAndNothingElse) {
   EXPECT_EQ(ListIndex().Find("w1"), ListIndex::kUnlisted);
 }
 
+TEST(WordIndexTest, KeysBlindOnlyTheCaseOfAsciiLetters) {
+  // A word's key sets the case bit of its ASCII bytes only: words whose UTF-8 differs in that bit alone, of
+  // a lower-case letter outside ASCII (U+0451 against U+0471, after the same first four bytes, which the
+  // hash and the folded-prefix filter do not tell apart), stay apart; digits match only themselves.
+  ListIndex words;
+  const ListIndex::Id cyrillic = words.Add("\xD1\x91\xD1\x91\xD1\x91");
+  const ListIndex::Id digits = words.Add("a1b2");
+  EXPECT_EQ(words.Find("\xD1\x91\xD1\x91\xD1\x91"), cyrillic);
+  EXPECT_EQ(words.Find("\xD1\x91\xD1\x91\xD1\xB1"), ListIndex::kUnlisted);
+  EXPECT_EQ(words.Find("A1B2"), digits);
+  EXPECT_EQ(words.Find("a1b3"), ListIndex::kUnlisted);
+  EXPECT_EQ(words.Find("aqbr"), ListIndex::kUnlisted);
+}
+
 TEST(ListMatcherTest, WordsOnlyInsideLongerEntriesMatchWithinThem) {
   // "to", "of" and "art" begin no entry: after a word in no list they are not looked up.
   const auto words = std::make_shared<ListIndex>();

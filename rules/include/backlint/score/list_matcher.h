@@ -40,7 +40,7 @@ class ListIndex {
   // number, the number of an earlier list with the same entries if there is one.
   size_t AddList(std::span<const std::string> entries);
   Id Add(std::string_view lower_case_word);
-  Id Find(std::string_view word) const;  // `word` in any case
+  Id Find(std::string_view word) const;  // `word` in any case, its bytes word bytes as ListValue splits them
 
   // Sets bit n of `hits` (MaskWords() of them) for each word list n with an entry that occurs in `text` as
   // whole words (each run of word bytes, in any case). Linear in the text: the walk from each word ends
@@ -61,10 +61,11 @@ class ListIndex {
   static Id Untagged(Id id) { return id & ~kStartsLongerTag; }
   // Words, in an open-addressing table keyed by a case-blind hash read from the text 8 bytes at a time, so
   // a word of a value costs one hash and, usually, one probe of an empty slot, without lower-casing it into
-  // a buffer first. A word of up to 16 bytes is told apart by its lower-cased bytes in `head` and `second`.
+  // a buffer first. A word of up to 16 bytes is told apart by its bytes in `head` and `second`, their case
+  // blinded as its words' ASCII bytes allow (letters and digits: CaseBlind in list_matcher.cc).
   struct WordKey {
     uint64_t hash = 0;    // of the bytes as they are, each with its case bit set
-    uint64_t head = 0;    // the first 8 bytes, ASCII lower-cased, zero past the end
+    uint64_t head = 0;    // the first 8 bytes, the case bit of each ASCII byte set, 0x20 past the end
     uint64_t second = 0;  // the next 8 bytes, the same way
     uint32_t size = 0;
   };
@@ -161,6 +162,8 @@ class ListIndex {
     uint64_t Hash() const { return hash; }
   };
   static uint64_t TextHash(std::string_view text);
+  // Of a text's size and its first and last bytes (it has one), read without a loop over it.
+  static uint64_t OuterHash(std::string_view text);
   uint32_t FindText(std::string_view text, uint64_t hash) const;  // 0 when not an entry
 
   // By node: the word it stands for, lower-cased, or none.
@@ -182,7 +185,8 @@ class ListIndex {
   std::map<std::vector<std::u32string>, size_t> list_numbers_;  // a list's sorted entries as ids -> number
 
   std::vector<std::string> exact_entries_;                          // normalised, in the order added
-  // Most values are no exact entry: 512 bytes of filter spare them a slot, which would miss the cache.
+  // Most values are no exact entry: 512 bytes of filter, of the entries' OuterHash, spare them a slot, which
+  // would miss the cache, and the hash of the whole text, whose loop's exit mispredicts as sizes vary.
   HashFilter<6> exact_filter_;
   std::vector<TextSlot> text_slots_ = std::vector<TextSlot>(4);  // size a power of two, at most half full
   std::vector<uint64_t> entry_lists_;  // by exact entry, ExactMaskWords() each: the lists that have it
