@@ -616,19 +616,4 @@ bool RegexGroup::Found(std::string_view value, size_t pattern) const {
   return patterns_[pattern]->Match(value, 0, value.size(), RE2::UNANCHORED, nullptr, 0);
 }
 
-void RegexGroup::Match(std::string_view value, std::vector<int>& matched) const {
-  matched.clear();
-  if (patterns_.size() > kMaskPatterns) {
-    if (PossiblePatterns(value) == 0) return;
-    for (size_t pattern = 0; pattern < patterns_.size(); ++pattern) {
-      if (Found(value, pattern)) matched.push_back(static_cast<int>(pattern));
-    }
-    return;
-  }
-  for (PatternMask possible = PossiblePatterns(value); possible != 0; possible &= possible - 1) {
-    const int pattern = std::countr_zero(possible);
-    if (Found(value, static_cast<size_t>(pattern))) matched.push_back(pattern);
-  }
-}
-
 }  // namespace backlint

@@ -15,9 +15,15 @@
 namespace backlint {
 namespace {
 
+// The indices of the group's patterns found in `value`, ascending, as the rule set finds them: each pattern
+// the screen leaves possible is searched. Past a mask's patterns, the screen leaves all or none.
 std::vector<int> Found(const RegexGroup& group, std::string_view value) {
+  const RegexGroup::PatternMask possible = group.PossiblePatterns(value);
   std::vector<int> found;
-  group.Match(value, found);
+  for (size_t pattern = 0; pattern < group.size(); ++pattern) {
+    const bool may_hold = pattern < 64 ? (possible >> pattern & 1) != 0 : possible == ~RegexGroup::PatternMask{0};
+    if (may_hold && group.Found(value, pattern)) found.push_back(static_cast<int>(pattern));
+  }
   return found;
 }
 

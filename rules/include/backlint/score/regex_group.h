@@ -34,11 +34,10 @@ class RegexGroup {
 
   // Adds a pattern that compiles with PatternOptions() and returns its index.
   size_t Add(const std::string& pattern);
-  // After the last Add, before the first Match.
+  // After the last Add, before the first PossiblePatterns or Found.
   void Compile();
 
-  // The indices of the patterns found in `value`, ascending.
-  void Match(std::string_view value, std::vector<int>& matched) const;
+  size_t size() const { return patterns_.size(); }
   // Whether pattern `pattern` is found in `value`: its search alone, whatever PossiblePatterns says.
   bool Found(std::string_view value, size_t pattern) const;
 
