@@ -418,6 +418,9 @@ std::pair<std::string_view, std::string_view> ContextOf(const Link& link) {
   return {snippet.substr(0, at), snippet.substr(at + link.anchor_text.size())};
 }
 
+// Six bits of a stem, by which a link's terms are found.
+unsigned TermHash(StemKey stem) { return static_cast<unsigned>(stem * 0x9e3779b97f4a7c15ull >> 58); }
+
 // A link term: a distinct stem of the link's words, matched once one of its words matches.
 struct Term {
   StemKey stem;
@@ -505,12 +508,13 @@ int TopicalRelevance::Of(const Link& link, size_t host_number) const {
 
   // The link's terms, matched against the page first.
   size_t term_count = 0, matched = 0;
-  uint64_t seen_hashes = 0;
+  // `collided_hashes`: the hashes that more than one term has, for which `term_of_hash` holds one of them.
+  uint64_t seen_hashes = 0, collided_hashes = 0;
   // The term of a link word's stem, `matches` when the word matches the page. Inlined into the word scan:
   // it runs for every word of the link. Whether a word repeats a stem, and whether it matches, are
   // unpredictable: both are answered without a branch.
   const auto add = [&](StemKey stem, bool page_has_stem, bool matches) __attribute__((always_inline)) {
-    const unsigned hash = static_cast<unsigned>(stem * 0x9e3779b97f4a7c15ull >> 58);
+    const unsigned hash = TermHash(stem);
     const bool hash_seen = (seen_hashes >> hash & 1) != 0;
     const size_t last_with_hash = term_of_hash[hash];
     // As `repeats ? last_with_hash : term_count`, which GCC compiles to a branch.
@@ -519,6 +523,7 @@ int TopicalRelevance::Of(const Link& link, size_t host_number) const {
     if (hash_seen & (term == term_count)) {
       // Another stem had this hash: stems are distinct, so at most one term has this one.
       for (size_t other = 0; other < term_count; ++other) term = terms[other].stem == stem ? other : term;
+      collided_hashes |= uint64_t{1} << hash;
     }
     seen_hashes |= uint64_t{1} << hash;
     term_of_hash[hash] = term;
@@ -581,10 +586,20 @@ int TopicalRelevance::Of(const Link& link, size_t host_number) const {
         context_has_words = true;
         if (matched >= enough) return;
         const StemKey stem = StemOf(word);
-        for (Term& term : link_terms) {
-          const bool matches = !term.matched & (term.stem == stem);
+        const unsigned hash = TermHash(stem);
+        if ((collided_hashes >> hash & 1) == 0) {
+          // The term with this stem, if any, is the one `term_of_hash` holds (stale, but within `terms`,
+          // when the hash is not seen).
+          Term& term = terms[term_of_hash[hash]];
+          const bool matches = (seen_hashes >> hash & 1) & !term.matched & (term.stem == stem);
           term.matched |= matches;
           matched += matches;
+        } else {
+          for (Term& term : link_terms) {
+            const bool matches = !term.matched & (term.stem == stem);
+            term.matched |= matches;
+            matched += matches;
+          }
         }
         if (StemLength(stem) < 4) return;
         char stem_bytes[sizeof word.head];
