@@ -333,15 +333,22 @@ const ListIndex::WordSlot& ListIndex::FindPaddedWord(const char* word, size_t si
   return FindWord(word, size, LoadEightBytes(word), word, word + size, as_start);
 }
 
-size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids, uint64_t& word_lists) const {
+struct ListIndex::WordScratch {
+  std::vector<char> padded;          // the text, padded
+  std::vector<uint64_t> word_bits;   // a bit per byte of `padded`
+  std::vector<Id> ids;               // FindListedWords' answer
+};
+
+size_t ListIndex::FindListedWords(std::string_view text, WordScratch& scratch, uint64_t& word_lists) const {
   // The text is copied into a buffer padded with zeros (not word bytes) to whole blocks and then some, so
   // that its bytes are classified 16 at a time into a bit per byte, and a word is read 16 bytes at a time,
   // without tests for the end. Words are then found from the bits, a block at a time: a branch per word
   // rather than per byte.
   constexpr size_t kBlock = 64;                      // bytes, one bit each in a word of word_bits
   const size_t blocks = text.size() / kBlock + 1;    // the last ends with padding, so every word ends
-  thread_local std::vector<char> padded;
-  thread_local std::vector<uint64_t> word_bits;
+  std::vector<char>& padded = scratch.padded;
+  std::vector<uint64_t>& word_bits = scratch.word_bits;
+  std::vector<Id>& ids = scratch.ids;
   const size_t padded_size = blocks * kBlock + 16;  // a word can start 16 bytes before the end
   if (padded.size() < padded_size) padded.resize(padded_size);
   if (word_bits.size() < blocks) word_bits.resize(blocks);
@@ -497,11 +504,11 @@ void ListIndex::ForEachLongerEntryNode(std::span<const Id> words, Note note) con
 }
 
 void ListIndex::FindLists(std::string_view text, std::span<uint64_t> hits) const {
-  // The words' ids are needed only here: one buffer serves every value.
-  thread_local std::vector<Id> ids;
+  // One set of buffers serves every value of a thread, behind one thread-local guard.
+  thread_local WordScratch scratch;
   uint64_t found = 0;
-  const size_t count = FindListedWords(text, ids, found);  // may grow `ids`
-  const std::span<const Id> words(ids.data(), count);
+  const size_t count = FindListedWords(text, scratch, found);  // may grow `scratch.ids`
+  const std::span<const Id> words(scratch.ids.data(), count);
   // Noted without a test of the node: the nodes that end no entry have no lists. With 64 lists or fewer
   // (the default rules'), the bits are gathered in a register, those of one-word entries from the slots.
   if (mask_words_ == 1) {
