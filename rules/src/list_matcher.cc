@@ -183,22 +183,45 @@ enum class TextChange {
 };
 
 // What NormaliseInto would do to `text`, which is lower-cased into `out` when that is all (kLowerCaseOnly):
-// read and written 8 bytes at a time, whole, so `out` needs room for `text` rounded up to a multiple of 8
-// bytes. One pass, which writes every 8 bytes it reads, whether they change or not; `out` is unspecified
-// for kMore.
+// read and written 16 bytes at a time, whole, so `out` needs room for `text` and for 16 bytes; a text of 16
+// bytes or more is read in 16s from its start and then its last 16, which overlap the 16 before. One pass,
+// which writes every 16 bytes it reads, whether they change or not; `out` is unspecified for kMore.
 TextChange LowerCaseInto(std::string_view text, char* out) {
-  if (text.empty()) return TextChange::kNone;
+  const size_t size = text.size();
+  if (size == 0) return TextChange::kNone;
   if (text.front() == ' ' || text.back() == ' ') return TextChange::kMore;
-  uint64_t after_space = 0;
-  uint64_t changed = 0;  // the bits that lower-casing changed
-  const bool lower_case_only = ForEachEightBytes(text, [&](uint64_t bytes, size_t offset) {
-    if (!IsSqueezedAscii(bytes, after_space)) return false;
-    const uint64_t lowered = LowerAscii(bytes);
-    changed |= lowered ^ bytes;
-    std::memcpy(out + offset, &lowered, sizeof lowered);
+  unsigned changed = 0;  // a bit for each upper-case letter
+  // Lower-cases the 16 bytes `bytes` into `to`, unless NormaliseInto would change more of them than that:
+  // a byte outside ASCII, whitespace but a space (tab to carriage return, 0x09 to 0x0D), or a space after
+  // a space (`after_space`: whether the byte before the 16 is one).
+  const auto lower_case = [&](__m128i bytes, bool after_space, char* to) {
+    const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' '))));
+    const __m128i upper = BytesInRange(bytes, 'A', 26);
+    if (_mm_movemask_epi8(_mm_or_si128(bytes, BytesInRange(bytes, 0x09, 5))) != 0 ||
+        (spaces & (spaces << 1 | (after_space ? 1u : 0u))) != 0)
+      return false;
+    changed |= static_cast<unsigned>(_mm_movemask_epi8(upper));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(to),
+                     _mm_or_si128(bytes, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
     return true;
-  });
-  if (!lower_case_only) return TextChange::kMore;
+  };
+  const char* begin = text.data();
+  if (size < 16) {
+    const char* end = begin + size;
+    if (!lower_case(_mm_set_epi64x(static_cast<long long>(LoadUpTo8(begin + std::min<size_t>(size, 8), begin, end)),
+                                   static_cast<long long>(LoadUpTo8(begin, begin, end))),
+                    false, out))
+      return TextChange::kMore;
+  } else {
+    for (size_t at = 0; at + 16 < size; at += 16) {
+      if (!lower_case(_mm_loadu_si128(reinterpret_cast<const __m128i*>(begin + at)), at != 0 && begin[at - 1] == ' ',
+                      out + at))
+        return TextChange::kMore;
+    }
+    if (!lower_case(_mm_loadu_si128(reinterpret_cast<const __m128i*>(begin + size - 16)),
+                    size > 16 && begin[size - 17] == ' ', out + size - 16))
+      return TextChange::kMore;
+  }
   return changed == 0 ? TextChange::kNone : TextChange::kLowerCaseOnly;
 }
 
@@ -333,15 +356,22 @@ const ListIndex::WordSlot& ListIndex::FindPaddedWord(const char* word, size_t si
   return FindWord(word, size, LoadEightBytes(word), word, word + size, as_start);
 }
 
-size_t ListIndex::FindListedWords(std::string_view text, std::vector<Id>& ids, uint64_t& word_lists) const {
+struct ListIndex::WordScratch {
+  std::vector<char> padded;          // the text, padded
+  std::vector<uint64_t> word_bits;   // a bit per byte of `padded`
+  std::vector<Id> ids;               // FindListedWords' answer
+};
+
+size_t ListIndex::FindListedWords(std::string_view text, WordScratch& scratch, uint64_t& word_lists) const {
   // The text is copied into a buffer padded with zeros (not word bytes) to whole blocks and then some, so
   // that its bytes are classified 16 at a time into a bit per byte, and a word is read 16 bytes at a time,
   // without tests for the end. Words are then found from the bits, a block at a time: a branch per word
   // rather than per byte.
   constexpr size_t kBlock = 64;                      // bytes, one bit each in a word of word_bits
   const size_t blocks = text.size() / kBlock + 1;    // the last ends with padding, so every word ends
-  thread_local std::vector<char> padded;
-  thread_local std::vector<uint64_t> word_bits;
+  std::vector<char>& padded = scratch.padded;
+  std::vector<uint64_t>& word_bits = scratch.word_bits;
+  std::vector<Id>& ids = scratch.ids;
   const size_t padded_size = blocks * kBlock + 16;  // a word can start 16 bytes before the end
   if (padded.size() < padded_size) padded.resize(padded_size);
   if (word_bits.size() < blocks) word_bits.resize(blocks);
@@ -497,11 +527,11 @@ void ListIndex::ForEachLongerEntryNode(std::span<const Id> words, Note note) con
 }
 
 void ListIndex::FindLists(std::string_view text, std::span<uint64_t> hits) const {
-  // The words' ids are needed only here: one buffer serves every value.
-  thread_local std::vector<Id> ids;
+  // One set of buffers serves every value of a thread, behind one thread-local guard.
+  thread_local WordScratch scratch;
   uint64_t found = 0;
-  const size_t count = FindListedWords(text, ids, found);  // may grow `ids`
-  const std::span<const Id> words(ids.data(), count);
+  const size_t count = FindListedWords(text, scratch, found);  // may grow `scratch.ids`
+  const std::span<const Id> words(scratch.ids.data(), count);
   // Noted without a test of the node: the nodes that end no entry have no lists. With 64 lists or fewer
   // (the default rules'), the bits are gathered in a register, those of one-word entries from the slots.
   if (mask_words_ == 1) {
@@ -528,9 +558,8 @@ void ListValue::Normalise() const {
     // Checked first, so that a long value that is its own text is not copied.
     change = IsNormalised(value_) ? TextChange::kNone : TextChange::kMore;
     if (change == TextChange::kMore) {
-      long_text_.resize(value_.size() + 8);  // room to write the last 8 bytes whole
+      long_text_.resize(value_.size());  // room enough: the value is longer than 16 bytes
       change = LowerCaseInto(value_, long_text_.data());
-      long_text_.resize(value_.size());
     }
   }
   text_is_value_ = change == TextChange::kNone;

@@ -33,22 +33,24 @@ inline constexpr std::array<bool, 256> kWordBytes = [] {
 }();
 inline bool IsWordByte(char c) { return kWordBytes[static_cast<unsigned char>(c)]; }
 
+// 0xFF for each of the 16 bytes `bytes` from `low` to `low + count - 1`, 0 for the others. SSE2 compares
+// bytes as signed only, so the range is moved to start at -128 and tested with one comparison.
+[[gnu::always_inline]] inline __m128i BytesInRange(__m128i bytes, char low, char count) {
+  return _mm_cmplt_epi8(_mm_sub_epi8(bytes, _mm_set1_epi8(static_cast<char>(low + 128))),
+                        _mm_set1_epi8(static_cast<char>(count - 128)));
+}
+
 // The 16 bytes at `at` by class, a bit per byte (the first byte's is bit 0): word bytes as IsWordByte
 // accepts them, digits, and bytes outside ASCII. Word scans find words by these bits rather than byte by
-// byte, which mispredicts at every word's end. SSE2 compares bytes as signed only, so each range is moved
-// to start at -128 and tested with one comparison.
+// byte, which mispredicts at every word's end.
 struct SixteenByteClasses {
   unsigned word, digit, high;
 };
 [[gnu::always_inline]] inline SixteenByteClasses ClassesOfSixteen(const char* at) {
-  const auto in_range = [](__m128i x, char low, char count) {
-    return _mm_cmplt_epi8(_mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>(low + 128))),
-                          _mm_set1_epi8(static_cast<char>(count - 128)));
-  };
   const auto bits = [](__m128i mask) { return static_cast<unsigned>(_mm_movemask_epi8(mask)); };
   const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-  const __m128i digits = in_range(bytes, '0', 10);
-  const __m128i letters = in_range(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), 'a', 26);  // no other byte lands in a-z
+  const __m128i digits = BytesInRange(bytes, '0', 10);
+  const __m128i letters = BytesInRange(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), 'a', 26);  // no other byte lands in a-z
   // A byte outside ASCII has its own top bit set.
   return {bits(_mm_or_si128(_mm_or_si128(digits, letters), bytes)), bits(digits), bits(bytes)};
 }
@@ -56,9 +58,7 @@ struct SixteenByteClasses {
 // Lower-cases the ASCII letters of the 16 bytes at `at` in place; other bytes are kept.
 inline void LowerAsciiSixteen(char* at) {
   const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-  // 'A'..'Z' moved to start at -128, as in ClassesOfSixteen.
-  const __m128i upper = _mm_cmplt_epi8(_mm_sub_epi8(bytes, _mm_set1_epi8(static_cast<char>('A' + 128))),
-                                       _mm_set1_epi8(static_cast<char>(26 - 128)));
+  const __m128i upper = BytesInRange(bytes, 'A', 26);
   _mm_storeu_si128(reinterpret_cast<__m128i*>(at), _mm_or_si128(bytes, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
 }
 

@@ -346,6 +346,23 @@ TEST(ListValueTest, TextAgreesWithThePlainDefinitionAtAnyLength) {
   }
 }
 
+TEST(ListValueTest, TextAgreesWithThePlainDefinitionWhereverASeparatorFalls) {
+  // Values are checked 16 bytes at a time, the last 16 overlapping the ones before: a space run, a tab or a
+  // byte outside ASCII at every place of every length, chunk boundaries included.
+  constexpr std::string_view kInserts[] = {"  ", " ", "\t", "\xC3\xA9", "Z"};
+  ListValue value;
+  for (size_t size = 1; size <= 100; ++size) {
+    for (size_t at = 0; at < size; ++at) {
+      for (const std::string_view insert : kInserts) {
+        std::string text(size, 'q');
+        text.replace(at, std::min(insert.size(), size - at), insert.substr(0, size - at));
+        value.Reset(text);
+        ASSERT_EQ(value.Text(), Normalise(text, false)) << text;
+      }
+    }
+  }
+}
+
 TEST(ListValueTest, ResetForgetsTheFormsOfThePreviousValue) {
   const auto words = std::make_shared<ListIndex>();
   const std::vector<std::string> entries = {"payday loans"};

@@ -132,11 +132,15 @@ class ListIndex {
                            bool as_start) const;
   // The slot of the `size` bytes at `word`, which are not all ASCII, in any case.
   const WordSlot& FindFoldedWord(const char* word, size_t size, bool as_start) const;
+  // A thread's buffers for finding a value's words, reused and only grown (list_matcher.cc).
+  struct WordScratch;
   // The ids of the words of `text` in order, as their slots hold them, with each run of words in no list
-  // (which no entry spans) as one kUnlisted, and none before the first listed word: written to `ids` from
-  // its start, growing it as needed (never shrinking it); returns how many. A word that begins no entry
-  // counts as in no list after a word in no list. Sets in `word_lists` the bits of the slots' `lists`.
-  size_t FindListedWords(std::string_view text, std::vector<Id>& ids, uint64_t& word_lists) const;
+  // (which no entry spans) as one kUnlisted, and none before the first listed word: written to
+  // `scratch.ids` from its start; returns how many. A word that begins no entry counts as in no list after
+  // a word in no list. Sets in `word_lists` the bits of the slots' `lists`. Inline: FindLists, its one
+  // caller, runs for every value, and the call would save and restore as many registers again.
+  [[gnu::always_inline]] inline size_t FindListedWords(std::string_view text, WordScratch& scratch,
+                                                       uint64_t& word_lists) const;
   // Few words outside ASCII are listed (1 in 50 of a corpus pass's): the first kFoldedPrefix bytes of a
   // word folded (all of a shorter one) rule most out by a filter, before the whole word is folded.
   static constexpr size_t kFoldedPrefix = 4;
