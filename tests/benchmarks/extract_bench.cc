@@ -242,14 +242,18 @@ void DecodeExtractScore(benchmark::State& state) {
   for (auto _ : state) {
     for (const std::string& message : LoadCorpus().messages[0]) {
       const Clock::time_point start = Clock::now();
-      decoder.DecodeInto(message, InputFormat::kJson, page);
-      auto extracted = Extractor().Extract(page);
-      const Clock::time_point extracted_at = Clock::now();
-      benchmark::DoNotOptimize(rules->Evaluate(extracted.value()));
-      const Clock::time_point scored_at = Clock::now();
-      extracting += extracted_at - start;
+      Clock::time_point extracted_at, scored_at;
+      {
+        decoder.DecodeInto(message, InputFormat::kJson, page);
+        auto extracted = Extractor().Extract(page);
+        extracted_at = Clock::now();
+        benchmark::DoNotOptimize(rules->Evaluate(extracted.value()));
+        scored_at = Clock::now();
+        backlinks += extracted.value().page.outbound_links;
+      }
+      // Releasing the extracted page is extraction's work, as DecodeExtract (the bar's extraction) times it.
+      extracting += (extracted_at - start) + (Clock::now() - scored_at);
       scoring += scored_at - extracted_at;
-      backlinks += extracted.value().page.outbound_links;
     }
   }
   state.counters["backlinks/s"] = benchmark::Counter(static_cast<double>(backlinks), benchmark::Counter::kIsRate);
